@@ -1,0 +1,142 @@
+"""The `briefbot` command line: ask, console, run, facts check.
+
+`briefbot ask` is a one-shot path: it must not import discord.py (a benchmark holds
+it to that), so nothing here imports it at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.console import PROMPT, answer_text, run_console
+from briefings.annotations import AnnotationFile
+from briefings.answers import Answerer
+from briefings.errors import AnnotationError
+from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
+from briefings.rendering import Renderer
+from briefings.store import FactStore
+
+__all__ = ["main"]
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+SCHEMA_PATH = DEFAULT_SEEDS_DIR / "annotation.schema.json"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefbot", description="GSOMIA briefings from a verified fact store."
+    )
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, help="seed folder")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help='print one reply, e.g. briefbot ask "!quote kono"')
+    ask.add_argument("text", nargs="+", help="the command, as typed in Discord")
+    commands.add_parser("console", help="an interactive prompt over the same answers")
+    commands.add_parser("run", help="join Discord if a token is configured, else the console")
+    facts = commands.add_parser("facts", help="the fact store")
+    facts_commands = facts.add_subparsers(dest="facts_command", required=True)
+    facts_commands.add_parser("check", help="validate the annotations and print a summary")
+    facts_commands.add_parser("schema", help="write the annotation JSON schema for editors")
+    return parser
+
+
+def _summary(store: FactStore) -> list[str]:
+    events = Counter(event.status for event in store.events.values())
+    precisions = Counter(event.date.value.precision.value for event in store.events.values())
+    off_topic = sum(len(source.off_topic) for source in store.sources)
+    return [
+        f"seeds: {len(store.sources)} (sha256 match the manifest)",
+        f"articles: {len(store.articles)}; off-topic paragraphs: {off_topic}",
+        f"actors: {len(store.actors)}",
+        f"roles: {len(store.roles)}",
+        "events: {} ({})".format(
+            len(store.events), ", ".join(f"{n} {k}" for k, n in sorted(events.items()))
+        ),
+        "event dates by precision: " + ", ".join(f"{n} {k}" for k, n in sorted(precisions.items())),
+        f"quotes: {len(store.quotes)}; quotations covered: all",
+        f"printing errors: {len(store.printing_errors)}",
+        f"discrepancies: {len(store.discrepancies)}",
+        f"knowledge horizon: {store.horizon.isoformat()}",
+    ]
+
+
+def _facts_check(seeds: Path) -> int:
+    store, problems = check_store(seeds)
+    if store is None:
+        print(f"{len(problems)} problem(s) in the fact store:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_FAILURE
+    print("fact store OK")
+    for line in _summary(store):
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def annotation_schema() -> str:
+    """The JSON schema of an annotation file, as written to disk."""
+    return json.dumps(AnnotationFile.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _console(answerer: Answerer) -> int:
+    interactive = sys.stdin.isatty()
+
+    def prompt() -> None:
+        sys.stdout.write(PROMPT)
+        sys.stdout.flush()
+
+    if interactive:
+        print("Type a command such as !gsomia status, or quit. !help lists them all.")
+    run_console(answerer, sys.stdin, sys.stdout, prompt if interactive else None)
+    return EXIT_OK
+
+
+def _run(answerer: Answerer) -> int:
+    if os.environ.get("DISCORD_TOKEN"):
+        print(
+            "A Discord token is set, but this build has no Discord adapter yet; "
+            "opening the offline console."
+        )
+    else:
+        print("No Discord token configured (DISCORD_TOKEN): opening the offline console.")
+    return _console(answerer)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `briefbot` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "facts":
+        if args.facts_command == "schema":
+            SCHEMA_PATH.write_text(annotation_schema(), encoding="utf-8")
+            print(f"wrote {SCHEMA_PATH}")
+            return EXIT_OK
+        return _facts_check(args.seeds)
+    try:
+        store = load_store(args.seeds)
+    except AnnotationError as error:
+        print(error, file=sys.stderr)
+        print("Run `briefbot facts check` for a summary.", file=sys.stderr)
+        return EXIT_FAILURE
+    answerer = Answerer(store)
+    if args.command == "ask":
+        sys.stdout.write(answer_text(answerer, Renderer(), " ".join(args.text)))
+        return EXIT_OK
+    if args.command == "console":
+        return _console(answerer)
+    return _run(answerer)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,248 @@
+"""The annotation files: curated facts about the seeds, as written by a person.
+
+Every file in `seeds/annotations/` follows `AnnotationFile`; the loader merges them.
+These models only check shape. Whether an excerpt is really in its seed, whether an
+id points anywhere, and whether every quotation is covered is checked afterwards by
+`briefings.validation`, which reports every problem at once.
+
+`python -m briefings.schema` writes the JSON schema of these files for editors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from briefings.dates import FuzzyDate
+
+__all__ = [
+    "ActorAnnotation",
+    "ActorKind",
+    "AnnotationFile",
+    "ArticleAnnotation",
+    "DateClaim",
+    "DiscrepancyAnnotation",
+    "DiscrepancyClaim",
+    "EventAnnotation",
+    "EventStatus",
+    "Evidence",
+    "ExcludedQuotation",
+    "LineSpan",
+    "PrintingErrorAnnotation",
+    "PublisherAnnotation",
+    "QuoteAnnotation",
+    "RoleAnnotation",
+    "Segment",
+    "SourceAnnotation",
+]
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+
+IsoDate = Annotated[
+    FuzzyDate,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "ISO day, month or year, or START/END",
+            "examples": ["2019-08-22", "2016-11", "2019", "2019-08-19/2019-08-22"],
+        }
+    ),
+]
+
+LineSpan = Annotated[
+    str,
+    Field(
+        pattern=r"^\d+(-\d+)?$",
+        description="A line number of the seed file, or FIRST-LAST (inclusive)",
+    ),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Strict):
+    """Words that must appear verbatim in an article of a seed."""
+
+    article: Identifier
+    text: Annotated[str, Field(min_length=3)]
+
+
+class DateClaim(_Strict):
+    """A date and how it was arrived at."""
+
+    value: IsoDate
+    how: Literal["printed", "resolved", "inferred"] = Field(
+        description=(
+            "printed: the words give the date; resolved: a relative phrase worked out "
+            "against the article's date; inferred: reasoning over the sources, see reason"
+        )
+    )
+    phrase: str | None = Field(
+        default=None, description="The words as printed, e.g. 'On Thursday' or 'November 2016'"
+    )
+    anchor: Identifier | None = Field(
+        default=None,
+        description="For a resolved date: the article whose date the phrase counts from",
+    )
+    reason: str | None = Field(default=None, description="Why, for an inferred date")
+
+
+class Segment(_Strict):
+    """A run of lines that is not article text."""
+
+    lines: LineSpan
+    what: str
+
+
+class ArticleAnnotation(_Strict):
+    """One article on a seed page."""
+
+    id: Identifier
+    title: str
+    author: str | None
+    date: DateClaim
+    title_line: int
+    metadata_lines: list[LineSpan] = Field(
+        default_factory=list, description="Byline, date line, comment count, footer lines"
+    )
+    body: LineSpan
+    evidence: list[Evidence] = Field(min_length=1, description="Where title, author, date stand")
+
+
+class PublisherAnnotation(_Strict):
+    """Who published the page, or that the page does not say."""
+
+    name: str | None
+    how: Literal["printed", "inferred", "not printed"]
+    reason: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class SourceAnnotation(_Strict):
+    """A seed file: its publisher, its articles and everything else on the page."""
+
+    seed: str
+    publisher: PublisherAnnotation
+    articles: list[ArticleAnnotation] = Field(min_length=1)
+    furniture: list[Segment] = Field(
+        default_factory=list, description="Page parts that are not news: bios, addresses, forms"
+    )
+    off_topic: list[Segment] = Field(
+        default_factory=list, description="Paragraphs about other subjects: never cited"
+    )
+
+
+ActorKind = Literal["person", "government", "ministry", "body", "collective", "organisation"]
+
+
+class ActorAnnotation(_Strict):
+    """A person, government, ministry or collective voice named in the sources."""
+
+    id: Identifier
+    name: str
+    kind: ActorKind
+    aliases: list[str] = Field(default_factory=list)
+    description: str | None = None
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class RoleAnnotation(_Strict):
+    """A post an actor holds, as one source states it on its date."""
+
+    id: Identifier
+    actor: Identifier
+    title: str
+    evidence: list[Evidence] = Field(min_length=1)
+    note: str | None = None
+
+
+EventStatus = Literal["happened", "announced", "expected"]
+
+
+class EventAnnotation(_Strict):
+    """Something that happened, was announced, or is expected, at a date of known precision."""
+
+    id: Identifier
+    title: str
+    date: DateClaim
+    status: EventStatus
+    actors: list[Identifier] = Field(default_factory=list)
+    milestone: bool = Field(
+        default=False, description="A step in the agreement's own life, shown by `status`"
+    )
+    evidence: list[Evidence] = Field(min_length=1)
+    note: str | None = None
+
+
+class QuoteAnnotation(_Strict):
+    """Words in quotation marks, their speaker and when they were said."""
+
+    id: Identifier
+    speaker: Identifier
+    role: Identifier | None = Field(
+        default=None, description="The speaker's role as the printing source states it"
+    )
+    words: list[str] = Field(
+        min_length=1, description="Each quoted span exactly as printed, in order"
+    )
+    attribution: str = Field(
+        description="The printed words that name the speaker, e.g. 'he added' or 'said Taro Kono'"
+    )
+    attribution_note: str | None = Field(
+        default=None, description="How a pronoun or role was resolved to the speaker"
+    )
+    date: DateClaim | None = Field(default=None, description="Absent when the source is silent")
+    date_note: str | None = None
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class ExcludedQuotation(_Strict):
+    """A quoted span in an on-topic paragraph that deliberately is not a stored quote."""
+
+    article: Identifier
+    text: str
+    reason: str
+
+
+class PrintingErrorAnnotation(_Strict):
+    """A misprint kept as printed and marked, never silently fixed."""
+
+    id: Identifier
+    article: Identifier
+    printed: str
+    kind: Literal["typo", "unclosed quotation", "broken sentence", "missing letter"]
+    intended: str | None = Field(default=None, description="What was evidently meant")
+    note: str | None = None
+
+
+class DiscrepancyClaim(_Strict):
+    """One side of a discrepancy."""
+
+    evidence: Evidence
+    reading: str = Field(description="What this excerpt says, in plain words")
+
+
+class DiscrepancyAnnotation(_Strict):
+    """Sources, or one source with itself, that do not agree."""
+
+    id: Identifier
+    summary: str
+    claims: list[DiscrepancyClaim] = Field(min_length=2)
+    facts: list[Identifier] = Field(default_factory=list, description="Ids of facts it concerns")
+    note: str | None = None
+
+
+class AnnotationFile(_Strict):
+    """One YAML file of annotations; every section is optional."""
+
+    sources: list[SourceAnnotation] = Field(default_factory=list)
+    actors: list[ActorAnnotation] = Field(default_factory=list)
+    roles: list[RoleAnnotation] = Field(default_factory=list)
+    events: list[EventAnnotation] = Field(default_factory=list)
+    quotes: list[QuoteAnnotation] = Field(default_factory=list)
+    excluded_quotations: list[ExcludedQuotation] = Field(default_factory=list)
+    printing_errors: list[PrintingErrorAnnotation] = Field(default_factory=list)
+    discrepancies: list[DiscrepancyAnnotation] = Field(default_factory=list)

@@ -1,0 +1,242 @@
+"""The answer layer: one implementation of every command, for every front end.
+
+`Answerer.answer("!quote kono")` parses command text (console, CLI, Discord prefix
+commands); the per-command methods (`status`, `timeline`, `quote`, `who`, `sources`,
+`help`) are what slash commands call with their typed options. Both return a
+rendered `Reply`. A question that cannot be answered as asked gets a helpful reply
+(did-you-mean, usage), never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+import re
+import shlex
+
+from pydantic import BaseModel, ConfigDict
+
+from briefings import queries
+from briefings.dates import FuzzyDate, parse_period
+from briefings.errors import BadPeriodError, UnknownNameError
+from briefings.rendering import Renderer
+from briefings.replies import Reply
+from briefings.store import FactStore
+
+__all__ = ["COMMANDS", "Answerer", "CommandInfo"]
+
+log = logging.getLogger(__name__)
+
+PREFIXES = ("!", "/")
+_PERIOD_LIKE = re.compile(r"^\d{4}([-/.:\d]*)$")
+
+
+class CommandInfo(BaseModel):
+    """A command as help shows it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    usage: str
+    summary: str
+    example: str
+
+
+COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo(
+        name="gsomia status",
+        usage="!gsomia status [YYYY-MM-DD]",
+        summary="Where GSOMIA stands, from the latest sources or as of a day.",
+        example="!gsomia status 2019-09-01",
+    ),
+    CommandInfo(
+        name="timeline",
+        usage="!timeline [period] [actor]",
+        summary="Events in order; period 2019, 2019-11 or 2019-08..2019-11; actor by name.",
+        example="!timeline 2019-11",
+    ),
+    CommandInfo(
+        name="quote",
+        usage="!quote <speaker>",
+        summary="What a speaker said, word for word, with role, date and source.",
+        example="!quote kono",
+    ),
+    CommandInfo(
+        name="who",
+        usage="!who <name>",
+        summary="Who someone is: roles with when each is attested, and what they said.",
+        example="!who kang gi-jung",
+    ),
+    CommandInfo(
+        name="sources",
+        usage="!sources",
+        summary="The source documents and what each contributed.",
+        example="!sources",
+    ),
+    CommandInfo(
+        name="help",
+        usage="!help",
+        summary="This list.",
+        example="!help",
+    ),
+)
+_USAGE = {info.name.split()[0]: info.usage for info in COMMANDS}
+
+
+def _parse_day(text: str) -> dt.date:
+    """A day a user typed; a month or year means its last day."""
+    try:
+        return parse_period(text).latest
+    except ValueError as error:
+        raise BadPeriodError(f"{text!r} is not a date like 2019-09-01 ({error})") from None
+
+
+def _split_period(words: list[str]) -> tuple[FuzzyDate | None, str | None]:
+    """Take a period from the first or last word; the rest names an actor."""
+    for index in (0, -1):
+        if words and _PERIOD_LIKE.match(words[index]):
+            word = words.pop(index)
+            try:
+                period = parse_period(word)
+            except ValueError as error:
+                raise BadPeriodError(
+                    f"{word!r} is not a period like 2019, 2019-11 or 2019-08..2019-11 ({error})"
+                ) from None
+            return period, " ".join(words) or None
+    return None, " ".join(words) or None
+
+
+class Answerer:
+    """Answers commands from one fact store through one renderer."""
+
+    def __init__(self, store: FactStore, renderer: Renderer | None = None) -> None:
+        self.store = store
+        self.renderer = renderer or Renderer()
+
+    # --- one method per command ---------------------------------------------------
+
+    def status(self, as_of: str | None = None) -> Reply:
+        """`!gsomia status [date]`."""
+        try:
+            day = _parse_day(as_of) if as_of else None
+        except BadPeriodError as error:
+            return self._usage(str(error), "gsomia")
+        return self.renderer.reply("status", queries.status(self.store, day))
+
+    def timeline(self, period: str | None = None, actor: str | None = None) -> Reply:
+        """`!timeline [period] [actor]`."""
+        try:
+            parsed = parse_period(period) if period else None
+        except ValueError as error:
+            return self._usage(f"{period!r} is not a period ({error})", "timeline")
+        try:
+            result = queries.timeline(self.store, parsed, actor)
+        except UnknownNameError as error:
+            return self._not_found(error, "timeline")
+        return self.renderer.reply("timeline", result)
+
+    def quote(self, speaker: str) -> Reply:
+        """`!quote <speaker>`."""
+        if not speaker.strip():
+            return self._usage(
+                "Name a speaker, for example `!quote kono`.", "quote", title="Whose quotes?"
+            )
+        try:
+            result = queries.quotes(self.store, speaker)
+        except UnknownNameError as error:
+            return self._not_found(error, "quote")
+        return self.renderer.reply("quotes", result, quote_count=result.quote_count)
+
+    def who(self, name: str) -> Reply:
+        """`!who <name>`."""
+        if not name.strip():
+            return self._usage(
+                "Name someone, for example `!who kang gi-jung`.", "who", title="Who?"
+            )
+        try:
+            result = queries.who(self.store, name)
+        except UnknownNameError as error:
+            return self._not_found(error, "who")
+        return self.renderer.reply("who", result)
+
+    def sources(self) -> Reply:
+        """`!sources`."""
+        return self.renderer.reply("sources", queries.sources(self.store))
+
+    def help(self) -> Reply:
+        """`!help`."""
+        return self.renderer.reply("help", commands=COMMANDS)
+
+    # --- command text ---------------------------------------------------------------
+
+    def answer(self, text: str) -> Reply:
+        """Answer a command typed as text, such as `!timeline 2019-11 kono`."""
+        words = self._words(text)
+        if not words:
+            return self.help()
+        name, args = words[0].lower(), words[1:]
+        if name == "gsomia":
+            return self._gsomia(args)
+        if name == "status":
+            return self.status(args[0] if args else None)
+        if name == "timeline":
+            try:
+                period, actor = _split_period(args)
+            except BadPeriodError as error:
+                return self._usage(str(error), "timeline")
+            return self.timeline(period.iso if period else None, actor)
+        if name in ("quote", "quotes"):
+            return self.quote(" ".join(args))
+        if name == "who":
+            return self.who(" ".join(args))
+        if name == "sources":
+            return self.sources()
+        if name == "help":
+            return self.help()
+        return self._unknown_command(name)
+
+    def _gsomia(self, args: list[str]) -> Reply:
+        if not args or args[0].lower() == "status":
+            return self.status(args[1] if len(args) > 1 else None)
+        return self._usage(f"Unknown subcommand {args[0]!r}", "gsomia", ["!gsomia status"])
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        stripped = text.strip()
+        for prefix in PREFIXES:
+            stripped = stripped.removeprefix(prefix)
+        try:
+            return shlex.split(stripped)
+        except ValueError:  # an unbalanced quote: fall back to plain words
+            return stripped.split()
+
+    # --- replies for questions that cannot be answered as asked -------------------
+
+    def _usage(
+        self, problem: str, command: str, suggestions: list[str] | None = None, title: str = ""
+    ) -> Reply:
+        return self.renderer.reply(
+            "usage",
+            title=title or f"Cannot run !{command} like that",
+            problem=problem,
+            usage=_USAGE.get(command, ""),
+            suggestions=suggestions or [],
+        )
+
+    def _not_found(self, error: UnknownNameError, command: str) -> Reply:
+        return self.renderer.reply(
+            "not-found", query=error.name, suggestions=error.suggestions, usage=_USAGE[command]
+        )
+
+    def _unknown_command(self, name: str) -> Reply:
+        names = [info.name.split()[0] for info in COMMANDS]
+        close = difflib.get_close_matches(name, names, n=2, cutoff=0.5)
+        suggestions = [_USAGE[match] for match in close]
+        return self.renderer.reply(
+            "usage",
+            title="Unknown command",
+            problem=f"There is no command {name!r}.",
+            usage="",
+            suggestions=suggestions,
+        )

@@ -1,0 +1,65 @@
+"""Exceptions of the domain. Their messages are safe to show to a user.
+
+BriefingError
+├── AnnotationError   the annotation files or seeds do not check out (lists every problem)
+└── QueryError        a question that cannot be answered as asked
+    ├── UnknownNameError   no actor matches a name (carries did-you-mean suggestions)
+    └── BadPeriodError     a period or date that cannot be read
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AnnotationError",
+    "BadPeriodError",
+    "BriefingError",
+    "Problem",
+    "QueryError",
+    "UnknownNameError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the annotations: which file, which fact, what."""
+
+    file: str
+    fact: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.fact}" if self.fact else self.file
+        return f"{where}: {self.message}"
+
+
+class BriefingError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+
+class AnnotationError(BriefingError):
+    """The fact store could not be built; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the fact store:\n{lines}")
+
+
+class QueryError(BriefingError):
+    """A question that cannot be answered as asked."""
+
+
+class UnknownNameError(QueryError):
+    """No actor matches; `suggestions` holds the nearest names."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        super().__init__(f"No one in the sources matches {name!r}.")
+
+
+class BadPeriodError(QueryError):
+    """A period or date the user typed could not be read."""

@@ -1,0 +1,184 @@
+"""The pieces every query result is made of: events, quotes and roles, each with citations.
+
+These are the typed contexts the templates render; each field says what it holds.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from briefings.annotations import (
+    ActorKind,
+    DateClaim,
+    EventAnnotation,
+    EventStatus,
+    QuoteAnnotation,
+    RoleAnnotation,
+)
+from briefings.dates import Precision
+from briefings.store import Citation, FactStore, Visibility
+
+__all__ = [
+    "ActorItem",
+    "DateItem",
+    "EventItem",
+    "QuoteItem",
+    "RoleItem",
+    "actor_item",
+    "date_item",
+    "event_item",
+    "quote_item",
+    "role_item",
+]
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class DateItem(_Item):
+    """A date as the sources give it, and how it was worked out."""
+
+    label: str = Field(description="At its own precision: '2019-08-22', 'November 2016', ...")
+    iso: str
+    precision: Precision
+    how: str = Field(description="printed, resolved or inferred")
+    phrase: str | None = Field(description="The words as printed, e.g. 'On Thursday'")
+    reason: str | None = Field(description="Why, for an inferred date")
+
+
+class EventItem(_Item):
+    """An event for a timeline or status answer."""
+
+    id: str
+    title: str
+    date: DateItem
+    status: EventStatus
+    outcome_unknown: bool = Field(
+        description="Expected, and dated after the last source: whether it happened is unknown"
+    )
+    note: str | None
+    discrepancies: list[str] = Field(description="Summaries of discrepancies about this event")
+    citations: list[Citation]
+
+
+class RoleItem(_Item):
+    """A post and the dates of the sources that state it."""
+
+    title: str
+    attested: list[str] = Field(description="Dates of the articles stating the role")
+    inferred_dates: bool = Field(description="True when some of those dates are inferred")
+    note: str | None
+    citations: list[Citation]
+
+
+class ActorItem(_Item):
+    """Who someone is, as far as the sources say."""
+
+    id: str
+    name: str
+    kind: ActorKind
+    description: str | None
+    aliases: list[str]
+
+
+class QuoteItem(_Item):
+    """A stored quote ready to show."""
+
+    id: str
+    speaker: str
+    speaker_kind: ActorKind
+    role: str | None = Field(description="The speaker's post as the printing source states it")
+    words: list[str] = Field(description="Each quoted span exactly as printed")
+    attribution: str
+    attribution_note: str | None
+    date: DateItem | None = Field(description="None when the source does not date it")
+    date_note: str | None
+    printing_errors: list[str] = Field(description="Misprints in the quote's sentence, explained")
+    discrepancies: list[str]
+    citations: list[Citation]
+
+
+def date_item(claim: DateClaim) -> DateItem:
+    """Describe a date claim for display."""
+    return DateItem(
+        label=claim.value.label(),
+        iso=claim.value.iso,
+        precision=claim.value.precision,
+        how=claim.how,
+        phrase=claim.phrase,
+        reason=claim.reason,
+    )
+
+
+def event_item(store: FactStore, event: EventAnnotation, visibility: Visibility) -> EventItem:
+    """An event with its visible citations and the discrepancies about it."""
+    return EventItem(
+        id=event.id,
+        title=event.title,
+        date=date_item(event.date),
+        status=event.status,
+        outcome_unknown=event.status == "expected" and event.date.value.latest > store.horizon,
+        note=event.note,
+        discrepancies=[
+            d.summary
+            for d in store.discrepancies_about([event.id])
+            # A disagreement exists only once every side of it has been published.
+            if all(claim.evidence.article in visibility.articles for claim in d.claims)
+        ],
+        citations=store.cite_all(event.evidence, visibility),
+    )
+
+
+def _printing_error_text(printed: str, kind: str, intended: str | None, note: str | None) -> str:
+    explained = f'{kind}: "{printed}"'
+    if intended:
+        explained += f', meaning "{intended}"'
+    return f"{explained}. {note}" if note else f"{explained}."
+
+
+def quote_item(store: FactStore, quote: QuoteAnnotation, visibility: Visibility) -> QuoteItem:
+    """A quote with its speaker, role, date, misprints and citations."""
+    speaker = store.actors[quote.speaker]
+    role = store.roles[quote.role].title if quote.role else None
+    return QuoteItem(
+        id=quote.id,
+        speaker=speaker.name,
+        speaker_kind=speaker.kind,
+        role=role,
+        words=list(quote.words),
+        attribution=quote.attribution,
+        attribution_note=quote.attribution_note,
+        date=date_item(quote.date) if quote.date else None,
+        date_note=quote.date_note,
+        printing_errors=[
+            _printing_error_text(e.printed, e.kind, e.intended, e.note)
+            for e in store.printing_errors_in(quote.evidence)
+        ],
+        discrepancies=[d.summary for d in store.discrepancies_about([quote.id])],
+        citations=store.cite_all(quote.evidence, visibility),
+    )
+
+
+def role_item(store: FactStore, role: RoleAnnotation, visibility: Visibility) -> RoleItem:
+    """A role with the dates it is attested."""
+    articles = [item.article for item in role.evidence if item.article in visibility.articles]
+    return RoleItem(
+        title=role.title,
+        attested=[store.article_date(article).label() for article in dict.fromkeys(articles)],
+        inferred_dates=any(store.articles[a].date.how == "inferred" for a in articles),
+        note=role.note,
+        citations=store.cite_all(role.evidence, visibility),
+    )
+
+
+def actor_item(store: FactStore, actor_id: str) -> ActorItem:
+    """Name, kind and aliases of an actor."""
+    actor = store.actors[actor_id]
+    return ActorItem(
+        id=actor.id,
+        name=actor.name,
+        kind=actor.kind,
+        description=actor.description,
+        aliases=list(actor.aliases),
+    )

@@ -1,0 +1,91 @@
+"""The source documents and what each contributed to the store."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from briefings.annotations import Evidence
+from briefings.queries.items import DateItem, date_item
+from briefings.store import FactStore
+
+__all__ = ["ArticleSummary", "DocumentSummary", "SourcesResult", "sources"]
+
+
+class ArticleSummary(BaseModel):
+    """One article and how many facts of each kind cite it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    author: str | None
+    date: DateItem
+    contributed: dict[str, int] = Field(description="Facts citing it, by kind")
+
+
+class DocumentSummary(BaseModel):
+    """One seed file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seed: str
+    publisher: str | None
+    publisher_how: str
+    publisher_reason: str
+    articles: list[ArticleSummary]
+    off_topic: list[str] = Field(description="What each off-topic paragraph is about")
+
+
+class SourcesResult(BaseModel):
+    """Every document in the store."""
+
+    model_config = ConfigDict(frozen=True)
+
+    documents: list[DocumentSummary]
+    horizon: str
+
+
+def _contributions(store: FactStore) -> dict[str, Counter[str]]:
+    kinds: list[tuple[str, list[list[Evidence]]]] = [
+        ("events", [e.evidence for e in store.events.values()]),
+        ("quotes", [q.evidence for q in store.quotes.values()]),
+        ("roles", [r.evidence for r in store.roles.values()]),
+        ("actors", [a.evidence for a in store.actors.values()]),
+        ("discrepancies", [[c.evidence for c in d.claims] for d in store.discrepancies.values()]),
+    ]
+    counts: dict[str, Counter[str]] = {article: Counter() for article in store.articles}
+    for kind, evidence_lists in kinds:
+        for evidence in evidence_lists:
+            for article in {item.article for item in evidence}:
+                counts[article][kind] += 1
+    for error in store.printing_errors.values():
+        counts[error.article]["printing errors"] += 1
+    return counts
+
+
+def sources(store: FactStore) -> SourcesResult:
+    """Summarise each seed document, its articles and its off-topic parts."""
+    counts = _contributions(store)
+    documents = [
+        DocumentSummary(
+            seed=source.seed,
+            publisher=source.publisher.name,
+            publisher_how=source.publisher.how,
+            publisher_reason=source.publisher.reason,
+            articles=[
+                ArticleSummary(
+                    id=article.id,
+                    title=article.title,
+                    author=article.author,
+                    date=date_item(article.date),
+                    contributed=dict(counts[article.id]),
+                )
+                for article in source.articles
+            ],
+            off_topic=[segment.what for segment in source.off_topic],
+        )
+        for source in store.sources
+    ]
+    return SourcesResult(documents=documents, horizon=store.horizon.isoformat())

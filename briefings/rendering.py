@@ -1,0 +1,97 @@
+"""Render query results into replies through the Jinja2 templates in `templates/`.
+
+Templates hold the wording; this module only wires them up. Every answer template
+defines three blocks, `title`, `body` and `footer`, rendered separately into a
+`Reply`. The environment is strict: an undefined variable is an error, never a blank.
+Values pass through `escape` on output, so a front end that speaks Markdown can
+escape every value without the templates having to remember to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import BaseModel
+
+from briefings.replies import CitationIndex, Reply, ReplyKind
+
+__all__ = ["TEMPLATES_DIR", "Renderer", "reply_lines"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+class _Raw(str):
+    """Text produced by the templates' own helpers (citation markers): never escaped."""
+
+    __slots__ = ()
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def reply_lines(body: str) -> list[str]:
+    """Split a rendered body into lines: no trailing spaces, no runs of blank lines."""
+    lines: list[str] = []
+    for raw in body.splitlines():
+        line = raw.rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+class Renderer:
+    """Renders answers (and plain-text replies) from one template folder."""
+
+    def __init__(
+        self,
+        templates_dir: Path = TEMPLATES_DIR,
+        escape: Callable[[str], str] = _identity,
+    ) -> None:
+        self._escape = escape
+        self.env = Environment(
+            loader=FileSystemLoader(templates_dir),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,  # Discord speaks Markdown, not HTML: `escape` does that job
+            keep_trailing_newline=False,
+            finalize=self._finalize,
+        )
+
+    def _finalize(self, value: Any) -> Any:
+        if isinstance(value, _Raw):
+            return value
+        if isinstance(value, str):
+            return self._escape(value)
+        return value
+
+    def reply(self, kind: ReplyKind, result: BaseModel | None = None, **extra: Any) -> Reply:
+        """Render `templates/answers/<kind>.j2` with the result's fields and `extra`."""
+        citations = CitationIndex()
+        variables: dict[str, Any] = {}
+        if result is not None:
+            variables.update({name: getattr(result, name) for name in type(result).model_fields})
+        variables.update(extra)
+        variables["cite"] = lambda items: _Raw(citations.cite(list(items)))
+        template = self.env.get_template(f"answers/{kind}.j2")
+        context = template.new_context(variables)
+
+        def block(name: str) -> str:
+            return "".join(template.blocks[name](context))
+
+        title = block("title").strip()
+        lines = reply_lines(block("body"))
+        footer = block("footer").strip()
+        return Reply(
+            kind=kind, title=title, lines=lines, citations=citations.ordered, footer=footer
+        )
+
+    def text(self, reply: Reply) -> str:
+        """The whole reply as plain text, every line and every citation."""
+        return self.env.get_template("text/reply.txt.j2").render(reply=reply).rstrip() + "\n"

@@ -1,0 +1,54 @@
+"""The structured reply every front end shows: console, CLI and (later) Discord embeds."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from briefings.store import Citation
+
+__all__ = ["CitationIndex", "Reply", "ReplyKind"]
+
+ReplyKind = Literal["status", "timeline", "quotes", "who", "sources", "help", "not-found", "usage"]
+
+
+class Reply(BaseModel):
+    """A titled answer: body lines, numbered citations, a footer.
+
+    Citation `n` in a line (written `[n]`) is `citations[n - 1]`.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ReplyKind
+    title: str
+    lines: list[str]
+    citations: list[Citation] = Field(default_factory=list)
+    footer: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False for replies that explain why a question could not be answered."""
+        return self.kind not in ("not-found", "usage")
+
+
+class CitationIndex:
+    """Numbers citations in the order a template first cites them."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[tuple[str, str], int] = {}
+        self.ordered: list[Citation] = []
+
+    def number(self, citation: Citation) -> int:
+        """The citation's number, assigning the next one on first use."""
+        key = citation.key()
+        if key not in self._numbers:
+            self.ordered.append(citation)
+            self._numbers[key] = len(self.ordered)
+        return self._numbers[key]
+
+    def cite(self, citations: list[Citation]) -> str:
+        """Markers like `[1][2]` for the citations, for use inside a template."""
+        numbers = sorted({self.number(citation) for citation in citations})
+        return "".join(f"[{n}]" for n in numbers)

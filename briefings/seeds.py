@@ -1,0 +1,101 @@
+"""The seed documents, byte for byte, and where an excerpt stands in them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefings.errors import Problem
+
+__all__ = ["MANIFEST_NAME", "SeedText", "load_seeds"]
+
+MANIFEST_NAME = "MANIFEST.sha256"
+
+
+@dataclass(frozen=True)
+class SeedText:
+    """One seed file's text, with line lookups. Lines are numbered from 1, as in an editor."""
+
+    name: str
+    text: str
+    sha256: str
+    _line_starts: tuple[int, ...] = field(repr=False, compare=False, default=())
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> SeedText:
+        """Decode a seed and index its line starts."""
+        text = data.decode("utf-8")
+        starts = [0]
+        starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
+        return cls(name, text, hashlib.sha256(data).hexdigest(), tuple(starts))
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines (a final newline does not start a new one)."""
+        count = len(self._line_starts)
+        return count - 1 if self.text.endswith("\n") else count
+
+    def line(self, number: int) -> str:
+        """The text of line `number`, without its newline."""
+        start = self._line_starts[number - 1]
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
+
+    def line_at(self, offset: int) -> int:
+        """The line number holding character `offset`."""
+        low, high = 0, len(self._line_starts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._line_starts[middle] <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low + 1
+
+    def occurrences(self, excerpt: str) -> list[tuple[int, int]]:
+        """Every (first line, last line) where `excerpt` stands verbatim."""
+        found: list[tuple[int, int]] = []
+        start = self.text.find(excerpt)
+        while start != -1:
+            found.append((self.line_at(start), self.line_at(start + len(excerpt) - 1)))
+            start = self.text.find(excerpt, start + 1)
+        return found
+
+
+def _read_manifest(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:
+    manifest = seeds_dir / MANIFEST_NAME
+    if not manifest.is_file():
+        return {}, [Problem(str(manifest), None, "the seed manifest is missing")]
+    expected: dict[str, str] = {}
+    problems: list[Problem] = []
+    for number, raw in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        digest, _, name = raw.partition("  ")
+        if len(digest) != 64 or not name:
+            problems.append(Problem(MANIFEST_NAME, None, f"line {number} is not 'SHA256  NAME'"))
+            continue
+        expected[name.strip()] = digest
+    return expected, problems
+
+
+def load_seeds(seeds_dir: Path) -> tuple[dict[str, SeedText], list[Problem]]:
+    """Read every seed named in the manifest and check its sha256."""
+    expected, problems = _read_manifest(seeds_dir)
+    seeds: dict[str, SeedText] = {}
+    for name, digest in sorted(expected.items()):
+        path = seeds_dir / name
+        if not path.is_file():
+            problems.append(Problem(name, None, "listed in the manifest but missing"))
+            continue
+        seed = SeedText.from_bytes(name, path.read_bytes())
+        if seed.sha256 != digest:
+            problems.append(
+                Problem(name, None, f"sha256 is {seed.sha256}, the manifest says {digest}")
+            )
+        seeds[name] = seed
+    for path in sorted(seeds_dir.glob("*.txt")):
+        if path.name not in expected:
+            problems.append(Problem(path.name, None, "seed file not listed in the manifest"))
+    return seeds, problems

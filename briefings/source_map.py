@@ -1,0 +1,133 @@
+"""Which line of a seed belongs to which article, and what kind of line it is.
+
+Every non-blank line of a seed page is one of: an article's title, its metadata
+(byline, date line, footer), its body, page furniture (bios, comment forms), or an
+off-topic paragraph. Facts may only draw on article bodies; nothing may draw on
+off-topic lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from briefings.annotations import ArticleAnnotation, Evidence, LineSpan, SourceAnnotation
+from briefings.seeds import SeedText
+
+__all__ = ["Location", "Region", "SourceMap", "span_lines"]
+
+
+class Region(StrEnum):
+    """What a line of a seed page is."""
+
+    TITLE = "title"
+    METADATA = "metadata"
+    BODY = "body"
+    FURNITURE = "furniture"
+    OFF_TOPIC = "off-topic"
+
+
+FACT_REGIONS = frozenset({Region.BODY})
+SOURCE_REGIONS = frozenset({Region.TITLE, Region.METADATA, Region.BODY, Region.FURNITURE})
+
+
+def span_lines(span: LineSpan) -> range:
+    """The line numbers of `12` or `12-30`."""
+    first, _, last = span.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an excerpt stands: seed file and lines."""
+
+    seed: str
+    first_line: int
+    last_line: int
+
+    def label(self) -> str:
+        """`line 12` or `lines 12-13`."""
+        if self.first_line == self.last_line:
+            return f"line {self.first_line}"
+        return f"lines {self.first_line}-{self.last_line}"
+
+
+@dataclass(frozen=True)
+class LineOwner:
+    """The region of one line and, unless it is page-wide, its article."""
+
+    region: Region
+    article: str | None
+
+
+class SourceMap:
+    """Line ownership for every seed page described by the annotations."""
+
+    def __init__(self, sources: list[SourceAnnotation], seeds: dict[str, SeedText]) -> None:
+        self.seeds = seeds
+        self.articles: dict[str, ArticleAnnotation] = {}
+        self.seed_of: dict[str, str] = {}
+        # seed name -> line -> every claim on it (more than one is an annotation error)
+        self.claims: dict[str, dict[int, list[LineOwner]]] = {}
+        for source in sources:
+            self._add_source(source)
+
+    def _claim(self, seed: str, lines: range, owner: LineOwner) -> None:
+        table = self.claims.setdefault(seed, {})
+        for number in lines:
+            table.setdefault(number, []).append(owner)
+
+    def _add_source(self, source: SourceAnnotation) -> None:
+        for article in source.articles:
+            self.articles[article.id] = article
+            self.seed_of[article.id] = source.seed
+            title = range(article.title_line, article.title_line + 1)
+            self._claim(source.seed, title, LineOwner(Region.TITLE, article.id))
+            for span in article.metadata_lines:
+                self._claim(source.seed, span_lines(span), LineOwner(Region.METADATA, article.id))
+            self._claim(source.seed, span_lines(article.body), LineOwner(Region.BODY, article.id))
+        for segment in source.furniture:
+            self._claim(source.seed, span_lines(segment.lines), LineOwner(Region.FURNITURE, None))
+        for segment in source.off_topic:
+            self._claim(source.seed, span_lines(segment.lines), LineOwner(Region.OFF_TOPIC, None))
+
+    def owner(self, seed: str, line: int) -> LineOwner | None:
+        """The single owner of a line, or None when unclaimed or claimed twice."""
+        owners = self.claims.get(seed, {}).get(line, [])
+        return owners[0] if len(owners) == 1 else None
+
+    def body_lines(self, article: str) -> list[int]:
+        """The body line numbers of an article."""
+        return list(span_lines(self.articles[article].body))
+
+    def _allowed(self, seed: str, lines: range, article: str, regions: frozenset[Region]) -> bool:
+        for number in lines:
+            if not self.seeds[seed].line(number).strip():
+                continue  # a blank line between two parts of an excerpt belongs to no one
+            owner = self.owner(seed, number)
+            if owner is None or owner.region not in regions:
+                return False
+            if owner.article is not None and owner.article != article:
+                return False
+        return True
+
+    def locate(self, evidence: Evidence, regions: frozenset[Region]) -> Location | str:
+        """Where `evidence` stands within its article, or why it cannot be used."""
+        seed_name = self.seed_of.get(evidence.article)
+        if seed_name is None:
+            return f"names an unknown article {evidence.article!r}"
+        seed = self.seeds[seed_name]
+        occurrences = seed.occurrences(evidence.text)
+        if not occurrences:
+            return f"excerpt not found verbatim in {seed_name}: {evidence.text!r}"
+        for first, last in occurrences:
+            if self._allowed(seed_name, range(first, last + 1), evidence.article, regions):
+                return Location(seed_name, first, last)
+        first, _ = occurrences[0]
+        owner = self.owner(seed_name, first)
+        where = owner.region.value if owner else "unclassified"
+        allowed = ", ".join(sorted(region.value for region in regions))
+        return (
+            f"excerpt stands only outside article {evidence.article!r}'s {allowed} "
+            f"(line {first} is {where}): {evidence.text!r}"
+        )

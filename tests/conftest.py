@@ -1,0 +1,52 @@
+"""Shared fixtures: the real store built from the real seeds, and broken copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefings.answers import Answerer
+from briefings.loading import DEFAULT_SEEDS_DIR, load_store
+from briefings.rendering import Renderer
+from briefings.store import FactStore
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def store() -> FactStore:
+    return load_store()
+
+
+@pytest.fixture(scope="session")
+def answerer(store: FactStore) -> Answerer:
+    return Answerer(store)
+
+
+@pytest.fixture(scope="session")
+def ask(answerer: Answerer) -> Callable[[str], str]:
+    """Answer a command and return the whole reply as plain text."""
+    renderer = Renderer()
+
+    def _ask(command: str) -> str:
+        return renderer.text(answerer.answer(command))
+
+    return _ask
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seeds folder, to break on purpose."""
+    target = tmp_path / "seeds"
+    shutil.copytree(DEFAULT_SEEDS_DIR, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace `old` by `new` in a file, failing loudly if `old` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

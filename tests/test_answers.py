@@ -1,0 +1,227 @@
+"""The answer layer: command text in, a structured reply out, rendered from templates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import UndefinedError
+
+from briefings.answers import COMMANDS, Answerer
+from briefings.rendering import Renderer
+from briefings.store import FactStore
+
+Ask = Callable[[str], str]
+TEASER_WORDS = ["Kim Yo-jong", "Lazarus", "Madrid", "Pompeo", "Jo Song-gil", "Choe In-guk"]
+
+
+def test_status_reply(answerer: Answerer) -> None:
+    reply = answerer.answer("!gsomia status")
+    assert reply.kind == "status"
+    assert reply.title == "GSOMIA status"
+    body = "\n".join(reply.lines)
+    assert "• November 2016: Tokyo and Seoul sign GSOMIA" in body
+    assert "• 2019-08-22: South Korea decides not to renew GSOMIA" in body
+    assert "• 2019-11-23 (expected, not confirmed): GSOMIA is expected to expire" in body
+    assert "The sources say nothing after 2019-11-22." in body
+    assert reply.citations
+    assert re.search(r"\[\d+\]", body)
+
+
+def test_status_never_claims_expiry(ask: Ask) -> None:
+    text = ask("!gsomia status").lower()
+    assert "expired" not in text.replace("whether gsomia expired", "")
+    assert "has expired" not in text
+    assert "expected to expire" in text
+
+
+def test_status_as_of(ask: Ask) -> None:
+    text = ask("!gsomia status 2019-09-01")
+    assert text.startswith("GSOMIA status as of 2019-09-01")
+    assert "expected to expire" not in text
+    assert "Kang" not in text
+    assert "Nothing published after 2019-09-01 is considered." in text
+    assert "undated; counted from the first day it may have appeared" in text
+
+
+def test_status_before_the_sources(ask: Ask) -> None:
+    assert "knows nothing of GSOMIA as of that day" in ask("!gsomia status 2010-01-01")
+
+
+def test_status_bad_date(answerer: Answerer) -> None:
+    reply = answerer.answer("!gsomia status someday")
+    assert reply.kind == "usage"
+    assert "Usage: `!gsomia status [YYYY-MM-DD]`" in reply.lines
+
+
+def test_status_alias_and_bare_group(answerer: Answerer) -> None:
+    assert answerer.answer("!gsomia").kind == "status"
+    assert answerer.answer("status").kind == "status"
+    assert answerer.answer("/gsomia status").kind == "status"
+
+
+def test_quote_kono(ask: Ask) -> None:
+    text = ask("!quote kono")
+    assert text.startswith("Quotes: Taro Kono")
+    assert "“make a sensible decision”" in text
+    assert "— as Japan’s Minister of Defense" in text
+    assert "— as Japanese foreign minister" in text
+    assert "printed as: he added" in text
+    assert "000_a628d338d7e45e49.txt line 28" in text
+    assert "3 quotes" in text
+
+
+def test_quote_kang_labels_both(ask: Ask) -> None:
+    text = ask("!quote kang")
+    assert '"kang" matches 2 actors; each is labelled.' in text
+    assert "▸ Kang Gi-jung" in text
+    assert "▸ Kang Kyung-wha" in text
+
+
+def test_quote_marks_misprints(ask: Ask) -> None:
+    text = ask("!quote iwaya")
+    assert '[sic] typo: "GNOSIA allowed", meaning "GSOMIA allowed".' in text
+    assert "[sic] unclosed quotation" in text
+
+
+def test_quote_did_you_mean(answerer: Answerer) -> None:
+    reply = answerer.answer("!quote iwaia")
+    assert reply.kind == "quotes"  # close enough to find
+    reply = answerer.answer("!quote Iwasaki")
+    assert reply.kind == "not-found"
+    assert "Did you mean: Takeshi Iwaya?" in reply.lines
+
+
+def test_quote_without_speaker(answerer: Answerer) -> None:
+    reply = answerer.answer("!quote")
+    assert reply.kind == "usage"
+    assert reply.title == "Whose quotes?"
+
+
+def test_who_shows_roles_and_the_gap(ask: Ask) -> None:
+    text = ask("!who kono")
+    assert "• Japanese foreign minister: stated by the article dated between 2019-08-22" in text
+    assert "• Japan’s Minister of Defense: stated by the article dated 2019-11-22" in text
+    assert "The sources do not say when one post gave way to the next." in text
+
+
+def test_timeline_period_and_actor_in_either_order(answerer: Answerer) -> None:
+    first = answerer.answer("!timeline 2019-11 kang kyung-wha")
+    last = answerer.answer("!timeline kang kyung-wha 2019-11")
+    assert first == last
+    assert first.title == "Timeline: November 2019 · Kang Kyung-wha"
+    assert len([line for line in first.lines if line.startswith("• ")]) == 1
+
+
+def test_timeline_range(ask: Ask) -> None:
+    text = ask("!timeline 2019-08-19..2019-08-23")
+    assert "between 2019-08-19 and 2019-08-23" in text.splitlines()[0]
+    assert "meet in China" in text
+
+
+def test_timeline_empty_period(ask: Ask) -> None:
+    assert "No event in the sources falls in 2001." in ask("!timeline 2001")
+
+
+def test_timeline_bad_period(answerer: Answerer) -> None:
+    reply = answerer.answer("!timeline 2019-13")
+    assert reply.kind == "usage"
+    assert "month must be in 1..12" in reply.lines[0]
+
+
+def test_sources_reply(ask: Ask) -> None:
+    text = ask("!sources")
+    assert "Publisher: Cole of Duty (inferred)" in text
+    assert "Publisher: not printed." in text
+    assert "Off-topic, never cited (12)" in text
+
+
+def test_help_lists_every_command(answerer: Answerer) -> None:
+    reply = answerer.answer("!help")
+    for command in COMMANDS:
+        assert any(command.usage in line for line in reply.lines)
+
+
+def test_empty_input_is_help(answerer: Answerer) -> None:
+    assert answerer.answer("   ").kind == "help"
+
+
+def test_unknown_command_did_you_mean(answerer: Answerer) -> None:
+    reply = answerer.answer("!quot kono")
+    assert reply.kind == "usage"
+    assert reply.title == "Unknown command"
+    assert "Did you mean: `!quote <speaker>`?" in reply.lines
+
+
+def test_commands_have_short_descriptions() -> None:
+    names = [command.name for command in COMMANDS]
+    assert len(names) == len(set(names))
+    assert all(0 < len(command.summary) <= 100 for command in COMMANDS)
+
+
+ALL_COMMANDS = [
+    "!gsomia status",
+    "!gsomia status 2019-09-01",
+    "!timeline",
+    "!sources",
+    "!help",
+]
+
+
+def _actor_commands(store: FactStore) -> list[str]:
+    return [f"!{verb} {actor.name}" for actor in store.actors.values() for verb in ("quote", "who")]
+
+
+def test_off_topic_teasers_never_reach_an_answer(
+    store: FactStore, answerer: Answerer, ask: Ask
+) -> None:
+    teaser_lines = {
+        (source.seed, line)
+        for source in store.sources
+        for segment in source.off_topic
+        for line in range(int(segment.lines.split("-")[0]), int(segment.lines.split("-")[-1]) + 1)
+    }
+    for command in ALL_COMMANDS + _actor_commands(store):
+        reply = answerer.answer(command)
+        for citation in reply.citations:
+            first = int(citation.lines.split()[-1].split("-")[0])
+            assert (citation.seed, first) not in teaser_lines, (command, citation)
+        if command != "!sources":  # !sources names the teasers to say they are left out
+            text = ask(command)
+            assert not [word for word in TEASER_WORDS if word in text], command
+
+
+def test_every_citation_is_verbatim(store: FactStore, answerer: Answerer) -> None:
+    for command in ALL_COMMANDS + _actor_commands(store):
+        for citation in answerer.answer(command).citations:
+            assert citation.excerpt in store.map.seeds[citation.seed].text
+
+
+def test_missing_template_variable_is_an_error(tmp_path: Path, store: FactStore) -> None:
+    (tmp_path / "answers").mkdir()
+    (tmp_path / "answers" / "help.j2").write_text(
+        "{% block title %}{{ no_such_variable }}{% endblock %}"
+        "{% block body %}{% endblock %}{% block footer %}{% endblock %}",
+        encoding="utf-8",
+    )
+    with pytest.raises(UndefinedError):
+        Answerer(store, Renderer(tmp_path)).help()
+
+
+def test_escape_applies_to_values_not_citation_markers(store: FactStore) -> None:
+    shouting = Renderer(escape=str.upper)
+    reply = Answerer(store, shouting).quote("kono")
+    assert any("“MAKE A SENSIBLE DECISION”" in line for line in reply.lines)
+    assert any("[1]" in line for line in reply.lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gets_a_reply(answerer: Answerer, text: str) -> None:
+    for command in (text, f"!quote {text}", f"!timeline {text}", f"!who {text}"):
+        reply = answerer.answer(command)
+        assert reply.title

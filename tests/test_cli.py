@@ -1,0 +1,114 @@
+"""The `briefbot` command line and the offline console."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.console import run_console
+from briefings.answers import Answerer
+from tests.conftest import edit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ask_prints_the_whole_reply(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "!quote kono"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Quotes: Taro Kono\n=================\n")
+    assert "Sources:\n[1] " in out
+    assert "[3] " in out  # every citation, not the first page only
+    assert out.rstrip().endswith("-- 3 quotes · words exactly as printed")
+
+
+def test_ask_words_may_be_split(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "!who", "kang", "gi-jung"]) == 0
+    assert capsys.readouterr().out.startswith("Who: Kang Gi-jung")
+
+
+def test_ask_a_bad_command_is_a_helpful_reply(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "!frobnicate"]) == 0
+    assert "Unknown command" in capsys.readouterr().out
+
+
+def test_ask_with_a_broken_store_fails_readably(
+    seeds_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(seeds_copy / "annotations" / "events.yaml", "Seoul signed an agreement", "Seoul sign an")
+    assert main(["--seeds", str(seeds_copy), "ask", "!help"]) == 1
+    err = capsys.readouterr().err
+    assert "events.yaml: event gsomia-signed: excerpt not found verbatim" in err
+
+
+def test_facts_check_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["facts", "check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("fact store OK\n")
+    assert "quotes: 15; quotations covered: all" in out
+    assert "events: 15 (2 expected, 13 happened)" in out
+    assert "articles: 3; off-topic paragraphs: 12" in out
+
+
+def test_facts_check_fails_with_every_problem(
+    seeds_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(seeds_copy / "annotations" / "events.yaml", "status: expected", "status: maybe")
+    edit(seeds_copy / "annotations" / "actors.yaml", "badly received by", "poorly received by")
+    assert main(["--seeds", str(seeds_copy), "facts", "check"]) == 1
+    err = capsys.readouterr().err
+    assert "status: Input should be" in err
+    assert "actor sk-public: excerpt not found verbatim" in err
+    assert "Traceback" not in err
+
+
+def test_console_answers_each_line_until_quit(answerer: Answerer) -> None:
+    out = io.StringIO()
+    run_console(answerer, ["!quote kono\n", "\n", "!help\n", "quit\n", "!sources\n"], out)
+    text = out.getvalue()
+    assert "Quotes: Taro Kono" in text
+    assert "briefbot commands" in text
+    assert "Sources\n=======" not in text  # after quit
+
+
+def _run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_run_without_token_opens_the_console() -> None:
+    result = _run_cli("run", stdin="!gsomia status\n")
+    assert result.returncode == 0, result.stderr
+    first, _, rest = result.stdout.partition("\n")
+    assert first == "No Discord token configured (DISCORD_TOKEN): opening the offline console."
+    assert rest.startswith("GSOMIA status")
+
+
+def test_ask_does_not_import_discord() -> None:
+    code = (
+        "import sys; from bot.cli import main; main(['ask', '!gsomia status']); "
+        "print('discord' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.rstrip().endswith("False")

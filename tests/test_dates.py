@@ -1,0 +1,103 @@
+"""Dates keep the precision their source gives them; relative phrases resolve by rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings.dates import FuzzyDate, Precision, parse_period
+from briefings.relative_dates import resolve_relative
+
+FRIDAY_NOV_22 = dt.date(2019, 11, 22)
+FRIDAY_AUG_23 = dt.date(2019, 8, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "earliest", "latest", "label"),
+    [
+        ("2019-08-22", Precision.DAY, "2019-08-22", "2019-08-22", "2019-08-22"),
+        ("2016-11", Precision.MONTH, "2016-11-01", "2016-11-30", "November 2016"),
+        ("2016", Precision.YEAR, "2016-01-01", "2016-12-31", "2016"),
+        ("2019-02", Precision.MONTH, "2019-02-01", "2019-02-28", "February 2019"),
+        ("1910/1945", Precision.RANGE, "1910-01-01", "1945-12-31", "between 1910 and 1945"),
+        (
+            "2019-08-19/2019-08-22",
+            Precision.RANGE,
+            "2019-08-19",
+            "2019-08-22",
+            "between 2019-08-19 and 2019-08-22",
+        ),
+    ],
+)
+def test_parse_keeps_precision(
+    text: str, precision: Precision, earliest: str, latest: str, label: str
+) -> None:
+    date = FuzzyDate.parse(text)
+    assert date.precision is precision
+    assert date.earliest == dt.date.fromisoformat(earliest)
+    assert date.latest == dt.date.fromisoformat(latest)
+    assert date.label() == label
+
+
+def test_month_is_not_its_first_day() -> None:
+    month = FuzzyDate.parse("2016-11")
+    assert not month.is_exact_day
+    assert month != FuzzyDate.parse("2016-11-01")
+
+
+@pytest.mark.parametrize("bad", ["2019-13", "19-11", "yesterday", "2019-02-30", "2019/2018", ""])
+def test_bad_dates_raise_value_error(bad: str) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 - the message varies with the mistake
+        FuzzyDate.parse(bad)
+
+
+def test_yaml_numbers_and_dates_are_accepted() -> None:
+    assert FuzzyDate.model_validate(2019).precision is Precision.YEAR
+    assert FuzzyDate.model_validate(dt.date(2019, 8, 22)).is_exact_day
+
+
+def test_period_ranges_accept_several_separators() -> None:
+    for text in ("2019-08..2019-11", "2019-08/2019-11", "2019-08:2019-11"):
+        period = parse_period(text)
+        assert period.earliest == dt.date(2019, 8, 1)
+        assert period.latest == dt.date(2019, 11, 30)
+
+
+def test_overlap() -> None:
+    november = FuzzyDate.parse("2019-11")
+    assert FuzzyDate.parse("2019-11-23").overlaps(november)
+    assert FuzzyDate.parse("2019-06/2019-11-22").overlaps(november)
+    assert not FuzzyDate.parse("2019-08-22").overlaps(november)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "anchor", "expected"),
+    [
+        ("On Thursday", FRIDAY_NOV_22, "2019-11-21"),
+        ("come Saturday", FRIDAY_NOV_22, "2019-11-23"),
+        ("this morning", FRIDAY_AUG_23, "2019-08-23"),
+        ("today", FRIDAY_AUG_23, "2019-08-23"),
+        ("Late last night", FRIDAY_AUG_23, "2019-08-22"),
+        ("Earlier this week", FRIDAY_AUG_23, "2019-08-19/2019-08-22"),
+        ("A few days ago", FRIDAY_AUG_23, "2019-08-16/2019-08-22"),
+        ("Last month", FRIDAY_AUG_23, "2019-07"),
+        ("last summer", FRIDAY_NOV_22, "2019-06/2019-08"),
+        ("In July", FRIDAY_NOV_22, "2019-07"),
+        ("Back in August", FRIDAY_NOV_22, "2019-08"),
+        ("in December", FRIDAY_NOV_22, "2018-12"),
+        ("on Friday", FRIDAY_NOV_22, "2019-11-22"),
+        ("next Friday", FRIDAY_NOV_22, "2019-11-29"),
+    ],
+)
+def test_relative_phrases(phrase: str, anchor: dt.date, expected: str) -> None:
+    assert resolve_relative(phrase, anchor) == FuzzyDate.parse(expected)
+
+
+@pytest.mark.parametrize("phrase", ["in due course", "on Blursday", "soon"])
+def test_unknown_phrases_are_not_guessed(phrase: str) -> None:
+    assert resolve_relative(phrase, FRIDAY_NOV_22) is None
+
+
+def test_earlier_this_week_on_a_monday_has_no_answer() -> None:
+    assert resolve_relative("earlier this week", dt.date(2019, 11, 18)) is None

@@ -1,0 +1,163 @@
+"""The pure queries against the real seeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings import queries
+from briefings.dates import parse_period
+from briefings.errors import UnknownNameError
+from briefings.store import FactStore
+
+
+def test_status_now(store: FactStore) -> None:
+    result = queries.status(store)
+    assert [(m.id, m.date.iso) for m in result.milestones] == [
+        ("gsomia-signed", "2016-11"),
+        ("decision-not-to-renew", "2019-08-22"),
+        ("renewal-due", "2019-08-23"),
+        ("seoul-wont-reconsider", "2019-11-21"),
+        ("expiry-expected", "2019-11-23"),
+    ]
+    assert result.horizon == dt.date(2019, 11, 22)
+    assert [p.id for p in result.pending] == ["expiry-expected"]
+    assert result.pending[0].status == "expected"
+
+
+def test_status_as_of_september_knows_nothing_of_november(store: FactStore) -> None:
+    result = queries.status(store, dt.date(2019, 9, 1))
+    ids = [m.id for m in result.milestones]
+    assert ids == ["gsomia-signed", "decision-not-to-renew", "renewal-due"]
+    cited = {c.article for m in result.milestones for c in m.citations}
+    assert "fitsanakis-2019-11-22" not in cited
+    assert all("November" not in s.title for s in result.sources)
+    decision = result.milestones[1]
+    # Only the discrepancies whose every side was published by then.
+    assert all("November" not in summary for summary in decision.discrepancies)
+
+
+def test_status_before_any_source(store: FactStore) -> None:
+    result = queries.status(store, dt.date(2019, 8, 1))
+    assert result.milestones == []
+    assert result.sources == []
+    assert result.horizon is None
+
+
+def test_timeline_is_ordered_and_complete(store: FactStore) -> None:
+    events = queries.timeline(store).events
+    assert len(events) == len(store.events)
+    keys = [(e.date.iso, e.id) for e in events]
+    assert keys[0][1] == "japanese-occupation"
+    assert keys[-1][1] == "expiry-expected"
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        (
+            "2019-11",
+            {"us-pressure", "seoul-removes-japan", "seoul-wont-reconsider", "expiry-expected"},
+        ),
+        ("2016", {"gsomia-signed"}),
+        ("2016-11-15", {"gsomia-signed"}),
+        ("1950/1970", {"mutual-recognition"}),
+    ],
+)
+def test_timeline_by_period(store: FactStore, period: str, expected: set[str]) -> None:
+    events = queries.timeline(store, parse_period(period)).events
+    assert {e.id for e in events} == expected
+
+
+def test_timeline_by_actor(store: FactStore) -> None:
+    result = queries.timeline(store, actor="moon")
+    assert [a.name for a in result.actors] == ["Moon Jae-in"]
+    assert [e.id for e in result.events] == ["decision-not-to-renew"]
+
+
+def test_timeline_unknown_actor(store: FactStore) -> None:
+    with pytest.raises(UnknownNameError):
+        queries.timeline(store, actor="zzzz")
+
+
+def test_quotes_kono_in_both_roles(store: FactStore) -> None:
+    result = queries.quotes(store, "kono")
+    assert [s.speaker.name for s in result.speakers] == ["Taro Kono"]
+    quotes = result.speakers[0].quotes
+    assert [q.role for q in quotes] == [
+        "Japanese foreign minister",
+        "Japanese foreign minister",
+        "Japan’s Minister of Defense",
+    ]
+    assert quotes[0].words[0].startswith("I must say")  # printed before "he added"
+    assert all(q.citations for q in quotes)
+
+
+@pytest.mark.parametrize("typed", ["kno", "Kōno", "KONO", "taro", "Taro Kōno"])
+def test_quotes_fuzzy(store: FactStore, typed: str) -> None:
+    assert [s.speaker.id for s in queries.quotes(store, typed).speakers] == ["taro-kono"]
+
+
+def test_quotes_kang_gives_both_kangs(store: FactStore) -> None:
+    result = queries.quotes(store, "kang")
+    speakers = {s.speaker.name: s.quotes for s in result.speakers}
+    assert set(speakers) == {"Kang Kyung-wha", "Kang Gi-jung"}
+    assert speakers["Kang Kyung-wha"][0].role == "South Korea’s Minister of Foreign Affairs"
+    assert speakers["Kang Gi-jung"][0].role == (
+        "Political Affairs Secretary to South Korean President Moon Jae-in"
+    )
+
+
+def test_quotes_full_name_gives_one_kang(store: FactStore) -> None:
+    assert [s.speaker.id for s in queries.quotes(store, "kang gi-jung").speakers] == [
+        "kang-gi-jung"
+    ]
+
+
+def test_quotes_unmatched_speaker_suggests(store: FactStore) -> None:
+    with pytest.raises(UnknownNameError) as caught:
+        queries.quotes(store, "Iwaia Takesh")
+    assert caught.value.suggestions[0] == "Takeshi Iwaya"
+
+
+def test_quotes_nobody_near(store: FactStore) -> None:
+    with pytest.raises(UnknownNameError) as caught:
+        queries.quotes(store, "zzxxqq")
+    assert caught.value.suggestions == []
+
+
+def test_quote_of_an_actor_who_said_nothing(store: FactStore) -> None:
+    result = queries.quotes(store, "moon jae-in")
+    assert result.speakers[0].quotes == []
+
+
+def test_undated_quote_says_so(store: FactStore) -> None:
+    quote = next(
+        q
+        for q in queries.quotes(store, "kono").speakers[0].quotes
+        if q.id == "kono-sensible-decision"
+    )
+    assert quote.date is None
+    assert quote.date_note == "Not stated; printed on 2019-11-22."
+
+
+def test_who_kang_gi_jung(store: FactStore) -> None:
+    entry = queries.who(store, "kang gi-jung").entries[0]
+    assert entry.actor.name == "Kang Gi-jung"
+    assert [r.title for r in entry.roles] == [
+        "Political Affairs Secretary to South Korean President Moon Jae-in"
+    ]
+    assert entry.roles[0].attested == ["2019-11-22"]
+    assert [q.id for q in entry.quotes] == ["kang-gi-jung-white-flag"]
+
+
+def test_sources_contributions(store: FactStore) -> None:
+    result = queries.sources(store)
+    assert [d.seed for d in result.documents] == [
+        "000_a628d338d7e45e49.txt",
+        "004_0c24133c7eb35b49.txt",
+    ]
+    nov = result.documents[1].articles[1]
+    assert nov.contributed["quotes"] == 3
+    assert len(result.documents[1].off_topic) == 12
