@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.console import PROMPT, answer_text, run_console
@@ -99,15 +99,24 @@ def _console(answerer: Answerer) -> int:
     return EXIT_OK
 
 
-def _run(answerer: Answerer) -> int:
-    if os.environ.get("DISCORD_TOKEN"):
+def _run(answerer_factory: Callable[[], Answerer]) -> int:
+    """Join Discord with a token; else the console on a terminal; else fail clearly."""
+    from bot.settings import Settings  # reads .env; the one-shot commands do not need it
+
+    settings = Settings()
+    if settings.has_token:
+        from bot.runner import run_bot  # imports discord.py, which `ask` must not
+
+        return run_bot(settings)
+    if not sys.stdin.isatty():
         print(
-            "A Discord token is set, but this build has no Discord adapter yet; "
-            "opening the offline console."
+            "No Discord token configured (DISCORD_TOKEN) and no terminal for the console: "
+            "set DISCORD_TOKEN, or run `briefbot console` at a terminal.",
+            file=sys.stderr,
         )
-    else:
-        print("No Discord token configured (DISCORD_TOKEN): opening the offline console.")
-    return _console(answerer)
+        return EXIT_USAGE
+    print("No Discord token configured (DISCORD_TOKEN): opening the offline console.")
+    return _console(answerer_factory())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,18 +133,17 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         return _facts_check(args.seeds)
     try:
-        store = load_store(args.seeds)
+        if args.command == "run":
+            return _run(lambda: Answerer(load_store(args.seeds)))
+        answerer = Answerer(load_store(args.seeds))
     except AnnotationError as error:
         print(error, file=sys.stderr)
         print("Run `briefbot facts check` for a summary.", file=sys.stderr)
         return EXIT_FAILURE
-    answerer = Answerer(store)
     if args.command == "ask":
         sys.stdout.write(answer_text(answerer, Renderer(), " ".join(args.text)))
         return EXIT_OK
-    if args.command == "console":
-        return _console(answerer)
-    return _run(answerer)
+    return _console(answerer)
 
 
 if __name__ == "__main__":

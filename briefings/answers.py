@@ -121,17 +121,18 @@ class Answerer:
         try:
             day = _parse_day(as_of) if as_of else None
         except BadPeriodError as error:
-            return self._usage(str(error), "gsomia")
+            return self.usage(str(error), "gsomia")
         return self.renderer.reply("status", queries.status(self.store, day))
 
     def timeline(self, period: str | None = None, actor: str | None = None) -> Reply:
-        """`!timeline [period] [actor]`."""
+        """`!timeline [period] [actor]`; the two may come in either order."""
+        words = f"{period or ''} {actor or ''}".split()
         try:
-            parsed = parse_period(period) if period else None
-        except ValueError as error:
-            return self._usage(f"{period!r} is not a period ({error})", "timeline")
+            parsed, actor_name = _split_period(words)
+        except BadPeriodError as error:
+            return self.usage(str(error), "timeline")
         try:
-            result = queries.timeline(self.store, parsed, actor)
+            result = queries.timeline(self.store, parsed, actor_name)
         except UnknownNameError as error:
             return self._not_found(error, "timeline")
         return self.renderer.reply("timeline", result)
@@ -139,7 +140,7 @@ class Answerer:
     def quote(self, speaker: str) -> Reply:
         """`!quote <speaker>`."""
         if not speaker.strip():
-            return self._usage(
+            return self.usage(
                 "Name a speaker, for example `!quote kono`.", "quote", title="Whose quotes?"
             )
         try:
@@ -151,9 +152,7 @@ class Answerer:
     def who(self, name: str) -> Reply:
         """`!who <name>`."""
         if not name.strip():
-            return self._usage(
-                "Name someone, for example `!who kang gi-jung`.", "who", title="Who?"
-            )
+            return self.usage("Name someone, for example `!who kang gi-jung`.", "who", title="Who?")
         try:
             result = queries.who(self.store, name)
         except UnknownNameError as error:
@@ -181,11 +180,7 @@ class Answerer:
         if name == "status":
             return self.status(args[0] if args else None)
         if name == "timeline":
-            try:
-                period, actor = _split_period(args)
-            except BadPeriodError as error:
-                return self._usage(str(error), "timeline")
-            return self.timeline(period.iso if period else None, actor)
+            return self.timeline(" ".join(args))
         if name in ("quote", "quotes"):
             return self.quote(" ".join(args))
         if name == "who":
@@ -199,7 +194,7 @@ class Answerer:
     def _gsomia(self, args: list[str]) -> Reply:
         if not args or args[0].lower() == "status":
             return self.status(args[1] if len(args) > 1 else None)
-        return self._usage(f"Unknown subcommand {args[0]!r}", "gsomia", ["!gsomia status"])
+        return self.usage(f"Unknown subcommand {args[0]!r}", "gsomia", ["!gsomia status"])
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -213,9 +208,10 @@ class Answerer:
 
     # --- replies for questions that cannot be answered as asked -------------------
 
-    def _usage(
+    def usage(
         self, problem: str, command: str, suggestions: list[str] | None = None, title: str = ""
     ) -> Reply:
+        """A reply that shows how `command` is used, after saying what went wrong."""
         return self.renderer.reply(
             "usage",
             title=title or f"Cannot run !{command} like that",

@@ -92,6 +92,10 @@ class Renderer:
             kind=kind, title=title, lines=lines, citations=citations.ordered, footer=footer
         )
 
+    def fragment(self, name: str, **variables: Any) -> str:
+        """Render a small template (such as one citation) to a string."""
+        return self.env.get_template(name).render(**variables).strip()
+
     def text(self, reply: Reply) -> str:
         """The whole reply as plain text, every line and every citation."""
         return self.env.get_template("text/reply.txt.j2").render(reply=reply).rstrip() + "\n"

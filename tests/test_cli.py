@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -76,26 +77,45 @@ def test_console_answers_each_line_until_quit(answerer: Answerer) -> None:
     assert "Sources\n=======" not in text  # after quit
 
 
-def _run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
+def _environment() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+
+
+def test_run_without_token_or_terminal_exits_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
+        cwd=tmp_path,  # no .env here
+        env=_environment(),
         check=False,
         timeout=60,
     )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("No Discord token configured (DISCORD_TOKEN) and no terminal")
 
 
-def test_run_without_token_opens_the_console() -> None:
-    result = _run_cli("run", stdin="!gsomia status\n")
-    assert result.returncode == 0, result.stderr
-    first, _, rest = result.stdout.partition("\n")
-    assert first == "No Discord token configured (DISCORD_TOKEN): opening the offline console."
-    assert rest.startswith("GSOMIA status")
+def test_run_without_token_opens_the_console_on_a_terminal(tmp_path: Path) -> None:
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={**_environment(), "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    os.close(terminal)
+    os.write(controller, b"!quote kang\nquit\n")
+    out, err = process.communicate(timeout=60)
+    os.close(controller)
+    assert process.returncode == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "No Discord token configured (DISCORD_TOKEN): opening the offline console."
+    assert "briefbot> Quotes: Kang Gi-jung / Kang Kyung-wha" in out
 
 
 def test_ask_does_not_import_discord() -> None:

@@ -1,0 +1,40 @@
+"""Owner tools: a deliberate slash-command sync, and a trivial ping."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from discord.ext import commands
+
+__all__ = ["AdminCog"]
+
+log = logging.getLogger(__name__)
+
+
+class AdminCog(commands.Cog, name="Admin"):
+    """Commands for the bot's owners, plus `!ping`."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @commands.command(name="ping", description="Check that the bot answers.")
+    async def ping(self, ctx: commands.Context[commands.Bot]) -> None:
+        """Answer pong."""
+        await ctx.send("pong")
+
+    @commands.command(name="sync", description="Owner only: sync slash commands (guild or global).")
+    @commands.is_owner()
+    @commands.guild_only()
+    async def sync(
+        self, ctx: commands.Context[commands.Bot], scope: Literal["guild", "global"] = "guild"
+    ) -> None:
+        """Sync the slash commands to this guild (instant) or globally (slow to spread)."""
+        if scope == "global":
+            synced = await self.bot.tree.sync()
+        else:
+            assert ctx.guild is not None  # guild_only
+            self.bot.tree.copy_global_to(guild=ctx.guild)
+            synced = await self.bot.tree.sync(guild=ctx.guild)
+        log.info("synced %d commands (%s) at the request of %s", len(synced), scope, ctx.author.id)
+        await ctx.send(f"Synced {len(synced)} commands ({scope}).")

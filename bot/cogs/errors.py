@@ -1,0 +1,94 @@
+"""The one error boundary: every command error becomes a short, useful reply.
+
+Unknown commands and bad arguments get did-you-mean and usage from the answer layer;
+cooldowns and permission checks get one plain sentence; anything else is logged with
+its context and answered with a generic message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.responding import Responder
+from briefings.answers import Answerer
+
+__all__ = ["GENERIC_FAILURE", "ErrorsCog"]
+
+log = logging.getLogger(__name__)
+
+GENERIC_FAILURE = "Something went wrong answering that. The error has been logged."
+_ARGUMENT_ERRORS = (
+    commands.MissingRequiredArgument,
+    commands.BadArgument,
+    commands.TooManyArguments,
+    commands.BadLiteralArgument,
+    commands.ArgumentParsingError,
+)
+
+
+class ErrorsCog(commands.Cog, name="Errors"):
+    """Answers for command errors, prefix and slash alike."""
+
+    def __init__(self, bot: commands.Bot, answerer: Answerer, responder: Responder) -> None:
+        self.bot = bot
+        self.answerer = answerer
+        self.responder = responder
+        bot.tree.error(self.on_app_command_error)
+
+    async def _say(self, ctx: commands.Context[commands.Bot], text: str) -> None:
+        try:
+            await ctx.send(text, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not send an error reply in channel %s", ctx.channel.id)
+
+    @commands.Cog.listener()
+    async def on_command_error(
+        self, ctx: commands.Context[commands.Bot], error: commands.CommandError
+    ) -> None:
+        """Map each kind of error to a reply."""
+        if isinstance(error, commands.CommandNotFound):
+            await self.responder.send(ctx, lambda: self.answerer.answer(ctx.message.content))
+        elif isinstance(error, _ARGUMENT_ERRORS) and ctx.command is not None:
+            name = ctx.command.qualified_name.split()[0]
+            await self.responder.send(ctx, lambda: self.answerer.usage(str(error), name))
+        elif isinstance(error, commands.CommandOnCooldown):
+            await self._say(ctx, f"Too many requests: try again in {error.retry_after:.0f} s.")
+        elif isinstance(error, commands.NotOwner):
+            await self._say(ctx, "Only the bot's owners may use that command.")
+        elif isinstance(error, commands.NoPrivateMessage):
+            await self._say(ctx, "That command works only in a server.")
+        elif isinstance(error, commands.CheckFailure):
+            await self._say(ctx, "You may not use that command here.")
+        else:
+            original = getattr(error, "original", error)
+            log.error(
+                "command %r failed (user %s, channel %s, message %r)",
+                ctx.command.qualified_name if ctx.command else None,
+                ctx.author.id,
+                ctx.channel.id,
+                ctx.message.content if ctx.interaction is None else "(slash)",
+                exc_info=original,
+            )
+            await self._say(ctx, GENERIC_FAILURE)
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Errors in pure app-command machinery (not hybrid callbacks): log and apologise."""
+        log.error(
+            "app command %r failed (user %s)",
+            interaction.command.qualified_name if interaction.command else None,
+            interaction.user.id,
+            exc_info=error,
+        )
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(GENERIC_FAILURE, ephemeral=True)
+            else:
+                await interaction.response.send_message(GENERIC_FAILURE, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell user %s about the failure", interaction.user.id)

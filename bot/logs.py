@@ -1,0 +1,51 @@
+"""Logging through discord.py's handler, with the token redacted from every record.
+
+discord.py redacts nothing itself: at DEBUG level it logs gateway payloads, and an
+exception can carry the token in its message. The filter sits on the handlers, so it
+sees every record that reaches them, from any logger.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+__all__ = ["REDACTED", "RedactSecrets", "setup_logging"]
+
+REDACTED = "[redacted]"
+
+
+class RedactSecrets(logging.Filter):
+    """Replace each secret in a record's message and traceback."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._secrets = [secret for secret in secrets if secret]
+
+    def _clean(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place; never drop it."""
+        message = record.getMessage()
+        cleaned = self._clean(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
+        return True
+
+
+def setup_logging(level: str, secrets: list[str]) -> None:
+    """Configure the root logger with discord.py's handler and the redacting filter."""
+    discord.utils.setup_logging(level=logging.getLevelName(level.upper()), root=True)
+    redactor = RedactSecrets(secrets)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)

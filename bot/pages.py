@@ -1,0 +1,155 @@
+"""Turn a `Reply` into Discord embeds that respect every limit, paging long answers.
+
+Discord rejects an embed over its limits, so each page is packed to fit: title 256,
+description 4,096, 25 fields of 1,024, footer 2,048 and 6,000 characters in all.
+Lines too long for a page are split between words, with "…" marking the cut; a page
+lists only the citations its own lines refer to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import discord
+
+from briefings.replies import Reply, ReplyKind
+from briefings.store import Citation
+
+__all__ = ["Limits", "build_pages", "shorten", "split_line"]
+
+CITATION_MARK = re.compile(r"\[(\d+)\]")
+CUT = "…"
+COLOURS: dict[ReplyKind, discord.Colour] = {
+    "status": discord.Colour.blurple(),
+    "timeline": discord.Colour.teal(),
+    "quotes": discord.Colour.gold(),
+    "who": discord.Colour.green(),
+    "sources": discord.Colour.greyple(),
+    "help": discord.Colour.light_grey(),
+    "not-found": discord.Colour.orange(),
+    "usage": discord.Colour.orange(),
+}
+
+
+class Limits:
+    """Discord's documented limits, and the budgets this module packs to."""
+
+    CONTENT = 2000
+    TITLE = 256
+    DESCRIPTION = 4096
+    FIELDS = 25
+    FIELD_NAME = 256
+    FIELD_VALUE = 1024
+    FOOTER = 2048
+    EMBED_TOTAL = 6000
+    # Packing budgets: a page's text stays readable and leaves room for its citations.
+    PAGE_TEXT = 2800
+    LINE = 900
+    EXCERPT = 220
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters between words, marked with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(CUT)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + CUT
+
+
+def split_line(line: str, limit: int) -> list[str]:
+    """Split a long line into pieces of at most `limit`, between words, marking each cut."""
+    pieces: list[str] = []
+    rest = line
+    while len(rest) > limit:
+        budget = limit - len(CUT) - 1
+        space = rest.rfind(" ", 0, budget)
+        cut = space if space > budget // 2 else budget
+        pieces.append(rest[:cut].rstrip() + " " + CUT)
+        rest = CUT + " " + rest[cut:].lstrip()
+    pieces.append(rest)
+    return pieces
+
+
+@dataclass
+class _Page:
+    lines: list[str] = field(default_factory=list)
+    cited: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines).strip("\n")
+
+    def size(self) -> int:
+        return len(self.text) + sum(len(c) for c in self.cited.values())
+
+
+def _pack(lines: list[str], citation_text: Callable[[int], str], overhead: int) -> list[_Page]:
+    pages = [_Page()]
+    for line in lines:
+        page = pages[-1]
+        numbers = [int(n) for n in CITATION_MARK.findall(line)]
+        new = {n: citation_text(n) for n in numbers if n not in page.cited}
+        grown = len(page.text) + len(line) + 1 > Limits.PAGE_TEXT
+        too_big = page.size() + len(line) + sum(map(len, new.values())) + overhead > (
+            Limits.EMBED_TOTAL - 200
+        )
+        too_many = len(page.cited) + len(new) > Limits.FIELDS - 1
+        if page.lines and (grown or too_big or too_many):
+            page = _Page()
+            pages.append(page)
+            new = {n: citation_text(n) for n in numbers}
+        if not page.lines and not line.strip():
+            continue  # no page starts with a blank line
+        page.lines.append(line)
+        page.cited.update(new)
+    return [page for page in pages if page.lines] or [_Page(lines=["(no content)"])]
+
+
+def _citation_fields(cited: dict[int, str]) -> list[tuple[str, str]]:
+    fields: list[tuple[str, str]] = []
+    current = ""
+    for number in sorted(cited):
+        entry = shorten(cited[number], Limits.FIELD_VALUE)
+        if current and len(current) + 1 + len(entry) > Limits.FIELD_VALUE:
+            fields.append(("Sources" if not fields else "Sources (continued)", current))
+            current = ""
+        current = f"{current}\n{entry}" if current else entry
+    if current:
+        fields.append(("Sources" if not fields else "Sources (continued)", current))
+    return fields[: Limits.FIELDS]
+
+
+def build_pages(
+    reply: Reply, render_citation: Callable[[int, Citation], str]
+) -> list[discord.Embed]:
+    """The reply as one embed per page, each within Discord's limits."""
+    title = shorten(reply.title, Limits.TITLE)
+    lines = [piece for line in reply.lines for piece in split_line(line, Limits.LINE)]
+    footer_room = Limits.FOOTER - len(" · page 999/999")
+    footer = shorten(reply.footer, footer_room)
+
+    def citation_text(number: int) -> str:
+        if 1 <= number <= len(reply.citations):
+            return render_citation(number, reply.citations[number - 1])
+        return ""
+
+    pages = _pack(lines, citation_text, overhead=len(title) + len(footer) + 40)
+    embeds = []
+    for index, page in enumerate(pages, start=1):
+        embed = discord.Embed(
+            title=title,
+            description=shorten(page.text, Limits.DESCRIPTION),
+            colour=COLOURS.get(reply.kind, discord.Colour.default()),
+        )
+        for name, value in _citation_fields({n: t for n, t in page.cited.items() if t}):
+            embed.add_field(name=name, value=value, inline=False)
+        marker = f" · page {index}/{len(pages)}" if len(pages) > 1 else ""
+        if footer or marker:
+            embed.set_footer(text=(footer + marker).lstrip(" ·"))
+        embeds.append(embed)
+    return embeds

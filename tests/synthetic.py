@@ -1,0 +1,107 @@
+"""Synthetic seed pages for tests and benchmarks: fictional people, fictional words.
+
+`write_seeds` writes a complete seeds folder (page, manifest, annotations) that
+passes `briefbot facts check`; `synthetic_annotations` builds the same facts in
+memory, for stores too large to write as YAML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from briefings.annotations import (
+    ActorAnnotation,
+    AnnotationFile,
+    ArticleAnnotation,
+    DateClaim,
+    Evidence,
+    PublisherAnnotation,
+    QuoteAnnotation,
+    SourceAnnotation,
+)
+from briefings.dates import FuzzyDate
+
+SEED_NAME = "900_synthetic.txt"
+ARTICLE = "synthetic-article"
+HEADER = ["Synthetic statements for testing", "January 2, 2020 by Test Writer"]
+
+
+def _slug(name: str) -> str:
+    return "-".join(name.lower().split())
+
+
+def page_text(statements: Sequence[tuple[str, str]]) -> str:
+    """The page: a title, a byline, then one line per (speaker, words)."""
+    body = [f"“{words}” said {speaker}." for speaker, words in statements]
+    return "\n".join([*HEADER, *body]) + "\n"
+
+
+def synthetic_annotations(statements: Sequence[tuple[str, str]]) -> AnnotationFile:
+    """Annotations for `page_text(statements)`: one article, its speakers, their quotes."""
+    lines = page_text(statements).splitlines()
+    speakers = sorted({speaker for speaker, _ in statements})
+    article = ArticleAnnotation(
+        id=ARTICLE,
+        title=HEADER[0],
+        author="Test Writer",
+        date=DateClaim(
+            value=FuzzyDate.parse("2020-01-02"), how="printed", phrase="January 2, 2020"
+        ),
+        title_line=1,
+        metadata_lines=["2"],
+        body=f"3-{len(lines)}",
+        evidence=[
+            Evidence(article=ARTICLE, text=HEADER[0]),
+            Evidence(article=ARTICLE, text=HEADER[1]),
+        ],
+    )
+    source = SourceAnnotation(
+        seed=SEED_NAME,
+        publisher=PublisherAnnotation(name=None, how="not printed", reason="A test page."),
+        articles=[article],
+    )
+    first_line = {
+        speaker: next(n for n, line in enumerate(lines) if line.endswith(f"said {speaker}."))
+        for speaker in speakers
+    }
+    actors = [
+        ActorAnnotation(
+            id=f"syn-{_slug(speaker)}",
+            name=speaker,
+            kind="person",
+            evidence=[Evidence(article=ARTICLE, text=lines[first_line[speaker]])],
+        )
+        for speaker in speakers
+    ]
+    quotes = [
+        QuoteAnnotation(
+            id=f"syn-q{index}",
+            speaker=f"syn-{_slug(speaker)}",
+            words=[words],
+            attribution=f"said {speaker}",
+            date_note="Not stated; printed on 2020-01-02.",
+            evidence=[Evidence(article=ARTICLE, text=f"“{words}” said {speaker}.")],
+        )
+        for index, (speaker, words) in enumerate(statements)
+    ]
+    return AnnotationFile(sources=[source], actors=actors, quotes=quotes)
+
+
+def write_seeds(target: Path, statements: Sequence[tuple[str, str]]) -> Path:
+    """A seeds folder holding only the synthetic page; returns `target`."""
+    annotations_dir = target / "annotations"
+    annotations_dir.mkdir(parents=True)
+    data = page_text(statements).encode("utf-8")
+    (target / SEED_NAME).write_bytes(data)
+    (target / "MANIFEST.sha256").write_text(
+        f"{hashlib.sha256(data).hexdigest()}  {SEED_NAME}\n", encoding="utf-8"
+    )
+    dumped = synthetic_annotations(statements).model_dump(mode="json", exclude_defaults=True)
+    (annotations_dir / "synthetic.yaml").write_text(
+        yaml.safe_dump(dumped, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return target
