@@ -42,6 +42,7 @@ fix: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ask_startup.py
+	$(BIN)/python bench/bot_latency.py
 
 # Regenerate the hashed lock files after changing dependencies in pyproject.toml.
 lock: $(UV)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 
 import discord
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, that answer could not be put together. The error has been logged."
 # Discord drops an interaction not answered within 3 seconds; defer well before that.
 DEFER_AFTER = 1.5
+PAGE_CACHE_SIZE = 256
 
 
 class Responder:
@@ -33,8 +36,25 @@ class Responder:
         self.renderer = renderer
         self.page_timeout = page_timeout
         self.defer_after = defer_after
+        # The same facts are cited again and again: render each (number, citation) once.
+        self.citation = functools.lru_cache(maxsize=4096)(self._citation)
+        # Replies come from the answerer's cache, so the same reply object returns: keep
+        # its pages (kept with the reply itself, so that an id is never reused wrongly).
+        self._pages: OrderedDict[int, tuple[Reply, list[discord.Embed]]] = OrderedDict()
 
-    def citation(self, number: int, citation: Citation) -> str:
+    def pages(self, reply: Reply) -> list[discord.Embed]:
+        """The reply's embeds, built once per reply object."""
+        kept = self._pages.get(id(reply))
+        if kept is not None and kept[0] is reply:
+            self._pages.move_to_end(id(reply))
+            return kept[1]
+        pages = build_pages(reply, self.citation)
+        self._pages[id(reply)] = (reply, pages)
+        while len(self._pages) > PAGE_CACHE_SIZE:
+            self._pages.popitem(last=False)
+        return pages
+
+    def _citation(self, number: int, citation: Citation) -> str:
         """One citation as a line of an embed field."""
         excerpt = shorten(" ".join(citation.excerpt.split()), Limits.EXCERPT)
         return self.renderer.fragment(
@@ -44,13 +64,15 @@ class Responder:
     async def _produce(
         self, ctx: commands.Context[commands.Bot], produce: Callable[[], Reply]
     ) -> Reply:
-        """Compute the reply off the event loop; defer an interaction if it takes long.
+        """Compute the reply; for an interaction, off the loop and deferred if it takes long.
 
-        `defer_after` of 0 or less defers every interaction before computing.
+        A prefix command has no deadline and answers take milliseconds, so it is answered
+        inline. An interaction must be acknowledged within 3 seconds: its answer runs in a
+        worker thread while the loop waits up to `defer_after` (0 or less: defer at once).
         """
-        task = asyncio.ensure_future(asyncio.to_thread(produce))
         if ctx.interaction is None:
-            return await task
+            return produce()
+        task = asyncio.ensure_future(asyncio.to_thread(produce))
         done: set[asyncio.Future[Reply]] = set()
         if self.defer_after > 0:
             done, _ = await asyncio.wait({task}, timeout=self.defer_after)
@@ -64,7 +86,7 @@ class Responder:
         """Answer `ctx` with the reply `produce` makes, paged if long."""
         try:
             reply = await self._produce(ctx, produce)
-            pages = build_pages(reply, self.citation)
+            pages = self.pages(reply)
         except Exception:
             # A template that fails to render must not leave half a message.
             log.exception("could not build the reply to %r", ctx.message.content or ctx.command)

@@ -14,6 +14,10 @@ import difflib
 import logging
 import re
 import shlex
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Concatenate, ParamSpec
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,7 +28,7 @@ from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.store import FactStore
 
-__all__ = ["COMMANDS", "Answerer", "CommandInfo"]
+__all__ = ["COMMANDS", "Answerer", "CommandInfo", "ReplyCache"]
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +111,58 @@ def _split_period(words: list[str]) -> tuple[FuzzyDate | None, str | None]:
     return None, " ".join(words) or None
 
 
+P = ParamSpec("P")
+
+
+class ReplyCache:
+    """The most recent replies by question. The store never changes under an answerer,
+    so a question asked again has the same answer; a new store means a new answerer."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._replies: OrderedDict[Hashable, Reply] = OrderedDict()
+        self._lock = threading.Lock()  # slash answers are computed in worker threads
+
+    def get(self, key: Hashable, make: Callable[[], Reply]) -> Reply:
+        """The cached reply for `key`, made and kept if absent."""
+        with self._lock:
+            if key in self._replies:
+                self._replies.move_to_end(key)
+                return self._replies[key]
+        reply = make()
+        with self._lock:
+            self._replies[key] = reply
+            while len(self._replies) > self.size:
+                self._replies.popitem(last=False)
+        return reply
+
+
+def _cached(
+    method: Callable[Concatenate[Answerer, P], Reply],
+) -> Callable[Concatenate[Answerer, P], Reply]:
+    """Serve a command method's replies from the answerer's cache."""
+
+    def wrapper(self: Answerer, /, *args: P.args, **kwargs: P.kwargs) -> Reply:
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        return self.cache.get(key, lambda: method(self, *args, **kwargs))
+
+    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
+    return wrapper
+
+
 class Answerer:
     """Answers commands from one fact store through one renderer."""
 
-    def __init__(self, store: FactStore, renderer: Renderer | None = None) -> None:
+    def __init__(
+        self, store: FactStore, renderer: Renderer | None = None, cache_size: int = 512
+    ) -> None:
         self.store = store
         self.renderer = renderer or Renderer()
+        self.cache = ReplyCache(cache_size)
 
     # --- one method per command ---------------------------------------------------
 
+    @_cached
     def status(self, as_of: str | None = None) -> Reply:
         """`!gsomia status [date]`."""
         try:
@@ -124,6 +171,7 @@ class Answerer:
             return self.usage(str(error), "gsomia")
         return self.renderer.reply("status", queries.status(self.store, day))
 
+    @_cached
     def timeline(self, period: str | None = None, actor: str | None = None) -> Reply:
         """`!timeline [period] [actor]`; the two may come in either order."""
         words = f"{period or ''} {actor or ''}".split()
@@ -137,6 +185,7 @@ class Answerer:
             return self._not_found(error, "timeline")
         return self.renderer.reply("timeline", result)
 
+    @_cached
     def quote(self, speaker: str) -> Reply:
         """`!quote <speaker>`."""
         if not speaker.strip():
@@ -149,6 +198,7 @@ class Answerer:
             return self._not_found(error, "quote")
         return self.renderer.reply("quotes", result, quote_count=result.quote_count)
 
+    @_cached
     def who(self, name: str) -> Reply:
         """`!who <name>`."""
         if not name.strip():
@@ -159,10 +209,12 @@ class Answerer:
             return self._not_found(error, "who")
         return self.renderer.reply("who", result)
 
+    @_cached
     def sources(self) -> Reply:
         """`!sources`."""
         return self.renderer.reply("sources", queries.sources(self.store))
 
+    @_cached
     def help(self) -> Reply:
         """`!help`."""
         return self.renderer.reply("help", commands=COMMANDS)

@@ -13,12 +13,13 @@ always beats a near spelling:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 __all__ = ["Candidate", "Match", "NameIndex", "fold"]
 
@@ -62,37 +63,76 @@ class Match:
         return self.score if self.score >= PREFIX else 0.0
 
 
-def _score(query: str, name: str) -> float:
-    if query == name:
-        return EXACT
-    words = name.split()
-    query_words = query.split()
-    if query in words or (len(query_words) > 1 and all(w in words for w in query_words)):
-        return WORD
-    if any(word.startswith(query) for word in words) and len(query) >= 2:
-        return PREFIX
-    whole = fuzz.ratio(query, name)
-    best_word = max((fuzz.ratio(query, word) for word in words), default=0.0)
-    return max(whole, best_word) * FUZZY_SCALE
-
-
 class NameIndex:
-    """Candidates searchable by folded name."""
+    """Candidates searchable by folded name.
+
+    Exact names and words are looked up in dictionaries, prefixes by bisection in the
+    sorted words, and near spellings by rapidfuzz over all names and words at once, so
+    a search stays fast with thousands of candidates.
+    """
 
     def __init__(self, candidates: Iterable[Candidate]) -> None:
-        self._entries = [
-            (candidate, tuple(dict.fromkeys(fold(name) for name in candidate.names)))
-            for candidate in candidates
-        ]
+        self._candidates = list(candidates)
+        self._names: list[str] = []
+        self._name_owner: list[int] = []
+        self._exact: dict[str, set[int]] = {}
+        self._words: dict[str, set[int]] = {}
+        for index, candidate in enumerate(self._candidates):
+            for name in dict.fromkeys(fold(name) for name in candidate.names):
+                self._names.append(name)
+                self._name_owner.append(index)
+                self._exact.setdefault(name, set()).add(index)
+                for word in name.split():
+                    self._words.setdefault(word, set()).add(index)
+        self._word_list = sorted(self._words)
+
+    def _word_matches(self, query: str) -> set[int]:
+        words = query.split()
+        if len(words) == 1:
+            return self._words.get(query, set())
+        sets = [self._words.get(word, set()) for word in words]
+        return set.intersection(*sets)
+
+    def _prefix_matches(self, query: str) -> set[int]:
+        found: set[int] = set()
+        if len(query) < 2:
+            return found
+        position = bisect.bisect_left(self._word_list, query)
+        while position < len(self._word_list) and self._word_list[position].startswith(query):
+            found |= self._words[self._word_list[position]]
+            position += 1
+        return found
+
+    def _scores(self, query: str) -> dict[int, float]:
+        scores: dict[int, float] = {}
+
+        def offer(indexes: Iterable[int], score: float) -> None:
+            for index in indexes:
+                if score > scores.get(index, 0.0):
+                    scores[index] = score
+
+        offer(self._exact.get(query, ()), EXACT)
+        offer(self._word_matches(query), WORD)
+        offer(self._prefix_matches(query), PREFIX)
+        cutoff = SUGGEST_THRESHOLD / FUZZY_SCALE
+        for _, ratio, position in process.extract(
+            query, self._names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            offer([self._name_owner[position]], ratio * FUZZY_SCALE)
+        for word, ratio, _ in process.extract(
+            query, self._word_list, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            offer(self._words[word], ratio * FUZZY_SCALE)
+        return scores
 
     def rank(self, query: str) -> list[Match]:
-        """Every candidate with its best score, best first, ties by label."""
+        """Candidates that match at all, best first, ties by label."""
         folded = fold(query)
         if not folded:
             return []
         matches = [
-            Match(candidate.key, candidate.label, max(_score(folded, name) for name in names))
-            for candidate, names in self._entries
+            Match(self._candidates[index].key, self._candidates[index].label, score)
+            for index, score in self._scores(folded).items()
         ]
         return sorted(matches, key=lambda match: (-match.score, match.label))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,15 +22,19 @@ class SeedText:
     name: str
     text: str
     sha256: str
-    _line_starts: tuple[int, ...] = field(repr=False, compare=False, default=())
+    # Offsets as a compact array: a page of 100,000 lines costs 800 kB, not 3.6 MB.
+    _line_starts: array[int] = field(repr=False, compare=False, default_factory=lambda: array("q"))
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> SeedText:
         """Decode a seed and index its line starts."""
         text = data.decode("utf-8")
-        starts = [0]
-        starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
-        return cls(name, text, hashlib.sha256(data).hexdigest(), tuple(starts))
+        starts = array("q", [0])
+        position = text.find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = text.find("\n", position + 1)
+        return cls(name, text, hashlib.sha256(data).hexdigest(), starts)
 
     @property
     def line_count(self) -> int:
@@ -44,14 +50,7 @@ class SeedText:
 
     def line_at(self, offset: int) -> int:
         """The line number holding character `offset`."""
-        low, high = 0, len(self._line_starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self._line_starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low + 1
+        return bisect.bisect_right(self._line_starts, offset)
 
     def occurrences(self, excerpt: str) -> list[tuple[int, int]]:
         """Every (first line, last line) where `excerpt` stands verbatim."""

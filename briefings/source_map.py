@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from briefings.annotations import ArticleAnnotation, Evidence, LineSpan, SourceAnnotation
+from briefings.annotations import ArticleAnnotation, LineSpan, SourceAnnotation
+from briefings.facts import Sourced
 from briefings.seeds import SeedText
 
 __all__ = ["Location", "Region", "SourceMap", "span_lines"]
@@ -67,15 +68,18 @@ class SourceMap:
         self.seeds = seeds
         self.articles: dict[str, ArticleAnnotation] = {}
         self.seed_of: dict[str, str] = {}
-        # seed name -> line -> every claim on it (more than one is an annotation error)
-        self.claims: dict[str, dict[int, list[LineOwner]]] = {}
+        # seed name -> every claimed run of lines; kept as runs, not per line, so that a
+        # page of 100,000 lines costs a handful of entries
+        self.runs: dict[str, list[tuple[range, LineOwner]]] = {}
         for source in sources:
             self._add_source(source)
 
     def _claim(self, seed: str, lines: range, owner: LineOwner) -> None:
-        table = self.claims.setdefault(seed, {})
-        for number in lines:
-            table.setdefault(number, []).append(owner)
+        self.runs.setdefault(seed, []).append((lines, owner))
+
+    def owners(self, seed: str, line: int) -> list[LineOwner]:
+        """Every claim on a line (more than one is an annotation error)."""
+        return [owner for lines, owner in self.runs.get(seed, []) if line in lines]
 
     def _add_source(self, source: SourceAnnotation) -> None:
         for article in source.articles:
@@ -93,7 +97,7 @@ class SourceMap:
 
     def owner(self, seed: str, line: int) -> LineOwner | None:
         """The single owner of a line, or None when unclaimed or claimed twice."""
-        owners = self.claims.get(seed, {}).get(line, [])
+        owners = self.owners(seed, line)
         return owners[0] if len(owners) == 1 else None
 
     def body_lines(self, article: str) -> list[int]:
@@ -111,7 +115,7 @@ class SourceMap:
                 return False
         return True
 
-    def locate(self, evidence: Evidence, regions: frozenset[Region]) -> Location | str:
+    def locate(self, evidence: Sourced, regions: frozenset[Region]) -> Location | str:
         """Where `evidence` stands within its article, or why it cannot be used."""
         seed_name = self.seed_of.get(evidence.article)
         if seed_name is None:

@@ -250,9 +250,8 @@ class _Checker:
             seed = self.seeds.get(source.seed)
             if seed is None:
                 continue
-            claims = self.map.claims.get(source.seed, {})
             for number in range(1, seed.line_count + 1):
-                owners = claims.get(number, [])
+                owners = self.map.owners(source.seed, number)
                 blank = not seed.line(number).strip()
                 if not blank and not owners:
                     self.add(source.seed, f"line {number}", "is not classified")

@@ -64,10 +64,9 @@ def synthetic_annotations(statements: Sequence[tuple[str, str]]) -> AnnotationFi
         publisher=PublisherAnnotation(name=None, how="not printed", reason="A test page."),
         articles=[article],
     )
-    first_line = {
-        speaker: next(n for n, line in enumerate(lines) if line.endswith(f"said {speaker}."))
-        for speaker in speakers
-    }
+    first_line: dict[str, int] = {}
+    for number, (speaker, _) in enumerate(statements, start=2):
+        first_line.setdefault(speaker, number)
     actors = [
         ActorAnnotation(
             id=f"syn-{_slug(speaker)}",
