@@ -10,9 +10,11 @@ id points anywhere, and whether every quotation is covered is checked afterwards
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic.dataclasses import dataclass
 
 from briefings.dates import FuzzyDate
 
@@ -37,7 +39,11 @@ __all__ = [
     "SourceAnnotation",
 ]
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+# Ids, attributions and notes repeat across thousands of facts: keep one copy of each.
+Identifier = Annotated[
+    str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64), AfterValidator(sys.intern)
+]
+Shared = Annotated[str, AfterValidator(sys.intern)]
 
 IsoDate = Annotated[
     FuzzyDate,
@@ -59,18 +65,21 @@ LineSpan = Annotated[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# Facts are slotted pydantic dataclasses, not BaseModels: a store may hold 100,000 of
+# them, and a BaseModel's per-instance bookkeeping would triple its memory.
+_STRICT = ConfigDict(extra="forbid")
 
 
-class Evidence(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Evidence:
     """Words that must appear verbatim in an article of a seed."""
 
     article: Identifier
     text: Annotated[str, Field(min_length=3)]
 
 
-class DateClaim(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class DateClaim:
     """A date and how it was arrived at."""
 
     value: IsoDate
@@ -90,14 +99,16 @@ class DateClaim(_Strict):
     reason: str | None = Field(default=None, description="Why, for an inferred date")
 
 
-class Segment(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class Segment:
     """A run of lines that is not article text."""
 
     lines: LineSpan
     what: str
 
 
-class ArticleAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class ArticleAnnotation:
     """One article on a seed page."""
 
     id: Identifier
@@ -112,7 +123,8 @@ class ArticleAnnotation(_Strict):
     evidence: list[Evidence] = Field(min_length=1, description="Where title, author, date stand")
 
 
-class PublisherAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class PublisherAnnotation:
     """Who published the page, or that the page does not say."""
 
     name: str | None
@@ -121,7 +133,8 @@ class PublisherAnnotation(_Strict):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class SourceAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class SourceAnnotation:
     """A seed file: its publisher, its articles and everything else on the page."""
 
     seed: str
@@ -138,7 +151,8 @@ class SourceAnnotation(_Strict):
 ActorKind = Literal["person", "government", "ministry", "body", "collective", "organisation"]
 
 
-class ActorAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class ActorAnnotation:
     """A person, government, ministry or collective voice named in the sources."""
 
     id: Identifier
@@ -149,7 +163,8 @@ class ActorAnnotation(_Strict):
     evidence: list[Evidence] = Field(min_length=1)
 
 
-class RoleAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class RoleAnnotation:
     """A post an actor holds, as one source states it on its date."""
 
     id: Identifier
@@ -162,7 +177,8 @@ class RoleAnnotation(_Strict):
 EventStatus = Literal["happened", "announced", "expected"]
 
 
-class EventAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class EventAnnotation:
     """Something that happened, was announced, or is expected, at a date of known precision."""
 
     id: Identifier
@@ -177,7 +193,8 @@ class EventAnnotation(_Strict):
     note: str | None = None
 
 
-class QuoteAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class QuoteAnnotation:
     """Words in quotation marks, their speaker and when they were said."""
 
     id: Identifier
@@ -188,18 +205,19 @@ class QuoteAnnotation(_Strict):
     words: list[str] = Field(
         min_length=1, description="Each quoted span exactly as printed, in order"
     )
-    attribution: str = Field(
+    attribution: Shared = Field(
         description="The printed words that name the speaker, e.g. 'he added' or 'said Taro Kono'"
     )
-    attribution_note: str | None = Field(
+    attribution_note: Shared | None = Field(
         default=None, description="How a pronoun or role was resolved to the speaker"
     )
     date: DateClaim | None = Field(default=None, description="Absent when the source is silent")
-    date_note: str | None = None
+    date_note: Shared | None = None
     evidence: list[Evidence] = Field(min_length=1)
 
 
-class ExcludedQuotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class ExcludedQuotation:
     """A quoted span in an on-topic paragraph that deliberately is not a stored quote."""
 
     article: Identifier
@@ -207,7 +225,8 @@ class ExcludedQuotation(_Strict):
     reason: str
 
 
-class PrintingErrorAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class PrintingErrorAnnotation:
     """A misprint kept as printed and marked, never silently fixed."""
 
     id: Identifier
@@ -218,14 +237,16 @@ class PrintingErrorAnnotation(_Strict):
     note: str | None = None
 
 
-class DiscrepancyClaim(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class DiscrepancyClaim:
     """One side of a discrepancy."""
 
     evidence: Evidence
     reading: str = Field(description="What this excerpt says, in plain words")
 
 
-class DiscrepancyAnnotation(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class DiscrepancyAnnotation:
     """Sources, or one source with itself, that do not agree."""
 
     id: Identifier
@@ -235,8 +256,10 @@ class DiscrepancyAnnotation(_Strict):
     note: str | None = None
 
 
-class AnnotationFile(_Strict):
+class AnnotationFile(BaseModel):
     """One YAML file of annotations; every section is optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     sources: list[SourceAnnotation] = Field(default_factory=list)
     actors: list[ActorAnnotation] = Field(default_factory=list)

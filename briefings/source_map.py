@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from briefings.annotations import ArticleAnnotation, LineSpan, SourceAnnotation
-from briefings.facts import Sourced
+from briefings.annotations import ArticleAnnotation, Evidence, LineSpan, SourceAnnotation
 from briefings.seeds import SeedText
 
 __all__ = ["Location", "Region", "SourceMap", "span_lines"]
@@ -115,7 +114,7 @@ class SourceMap:
                 return False
         return True
 
-    def locate(self, evidence: Sourced, regions: frozenset[Region]) -> Location | str:
+    def locate(self, evidence: Evidence, regions: frozenset[Region]) -> Location | str:
         """Where `evidence` stands within its article, or why it cannot be used."""
         seed_name = self.seed_of.get(evidence.article)
         if seed_name is None:

@@ -17,12 +17,13 @@ from briefings.annotations import (
     ArticleAnnotation,
     DiscrepancyAnnotation,
     EventAnnotation,
+    Evidence,
     PrintingErrorAnnotation,
+    QuoteAnnotation,
     RoleAnnotation,
     SourceAnnotation,
 )
 from briefings.dates import FuzzyDate
-from briefings.facts import Quote, Sourced
 from briefings.source_map import FACT_REGIONS, SOURCE_REGIONS, Location, SourceMap
 
 __all__ = ["Citation", "FactStore", "Visibility"]
@@ -56,7 +57,7 @@ class Visibility(BaseModel):
     articles: frozenset[str]
     as_of: dt.date | None = None
 
-    def admits(self, evidence: Iterable[Sourced]) -> bool:
+    def admits(self, evidence: Iterable[Evidence]) -> bool:
         """True when any of the evidence comes from a visible article."""
         return any(item.article in self.articles for item in evidence)
 
@@ -71,7 +72,7 @@ class FactStore:
         self.actors: dict[str, ActorAnnotation] = {a.id: a for a in merged.actors}
         self.roles: dict[str, RoleAnnotation] = {r.id: r for r in merged.roles}
         self.events: dict[str, EventAnnotation] = {e.id: e for e in merged.events}
-        self.quotes: dict[str, Quote] = {q.id: Quote.of(q) for q in merged.quotes}
+        self.quotes: dict[str, QuoteAnnotation] = {q.id: q for q in merged.quotes}
         self.discrepancies: dict[str, DiscrepancyAnnotation] = {
             d.id: d for d in merged.discrepancies
         }
@@ -79,7 +80,7 @@ class FactStore:
             p.id: p for p in merged.printing_errors
         }
         # Indexes, so that a lookup by speaker does not scan every quote of a large store.
-        self._quotes_by_speaker: dict[str, list[Quote]] = {}
+        self._quotes_by_speaker: dict[str, list[QuoteAnnotation]] = {}
         for quote in self.quotes.values():
             self._quotes_by_speaker.setdefault(quote.speaker, []).append(quote)
         self._publishers = {
@@ -116,7 +117,7 @@ class FactStore:
 
     # --- citations -------------------------------------------------------------
 
-    def cite(self, evidence: Sourced) -> Citation:
+    def cite(self, evidence: Evidence) -> Citation:
         """The citation for one piece of evidence (located at load, so it cannot fail)."""
         located = self.map.locate(evidence, FACT_REGIONS)
         if isinstance(located, str):
@@ -136,7 +137,7 @@ class FactStore:
             excerpt=evidence.text,
         )
 
-    def cite_all(self, evidence: Iterable[Sourced], visibility: Visibility) -> list[Citation]:
+    def cite_all(self, evidence: Iterable[Evidence], visibility: Visibility) -> list[Citation]:
         """Citations for the visible part of `evidence`."""
         return [self.cite(item) for item in evidence if item.article in visibility.articles]
 
@@ -152,11 +153,11 @@ class FactStore:
         dates = {item.article: self.article_date(item.article) for item in role.evidence}
         return sorted(dates.values(), key=FuzzyDate.sort_key)
 
-    def quotes_by(self, actor: str) -> list[Quote]:
+    def quotes_by(self, actor: str) -> list[QuoteAnnotation]:
         """An actor's quotes, in order of date (undated ones by their article's date)."""
         return sorted(self._quotes_by_speaker.get(actor, []), key=self.quote_sort_key)
 
-    def quote_sort_key(self, quote: Quote) -> tuple[dt.date, dt.date, str, int]:
+    def quote_sort_key(self, quote: QuoteAnnotation) -> tuple[dt.date, dt.date, str, int]:
         """Sort by the quote's date (else its article's), then by where it is printed."""
         first = quote.evidence[0]
         date = quote.date.value if quote.date else self.article_date(first.article)
@@ -169,7 +170,7 @@ class FactStore:
         start = self.map.seeds[seed].text.find(text)
         return seed, start, start + len(text)
 
-    def printing_errors_in(self, evidence: Iterable[Sourced]) -> list[PrintingErrorAnnotation]:
+    def printing_errors_in(self, evidence: Iterable[Evidence]) -> list[PrintingErrorAnnotation]:
         """Misprints that overlap the given excerpts (an unclosed quotation runs past them)."""
         spans = [self._span(item.article, item.text) for item in evidence]
         found = []

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from briefings.annotations import Evidence
 from briefings.dates import Precision
-from briefings.facts import Sourced
 from briefings.loading import DEFAULT_SEEDS_DIR
 from briefings.source_map import FACT_REGIONS, Region
 from briefings.store import FactStore
@@ -57,7 +57,7 @@ def _span(span: str) -> list[int]:
 
 
 def test_no_fact_draws_on_an_off_topic_line(store: FactStore) -> None:
-    evidence: list[Sourced] = [
+    evidence: list[Evidence] = [
         *(e for event in store.events.values() for e in event.evidence),
         *(e for quote in store.quotes.values() for e in quote.evidence),
         *(e for role in store.roles.values() for e in role.evidence),

@@ -12,10 +12,10 @@ from briefings.annotations import (
     DateClaim,
     EventAnnotation,
     EventStatus,
+    QuoteAnnotation,
     RoleAnnotation,
 )
 from briefings.dates import Precision
-from briefings.facts import Quote
 from briefings.store import Citation, FactStore, Visibility
 
 __all__ = [
@@ -137,7 +137,7 @@ def _printing_error_text(printed: str, kind: str, intended: str | None, note: st
     return f"{explained}. {note}" if note else f"{explained}."
 
 
-def quote_item(store: FactStore, quote: Quote, visibility: Visibility) -> QuoteItem:
+def quote_item(store: FactStore, quote: QuoteAnnotation, visibility: Visibility) -> QuoteItem:
     """A quote with its speaker, role, date, misprints and citations."""
     speaker = store.actors[quote.speaker]
     role = store.roles[quote.role].title if quote.role else None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefings.facts import Sourced
+from briefings.annotations import Evidence
 from briefings.queries.items import DateItem, date_item
 from briefings.store import FactStore
 
@@ -49,7 +49,7 @@ class SourcesResult(BaseModel):
 
 
 def _contributions(store: FactStore) -> dict[str, Counter[str]]:
-    kinds: list[tuple[str, list[Sequence[Sourced]]]] = [
+    kinds: list[tuple[str, list[Sequence[Evidence]]]] = [
         ("events", [e.evidence for e in store.events.values()]),
         ("quotes", [q.evidence for q in store.quotes.values()]),
         ("roles", [r.evidence for r in store.roles.values()]),
