@@ -146,6 +146,12 @@ async def test_unknown_command_gets_did_you_mean(world: World) -> None:
     assert "Did you mean: `!quote <speaker>`?" in str(embed.description)
 
 
+async def test_punctuation_is_not_a_command(world: World) -> None:
+    for text in ("!!!", "!5", "! hello"):
+        await world.alice.send(world.channel, text)
+    assert world.message_posts() == []
+
+
 async def test_unknown_speaker_gets_did_you_mean(world: World) -> None:
     await world.alice.send(world.channel, "!quote Iwasaki")
     embed = world.last_embed()

@@ -51,7 +51,9 @@ class ErrorsCog(commands.Cog, name="Errors"):
     ) -> None:
         """Map each kind of error to a reply."""
         if isinstance(error, commands.CommandNotFound):
-            await self.responder.send(ctx, lambda: self.answerer.answer(ctx.message.content))
+            # "!!!" or "!5" is punctuation, not a mistyped command: stay quiet.
+            if (ctx.invoked_with or "").replace("-", "").isalpha():
+                await self.responder.send(ctx, lambda: self.answerer.answer(ctx.message.content))
         elif isinstance(error, _ARGUMENT_ERRORS) and ctx.command is not None:
             name = ctx.command.qualified_name.split()[0]
             await self.responder.send(ctx, lambda: self.answerer.usage(str(error), name))
