@@ -7,19 +7,22 @@ it to that), so nothing here imports it at module level.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.console import PROMPT, answer_text, run_console
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.errors import AnnotationError
 from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
-from briefings.rendering import Renderer
+from briefings.occasions import digest_for, occasions_between
+from briefings.rendering import DEFAULT_SET, Renderer
 from briefings.store import FactStore
 
 __all__ = ["main"]
@@ -41,11 +44,50 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="+", help="the command, as typed in Discord")
     commands.add_parser("console", help="an interactive prompt over the same answers")
     commands.add_parser("run", help="join Discord if a token is configured, else the console")
+    brief = commands.add_parser("brief", help="what the scheduled briefings would post")
+    when = brief.add_mutually_exclusive_group(required=True)
+    when.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="print that day's briefing")
+    when.add_argument("--next", type=int, metavar="DAYS", help="list the coming days' occasions")
+    brief.add_argument("--tz", default="UTC", type=_zone, help="time zone for 'today' (IANA name)")
+    brief.add_argument("--from", dest="start", type=_day, help="start --next on this day")
+    brief.add_argument("--set", dest="template_set", default=DEFAULT_SET, help="template set")
     facts = commands.add_parser("facts", help="the fact store")
     facts_commands = facts.add_subparsers(dest="facts_command", required=True)
     facts_commands.add_parser("check", help="validate the annotations and print a summary")
     facts_commands.add_parser("schema", help="write the annotation JSON schema for editors")
     return parser
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-11-23") from None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(f"{name!r} is not a time zone like Asia/Seoul") from None
+
+
+def _brief(store: FactStore, args: argparse.Namespace) -> int:
+    renderer = Renderer()
+    if args.on is not None:
+        digest = digest_for(store, args.on)
+        if digest is None:
+            print(f"Nothing to post on {args.on.isoformat()}.")
+        else:
+            sys.stdout.write(renderer.text(renderer.briefing(digest, args.template_set)))
+        return EXIT_OK
+    start = args.start or dt.datetime.now(args.tz).date()  # the entry point reads the clock
+    last = start + dt.timedelta(days=max(args.next, 1) - 1)
+    found = occasions_between(store, start, last)
+    print(f"Occasions from {start.isoformat()} to {last.isoformat()} ({args.tz.key}): {len(found)}")
+    for occasion in found:
+        print(f"  {occasion.day.isoformat()}  {occasion.kind.value:<17}  {occasion.past_tense}")
+    return EXIT_OK
 
 
 def _summary(store: FactStore) -> list[str]:
@@ -140,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         print("Run `briefbot facts check` for a summary.", file=sys.stderr)
         return EXIT_FAILURE
+    if args.command == "brief":
+        return _brief(answerer.store, args)
     if args.command == "ask":
         sys.stdout.write(answer_text(answerer, Renderer(), " ".join(args.text)))
         return EXIT_OK

@@ -30,6 +30,7 @@ COLOURS: dict[ReplyKind, discord.Colour] = {
     "help": discord.Colour.light_grey(),
     "not-found": discord.Colour.orange(),
     "usage": discord.Colour.orange(),
+    "briefing": discord.Colour.dark_blue(),
 }
 
 

@@ -183,6 +183,10 @@ class EventAnnotation:
 
     id: Identifier
     title: str
+    past_tense: str | None = Field(
+        default=None,
+        description="The event told afterwards, for anniversaries: 'GSOMIA was due to be renewed'",
+    )
     date: DateClaim
     status: EventStatus
     actors: list[Identifier] = Field(default_factory=list)

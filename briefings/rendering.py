@@ -13,14 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import BaseModel
 
 from briefings.replies import CitationIndex, Reply, ReplyKind
 
-__all__ = ["TEMPLATES_DIR", "Renderer", "reply_lines"]
+__all__ = ["DEFAULT_SET", "TEMPLATES_DIR", "Renderer", "reply_lines", "spell_number"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_SET = "default"
 
 
 class _Raw(str):
@@ -31,6 +32,36 @@ class _Raw(str):
 
 def _identity(text: str) -> str:
     return text
+
+
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+
+
+def spell_number(number: int) -> str:
+    """Small numbers in words ("seven"), larger ones in digits ("125")."""
+    return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
 
 
 def reply_lines(body: str) -> list[str]:
@@ -63,6 +94,7 @@ class Renderer:
             keep_trailing_newline=False,
             finalize=self._finalize,
         )
+        self.env.filters["spell"] = spell_number
 
     def _finalize(self, value: Any) -> Any:
         if isinstance(value, _Raw):
@@ -73,13 +105,34 @@ class Renderer:
 
     def reply(self, kind: ReplyKind, result: BaseModel | None = None, **extra: Any) -> Reply:
         """Render `templates/answers/<kind>.j2` with the result's fields and `extra`."""
+        return self._blocks(self.env.get_template(f"answers/{kind}.j2"), kind, result, extra)
+
+    def briefing(self, digest: BaseModel, template_set: str = DEFAULT_SET) -> Reply:
+        """Render a day's digest with the named template set, falling back to the default."""
+        names = [f"briefings/{template_set}/digest.j2", f"briefings/{DEFAULT_SET}/digest.j2"]
+        return self._blocks(self.env.select_template(names), "briefing", digest, {})
+
+    def template_sets(self) -> list[str]:
+        """The names of the briefing template sets on disk."""
+        return sorted(
+            name.split("/")[1]
+            for name in self.env.list_templates()
+            if name.startswith("briefings/") and name.endswith("/digest.j2")
+        )
+
+    def _blocks(
+        self,
+        template: Template,
+        kind: ReplyKind,
+        result: BaseModel | None,
+        extra: dict[str, Any],
+    ) -> Reply:
         citations = CitationIndex()
         variables: dict[str, Any] = {}
         if result is not None:
             variables.update({name: getattr(result, name) for name in type(result).model_fields})
         variables.update(extra)
         variables["cite"] = lambda items: _Raw(citations.cite(list(items)))
-        template = self.env.get_template(f"answers/{kind}.j2")
         context = template.new_context(variables)
 
         def block(name: str) -> str:

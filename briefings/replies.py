@@ -10,7 +10,9 @@ from briefings.store import Citation
 
 __all__ = ["CitationIndex", "Reply", "ReplyKind"]
 
-ReplyKind = Literal["status", "timeline", "quotes", "who", "sources", "help", "not-found", "usage"]
+ReplyKind = Literal[
+    "status", "timeline", "quotes", "who", "sources", "help", "not-found", "usage", "briefing"
+]
 
 
 class Reply(BaseModel):

@@ -1,0 +1,152 @@
+"""Occasions for a briefing: anniversaries of dated events and countdowns to expected ones.
+
+The rules follow the precision of each date:
+
+- an event known to the **day** has a yearly anniversary on that day (an event of
+  29 February is remembered on 28 February in other years, the last day of the
+  month it happened in);
+- an event known only to the **month** has a note on the first day of that month
+  ("ten years ago this month"), never a day-exact anniversary;
+- an event known only to a **year** or a **range** of days has none: there is no
+  day, or month, the sources let us name;
+- an **expected** event known to the day gets countdowns 30, 7, 1 and 0 days before
+  it, but only on days when a source announcing it had been published: a countdown
+  never draws on what nobody knew yet. Its anniversaries say it "was expected".
+
+Everything takes the day explicitly; nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from briefings.annotations import EventAnnotation
+from briefings.dates import Precision
+from briefings.queries.items import EventItem, event_item
+from briefings.store import FactStore
+
+__all__ = [
+    "COUNTDOWN_DAYS",
+    "ROUND_YEARS",
+    "Digest",
+    "Occasion",
+    "OccasionKind",
+    "digest_for",
+    "occasions_between",
+    "occasions_on",
+]
+
+COUNTDOWN_DAYS = (30, 7, 1, 0)
+ROUND_YEARS = frozenset({1, 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 100})
+
+
+class OccasionKind(StrEnum):
+    """Why a day has something to say about an event."""
+
+    ANNIVERSARY = "anniversary"
+    MONTH_ANNIVERSARY = "month-anniversary"
+    COUNTDOWN = "countdown"
+
+
+class Occasion(BaseModel):
+    """One thing to say on one day about one event."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(description="Stable identity, used by the post ledger: kind:event:day")
+    kind: OccasionKind
+    day: dt.date = Field(description="The local day it belongs to")
+    event: EventItem
+    past_tense: str = Field(description="The event told afterwards")
+    years: int | None = Field(description="Years since, for anniversaries")
+    round: bool = Field(description="A round anniversary (1, 5, 10, 25, ...)")
+    days_left: int | None = Field(description="Days to go, for countdowns")
+
+
+class Digest(BaseModel):
+    """Every occasion of one day, posted together as one briefing."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: dt.date
+    occasions: list[Occasion]
+    horizon: dt.date = Field(description="The last day the sources speak of")
+
+    @property
+    def key(self) -> str:
+        """The ledger key of the day's digest."""
+        return f"digest:{self.day.isoformat()}"
+
+
+def _anniversary_day(event_day: dt.date, year: int) -> dt.date:
+    """The event's day in `year`; 29 February falls on 28 February in other years."""
+    last = calendar.monthrange(year, event_day.month)[1]
+    return dt.date(year, event_day.month, min(event_day.day, last))
+
+
+def _occasion(
+    store: FactStore,
+    event: EventAnnotation,
+    kind: OccasionKind,
+    day: dt.date,
+    years: int | None = None,
+    days_left: int | None = None,
+) -> Occasion:
+    visibility = store.visibility(day)
+    return Occasion(
+        key=f"{kind.value}:{event.id}:{day.isoformat()}",
+        kind=kind,
+        day=day,
+        event=event_item(store, event, visibility),
+        past_tense=event.past_tense or event.title,
+        years=years,
+        round=years in ROUND_YEARS if years is not None else False,
+        days_left=days_left,
+    )
+
+
+def _for_event(store: FactStore, event: EventAnnotation, day: dt.date) -> list[Occasion]:
+    date = event.date.value
+    found: list[Occasion] = []
+    years = day.year - date.earliest.year
+    on_the_day = day == _anniversary_day(date.earliest, day.year)
+    if date.precision is Precision.DAY and years > 0 and on_the_day:
+        found.append(_occasion(store, event, OccasionKind.ANNIVERSARY, day, years=years))
+    first_of_month = (day.month, day.day) == (date.earliest.month, 1)
+    if date.precision is Precision.MONTH and years > 0 and first_of_month:
+        found.append(_occasion(store, event, OccasionKind.MONTH_ANNIVERSARY, day, years=years))
+    if event.status == "expected" and date.precision is Precision.DAY:
+        days_left = (date.earliest - day).days
+        announced = store.visibility(day).admits(event.evidence)
+        if days_left in COUNTDOWN_DAYS and announced:
+            found.append(_occasion(store, event, OccasionKind.COUNTDOWN, day, days_left=days_left))
+    return found
+
+
+def occasions_on(store: FactStore, day: dt.date) -> list[Occasion]:
+    """Every occasion of `day`, countdowns first, then by the event's date."""
+    found = [o for event in store.events.values() for o in _for_event(store, event, day)]
+    order = {OccasionKind.COUNTDOWN: 0, OccasionKind.ANNIVERSARY: 1}
+    return sorted(found, key=lambda o: (order.get(o.kind, 2), o.event.date.iso, o.event.id))
+
+
+def occasions_between(store: FactStore, first: dt.date, last: dt.date) -> list[Occasion]:
+    """Every occasion from `first` to `last`, inclusive, in order of day."""
+    days = (last - first).days + 1
+    return [
+        occasion
+        for offset in range(max(days, 0))
+        for occasion in occasions_on(store, first + dt.timedelta(days=offset))
+    ]
+
+
+def digest_for(store: FactStore, day: dt.date) -> Digest | None:
+    """The one briefing of `day`, or None when the day has no occasion."""
+    occasions = occasions_on(store, day)
+    if not occasions:
+        return None
+    return Digest(day=day, occasions=occasions, horizon=store.horizon)
