@@ -107,10 +107,16 @@ class Renderer:
         """Render `templates/answers/<kind>.j2` with the result's fields and `extra`."""
         return self._blocks(self.env.get_template(f"answers/{kind}.j2"), kind, result, extra)
 
-    def briefing(self, digest: BaseModel, template_set: str = DEFAULT_SET) -> Reply:
-        """Render a day's digest with the named template set, falling back to the default."""
+    def briefing(
+        self, digest: BaseModel, template_set: str = DEFAULT_SET, late_minutes: int = 0
+    ) -> Reply:
+        """Render a day's digest with the named template set, falling back to the default.
+
+        `late_minutes` above 0 adds the note that the post is late.
+        """
         names = [f"briefings/{template_set}/digest.j2", f"briefings/{DEFAULT_SET}/digest.j2"]
-        return self._blocks(self.env.select_template(names), "briefing", digest, {})
+        template = self.env.select_template(names)
+        return self._blocks(template, "briefing", digest, {"late_minutes": late_minutes})
 
     def template_sets(self) -> list[str]:
         """The names of the briefing template sets on disk."""

@@ -1,0 +1,153 @@
+"""Subscriptions and the post ledger, stored with SQLAlchemy.
+
+SQLite in a file by default; PostgreSQL when `DATABASE_URL` points at one. The schema
+is created and changed only by the alembic migrations in `briefings/migrations/`.
+
+The ledger is what makes a briefing post at most once: a row keyed by (channel,
+occasion, local day) is inserted, in its own committed transaction, before the post
+is sent. Whoever inserts it first owns the post; a second process, or the same one
+restarted, finds the row and does nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from enum import StrEnum
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+__all__ = ["Base", "Database", "LedgerEntry", "PostStatus", "Subscription", "default_url"]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class PostStatus(StrEnum):
+    """Where one briefing post stands."""
+
+    CLAIMED = "claimed"  # about to be sent, or the process died while sending
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries, or the channel is gone
+    SKIPPED = "skipped"  # found too late (outside the grace window) and not posted
+
+
+class Base(DeclarativeBase):
+    """Base of the ORM models."""
+
+
+class Subscription(Base):
+    """A channel that gets the daily briefing at a local time."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    channel_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    post_time: Mapped[str] = mapped_column(String(5))  # HH:MM, local
+    timezone: Mapped[str] = mapped_column(String(64))
+    template_set: Mapped[str] = mapped_column(String(32), default="default")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+    @property
+    def local_time(self) -> dt.time:
+        """The posting time as a `time`."""
+        return dt.time.fromisoformat(self.post_time)
+
+
+class LedgerEntry(Base):
+    """One claimed post; unique per channel, occasion and local day."""
+
+    __tablename__ = "post_ledger"
+    __table_args__ = (UniqueConstraint("channel_id", "occasion", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    occasion: Mapped[str] = mapped_column(String(128))
+    local_date: Mapped[dt.date] = mapped_column()
+    subscription_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    scheduled_for: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+def default_url(data_dir: Path) -> str:
+    """The SQLite file used when DATABASE_URL is not set."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'briefbot.sqlite3'}"
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = connection.cursor()
+        # WAL lets a reader and a writer share the file; busy_timeout makes a second
+        # process wait for a lock instead of failing at once.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+class Database:
+    """An engine and its sessions, migrated to the latest schema on `migrate()`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def session(self) -> Session:
+        """A new session (use it as a context manager)."""
+        return self.sessions()
+
+    def subscriptions(
+        self, *, active_only: bool = False, guild_id: int | None = None
+    ) -> list[Subscription]:
+        """Subscriptions, optionally only active ones or one guild's."""
+        query = select(Subscription).order_by(Subscription.id)
+        if active_only:
+            query = query.where(Subscription.active.is_(True))
+        if guild_id is not None:
+            query = query.where(Subscription.guild_id == guild_id)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

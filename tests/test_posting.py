@@ -1,0 +1,284 @@
+"""Posting exactly once: the ledger, late posts, skips, retries, disabled channels, races.
+
+Time is injected: a `FakeClock` is moved by hand, and back-off sleeps are recorded,
+never slept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from briefings.posting import (
+    BriefingService,
+    ChannelUnavailableError,
+    TransientSendError,
+    scheduled_instant,
+)
+from briefings.replies import Reply
+from briefings.storage import Database, LedgerEntry, PostStatus, Subscription
+from briefings.store import FactStore
+
+UTC = dt.UTC
+SEOUL = "Asia/Seoul"
+NINE = dt.time(9, 0)
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.current = now
+
+    def now(self) -> dt.datetime:
+        return self.current
+
+
+class FakeSender:
+    """Records posts; can be told to fail."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[int, str]] = []
+        self.transient_failures = 0
+        self.gone: set[int] = set()
+        self.lock = threading.Lock()
+
+    async def send(self, channel_id: int, reply: Reply) -> int:
+        if channel_id in self.gone:
+            raise ChannelUnavailableError(f"channel {channel_id} was deleted")
+        if self.transient_failures:
+            self.transient_failures -= 1
+            raise TransientSendError("503 Service Unavailable")
+        await asyncio.sleep(0)  # let a racing scheduler run in between
+        with self.lock:
+            self.posts.append((channel_id, reply.title))
+            return len(self.posts)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'briefbot.sqlite3'}")
+    db.migrate()
+    yield db
+    db.dispose()
+
+
+class Harness:
+    def __init__(self, database: Database, store: FactStore, start: dt.datetime) -> None:
+        self.database = database
+        self.store = store
+        self.clock = FakeClock(start)
+        self.sender = FakeSender()
+        self.sleeps: list[float] = []
+        self.service = self.restart()
+
+    async def _sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def restart(self) -> BriefingService:
+        """A new service on the same database, as after a restart of the bot."""
+        self.service = BriefingService(
+            self.database, self.store, self.sender, self.clock, sleep=self._sleep
+        )
+        return self.service
+
+    def ledger(self) -> list[LedgerEntry]:
+        with self.database.session() as session:
+            return list(session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)))
+
+
+@pytest.fixture
+def harness(database: Database, store: FactStore) -> Harness:
+    return Harness(database, store, utc(2026, 8, 20, 12))
+
+
+def test_posts_once_at_the_local_time(harness: Harness) -> None:
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 21, 23, 59)  # 08:59 in Seoul
+    assert asyncio.run(harness.service.run_due()) == []
+    harness.clock.current = utc(2026, 8, 22, 0, 0)  # 09:00 in Seoul
+    outcomes = asyncio.run(harness.service.run_due())
+    assert [(o.local_date, o.status, o.late) for o in outcomes] == [
+        (dt.date(2026, 8, 22), PostStatus.SENT, False)
+    ]
+    assert harness.sender.posts == [(100, "GSOMIA briefing · 2026-08-22")]
+    harness.clock.current = utc(2026, 8, 22, 0, 30)
+    assert asyncio.run(harness.service.run_due()) == []
+    assert asyncio.run(harness.restart().run_due()) == []
+    assert len(harness.sender.posts) == 1
+
+
+def test_a_new_subscription_does_not_post_the_past(harness: Harness) -> None:
+    harness.clock.current = utc(2026, 8, 22, 1)  # 10:00 in Seoul, after today's 09:00
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    assert asyncio.run(harness.service.run_due()) == []
+    assert harness.sender.posts == []
+
+
+def test_late_within_grace_posts_with_a_note(harness: Harness) -> None:
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 3)  # down from 09:00 to 12:00 Seoul time
+    outcomes = asyncio.run(harness.restart().run_due())
+    assert [(o.status, o.late) for o in outcomes] == [(PostStatus.SENT, True)]
+    reply = harness.service.render(
+        harness.service.candidates(harness.database.subscriptions()[0], harness.clock.now())[0],
+        "default",
+        dt.timedelta(hours=3),
+    )
+    assert reply.lines[0] == (
+        "(Posted 180 minutes late: the bot was not running at the scheduled time.)"
+    )
+
+
+def test_too_late_is_skipped_and_logged(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 7)  # 7 hours late
+    with caplog.at_level(logging.WARNING):
+        outcomes = asyncio.run(harness.service.run_due())
+    assert [o.status for o in outcomes] == [PostStatus.SKIPPED]
+    assert harness.sender.posts == []
+    assert "skipped digest:2026-08-22 for channel 100" in caplog.text
+    assert [e.status for e in harness.ledger()] == ["skipped"]
+    assert asyncio.run(harness.service.run_due()) == []  # logged once, not every tick
+
+
+def test_downtime_of_days_is_not_flooded(harness: Harness) -> None:
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 11, 30)  # back three months later
+    outcomes = asyncio.run(harness.service.run_due())
+    assert harness.sender.posts == []
+    assert all(o.status is PostStatus.SKIPPED for o in outcomes)
+    assert len(outcomes) <= 1
+
+
+def test_server_errors_are_retried_with_backoff(harness: Harness) -> None:
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.sender.transient_failures = 2
+    harness.clock.current = utc(2026, 8, 22, 0)
+    outcomes = asyncio.run(harness.service.run_due())
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    assert harness.sleeps == [2.0, 4.0]
+    assert harness.ledger()[0].attempts == 3
+
+
+def test_failure_after_the_last_try_is_recorded(harness: Harness) -> None:
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.sender.transient_failures = 99
+    harness.clock.current = utc(2026, 8, 22, 0)
+    outcomes = asyncio.run(harness.service.run_due())
+    assert [o.status for o in outcomes] == [PostStatus.FAILED]
+    entry = harness.ledger()[0]
+    assert (entry.status, entry.attempts, entry.error) == ("failed", 4, "503 Service Unavailable")
+    assert asyncio.run(harness.service.run_due()) == []  # not lost, not retried for ever
+
+
+def test_a_deleted_channel_disables_only_its_subscription(harness: Harness) -> None:
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.service.subscribe(1, 200, NINE, SEOUL, user_id=7)
+    harness.sender.gone.add(100)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    outcomes = asyncio.run(harness.service.run_due())
+    assert sorted((o.channel_id, o.status) for o in outcomes) == [
+        (100, PostStatus.FAILED),
+        (200, PostStatus.SENT),
+    ]
+    subscriptions = {s.channel_id: s for s in harness.database.subscriptions()}
+    assert not subscriptions[100].active
+    assert subscriptions[100].disabled_reason == "channel 100 was deleted"
+    assert subscriptions[200].active
+
+
+def test_dying_after_discord_accepted_the_post_never_posts_twice(harness: Harness) -> None:
+    """The rule is at most once: a crash between sending and recording loses no more
+    than that post's record, and the post is not sent again after the restart."""
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    sender = harness.sender
+
+    async def send_then_die(channel_id: int, reply: Reply) -> int:
+        sender.posts.append((channel_id, reply.title))
+        raise asyncio.CancelledError  # the process is killed before the ledger says "sent"
+
+    harness.service.sender.send = send_then_die  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(harness.service.run_due())
+    assert [e.status for e in harness.ledger()] == ["claimed"]
+    harness.clock.current = utc(2026, 8, 22, 0, 5)
+    assert asyncio.run(harness.restart().run_due()) == []
+    assert len(sender.posts) == 1
+
+
+def test_post_now_once_and_not_again_at_the_scheduled_time(harness: Harness) -> None:
+    harness.clock.current = utc(2026, 8, 21, 22)  # 07:00 in Seoul on the 22nd
+    subscription = harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    first = asyncio.run(harness.service.post_now(subscription))
+    assert first is not None
+    assert first.status is PostStatus.SENT
+    again = asyncio.run(harness.service.post_now(subscription))
+    assert again is not None
+    assert again.status is None  # already posted today
+    harness.clock.current = utc(2026, 8, 22, 0)
+    assert asyncio.run(harness.service.run_due()) == []
+    assert len(harness.sender.posts) == 1
+
+
+def test_post_now_on_a_quiet_day(harness: Harness) -> None:
+    harness.clock.current = utc(2026, 11, 24, 3)
+    subscription = harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    assert asyncio.run(harness.service.post_now(subscription)) is None
+
+
+def test_two_schedulers_on_one_sqlite_file_post_once(tmp_path: Path, store: FactStore) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    first_db, second_db = Database(url), Database(url)
+    first_db.migrate()
+    clock = FakeClock(utc(2026, 8, 20))
+    sender = FakeSender()
+    first = BriefingService(first_db, store, sender, clock)
+    second = BriefingService(second_db, store, sender, clock)
+    for channel in (100, 200, 300):
+        first.subscribe(1, channel, NINE, SEOUL, user_id=7)
+    clock.current = utc(2026, 8, 22, 0, 1)
+
+    async def race() -> None:
+        await asyncio.gather(first.run_due(), second.run_due())
+
+    asyncio.run(race())
+    # ...and as two threads, each with its own event loop, as two processes would be.
+    clock.current = utc(2026, 8, 23, 0, 1)
+    threads = [threading.Thread(target=asyncio.run, args=(s.run_due(),)) for s in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sender.posts) == sorted(
+        [(c, "GSOMIA briefing · 2026-08-22") for c in (100, 200, 300)]
+        + [(c, "GSOMIA briefing · 2026-08-23") for c in (100, 200, 300)]
+    )
+    first_db.dispose()
+    second_db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "at", "expected"),
+    [
+        # New York springs forward at 02:00 on 2026-03-08: 02:30 does not exist.
+        ("America/New_York", dt.date(2026, 3, 8), dt.time(2, 30), utc(2026, 3, 8, 7, 30)),
+        # ...and falls back on 2026-11-01: 01:30 happens twice; the first one counts.
+        ("America/New_York", dt.date(2026, 11, 1), dt.time(1, 30), utc(2026, 11, 1, 5, 30)),
+        ("Europe/London", dt.date(2026, 7, 1), dt.time(9, 0), utc(2026, 7, 1, 8, 0)),
+        ("Europe/London", dt.date(2026, 12, 1), dt.time(9, 0), utc(2026, 12, 1, 9, 0)),
+    ],
+)
+def test_local_time_across_dst(zone: str, day: dt.date, at: dt.time, expected: dt.datetime) -> None:
+    subscription = Subscription(post_time=at.strftime("%H:%M"), timezone=zone)
+    assert scheduled_instant(subscription, day) == expected
