@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -282,3 +283,86 @@ def test_two_schedulers_on_one_sqlite_file_post_once(tmp_path: Path, store: Fact
 def test_local_time_across_dst(zone: str, day: dt.date, at: dt.time, expected: dt.datetime) -> None:
     subscription = Subscription(post_time=at.strftime("%H:%M"), timezone=zone)
     assert scheduled_instant(subscription, day) == expected
+
+
+# --- a simulated year -------------------------------------------------------------------
+
+YEAR_SUBSCRIPTIONS = [
+    (100, dt.time(9, 0), "Asia/Seoul"),
+    (200, dt.time(2, 0), "America/New_York"),  # 02:00 does not exist on 2026-03-08
+    (300, dt.time(1, 0), "Europe/London"),  # 01:00 happens twice on 2026-10-25
+    (400, dt.time(23, 0), "Australia/Sydney"),
+]
+# (first hour down, hours down): a short outage (posts late) and a long one (skips).
+OUTAGES = [(utc(2026, 8, 21, 23), 3), (utc(2026, 11, 20, 10), 60)]
+
+
+def _down(moment: dt.datetime) -> bool:
+    return any(start <= moment < start + dt.timedelta(hours=hours) for start, hours in OUTAGES)
+
+
+def _expected(
+    store: FactStore, start: dt.datetime, end: dt.datetime
+) -> dict[tuple[int, dt.date], str]:
+    """What should happen to each post, worked out without the service."""
+    from briefings.occasions import digest_for
+
+    ticks = [
+        start + dt.timedelta(hours=h) for h in range(int((end - start).total_seconds() // 3600) + 1)
+    ]
+    up = [t for t in ticks if not _down(t)]
+    expected = {}
+    for channel, at, zone in YEAR_SUBSCRIPTIONS:
+        subscription = Subscription(post_time=at.strftime("%H:%M"), timezone=zone)
+        day = start.astimezone(ZoneInfo(zone)).date()
+        while day <= end.date():
+            instant = scheduled_instant(subscription, day)
+            if digest_for(store, day) is not None and start <= instant <= end:
+                first_up = next((t for t in up if t >= instant), None)
+                if first_up is not None:
+                    late = first_up - instant
+                    expected[(channel, day)] = (
+                        "sent" if late <= dt.timedelta(hours=6) else "skipped"
+                    )
+            day += dt.timedelta(days=1)
+    return expected
+
+
+def test_a_simulated_year_posts_every_briefing_exactly_once(
+    database: Database, store: FactStore
+) -> None:
+    start, end = utc(2026, 1, 1), utc(2026, 12, 31, 23)
+    harness = Harness(database, store, start)
+    for channel, at, zone in YEAR_SUBSCRIPTIONS:
+        harness.service.subscribe(1, channel, at, zone, user_id=7)
+    sent: dict[tuple[int, dt.date], int] = {}
+
+    async def year() -> None:
+        moment, hour = start, 0
+        while moment <= end:
+            if not _down(moment):
+                if hour % (24 * 40) == 0:
+                    harness.restart()  # a restart every forty days
+                if hour % (24 * 17) == 5:
+                    harness.sender.transient_failures = 2  # a passing outage at Discord
+                harness.clock.current = moment
+                for outcome in await harness.service.run_due():
+                    if outcome.status is PostStatus.SENT:
+                        key = (outcome.channel_id, outcome.local_date)
+                        sent[key] = sent.get(key, 0) + 1
+            moment += dt.timedelta(hours=1)
+            hour += 1
+
+    asyncio.run(year())
+    expected = _expected(store, start, end)
+    statuses = {(e.channel_id, e.local_date): e.status for e in harness.ledger()}
+    assert statuses == expected
+    assert all(count == 1 for count in sent.values())
+    assert set(sent) == {key for key, status in expected.items() if status == "sent"}
+    assert len(harness.sender.posts) == len(sent)
+    # Seven days of 2026 have occasions, for four channels; the long November outage
+    # swallowed 21 November everywhere.
+    assert len(expected) == 7 * 4
+    assert sorted(k for k, v in expected.items() if v == "skipped") == [
+        (channel, dt.date(2026, 11, 21)) for channel in (100, 200, 300, 400)
+    ]
