@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 
 import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
+from bot.briefing_sender import DiscordClock, DiscordSender
 from bot.cogs.admin import AdminCog
 from bot.cogs.briefings import BriefingsCog
 from bot.cogs.errors import ErrorsCog
+from bot.cogs.subscriptions import SubscriptionsCog
 from bot.markdown import escape_markdown
 from bot.responding import Responder
 from bot.settings import Settings
 from briefings.answers import Answerer
 from briefings.loading import load_store
+from briefings.posting import BriefingService, Clock
 from briefings.rendering import Renderer
+from briefings.scheduling import create_scheduler, sync_jobs
+from briefings.storage import Database, default_url
 from briefings.store import FactStore
 
 __all__ = ["BriefBot", "create_bot"]
@@ -26,7 +34,9 @@ log = logging.getLogger(__name__)
 class BriefBot(commands.Bot):
     """The briefing bot; its dependencies arrive as arguments, its set-up runs once."""
 
-    def __init__(self, settings: Settings, store: FactStore | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: FactStore | None = None, clock: Clock | None = None
+    ) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # prefix commands read message text (privileged)
         super().__init__(
@@ -40,6 +50,9 @@ class BriefBot(commands.Bot):
         )
         self.settings = settings
         self._store = store
+        self.clock: Clock = clock or DiscordClock()
+        self.briefings: BriefingService | None = None
+        self.scheduler: AsyncIOScheduler | None = None
 
     async def setup_hook(self) -> None:
         """Load the fact store and the cogs once (on_ready fires again after resumes)."""
@@ -49,17 +62,68 @@ class BriefBot(commands.Bot):
         await self.add_cog(BriefingsCog(answerer, responder))
         await self.add_cog(AdminCog(self))
         await self.add_cog(ErrorsCog(self, answerer, responder))
+        await self._setup_briefings(store, answerer, responder)
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to dev guild %s", len(synced), guild.id)
 
+    async def _setup_briefings(
+        self, store: FactStore, answerer: Answerer, responder: Responder
+    ) -> None:
+        settings = self.settings
+        database = Database(settings.database_url or default_url(settings.data_dir))
+        database.migrate()
+        grace = dt.timedelta(hours=settings.grace_hours)
+        self.briefings = BriefingService(
+            database, store, DiscordSender(self, responder), self.clock, answerer.renderer, grace
+        )
+        await self.add_cog(SubscriptionsCog(self, self.briefings, responder))
+        if settings.scheduler_enabled:
+            self.scheduler = create_scheduler(grace)
+            self.resync_jobs()
+            self.scheduler.start()
+            self._catch_up_task = asyncio.create_task(self._catch_up())
+
+    def resync_jobs(self) -> None:
+        """Rebuild the scheduler's jobs from the subscriptions in the database."""
+        if self.scheduler is None or self.briefings is None:
+            return
+        service = self.briefings
+        subscriptions = service.database.subscriptions(active_only=True)
+        ids = sync_jobs(self.scheduler, subscriptions, self._wake, service.run_due)
+        log.info("scheduled %d subscriptions", len(ids))
+
+    async def _wake(self, subscription_id: int) -> None:
+        assert self.briefings is not None
+        for subscription in self.briefings.database.subscriptions(active_only=True):
+            if subscription.id == subscription_id:
+                await self.briefings.run_subscription(subscription)
+
+    async def _catch_up(self) -> None:
+        """Once connected, post what fell due while the bot was down (within the grace)."""
+        await self.wait_until_ready()
+        assert self.briefings is not None
+        outcomes = await self.briefings.run_due()
+        if outcomes:
+            log.info("caught up on %d briefings after start", len(outcomes))
+
+    async def close(self) -> None:
+        """Stop the scheduler and the database along with the connection."""
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await super().close()
+        if self.briefings is not None:
+            self.briefings.database.dispose()
+
     async def on_ready(self) -> None:
         """Log who we are (this can fire many times; it sets nothing up)."""
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
 
 
-def create_bot(settings: Settings | None = None, store: FactStore | None = None) -> BriefBot:
+def create_bot(
+    settings: Settings | None = None, store: FactStore | None = None, clock: Clock | None = None
+) -> BriefBot:
     """The configured bot, not connected. Tests and tools drive it; `run_bot` connects it."""
-    return BriefBot(settings or Settings(), store)
+    return BriefBot(settings or Settings(), store, clock)

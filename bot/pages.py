@@ -31,6 +31,7 @@ COLOURS: dict[ReplyKind, discord.Colour] = {
     "not-found": discord.Colour.orange(),
     "usage": discord.Colour.orange(),
     "briefing": discord.Colour.dark_blue(),
+    "notice": discord.Colour.dark_grey(),
 }
 
 

@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from briefings.loading import DEFAULT_SEEDS_DIR
 
+PROJECT_DIR = DEFAULT_SEEDS_DIR.parent
+
 __all__ = ["Settings"]
 
 
@@ -30,6 +32,14 @@ class Settings(BaseSettings):
     command_prefix: str = Field(default="!", min_length=1, max_length=5)
     seeds_dir: Path = Field(default=DEFAULT_SEEDS_DIR, description="Seeds and annotations")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; a SQLite file under data_dir when unset"
+    )
+    data_dir: Path = Field(default=PROJECT_DIR / "var", description="Where the SQLite file lives")
+    grace_hours: float = Field(
+        default=6.0, ge=0, le=48, description="How late a missed briefing may still be posted"
+    )
+    scheduler_enabled: bool = Field(default=True, description="Post scheduled briefings")
 
     @property
     def has_token(self) -> bool:

@@ -107,6 +107,10 @@ class Renderer:
         """Render `templates/answers/<kind>.j2` with the result's fields and `extra`."""
         return self._blocks(self.env.get_template(f"answers/{kind}.j2"), kind, result, extra)
 
+    def notice(self, name: str, **variables: Any) -> Reply:
+        """Render `templates/notices/<name>.j2`: replies about the bot's own state."""
+        return self._blocks(self.env.get_template(f"notices/{name}.j2"), "notice", None, variables)
+
     def briefing(
         self, digest: BaseModel, template_set: str = DEFAULT_SET, late_minutes: int = 0
     ) -> Reply:

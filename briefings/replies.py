@@ -11,7 +11,16 @@ from briefings.store import Citation
 __all__ = ["CitationIndex", "Reply", "ReplyKind"]
 
 ReplyKind = Literal[
-    "status", "timeline", "quotes", "who", "sources", "help", "not-found", "usage", "briefing"
+    "status",
+    "timeline",
+    "quotes",
+    "who",
+    "sources",
+    "help",
+    "not-found",
+    "usage",
+    "briefing",
+    "notice",
 ]
 
 

@@ -16,6 +16,13 @@ from briefings.store import FactStore
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test's bot gets its own SQLite file, never the project's var/."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 @pytest.fixture(scope="session")
 def store() -> FactStore:
     return load_store()

@@ -269,7 +269,7 @@ async def test_sync_is_for_owners_only(world: World) -> None:
     await world.alice.send(world.channel, "!sync guild")
     message = world.channel.last_message
     assert message is not None
-    assert message.content == "Synced 6 commands (guild)."
+    assert message.content == "Synced 7 commands (guild)."
     assert "quote" in world.alice.available_commands(world.channel)
 
 
@@ -277,7 +277,7 @@ async def test_setup_happens_once(world: World) -> None:
     cogs = set(world.bot.cogs)
     world.bot.dispatch("ready")
     await world.env.settle()
-    assert set(world.bot.cogs) == cogs == {"Briefings", "Admin", "Errors"}
+    assert set(world.bot.cogs) == cogs == {"Briefings", "Admin", "Errors", "Subscriptions"}
 
 
 async def test_ping(world: World) -> None:

@@ -61,6 +61,9 @@ class ErrorsCog(commands.Cog, name="Errors"):
             await self._say(ctx, f"Too many requests: try again in {error.retry_after:.0f} s.")
         elif isinstance(error, commands.NotOwner):
             await self._say(ctx, "Only the bot's owners may use that command.")
+        elif isinstance(error, commands.MissingPermissions):
+            needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+            await self._say(ctx, f"You need the {needed.replace('Guild', 'Server')} permission.")
         elif isinstance(error, commands.NoPrivateMessage):
             await self._say(ctx, "That command works only in a server.")
         elif isinstance(error, commands.CheckFailure):

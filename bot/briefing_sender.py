@@ -1,0 +1,75 @@
+"""Deliver scheduled briefings to Discord channels, translating Discord's failures.
+
+Server errors and rate limits become `TransientSendError` (the service retries
+them); a channel that is gone or closed to the bot becomes `ChannelUnavailableError`
+(the service disables the subscription).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import discord
+
+from bot.responding import Responder
+from briefings.posting import ChannelUnavailableError, TransientSendError
+from briefings.replies import Reply
+
+__all__ = ["DiscordClock", "DiscordSender"]
+
+log = logging.getLogger(__name__)
+
+TOO_MANY_REQUESTS = 429
+
+
+class DiscordClock:
+    """UTC now, as discord.py tells it (SimCord moves it in tests)."""
+
+    def now(self) -> dt.datetime:
+        """The current aware UTC time."""
+        return discord.utils.utcnow()
+
+
+def _translate(error: discord.HTTPException, channel_id: int) -> Exception:
+    if isinstance(error, discord.NotFound):
+        return ChannelUnavailableError(f"channel {channel_id} no longer exists")
+    if isinstance(error, discord.Forbidden):
+        return ChannelUnavailableError(
+            f"the bot may no longer post in channel {channel_id} ({error.text or 'forbidden'})"
+        )
+    if isinstance(error, discord.DiscordServerError) or error.status == TOO_MANY_REQUESTS:
+        return TransientSendError(f"{error.status} {error.text or 'server error'}")
+    return error
+
+
+class DiscordSender:
+    """Sends a briefing's pages as embeds; returns the first message's id."""
+
+    def __init__(self, client: discord.Client, responder: Responder) -> None:
+        self.client = client
+        self.responder = responder
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.client.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.client.fetch_channel(channel_id)
+            except discord.HTTPException as error:
+                raise _translate(error, channel_id) from error
+        if not isinstance(channel, discord.abc.Messageable):
+            raise ChannelUnavailableError(f"channel {channel_id} cannot take messages")
+        return channel
+
+    async def send(self, channel_id: int, reply: Reply) -> int:
+        """Post every page of the briefing to the channel."""
+        channel = await self._channel(channel_id)
+        first: int | None = None
+        try:
+            for page in self.responder.pages(reply):
+                message = await channel.send(embed=page)
+                first = first or message.id
+        except discord.HTTPException as error:
+            raise _translate(error, channel_id) from error
+        assert first is not None  # build_pages always returns at least one page
+        return first

@@ -1,0 +1,299 @@
+"""`/brief` and `!brief`: subscribe channels to the daily briefing and look at what will post.
+
+Changing subscriptions (and posting on demand) needs the Manage Server permission;
+every command is for servers only. The decisions live in `briefings.posting`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.responding import Responder
+from briefings.occasions import digest_for
+from briefings.posting import BriefingService
+from briefings.replies import Reply
+from briefings.storage import PostStatus, Subscription
+
+if TYPE_CHECKING:
+    from bot.app import BriefBot
+
+__all__ = ["SubscriptionsCog", "parse_time"]
+
+log = logging.getLogger(__name__)
+
+Choices = list[app_commands.Choice[str]]
+NEEDED = ("view_channel", "send_messages", "embed_links")
+# A claimed post that never became "sent" after this long: the process died mid-send.
+STALE_CLAIM = dt.timedelta(minutes=10)
+
+
+class BadSettingError(commands.BadArgument):
+    """A time, zone or date that cannot be read; the message says why."""
+
+
+def parse_time(text: str) -> dt.time:
+    """A 24-hour local time such as 09:00 or 9:30."""
+    try:
+        hours, _, minutes = text.strip().partition(":")
+        return dt.time(int(hours), int(minutes or 0))
+    except ValueError:
+        raise BadSettingError(f"{text!r} is not a time like 09:00 (24-hour clock).") from None
+
+
+def parse_zone(text: str) -> str:
+    """An IANA time zone name."""
+    try:
+        return zoneinfo.ZoneInfo(text.strip()).key
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BadSettingError(f"{text!r} is not a time zone like Asia/Seoul or UTC.") from None
+
+
+def _when(subscription: Subscription, moment: dt.datetime) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(subscription.timezone))
+    return f"{local:%Y-%m-%d %H:%M} {subscription.timezone}"
+
+
+class SubscriptionsCog(commands.Cog, name="Subscriptions"):
+    """Scheduled briefings for this server's channels."""
+
+    def __init__(self, bot: BriefBot, service: BriefingService, responder: Responder) -> None:
+        self.bot = bot
+        self.service = service
+        self.responder = responder
+
+    async def _send(self, ctx: commands.Context[commands.Bot], reply: Reply) -> None:
+        await self.responder.send(ctx, lambda: reply)
+
+    def _channel(
+        self, ctx: commands.Context[commands.Bot], channel: discord.TextChannel | None
+    ) -> discord.TextChannel:
+        target = channel or ctx.channel
+        if not isinstance(target, discord.TextChannel):
+            raise BadSettingError("Briefings go to text channels; name one, e.g. #briefings.")
+        return target
+
+    def _subscription(self, channel_id: int) -> Subscription | None:
+        return next(
+            (s for s in self.service.database.subscriptions() if s.channel_id == channel_id), None
+        )
+
+    @commands.hybrid_group(
+        name="brief", invoke_without_command=True, description="Scheduled GSOMIA briefings."
+    )
+    @commands.guild_only()
+    async def brief(self, ctx: commands.Context[commands.Bot]) -> None:
+        """List the subscriptions when `!brief` is typed alone."""
+        await self.list(ctx)
+
+    @brief.command(
+        name="subscribe", description="Post the daily briefing in a channel at a local time."
+    )
+    @app_commands.describe(
+        channel="Where to post (default: this channel)",
+        time="Local time, 24-hour, e.g. 09:00",
+        timezone="IANA time zone, e.g. Asia/Seoul",
+        template="Template set for the wording",
+    )
+    @commands.guild_only()
+    @commands.has_guild_permissions(manage_guild=True)
+    async def subscribe(
+        self,
+        ctx: commands.Context[commands.Bot],
+        channel: discord.TextChannel | None = None,
+        time: str = "09:00",
+        timezone: str = "UTC",
+        template: str = "default",
+    ) -> None:
+        """Subscribe a channel (or change its time, zone or template)."""
+        target = self._channel(ctx, channel)
+        at, zone = parse_time(time), parse_zone(timezone)
+        if template not in self.service.renderer.template_sets():
+            raise BadSettingError(f"No template set {template!r}; try default or terse.")
+        assert ctx.guild is not None
+        subscription = self.service.subscribe(
+            ctx.guild.id, target.id, at, zone, ctx.author.id, template
+        )
+        self.bot.resync_jobs()
+        upcoming = self.service.upcoming(subscription, self.service.clock.now(), 366)
+        permissions = target.permissions_for(ctx.guild.me)
+        warnings = [
+            f"The bot lacks the {name.replace('_', ' ').title()} permission in #{target.name}."
+            for name in NEEDED
+            if not getattr(permissions, name)
+        ]
+        reply = self.service.renderer.notice(
+            "subscribed",
+            channel=target.name,
+            time=at.strftime("%H:%M"),
+            timezone=zone,
+            next_post=_when(subscription, upcoming[0].at) if upcoming else None,
+            warnings=warnings,
+        )
+        log.info("channel %s subscribed by %s at %s %s", target.id, ctx.author.id, at, zone)
+        await self._send(ctx, reply)
+
+    @brief.command(name="unsubscribe", description="Stop the daily briefing in a channel.")
+    @app_commands.describe(channel="Which channel (default: this channel)")
+    @commands.guild_only()
+    @commands.has_guild_permissions(manage_guild=True)
+    async def unsubscribe(
+        self, ctx: commands.Context[commands.Bot], channel: discord.TextChannel | None = None
+    ) -> None:
+        """Remove a channel's subscription."""
+        target = self._channel(ctx, channel)
+        removed = self.service.unsubscribe(target.id)
+        self.bot.resync_jobs()
+        await self._send(
+            ctx, self.service.renderer.notice("unsubscribed", channel=target.name, removed=removed)
+        )
+
+    @brief.command(name="list", description="This server's subscriptions and how their posts went.")
+    @commands.guild_only()
+    async def list(self, ctx: commands.Context[commands.Bot]) -> None:
+        """Each subscription, its state, and any post that failed or may have been lost."""
+        assert ctx.guild is not None
+        now = self.service.clock.now()
+        rows = []
+        for subscription in self.service.database.subscriptions(guild_id=ctx.guild.id):
+            ledger = self.service.ledger(subscription.channel_id, limit=5)
+            problems = [
+                f"{entry.local_date}: {entry.status}" + (f" ({entry.error})" if entry.error else "")
+                for entry in ledger
+                if entry.status == PostStatus.FAILED
+            ]
+            problems += [
+                f"{entry.local_date}: outcome unknown (the bot stopped while posting)"
+                for entry in ledger
+                if entry.status == PostStatus.CLAIMED
+                and now - entry.claimed_at.replace(tzinfo=entry.claimed_at.tzinfo or dt.UTC)
+                > STALE_CLAIM
+            ]
+            sent = [entry for entry in ledger if entry.status == PostStatus.SENT]
+            channel = ctx.guild.get_channel(subscription.channel_id)
+            rows.append(
+                {
+                    "channel": channel.name if channel else str(subscription.channel_id),
+                    "time": subscription.post_time,
+                    "timezone": subscription.timezone,
+                    "template": subscription.template_set,
+                    "active": subscription.active,
+                    "reason": subscription.disabled_reason or "",
+                    "last": str(sent[0].local_date) if sent else None,
+                    "problems": problems,
+                }
+            )
+        await self._send(ctx, self.service.renderer.notice("subscriptions", rows=rows))
+
+    @brief.command(name="next", description="What will be posted in the coming days, and when.")
+    @app_commands.describe(days="How many days ahead (1 to 366)")
+    @commands.guild_only()
+    async def next(
+        self, ctx: commands.Context[commands.Bot], days: commands.Range[int, 1, 366] = 30
+    ) -> None:
+        """The coming posts of this server's subscriptions."""
+        assert ctx.guild is not None
+        now = self.service.clock.now()
+        subscriptions = [
+            s for s in self.service.database.subscriptions(guild_id=ctx.guild.id) if s.active
+        ]
+        posts = sorted(
+            (
+                (post.at, subscription, post)
+                for subscription in subscriptions
+                for post in self.service.upcoming(subscription, now, days)
+            ),
+            key=lambda item: item[0],
+        )
+        rows = []
+        for at, subscription, post in posts:
+            channel = ctx.guild.get_channel(subscription.channel_id)
+            rows.append(
+                {
+                    "when": _when(subscription, at),
+                    "channel": channel.name if channel else str(subscription.channel_id),
+                    "summary": "; ".join(o.past_tense for o in post.digest.occasions),
+                }
+            )
+        await self._send(
+            ctx,
+            self.service.renderer.notice(
+                "upcoming", rows=rows, days=days, subscribed=bool(subscriptions)
+            ),
+        )
+
+    @brief.command(name="preview", description="Show the briefing of a given day.")
+    @app_commands.describe(date="The day, YYYY-MM-DD")
+    @commands.guild_only()
+    async def preview(self, ctx: commands.Context[commands.Bot], date: str) -> None:
+        """Render a day's briefing here, without posting it anywhere."""
+        try:
+            day = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            raise BadSettingError(f"{date!r} is not a day like 2026-11-23.") from None
+        digest = digest_for(self.service.store, day)
+        if digest is None:
+            reply = self.service.renderer.notice(
+                "posted",
+                title=f"No briefing on {day.isoformat()}",
+                text="That day has no anniversary or countdown.",
+            )
+        else:
+            subscription = self._subscription(ctx.channel.id)
+            reply = self.service.renderer.briefing(
+                digest, subscription.template_set if subscription else "default"
+            )
+        await self._send(ctx, reply)
+
+    @brief.command(name="now", description="Post today's briefing in this channel, once.")
+    @commands.guild_only()
+    @commands.has_guild_permissions(manage_guild=True)
+    async def now(self, ctx: commands.Context[commands.Bot]) -> None:
+        """Post today's digest here; the scheduled post will not repeat it."""
+        target = self._channel(ctx, None)
+        assert ctx.guild is not None
+        subscription = self._subscription(target.id) or Subscription(
+            id=None,
+            guild_id=ctx.guild.id,
+            channel_id=target.id,
+            post_time="00:00",
+            timezone="UTC",
+            template_set="default",
+        )
+        outcome = await self.service.post_now(subscription)
+        if outcome is None:
+            title, text = "Nothing to post today", "Today has no anniversary or countdown."
+        elif outcome.status is None:
+            title, text = "Already posted", "Today's briefing was already posted in this channel."
+        elif outcome.status == PostStatus.SENT:
+            title, text = "Posted", "Today's briefing is above."
+        else:
+            title, text = "Could not post", outcome.error or "The post failed."
+        if ctx.interaction is not None or outcome is None or outcome.status != PostStatus.SENT:
+            await self._send(ctx, self.service.renderer.notice("posted", title=title, text=text))
+
+    # --- autocomplete -----------------------------------------------------------------
+
+    @subscribe.autocomplete("timezone")
+    async def _zones(self, _: discord.Interaction, current: str) -> Choices:
+        typed = current.strip().lower()
+        zones = sorted(z for z in zoneinfo.available_timezones() if typed in z.lower())
+        return [app_commands.Choice(name=z, value=z) for z in zones[:25]]
+
+    @subscribe.autocomplete("template")
+    async def _templates(self, _: discord.Interaction, current: str) -> Choices:
+        sets = [s for s in self.service.renderer.template_sets() if s.startswith(current.strip())]
+        return [app_commands.Choice(name=s, value=s) for s in sets[:25]]
+
+    @subscribe.autocomplete("time")
+    async def _times(self, _: discord.Interaction, current: str) -> Choices:
+        times = [f"{hour:02d}:00" for hour in range(24)]
+        return [
+            app_commands.Choice(name=t, value=t) for t in times if t.startswith(current.strip())
+        ][:25]
