@@ -21,6 +21,7 @@ __all__ = ["DiscordClock", "DiscordSender"]
 log = logging.getLogger(__name__)
 
 TOO_MANY_REQUESTS = 429
+SERVER_ERROR = 500
 
 
 class DiscordClock:
@@ -38,7 +39,7 @@ def _translate(error: discord.HTTPException, channel_id: int) -> Exception:
         return ChannelUnavailableError(
             f"the bot may no longer post in channel {channel_id} ({error.text or 'forbidden'})"
         )
-    if isinstance(error, discord.DiscordServerError) or error.status == TOO_MANY_REQUESTS:
+    if error.status >= SERVER_ERROR or error.status == TOO_MANY_REQUESTS:
         return TransientSendError(f"{error.status} {error.text or 'server error'}")
     return error
 

@@ -1,0 +1,207 @@
+"""Scheduled briefings through the real bot and SimCord: subscribing, posting, failing.
+
+SimCord's clock starts on 2026-01-01 and moves only when the test advances it; the
+bot reads time through discord.py, which SimCord drives, so no test waits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import discord
+import pytest
+import simcord
+from discord.ext import commands
+
+from bot.app import BriefBot, create_bot
+from bot.settings import Settings
+from briefings.storage import PostStatus
+from briefings.store import FactStore
+from tests.embed_limits import assert_fits
+from tests.test_bot import World
+
+FIRST_BRIEFING = dt.datetime(2026, 7, 1, 0, 0, tzinfo=dt.UTC)  # 09:00 in Seoul
+
+
+def quiet_bot(store: FactStore) -> BriefBot:
+    """The bot without APScheduler: these tests ask the service directly what is due."""
+    return create_bot(Settings(_env_file=None, scheduler_enabled=False), store)
+
+
+@pytest.fixture
+def simcord_bot(store: FactStore) -> BriefBot:
+    return quiet_bot(store)
+
+
+class Newsroom(World):
+    """A world with an admin who may manage the server; back-off sleeps are recorded."""
+
+    def __init__(self, env: simcord.Env) -> None:
+        super().__init__(env)
+        admins = self.guild.create_role(
+            "Admins", permissions=discord.Permissions(manage_guild=True)
+        )
+        self.admin = self.guild.add_member(env.create_user("editor"), roles=[admins])
+        self.sleeps: list[float] = []
+        if self.bot.briefings is not None:
+            self.bot.briefings.sleep = self._sleep
+
+    async def _sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    async def advance_to(self, moment: dt.datetime) -> None:
+        await self.env.advance_time((moment - self.env.now()).total_seconds())
+
+    def text(self) -> str:
+        message = self.channel.last_message
+        assert message is not None
+        if message.embeds:
+            embed = message.embeds[0]
+            return f"{embed.title}\n{embed.description}"
+        return message.content
+
+
+@pytest.fixture
+def room(simcord_env: simcord.Env) -> Newsroom:
+    return Newsroom(simcord_env)
+
+
+async def test_subscribing_needs_manage_server(room: Newsroom) -> None:
+    await room.alice.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    assert room.text() == "You need the Manage Server permission."
+    assert [type(e) for e in room.env.errors] == [commands.MissingPermissions]
+    assert room.bot.briefings is not None
+    assert room.bot.briefings.database.subscriptions() == []
+
+
+async def test_subscribe_list_next_unsubscribe(room: Newsroom) -> None:
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    text = room.text()
+    assert text.startswith("Briefings subscribed\n")
+    assert "every day at 09:00 (Asia/Seoul)" in text
+    assert "Next briefing: 2026-07-01 09:00 Asia/Seoul." in text
+
+    await room.alice.send(room.channel, "!brief list")
+    assert "#briefings: 09:00 (Asia/Seoul), template default" in room.text()
+
+    await room.alice.send(room.channel, "!brief next 200")
+    text = room.text()
+    assert text.startswith("Coming briefings (200 days)")
+    assert "2026-07-01 09:00 Asia/Seoul in #briefings: Tokyo limited exports" in text
+
+    await room.admin.send(room.channel, "!brief unsubscribe")
+    assert room.text().startswith("Briefings unsubscribed")
+
+
+async def test_bad_settings_get_a_clear_answer(room: Newsroom) -> None:
+    await room.admin.send(room.channel, "!brief subscribe 25:00 Asia/Seoul")
+    assert "'25:00' is not a time like 09:00" in room.text()
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Mars/Base")
+    assert "'Mars/Base' is not a time zone" in room.text()
+    assert room.env.errors  # acknowledged: these were user errors
+
+
+async def test_the_briefing_posts_once_at_local_time(room: Newsroom) -> None:
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    service = room.bot.briefings
+    assert service is not None
+    await room.advance_to(FIRST_BRIEFING - dt.timedelta(minutes=1))
+    assert await service.run_due() == []
+    await room.advance_to(FIRST_BRIEFING)
+    outcomes = await service.run_due()
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    message = room.channel.last_message
+    assert message is not None
+    embed = message.embeds[0]
+    assert embed.title == "GSOMIA briefing · 2026-07-01"
+    assert "Seven years ago this month (July 2019" in str(embed.description)
+    assert embed.fields[0].name == "Sources"
+    assert_fits(embed)
+    assert await service.run_due() == []  # and not again
+    briefings = [
+        post
+        for post in room.message_posts()
+        if post.get("embeds") and post["embeds"][0]["title"].startswith("GSOMIA briefing")
+    ]
+    assert len(briefings) == 1
+    assert briefings[0]["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_server_error_is_retried_then_recorded(room: Newsroom) -> None:
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    service = room.bot.briefings
+    assert service is not None
+    await room.advance_to(FIRST_BRIEFING)
+    room.env.inject_error("POST", "/channels/*/messages", status=500, times=None)
+    outcomes = await service.run_due()
+    assert [o.status for o in outcomes] == [PostStatus.FAILED]
+    entry = service.ledger(room.channel.id)[0]
+    assert entry.attempts == service.retries
+    assert room.sleeps == [2.0, 4.0, 8.0]
+    assert entry.error is not None
+    assert entry.error.startswith("500")
+    room.env.backend.faults.clear()
+    await room.alice.send(room.channel, "!brief list")
+    assert "2026-07-01: failed (500" in room.text()
+
+
+async def test_a_passing_server_error_still_posts(room: Newsroom) -> None:
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    service = room.bot.briefings
+    assert service is not None
+    await room.advance_to(FIRST_BRIEFING)
+    room.env.inject_error("POST", "/channels/*/messages", status=503, times=2)
+    outcomes = await service.run_due()
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+
+
+async def test_a_deleted_channel_disables_its_subscription(room: Newsroom) -> None:
+    other = room.guild.create_text_channel("doomed")
+    await room.admin.send(room.channel, f"!brief subscribe {other.mention} 09:00 Asia/Seoul")
+    service = room.bot.briefings
+    assert service is not None
+    room.env.backend.delete_channel(other.id)  # deleted by someone, as the test narrates
+    await room.advance_to(FIRST_BRIEFING)
+    outcomes = await service.run_due()
+    assert [o.status for o in outcomes] == [PostStatus.FAILED]
+    await room.alice.send(room.channel, "!brief list")
+    assert "DISABLED: channel" in room.text()
+
+
+async def test_preview_and_now(room: Newsroom) -> None:
+    await room.alice.send(room.channel, "!brief preview 2026-08-22")
+    assert room.text().startswith("GSOMIA briefing · 2026-08-22")
+    await room.alice.send(room.channel, "!brief preview 2026-08-24")
+    assert room.text().startswith("No briefing on 2026-08-24")
+
+    await room.advance_to(dt.datetime(2026, 8, 22, 1, tzinfo=dt.UTC))
+    await room.admin.send(room.channel, "!brief now")
+    assert room.text().startswith("GSOMIA briefing · 2026-08-22")
+    await room.admin.send(room.channel, "!brief now")
+    assert room.text().startswith("Already posted")
+
+
+async def test_slash_brief_subscribe_with_autocomplete(room: Newsroom) -> None:
+    await room.bot.tree.sync()
+    zones = await room.admin.autocomplete(room.channel, "brief subscribe", "timezone", "seoul")
+    assert [z["value"] for z in zones] == ["Asia/Seoul"]
+    result = await room.admin.slash(
+        room.channel, "brief subscribe", time="07:30", timezone="Europe/London"
+    )
+    assert result.response is not None
+    assert result.response.embeds[0].title == "Briefings subscribed"
+    assert room.bot.briefings is not None
+    (subscription,) = room.bot.briefings.database.subscriptions()
+    assert (subscription.post_time, subscription.timezone) == ("07:30", "Europe/London")
+
+
+async def test_the_scheduler_is_built_from_the_database_at_start(store: FactStore) -> None:
+    async with simcord.run(create_bot(Settings(_env_file=None), store)) as env:
+        room = Newsroom(env)
+        await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+        scheduler = room.bot.scheduler
+        assert scheduler is not None
+        assert scheduler.running
+        assert {job.id for job in scheduler.get_jobs()} == {"subscription:1", "sweep"}
+        await room.bot.close()
+        assert not scheduler.running  # stopped with the bot
