@@ -7,6 +7,7 @@ bot reads time through discord.py, which SimCord drives, so no test waits.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import discord
 import pytest
@@ -15,6 +16,7 @@ from discord.ext import commands
 
 from bot.app import BriefBot, create_bot
 from bot.settings import Settings
+from briefings.occasions import digest_for
 from briefings.storage import PostStatus
 from briefings.store import FactStore
 from tests.embed_limits import assert_fits
@@ -205,3 +207,64 @@ async def test_the_scheduler_is_built_from_the_database_at_start(store: FactStor
         assert {job.id for job in scheduler.get_jobs()} == {"subscription:1", "sweep"}
         await room.bot.close()
         assert not scheduler.running  # stopped with the bot
+
+
+# --- a simulated year through the real bot ---------------------------------------------
+
+ZONES = [("Asia/Seoul", "09:00"), ("America/New_York", "02:00"), ("Europe/London", "01:00")]
+FAILING_TICKS = {
+    dt.datetime(2026, 7, 1, 0, tzinfo=dt.UTC),  # Seoul's and London's posts are due
+    dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC),  # New York (07:00 UTC in winter) is due
+}
+
+
+async def test_a_simulated_year_through_the_bot(store: FactStore, tmp_path: Path) -> None:
+    """Three channels in three zones for all of 2026, with restarts and Discord failures
+    between: every briefing appears in its channel exactly once, and nothing else does."""
+    url = f"sqlite:///{tmp_path / 'year.sqlite3'}"
+
+    def new_bot() -> BriefBot:
+        settings = Settings(_env_file=None, scheduler_enabled=False, database_url=url)
+        return create_bot(settings, store)
+
+    async with simcord.run(new_bot()) as env:
+        room = Newsroom(env)
+        channels = [room.guild.create_text_channel(zone.split("/")[1].lower()) for zone, _ in ZONES]
+        for channel, (zone, at) in zip(channels, ZONES, strict=True):
+            await room.admin.send(room.channel, f"!brief subscribe {channel.mention} {at} {zone}")
+        start = env.now()
+        hours = 0
+        while env.now() < dt.datetime(2027, 1, 1, tzinfo=dt.UTC):
+            await env.advance_time(3 * 3600)  # the sweep, every three hours
+            hours += 3
+            if hours % (24 * 45) == 0:
+                await env.restart_bot(new_bot())  # same database, new process
+                room = Newsroom(env)
+            env.backend.faults.clear()
+            if env.now() in FAILING_TICKS:  # Discord has a bad moment as posts fall due
+                env.inject_error("POST", "/channels/*/messages", status=502, times=2)
+            service = room.bot.briefings
+            assert service is not None
+            await service.run_due()
+        env.backend.faults.clear()
+
+        expected_days = [
+            day
+            for offset in range(365)
+            if digest_for(store, day := dt.date(2026, 1, 1) + dt.timedelta(days=offset))
+        ]
+        for channel in channels:
+            titles = [
+                message.embeds[0].title
+                for message in channel.history()
+                if message.author.bot and message.embeds
+            ]
+            assert titles == [f"GSOMIA briefing · {day.isoformat()}" for day in expected_days]
+        service = room.bot.briefings
+        assert service is not None
+        ledger = service.ledger(limit=100)
+        assert {entry.status for entry in ledger} == {PostStatus.SENT}
+        assert len(ledger) == len(expected_days) * len(channels)
+        # The injected failures were met, and overcome by retrying.
+        assert sum(entry.attempts > 1 for entry in ledger) == len(FAILING_TICKS)
+        assert start < env.now()
