@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fix bench lock clean
+.PHONY: run test test-postgres lint typecheck pytest fix bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# The storage and exactly-once tests against a real PostgreSQL server, started for
+# the run from Debian's postgresql package and removed afterwards.
+test-postgres: $(STAMP)
+	scripts/with-postgres $(BIN)/python -m pytest tests/test_storage.py tests/test_posting.py
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from briefings.posting import (
     BriefingService,
@@ -24,7 +25,7 @@ from briefings.posting import (
     scheduled_instant,
 )
 from briefings.replies import Reply
-from briefings.storage import Database, LedgerEntry, PostStatus, Subscription
+from briefings.storage import Base, Database, LedgerEntry, PostStatus, Subscription
 from briefings.store import FactStore
 
 UTC = dt.UTC
@@ -65,10 +66,24 @@ class FakeSender:
             return len(self.posts)
 
 
+def database_url(tmp_path: Path, name: str = "briefbot") -> str:
+    """The database under test: PostgreSQL under `make test-postgres`, else a SQLite file."""
+    return os.environ.get("BRIEFBOT_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / name}.sqlite3"
+
+
+def fresh_database(url: str) -> Database:
+    """A migrated database with nothing in it (a shared server is emptied first)."""
+    db = Database(url)
+    with db.engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.migrate()
+    return db
+
+
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'briefbot.sqlite3'}")
-    db.migrate()
+    db = fresh_database(database_url(tmp_path))
     yield db
     db.dispose()
 
@@ -239,9 +254,9 @@ def test_post_now_on_a_quiet_day(harness: Harness) -> None:
 
 
 def test_two_schedulers_on_one_sqlite_file_post_once(tmp_path: Path, store: FactStore) -> None:
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    first_db, second_db = Database(url), Database(url)
-    first_db.migrate()
+    url = database_url(tmp_path, "shared")
+    first_db = fresh_database(url)
+    second_db = Database(url)
     clock = FakeClock(utc(2026, 8, 20))
     sender = FakeSender()
     first = BriefingService(first_db, store, sender, clock)
