@@ -48,6 +48,7 @@ fix: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ask_startup.py
 	$(BIN)/python bench/bot_latency.py
+	$(BIN)/python bench/fanout.py
 
 # Regenerate the hashed lock files after changing dependencies in pyproject.toml.
 lock: $(UV)

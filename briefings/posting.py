@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from briefings.occasions import Digest, digest_for
@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 
 UTC = dt.UTC
 DEFAULT_GRACE = dt.timedelta(hours=6)
+RENDER_CACHE_SIZE = 256
+SENT_BATCH = 50  # delivered posts recorded per transaction
 
 
 class Clock(Protocol):
@@ -159,6 +161,7 @@ class BriefingService:
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
+        self._rendered: dict[tuple[str, str, int], Reply] = {}
 
     # --- subscriptions ------------------------------------------------------------
 
@@ -256,23 +259,25 @@ class BriefingService:
 
     def _claim(self, post: ScheduledPost, status: PostStatus, now: dt.datetime) -> int | None:
         """Insert the ledger row; None if it exists (another process, or an earlier run)."""
-        entry = LedgerEntry(
-            channel_id=post.channel_id,
-            occasion=post.occasion,
-            local_date=post.local_date,
-            subscription_id=post.subscription_id,
-            status=status.value,
-            scheduled_for=post.at,
-            claimed_at=now,
-            finished_at=now if status is PostStatus.SKIPPED else None,
-            attempts=0,
-        )
+        row = {
+            "channel_id": post.channel_id,
+            "occasion": post.occasion,
+            "local_date": post.local_date,
+            "subscription_id": post.subscription_id,
+            "status": status.value,
+            "scheduled_for": post.at,
+            "claimed_at": now,
+            "finished_at": now if status is PostStatus.SKIPPED else None,
+            "attempts": 0,
+        }
         try:
-            with self.database.session() as session, session.begin():
-                session.add(entry)
+            # A core insert in its own short transaction: the claim is durable before
+            # the post is sent, and costs one statement, not an ORM unit of work.
+            with self.database.engine.begin() as connection:
+                result = connection.execute(insert(LedgerEntry).returning(LedgerEntry.id), row)
+                return int(result.scalar_one())
         except IntegrityError:
             return None
-        return entry.id
 
     def _finish(
         self,
@@ -282,22 +287,55 @@ class BriefingService:
         message_id: int | None = None,
         error: str | None = None,
     ) -> None:
-        with self.database.session() as session, session.begin():
-            entry = session.get(LedgerEntry, entry_id)
-            if entry is None:  # pragma: no cover - rows are never deleted
-                return
-            entry.status = status.value
-            entry.attempts = attempts
-            entry.message_id = message_id
-            entry.error = error
-            entry.finished_at = self.clock.now()
+        values = {
+            "status": status.value,
+            "attempts": attempts,
+            "message_id": message_id,
+            "error": error,
+            "finished_at": self.clock.now(),
+        }
+        with self.database.engine.begin() as connection:
+            connection.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id).values(values))
+
+    def _record_sent(self, sent: list[dict[str, object]]) -> None:
+        """Mark delivered posts `sent`, many in one transaction.
+
+        Batching is safe for the at-most-once rule: a post is already claimed before it
+        is sent; if the process dies before this runs, its row stays `claimed` and the
+        post is reported as of unknown outcome, never sent again.
+        """
+        if not sent:
+            return
+        statement = (
+            update(LedgerEntry)
+            .where(LedgerEntry.id == bindparam("entry_id"))
+            .values(
+                status=PostStatus.SENT.value,
+                attempts=bindparam("attempts"),
+                message_id=bindparam("message_id"),
+                finished_at=bindparam("finished_at"),
+            )
+        )
+        with self.database.engine.begin() as connection:
+            connection.execute(statement, sent)
+        sent.clear()
 
     def render(self, post: ScheduledPost, template_set: str, late_by: dt.timedelta | None) -> Reply:
         """The briefing as it will be posted, with a note if late."""
         minutes = int(late_by.total_seconds() // 60) if late_by else 0
-        return self.renderer.briefing(post.digest, template_set, late_minutes=minutes)
+        # One rendering per day, template set and lateness, however many channels get it
+        # (and the same Reply object lets the Discord side reuse its pages too).
+        key = (post.digest.key, template_set, minutes)
+        if key not in self._rendered:
+            if len(self._rendered) >= RENDER_CACHE_SIZE:
+                self._rendered.clear()
+            self._rendered[key] = self.renderer.briefing(post.digest, template_set, minutes)
+        return self._rendered[key]
 
-    async def _deliver(self, entry_id: int, post: ScheduledPost, reply: Reply) -> PostOutcome:
+    async def _deliver(
+        self, entry_id: int, post: ScheduledPost, reply: Reply, sent: list[dict[str, object]]
+    ) -> PostOutcome:
+        """Send with retries; failures are recorded at once, successes added to `sent`."""
         attempts = 0
         while True:
             attempts += 1
@@ -328,18 +366,53 @@ class BriefingService:
                     post.channel_id, post.local_date, PostStatus.FAILED, error=repr(error)
                 )
             else:
-                self._finish(entry_id, PostStatus.SENT, attempts, message_id=message_id)
+                sent.append(
+                    {
+                        "entry_id": entry_id,
+                        "attempts": attempts,
+                        "message_id": message_id,
+                        "finished_at": self.clock.now(),
+                    }
+                )
                 return PostOutcome(
                     post.channel_id, post.local_date, PostStatus.SENT, message_id=message_id
                 )
 
-    async def run_subscription(
-        self, subscription: Subscription, now: dt.datetime | None = None
+    def _recorded(self, posts: list[ScheduledPost]) -> set[tuple[int, str, dt.date]]:
+        """Which of `posts` already have a ledger row: one query for all of them."""
+        if not posts:
+            return set()
+        query = select(LedgerEntry.channel_id, LedgerEntry.occasion, LedgerEntry.local_date).where(
+            LedgerEntry.local_date >= min(post.local_date for post in posts)
+        )
+        with self.database.engine.connect() as connection:
+            return {
+                (channel, occasion, day) for channel, occasion, day in connection.execute(query)
+            }
+
+    async def _run(
+        self, due: list[tuple[Subscription, ScheduledPost]], now: dt.datetime
     ) -> list[PostOutcome]:
-        """Send whatever of this subscription is due; skip what is too old."""
-        now = now or self.clock.now()
-        outcomes = []
-        for post in self.candidates(subscription, now):
+        recorded = self._recorded([post for _, post in due])
+        outcomes: list[PostOutcome] = []
+        sent: list[dict[str, object]] = []
+        try:
+            await self._run_posts(due, now, recorded, outcomes, sent)
+        finally:
+            self._record_sent(sent)
+        return outcomes
+
+    async def _run_posts(
+        self,
+        due: list[tuple[Subscription, ScheduledPost]],
+        now: dt.datetime,
+        recorded: set[tuple[int, str, dt.date]],
+        outcomes: list[PostOutcome],
+        sent: list[dict[str, object]],
+    ) -> None:
+        for subscription, post in due:
+            if (post.channel_id, post.occasion, post.local_date) in recorded:
+                continue  # the insert would be refused anyway; this saves the round trip
             late_by = now - post.at
             if late_by > self.grace:
                 if self._claim(post, PostStatus.SKIPPED, now) is not None:
@@ -356,20 +429,30 @@ class BriefingService:
                 continue
             entry_id = self._claim(post, PostStatus.CLAIMED, now)
             if entry_id is None:
-                continue  # already claimed: by another process, or by an earlier run
+                continue  # claimed in the meantime, by another process
             late = late_by > dt.timedelta(minutes=1)
             reply = self.render(post, subscription.template_set, late_by if late else None)
-            outcome = await self._deliver(entry_id, post, reply)
+            outcome = await self._deliver(entry_id, post, reply, sent)
             outcomes.append(dataclasses.replace(outcome, late=late))
-        return outcomes
+            if len(sent) >= SENT_BATCH:
+                self._record_sent(sent)
+
+    async def run_subscription(
+        self, subscription: Subscription, now: dt.datetime | None = None
+    ) -> list[PostOutcome]:
+        """Send whatever of this subscription is due; skip what is too old."""
+        now = now or self.clock.now()
+        return await self._run([(subscription, p) for p in self.candidates(subscription, now)], now)
 
     async def run_due(self, now: dt.datetime | None = None) -> list[PostOutcome]:
-        """Every active subscription's due posts."""
+        """Every active subscription's due posts, checked against the ledger in one query."""
         now = now or self.clock.now()
-        outcomes = []
-        for subscription in self.database.subscriptions(active_only=True):
-            outcomes.extend(await self.run_subscription(subscription, now))
-        return outcomes
+        due = [
+            (subscription, post)
+            for subscription in self.database.subscriptions(active_only=True)
+            for post in self.candidates(subscription, now)
+        ]
+        return await self._run(due, now)
 
     async def post_now(
         self, subscription: Subscription, now: dt.datetime | None = None
@@ -387,7 +470,11 @@ class BriefingService:
         if entry_id is None:
             return PostOutcome(post.channel_id, local_today, None)
         reply = self.render(post, subscription.template_set, None)
-        return await self._deliver(entry_id, post, reply)
+        sent: list[dict[str, object]] = []
+        try:
+            return await self._deliver(entry_id, post, reply, sent)
+        finally:
+            self._record_sent(sent)
 
     def ledger(self, channel_id: int | None = None, limit: int = 20) -> list[LedgerEntry]:
         """The latest ledger rows, newest first."""
