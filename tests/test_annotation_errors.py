@@ -45,33 +45,93 @@ def test_excerpt_not_in_seed_names_file_fact_and_excerpt(seeds_copy: Path) -> No
     assert "since they formally recognised each other in 1965" in problem
 
 
-def test_a_fixed_typo_in_a_quote_is_caught(seeds_copy: Path) -> None:
-    # Silently "fixing" GNOSIA in the evidence breaks verbatim-ness.
-    problem = one_problem(seeds_copy, S000, "he said, GNOSIA allowed", "he said, GSOMIA allowed")
-    assert "quote iwaya-thorough-exchange" in problem
-    assert "not found verbatim" in problem
-
-
-def test_evidence_from_an_off_topic_teaser_is_refused(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy,
+# (file, what is there, the mistake, words the one reported problem must contain)
+MISTAKES = {
+    "a fixed typo is no longer verbatim": (
+        S000,
+        "he said, GNOSIA allowed",
+        "he said, GSOMIA allowed",
+        ["quote iwaya-thorough-exchange", "not found verbatim"],
+    ),
+    "evidence from an off-topic teaser": (
         "actors.yaml",
         "text: Tokyo summoned the South Korean ambassador to Japan",
         "text: The younger sister of North Korea’s Supreme Leader Kim Jong-un",
-    )
-    assert "actor sk-ambassador-to-japan" in problem
-    assert "off-topic" in problem
-
-
-def test_evidence_from_another_article_is_refused(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy,
+        ["actor sk-ambassador-to-japan", "off-topic"],
+    ),
+    "evidence from another article": (
         "events.yaml",
         "- article: fitsanakis-2019-08-23\n        text: since they formally",
         "- article: fitsanakis-2019-11-22\n        text: since they formally",
-    )
-    assert "event mutual-recognition" in problem
-    assert "outside article 'fitsanakis-2019-11-22'" in problem
+        ["event mutual-recognition", "outside article 'fitsanakis-2019-11-22'"],
+    ),
+    "someone else's role": (
+        S004,
+        "role: kono-defense-minister",
+        "role: kang-kyung-wha-foreign-minister",
+        ["belongs to kang-kyung-wha, not taro-kono"],
+    ),
+    "a role the quote's article does not state": (
+        S004,
+        "role: kono-defense-minister",
+        "role: kono-foreign-minister",
+        ["not attested by the quote's article"],
+    ),
+    "a duplicate id": (
+        "events.yaml",
+        "id: mutual-recognition",
+        "id: gsomia-signed",
+        ["id is already used"],
+    ),
+    "a resolved date that does not recompute": (
+        "events.yaml",
+        "value: 2019-11-23, how: resolved, phrase: come Saturday",
+        "value: 2019-11-24, how: resolved, phrase: come Saturday",
+        ["'come Saturday' against 2019-11-22 resolves to 2019-11-23, not 2019-11-24"],
+    ),
+    "a phrase no rule resolves": (
+        "events.yaml",
+        "{value: 2019-08-22, how: resolved, phrase: Late last night,",
+        "{value: 2019-08-22, how: resolved, phrase: Tokyo summoned,",
+        ["no rule resolves 'Tokyo summoned'"],
+    ),
+    "resolving against an undated article": (
+        "events.yaml",
+        "phrase: come Saturday, anchor: fitsanakis-2019-11-22",
+        "phrase: come Saturday, anchor: wood-undated",
+        ["its date is not a day"],
+    ),
+    "a date phrase not in the evidence": (
+        "events.yaml",
+        "phrase: in November 2016",
+        "phrase: in Nov. 2016",
+        ["date phrase 'in Nov. 2016' is not in the fact's evidence"],
+    ),
+    "an undated quote without a note": (
+        S004,
+        "    date_note: Not stated; printed on 2019-11-22.\n",
+        "",
+        ["quote kono-sensible-decision: a quote without a date needs a date_note"],
+    ),
+    "an attribution that is not printed": (
+        S000,
+        "attribution: he added",
+        "attribution: Kono added",
+        ["attribution 'Kono added' is not in the evidence"],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"), list(MISTAKES.values()), ids=list(MISTAKES)
+)
+def test_each_mistake_is_caught(
+    seeds_copy: Path, file: str, old: str, new: str, expected: list[str]
+) -> None:
+    problem = one_problem(seeds_copy, file, old, new)
+    assert file in problem or "coverage" in problem
+    for words in expected:
+        assert words in problem
 
 
 def test_unknown_actor_reference(seeds_copy: Path) -> None:
@@ -80,66 +140,6 @@ def test_unknown_actor_reference(seeds_copy: Path) -> None:
         f"{S004}: quote kang-gi-jung-white-flag: refers to unknown speaker 'kang-gi-jong'"
         in problems
     )
-
-
-def test_role_of_someone_else(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy,
-        S004,
-        "role: kono-defense-minister",
-        "role: kang-kyung-wha-foreign-minister",
-    )
-    assert "belongs to kang-kyung-wha, not taro-kono" in problem
-
-
-def test_role_not_attested_by_the_quotes_article(seeds_copy: Path) -> None:
-    # Kono's November quote may not borrow the foreign-minister role of the other source.
-    problem = one_problem(
-        seeds_copy, S004, "role: kono-defense-minister", "role: kono-foreign-minister"
-    )
-    assert "not attested by the quote's article" in problem
-
-
-def test_duplicate_id(seeds_copy: Path) -> None:
-    problem = one_problem(seeds_copy, "events.yaml", "id: mutual-recognition", "id: gsomia-signed")
-    assert "id is already used" in problem
-
-
-def test_resolved_date_is_recomputed(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy,
-        "events.yaml",
-        "value: 2019-11-23, how: resolved, phrase: come Saturday",
-        "value: 2019-11-24, how: resolved, phrase: come Saturday",
-    )
-    assert "'come Saturday' against 2019-11-22 resolves to 2019-11-23, not 2019-11-24" in problem
-
-
-def test_resolved_phrase_without_a_rule(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy,
-        "events.yaml",
-        "{value: 2019-08-22, how: resolved, phrase: Late last night,",
-        "{value: 2019-08-22, how: resolved, phrase: Tokyo summoned,",
-    )
-    assert "no rule resolves 'Tokyo summoned'" in problem
-
-
-def test_resolving_against_an_undated_article_is_refused(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy,
-        "events.yaml",
-        "phrase: come Saturday, anchor: fitsanakis-2019-11-22",
-        "phrase: come Saturday, anchor: wood-undated",
-    )
-    assert "its date is not a day" in problem
-
-
-def test_date_phrase_must_be_in_the_evidence(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy, "events.yaml", "phrase: in November 2016", "phrase: in Nov. 2016"
-    )
-    assert "date phrase 'in Nov. 2016' is not in the fact's evidence" in problem
 
 
 def test_inferred_date_needs_a_reason(seeds_copy: Path) -> None:
@@ -215,18 +215,6 @@ def test_unclassified_and_twice_classified_lines(seeds_copy: Path) -> None:
     assert (
         "004_0c24133c7eb35b49.txt: line 18: is classified twice (off-topic, off-topic)" in problems
     )
-
-
-def test_missing_date_needs_a_note(seeds_copy: Path) -> None:
-    problem = one_problem(
-        seeds_copy, S004, "    date_note: Not stated; printed on 2019-11-22.\n", ""
-    )
-    assert "quote kono-sensible-decision: a quote without a date needs a date_note" in problem
-
-
-def test_attribution_must_be_printed(seeds_copy: Path) -> None:
-    problem = one_problem(seeds_copy, S000, "attribution: he added", "attribution: Kono added")
-    assert "attribution 'Kono added' is not in the evidence" in problem
 
 
 def test_schema_errors_name_the_fact(seeds_copy: Path) -> None:
