@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ask_startup.py
 	$(BIN)/python bench/bot_latency.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/ingest_quality.py
 
 # Regenerate the hashed lock files after changing dependencies in pyproject.toml.
 lock: $(UV)

@@ -69,6 +69,20 @@ class BriefBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to dev guild %s", len(synced), guild.id)
 
+    def reload_store(self) -> FactStore:
+        """Load the fact store from disk again and answer from it from now on.
+
+        Raises `AnnotationError` (and keeps the current store) if it does not check.
+        """
+        store = load_store(self.settings.seeds_dir)
+        for cog in self.cogs.values():
+            if isinstance(cog, BriefingsCog | ErrorsCog):
+                cog.answerer = Answerer(store, cog.answerer.renderer)
+        if self.briefings is not None:
+            self.briefings.use_store(store)
+        log.info("fact store reloaded: %d quotes, %d events", len(store.quotes), len(store.events))
+        return store
+
     async def _setup_briefings(
         self, store: FactStore, answerer: Answerer, responder: Responder
     ) -> None:

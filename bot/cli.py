@@ -20,6 +20,7 @@ from bot.console import PROMPT, answer_text, run_console
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.errors import AnnotationError
+from briefings.ingest.files import BadPageError, DraftResult, accept_drafts, write_draft
 from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
 from briefings.occasions import digest_for, occasions_between
 from briefings.rendering import DEFAULT_SET, Renderer
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--tz", default="UTC", type=_zone, help="time zone for 'today' (IANA name)")
     brief.add_argument("--from", dest="start", type=_day, help="start --next on this day")
     brief.add_argument("--set", dest="template_set", default=DEFAULT_SET, help="template set")
+    ingest = commands.add_parser("ingest", help="draft annotations for a new article page")
+    ingest.add_argument("page", nargs="?", type=Path, help="the page, saved as UTF-8 text")
+    ingest.add_argument("--accept", action="store_true", help="move reviewed drafts into the store")
     facts = commands.add_parser("facts", help="the fact store")
     facts_commands = facts.add_subparsers(dest="facts_command", required=True)
     facts_commands.add_parser("check", help="validate the annotations and print a summary")
@@ -87,6 +91,64 @@ def _brief(store: FactStore, args: argparse.Namespace) -> int:
     print(f"Occasions from {start.isoformat()} to {last.isoformat()} ({args.tz.key}): {len(found)}")
     for occasion in found:
         print(f"  {occasion.day.isoformat()}  {occasion.kind.value:<17}  {occasion.past_tense}")
+    return EXIT_OK
+
+
+def _print_report(result: DraftResult) -> None:
+    report = result.report
+    assert report is not None
+    print(f"Articles found: {len(report.articles)}")
+    for article in report.articles:
+        print(f"  {article}")
+    print(f"Off-topic paragraphs: {len(report.off_topic)}")
+    for line in report.off_topic:
+        print(f"  {line}")
+    print(f"Quotes found: {len(report.quotes)}")
+    for quote in report.quotes:
+        when = quote.date.label() if quote.date else "date not stated"
+        how = f" ({quote.date_how})" if quote.date else ""
+        print(f"  {quote.id}: {quote.speaker} · {when}{how} · “{quote.words[0][:60]}”")
+        for note in quote.unsure:
+            print(f"      check: {note}")
+    if report.new_actors:
+        print("New actors proposed: " + ", ".join(report.new_actors))
+    for line in report.unsure:
+        print(f"Check: {line}")
+    print("Not drafted: events and discrepancies (write them by hand if the article has any).")
+    if result.problems:
+        print(f"The draft does not pass `briefbot facts check` yet ({len(result.problems)}):")
+        for problem in result.problems:
+            print(f"  - {problem}")
+    else:
+        print("The draft passes `briefbot facts check` as it stands.")
+    print(result.message)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    if args.accept:
+        accepted = accept_drafts(args.seeds)
+        if not accepted:
+            print("No drafts to accept.")
+        for item in accepted:
+            if item.problems:
+                print(f"{item.seed}: not accepted ({len(item.problems)} problems):")
+                for problem in item.problems:
+                    print(f"  - {problem}")
+            else:
+                print(f"{item.seed}: accepted into the store. Restart the bot or use !reload.")
+        return EXIT_FAILURE if any(item.problems for item in accepted) else EXIT_OK
+    if args.page is None:
+        print("Name a page to ingest, or give --accept.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = write_draft(args.page, args.seeds, load_store(args.seeds))
+    except BadPageError as error:
+        print(f"Not ingested: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if result.report is None:
+        print(result.message)
+        return EXIT_OK
+    _print_report(result)
     return EXIT_OK
 
 
@@ -168,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command == "ingest":
+        try:
+            return _ingest(args)
+        except AnnotationError as error:
+            print(error, file=sys.stderr)
+            return EXIT_FAILURE
     if args.command == "facts":
         if args.facts_command == "schema":
             SCHEMA_PATH.write_text(annotation_schema(), encoding="utf-8")

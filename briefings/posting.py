@@ -163,6 +163,12 @@ class BriefingService:
         self.sleep = sleep
         self._rendered: dict[tuple[str, str, int], Reply] = {}
 
+    def use_store(self, store: FactStore) -> None:
+        """Answer from a reloaded store; forget what was worked out from the old one."""
+        self.store = store
+        self.__dict__.pop("_digests", None)
+        self._rendered.clear()
+
     # --- subscriptions ------------------------------------------------------------
 
     def subscribe(

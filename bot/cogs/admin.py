@@ -7,6 +7,8 @@ from typing import Literal
 
 from discord.ext import commands
 
+from briefings.errors import AnnotationError
+
 __all__ = ["AdminCog"]
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,23 @@ class AdminCog(commands.Cog, name="Admin"):
     async def ping(self, ctx: commands.Context[commands.Bot]) -> None:
         """Answer pong."""
         await ctx.send("pong")
+
+    @commands.command(name="reload", description="Owner only: reload the fact store from disk.")
+    @commands.is_owner()
+    async def reload(self, ctx: commands.Context[commands.Bot]) -> None:
+        """Pick up accepted drafts without a restart; keep the old store if the new one fails."""
+        reload_store = getattr(self.bot, "reload_store", None)
+        assert reload_store is not None
+        try:
+            store = reload_store()
+        except AnnotationError as error:
+            log.error("reload refused: %s", error)
+            await ctx.send(
+                f"Not reloaded: the fact store has {len(error.problems)} problems "
+                "(see `briefbot facts check`). Still answering from the previous store."
+            )
+            return
+        await ctx.send(f"Reloaded: {len(store.quotes)} quotes, {len(store.events)} events.")
 
     @commands.command(name="sync", description="Owner only: sync slash commands (guild or global).")
     @commands.is_owner()

@@ -1,0 +1,1 @@
+"""Benchmarks and measurements; each script prints its figures and the target."""

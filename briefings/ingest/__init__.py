@@ -1,0 +1,1 @@
+"""Draft annotations for a new article page: segmentation, quotes, attribution, dates."""

@@ -1,0 +1,319 @@
+"""`briefbot ingest`: drafting annotations from a page, measured on the seeds and on
+small fictional articles written for the purpose (fictional people, fictional words)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from briefings.dates import FuzzyDate
+from briefings.ingest.draft import IngestReport, draft_page
+from briefings.ingest.files import BadPageError, accept_drafts, write_draft
+from briefings.ingest.segment import LineKind, segment
+from briefings.loading import check_store, load_store
+from briefings.store import FactStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.ingest_quality import score_seed
+
+HEADER = "Harbor pact talks stall\nMarch 4, 2021 by Ada Quill 3 Comments\n"  # a Thursday
+FOOTER = "► Author: Ada Quill | Date: 4 March 2021 | Permalink\n"
+
+
+def page(*paragraphs: str, teaser: str = "A teaser about cheese exports.") -> str:
+    return HEADER + "\n".join(paragraphs) + "\n" + FOOTER + teaser + "\n"
+
+
+def drafted(store: FactStore, *paragraphs: str) -> IngestReport:
+    _, report = draft_page("901_fiction.txt", page(*paragraphs), store)
+    return report
+
+
+# --- the seeds ----------------------------------------------------------------------------
+
+
+def test_the_seeds_are_drafted_to_target(store: FactStore) -> None:
+    scores = [score_seed(store, source.seed) for source in store.sources]
+    found = sum(s.found for s in scores)
+    curated = sum(s.curated for s in scores)
+    assert found / curated >= 0.9
+    assert found == 14
+    assert sum(s.invented for s in scores) == 0
+
+
+def test_seed_segmentation_matches_the_curated_one(store: FactStore) -> None:
+    text = (
+        Path(__file__).resolve().parent.parent / "seeds" / "004_0c24133c7eb35b49.txt"
+    ).read_text(encoding="utf-8")
+    lines = segment(text)
+    teasers = [line.number for line in lines.lines if line.kind is LineKind.TEASER]
+    assert teasers == list(range(7, 20))
+    assert [a.date for a in lines.articles] == [dt.date(2019, 8, 23), dt.date(2019, 11, 22)]
+    assert {a.author for a in lines.articles} == {"Joseph Fitsanakis"}
+
+
+# --- attribution forms --------------------------------------------------------------------
+
+
+def test_name_after_the_quote_with_a_role(store: FactStore) -> None:
+    report = drafted(
+        store, "“The door remains open,” said Mira Kovac, Sylvania’s Foreign Minister."
+    )
+    (quote,) = report.quotes
+    assert quote.speaker == "Mira Kovac"
+    assert report.new_actors == ["mira-kovac (Mira Kovac)"]
+
+
+def test_name_and_role_before_the_quote(store: FactStore) -> None:
+    report = drafted(
+        store, "Freedonia’s Minister of Ports, Rufus Tadwell, said that he would “not sign”."
+    )
+    assert report.quotes[0].speaker == "Rufus Tadwell"
+
+
+def test_pronoun_after_the_quote(store: FactStore) -> None:
+    report = drafted(
+        store,
+        "“We are ready,” said Rufus Tadwell. “We have waited long enough,” he added.",
+    )
+    assert [q.speaker for q in report.quotes] == ["Rufus Tadwell", "Rufus Tadwell"]
+    assert "'he' taken as the previous speaker" in report.quotes[1].unsure
+
+
+def test_she_said_in_the_middle(store: FactStore) -> None:
+    report = drafted(
+        store,
+        "Mira Kovac argued that the port was “a shared asset”. Later, she said, the matter "
+        "was “closed for now”.",
+    )
+    assert [q.speaker for q in report.quotes] == ["Mira Kovac", "Mira Kovac"]
+
+
+def test_surname_after_the_full_name(store: FactStore) -> None:
+    report = drafted(
+        store, "Rufus Tadwell said it was “over”.", "Tadwell warned that talks were “dead”."
+    )
+    assert [q.speaker_id for q in report.quotes] == ["rufus-tadwell", "rufus-tadwell"]
+
+
+def test_known_actor_by_surname_and_by_alias(store: FactStore) -> None:
+    report = drafted(store, "Kono said the plan was “fine”.", "Tokyo warned it was “late”.")
+    assert [q.speaker_id for q in report.quotes] == ["taro-kono", "japanese-government"]
+
+
+def test_collective_voices(store: FactStore) -> None:
+    report = drafted(
+        store,
+        "A Freedonian government spokesman said the deal was “in reach”.",
+        "Harbor observers have warned that delays “cost millions”.",
+    )
+    assert [q.speaker for q in report.quotes] == [
+        "Freedonian government spokesman",
+        "Harbor observers",
+    ]
+    assert all(q.unsure for q in report.quotes)  # new actors are for review
+
+
+def test_role_alone_as_speaker(store: FactStore) -> None:
+    report = drafted(store, "Sylvania’s Minister of Defense urged calm, calling it “a test”.")
+    assert report.quotes[0].speaker == "Sylvania’s Minister of Defense"
+
+
+def test_unclosed_quotation_is_kept_to_its_sentence_and_flagged(store: FactStore) -> None:
+    report = drafted(store, "Mira Kovac said the port would “stay open. Nobody objected.")
+    (quote,) = report.quotes
+    assert quote.words == ["stay open."]
+    assert "a quotation mark is never closed" in quote.unsure
+
+
+def test_straight_quotes(store: FactStore) -> None:
+    report = drafted(store, 'Rufus Tadwell said the talks were "over for now".')
+    assert report.quotes[0].words == ["over for now"]
+
+
+def test_a_sentence_without_a_speaker_is_not_guessed(store: FactStore) -> None:
+    report = drafted(store, "The word “harbor” appears in the treaty.")
+    assert report.quotes == []
+    assert any("no speaker found" in line for line in report.unsure)
+
+
+# --- relative dates -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("on Wednesday", "2021-03-03"),
+        ("this morning", "2021-03-04"),
+        ("late last night", "2021-03-03"),
+        ("last month", "2021-02"),
+        ("earlier this week", "2021-03-01/2021-03-03"),
+        ("come Saturday", "2021-03-06"),
+    ],
+)
+def test_relative_dates_resolve_against_the_article(
+    store: FactStore, phrase: str, expected: str
+) -> None:
+    report = drafted(store, f"Mira Kovac said {phrase} that the port was “open”.")
+    (quote,) = report.quotes
+    assert quote.date == FuzzyDate.parse(expected)
+    assert quote.date_how == "resolved"
+
+
+def test_an_undated_quote_says_so(store: FactStore) -> None:
+    annotations, report = draft_page(
+        "901_fiction.txt", page("Mira Kovac said it was “open”."), store
+    )
+    assert report.quotes[0].date is None
+    assert annotations.quotes[0].date_note == "Not stated; printed 2021-03-04."
+
+
+# --- files, bad input, idempotence, acceptance ------------------------------------------
+
+
+@pytest.fixture
+def fiction(tmp_path: Path) -> Path:
+    path = tmp_path / "901_fiction.txt"
+    path.write_text(
+        page(
+            "Freedonia’s Minister of Ports, Rufus Tadwell, said on Wednesday that his country "
+            "would “not sign anything this month”. “We have waited long enough,” he added.",
+            "“The door remains open,” said Mira Kovac late last night.",
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _snapshot(seeds: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(seeds)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(seeds.rglob("*"))
+        if p.is_file() and "drafts" not in p.parts
+    }
+
+
+def test_ingest_writes_a_draft_that_passes_the_check(seeds_copy: Path, fiction: Path) -> None:
+    before = _snapshot(seeds_copy)
+    result = write_draft(fiction, seeds_copy, load_store(seeds_copy))
+    assert result.problems == []
+    assert result.changed
+    assert result.draft is not None
+    assert result.draft.parent == seeds_copy / "annotations" / "drafts"
+    assert _snapshot(seeds_copy) == before  # the curated store is untouched
+
+
+def test_ingesting_twice_changes_nothing(seeds_copy: Path, fiction: Path) -> None:
+    store = load_store(seeds_copy)
+    first = write_draft(fiction, seeds_copy, store)
+    assert first.draft is not None
+    contents = first.draft.read_bytes()
+    second = write_draft(fiction, seeds_copy, store)
+    assert not second.changed
+    assert first.draft.read_bytes() == contents
+
+
+def test_a_seed_already_in_the_store_is_not_drafted(seeds_copy: Path, store: FactStore) -> None:
+    result = write_draft(seeds_copy / "004_0c24133c7eb35b49.txt", seeds_copy, store)
+    assert result.report is None
+    assert "already in the store" in result.message
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"   \n\n", "is empty"),
+        (b"\x00\x01\x02binary", "not a text file"),
+        (b"caf\xe9 latin-1", "not UTF-8 text"),
+        (b"x" * (1024 * 1024 + 1), "pages over 1 MiB are refused"),
+    ],
+)
+def test_bad_pages_are_refused_and_leave_the_store_alone(
+    seeds_copy: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    before = _snapshot(seeds_copy)
+    with pytest.raises(BadPageError, match=message):
+        write_draft(bad, seeds_copy, load_store(seeds_copy))
+    assert _snapshot(seeds_copy) == before
+    assert not (seeds_copy / "annotations" / "drafts").exists()
+
+
+def test_accepting_moves_the_draft_into_the_store(seeds_copy: Path, fiction: Path) -> None:
+    write_draft(fiction, seeds_copy, load_store(seeds_copy))
+    (result,) = accept_drafts(seeds_copy)
+    assert result.problems == []
+    store, problems = check_store(seeds_copy)
+    assert problems == []
+    assert store is not None
+    speakers = {store.actors[q.speaker].name for q in store.quotes.values()}
+    assert {"Rufus Tadwell", "Mira Kovac"} <= speakers
+    assert not list((seeds_copy / "annotations" / "drafts").glob("*"))
+    assert accept_drafts(seeds_copy) == []
+
+
+def test_a_broken_draft_is_not_accepted_and_everything_is_put_back(
+    seeds_copy: Path, fiction: Path
+) -> None:
+    result = write_draft(fiction, seeds_copy, load_store(seeds_copy))
+    assert result.draft is not None
+    text = result.draft.read_text(encoding="utf-8")
+    result.draft.write_text(text.replace("Mira Kovac late", "Mira Kovac early"), encoding="utf-8")
+    before = _snapshot(seeds_copy)
+    (accepted,) = accept_drafts(seeds_copy)
+    assert accepted.problems
+    assert _snapshot(seeds_copy) == before
+
+
+def test_cli_ingest_and_accept(
+    seeds_copy: Path, fiction: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--seeds", str(seeds_copy), "ingest", str(fiction)]) == 0
+    out = capsys.readouterr().out
+    assert "Articles found: 1" in out
+    assert "Off-topic paragraphs: 1" in out
+    assert "Quotes found: 3" in out
+    assert "Rufus Tadwell · 2021-03-03 (resolved)" in out
+    assert "The draft passes `briefbot facts check` as it stands." in out
+    assert main(["--seeds", str(seeds_copy), "ingest", "--accept"]) == 0
+    assert "901_fiction.txt: accepted into the store" in capsys.readouterr().out
+
+
+def test_cli_refuses_a_bad_page(
+    seeds_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert main(["--seeds", str(seeds_copy), "ingest", str(empty)]) == 2
+    assert capsys.readouterr().err == "Not ingested: empty.txt is empty.\n"
+
+
+async def test_the_bot_picks_up_accepted_drafts_on_reload(seeds_copy: Path, fiction: Path) -> None:
+    import simcord
+
+    from bot.app import create_bot
+    from bot.settings import Settings
+    from tests.test_bot import World
+
+    settings = Settings(_env_file=None, seeds_dir=seeds_copy, scheduler_enabled=False)
+    async with simcord.run(create_bot(settings)) as env:
+        world = World(env)
+        await world.alice.send(world.channel, "!quote tadwell")
+        assert world.last_embed().title == 'No match for "tadwell"'
+
+        write_draft(fiction, seeds_copy, load_store(seeds_copy))
+        assert [a.problems for a in accept_drafts(seeds_copy)] == [[]]
+        world.bot.owner_id, world.bot.owner_ids = None, {world.alice.id}
+        await world.alice.send(world.channel, "!reload")
+        message = world.channel.last_message
+        assert message is not None
+        assert message.content.startswith("Reloaded: 18 quotes")
+        await world.alice.send(world.channel, "!quote tadwell")
+        assert world.last_embed().title == "Quotes: Rufus Tadwell"
