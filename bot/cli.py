@@ -112,9 +112,12 @@ def _print_report(result: DraftResult) -> None:
             print(f"      check: {note}")
     if report.new_actors:
         print("New actors proposed: " + ", ".join(report.new_actors))
+    print(f"Events proposed (check each title and status): {len(report.events)}")
+    for event in report.events:
+        print(f"  {event}")
     for line in report.unsure:
         print(f"Check: {line}")
-    print("Not drafted: events and discrepancies (write them by hand if the article has any).")
+    print("Not drafted: discrepancies (write them by hand if the sources disagree).")
     if result.problems:
         print(f"The draft does not pass `briefbot facts check` yet ({len(result.problems)}):")
         for problem in result.problems:

@@ -317,3 +317,20 @@ async def test_the_bot_picks_up_accepted_drafts_on_reload(seeds_copy: Path, fict
         assert message.content.startswith("Reloaded: 18 quotes")
         await world.alice.send(world.channel, "!quote tadwell")
         assert world.last_embed().title == "Quotes: Rufus Tadwell"
+
+
+def test_events_are_proposed_from_dated_sentences(store: FactStore) -> None:
+    annotations, report = draft_page(
+        "901_fiction.txt",
+        page(
+            "Late last night, Freedonia closed the harbor to Sylvanian ships.",
+            "Most observers expect that the blockade will end come Saturday.",
+        ),
+        store,
+    )
+    events = {event.title: (event.date.value.iso, event.status) for event in annotations.events}
+    assert events == {
+        "Freedonia closed the harbor to Sylvanian ships": ("2021-03-03", "happened"),
+        "Most observers expect that the blockade will end": ("2021-03-06", "expected"),
+    }
+    assert len(report.events) == 2

@@ -1,13 +1,15 @@
-"""Turn a page into draft annotations: the source, its articles, actors, roles and quotes.
+"""Turn a page into draft annotations: the source, articles, actors, roles, quotes, events.
 
 Every drafted fact quotes its evidence verbatim from the page, so a draft that a
 person accepts passes `briefbot facts check`. What the extractor had to guess is
-listed in the report's `unsure` lines for review. Events and discrepancies are not
-drafted: they need a reader's judgement the rules here do not have.
+listed in the report's `unsure` lines for review. Events are proposed from sentences
+that date something (all of them for review); discrepancies are not drafted: they
+need a reader's judgement the rules here do not have.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +18,7 @@ from briefings.annotations import (
     AnnotationFile,
     ArticleAnnotation,
     DateClaim,
+    EventAnnotation,
     Evidence,
     PublisherAnnotation,
     QuoteAnnotation,
@@ -24,10 +27,17 @@ from briefings.annotations import (
     SourceAnnotation,
 )
 from briefings.dates import FuzzyDate
-from briefings.ingest.quotes import DateFinding, DraftQuote, extract_quotes
+from briefings.ingest.quotes import (
+    DATE_PHRASE,
+    DateFinding,
+    DraftQuote,
+    extract_quotes,
+    split_sentences,
+)
 from briefings.ingest.segment import LineKind, PageArticle, segment
-from briefings.matching import PREFIX, fold
+from briefings.matching import EXACT, PREFIX, fold
 from briefings.queries.people import actor_index
+from briefings.relative_dates import resolve_relative
 from briefings.store import FactStore
 
 __all__ = ["DraftedQuote", "IngestReport", "draft_page"]
@@ -36,6 +46,13 @@ _MONTH_DAY = re.compile(
     r"\b[Oo]n (?P<month>January|February|March|April|May|June|July|August|September|"
     r"October|November|December) (?P<day>\d{1,2})\b"
 )
+_EXPLICIT = re.compile(
+    r"\bin (?P<month>January|February|March|April|May|June|July|August|September|"
+    r"October|November|December) (?P<year>\d{4})\b"
+)
+_EXPECTED = re.compile(r"\b(?:expects?|expected|will|would|due to|come [A-Z][a-z]+day)\b")
+# Runs of capitalised words ("South Korea", "Taro Kono", "Tokyo") to look up as actors.
+_NAME_RUNS = re.compile(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*")
 _PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)? ){1,2}[A-Z][a-z]+(?:-[a-z]+)?$")
 _MONTHS = [
     "January",
@@ -75,6 +92,7 @@ class IngestReport:
     off_topic: list[str] = field(default_factory=list)
     quotes: list[DraftedQuote] = field(default_factory=list)
     new_actors: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
     unsure: list[str] = field(default_factory=list)
 
 
@@ -104,6 +122,7 @@ class _Drafter:
         self.actors: dict[str, ActorAnnotation] = {}
         self.roles: dict[str, RoleAnnotation] = {}
         self.quotes: list[QuoteAnnotation] = []
+        self.events: list[EventAnnotation] = []
         self.taken = set(store.actors) | set(store.roles) | set(store.quotes) | set(store.events)
         self.taken |= set(store.articles)
 
@@ -298,6 +317,60 @@ class _Drafter:
             )
             previous_speaker, previous_date = speaker, date
 
+    # --- events -------------------------------------------------------------------------
+
+    def _event_date(self, sentence: str, anchor: FuzzyDate) -> DateClaim | None:
+        if (explicit := _EXPLICIT.search(sentence)) is not None:
+            month = _MONTHS.index(explicit["month"]) + 1
+            value = FuzzyDate.month(int(explicit["year"]), month)
+            return DateClaim(value=value, how="printed", phrase=explicit.group(0))
+        match = DATE_PHRASE.search(sentence)
+        if match is None or not anchor.is_exact_day:
+            return None
+        resolved = resolve_relative(match.group(0), anchor.earliest)
+        if resolved is None:
+            return None
+        return DateClaim(value=resolved, how="resolved", phrase=match.group(0), anchor=None)
+
+    def _events(self, article: ArticleAnnotation, paragraphs: list[str]) -> None:
+        """Propose an event for each sentence that dates something; all for review."""
+        number = 0
+        for paragraph in paragraphs:
+            for sentence in split_sentences(paragraph):
+                claim = self._event_date(sentence, article.date.value)
+                if claim is None:
+                    continue
+                if claim.how == "resolved":
+                    claim = dataclasses.replace(claim, anchor=article.id)
+                number += 1
+                title = DATE_PHRASE.sub("", _EXPLICIT.sub("", sentence)).strip(" ,.")
+                title = re.sub(r"\s+", " ", title)
+                title = title[:1].upper() + title[1:]
+                expected = _EXPECTED.search(sentence) is not None
+                ident = self._unique(f"{article.id}-e{number}")
+                actors = sorted(
+                    {
+                        match.key
+                        for word_run in _NAME_RUNS.findall(sentence)
+                        for match in self.index.resolve(word_run)
+                        if match.score >= EXACT
+                    }
+                )
+                self.events.append(
+                    EventAnnotation(
+                        id=ident,
+                        title=title if len(title) <= 200 else title[:197].rstrip() + "...",
+                        date=claim,
+                        status="expected" if expected else "happened",
+                        actors=actors,
+                        evidence=[Evidence(article=article.id, text=sentence)],
+                    )
+                )
+                self.report.events.append(
+                    f"{ident}: {claim.value.label()} ({'expected' if expected else 'happened'}): "
+                    f"{title[:80]}"
+                )
+
     def _name(self, actor: str) -> str:
         if actor in self.actors:
             return self.actors[actor].name
@@ -321,6 +394,7 @@ class _Drafter:
                     article.date.value.earliest if article.date.value.is_exact_day else None,
                 )
             self._quotes(article, drafts)
+            self._events(article, paragraphs)
         furniture = [line for line in page.lines if line.kind is LineKind.FURNITURE]
         teasers = [line for line in page.lines if line.kind is LineKind.TEASER]
         self.report.off_topic = [f"line {line.number}: {line.why}" for line in teasers]
@@ -337,6 +411,7 @@ class _Drafter:
             sources=[source],
             actors=list(self.actors.values()),
             roles=list(self.roles.values()),
+            events=self.events,
             quotes=self.quotes,
         )
 
