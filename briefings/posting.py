@@ -96,7 +96,7 @@ class Sender(Protocol):
 class ScheduledPost:
     """A subscription's briefing for one local day."""
 
-    subscription_id: int
+    subscription_id: int | None  # None for a one-off `/brief now` in an unsubscribed channel
     channel_id: int
     local_date: dt.date
     at: dt.datetime  # UTC
@@ -361,7 +361,8 @@ class BriefingService:
                 await self.sleep(delay)
             except ChannelUnavailableError as error:
                 self._finish(entry_id, PostStatus.FAILED, attempts, error=str(error))
-                self.disable(post.subscription_id, str(error))
+                if post.subscription_id is not None:
+                    self.disable(post.subscription_id, str(error))
                 return PostOutcome(
                     post.channel_id, post.local_date, PostStatus.FAILED, error=str(error)
                 )
