@@ -18,7 +18,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_serializer, model_validator
 
-__all__ = ["FuzzyDate", "Precision", "parse_period"]
+__all__ = ["MONTH_NAMES", "MONTH_PATTERN", "FuzzyDate", "Precision", "month_number", "parse_period"]
+
+MONTH_NAMES = tuple(calendar.month_name)[1:]
+MONTH_PATTERN = "|".join(MONTH_NAMES)  # for regular expressions: "January|February|..."
+
+
+def month_number(name: str) -> int:
+    """1 for "January" ... 12 for "December"."""
+    return MONTH_NAMES.index(name) + 1
 
 
 class Precision(StrEnum):

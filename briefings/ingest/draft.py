@@ -26,9 +26,10 @@ from briefings.annotations import (
     Segment,
     SourceAnnotation,
 )
-from briefings.dates import FuzzyDate
+from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
 from briefings.ingest.quotes import (
     DATE_PHRASE,
+    EXPLICIT_DATE,
     DateFinding,
     DraftQuote,
     extract_quotes,
@@ -42,32 +43,11 @@ from briefings.store import FactStore
 
 __all__ = ["DraftedQuote", "IngestReport", "draft_page"]
 
-_MONTH_DAY = re.compile(
-    r"\b[Oo]n (?P<month>January|February|March|April|May|June|July|August|September|"
-    r"October|November|December) (?P<day>\d{1,2})\b"
-)
-_EXPLICIT = re.compile(
-    r"\bin (?P<month>January|February|March|April|May|June|July|August|September|"
-    r"October|November|December) (?P<year>\d{4})\b"
-)
+_MONTH_DAY = re.compile(rf"\b[Oo]n (?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})\b")
 _EXPECTED = re.compile(r"\b(?:expects?|expected|will|would|due to|come [A-Z][a-z]+day)\b")
 # Runs of capitalised words ("South Korea", "Taro Kono", "Tokyo") to look up as actors.
 _NAME_RUNS = re.compile(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*")
 _PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)? ){1,2}[A-Z][a-z]+(?:-[a-z]+)?$")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass
@@ -240,7 +220,7 @@ class _Drafter:
         match = _MONTH_DAY.search(quote.sentence)
         if match is None:
             return None
-        month, day = _MONTHS.index(match["month"]) + 1, int(match["day"])
+        month, day = month_number(match["month"]), int(match["day"])
         for event in self.store.events.values():
             value = event.date.value
             if value.is_exact_day and (value.earliest.month, value.earliest.day) == (month, day):
@@ -320,8 +300,8 @@ class _Drafter:
     # --- events -------------------------------------------------------------------------
 
     def _event_date(self, sentence: str, anchor: FuzzyDate) -> DateClaim | None:
-        if (explicit := _EXPLICIT.search(sentence)) is not None:
-            month = _MONTHS.index(explicit["month"]) + 1
+        if (explicit := EXPLICIT_DATE.search(sentence)) is not None:
+            month = month_number(explicit["month"])
             value = FuzzyDate.month(int(explicit["year"]), month)
             return DateClaim(value=value, how="printed", phrase=explicit.group(0))
         match = DATE_PHRASE.search(sentence)
@@ -343,7 +323,7 @@ class _Drafter:
                 if claim.how == "resolved":
                     claim = dataclasses.replace(claim, anchor=article.id)
                 number += 1
-                title = DATE_PHRASE.sub("", _EXPLICIT.sub("", sentence)).strip(" ,.")
+                title = DATE_PHRASE.sub("", EXPLICIT_DATE.sub("", sentence)).strip(" ,.")
                 title = re.sub(r"\s+", " ", title)
                 title = title[:1].upper() + title[1:]
                 expected = _EXPECTED.search(sentence) is not None

@@ -17,11 +17,12 @@ proposed. Anything guessed is marked for review.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from briefings.dates import FuzzyDate
+from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
 from briefings.quotations import find_quoted_spans
 from briefings.relative_dates import resolve_relative
 
@@ -32,15 +33,15 @@ VERBS = (
     "described|explained|stressed"
 )
 PRONOUNS = {"he", "she", "it", "they"}
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+
+_WEEKDAYS = "|".join(calendar.day_name)
 DATE_PHRASE = re.compile(
     rf"\b(?:[Oo]n (?:{_WEEKDAYS})|[Cc]ome (?:{_WEEKDAYS})|[Tt]his morning|[Tt]oday|"
     rf"[Ll]ate last night|[Ll]ast night|[Yy]esterday|[Ee]arlier this week|[Ll]ast month|"
-    rf"[Ll]ast summer|[Aa] few days ago|(?:[Bb]ack )?[Ii]n (?:{_MONTHS})(?: \d{{4}})?|"
-    rf"[Oo]n (?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?|[Aa]t the time)\b"
+    rf"[Ll]ast summer|[Aa] few days ago|(?:[Bb]ack )?[Ii]n (?:{MONTH_PATTERN})(?: \d{{4}})?|"
+    rf"[Oo]n (?:{MONTH_PATTERN}) \d{{1,2}}(?:, \d{{4}})?|[Aa]t the time)\b"
 )
-EXPLICIT_DATE = re.compile(rf"\b(?:in )?(?P<month>{_MONTHS}) (?P<year>\d{{4}})\b")
+EXPLICIT_DATE = re.compile(rf"\b(?:in )?(?P<month>{MONTH_PATTERN}) (?P<year>\d{{4}})\b")
 AFTER = re.compile(rf"^[\s,]*(?P<verb>{VERBS}) (?P<who>[^.;]+)")
 AFTER_PRONOUN = re.compile(rf"^[\s,]*(?P<who>he|she|it|they) (?P<verb>{VERBS})\b", re.IGNORECASE)
 BEFORE = re.compile(rf"(?P<who>[^.;“”]*?)(?:,)? (?:have |has |had )?(?P<verb>{VERBS})\b")
@@ -141,7 +142,7 @@ def extract_quotes(paragraphs: list[str], anchor: dt.date | None) -> list[DraftQ
         for sentence in split_sentences(paragraph):
             spans = find_quoted_spans(sentence)
             for explicit in EXPLICIT_DATE.finditer(sentence):
-                month = _MONTHS.split("|").index(explicit["month"]) + 1
+                month = month_number(explicit["month"])
                 context_dates.append(FuzzyDate.month(int(explicit["year"]), month))
             if not spans:
                 continue

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from briefings.dates import MONTH_PATTERN
+
 __all__ = ["Line", "LineKind", "PageArticle", "Segmented", "segment"]
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
+_MONTH = f"(?:{MONTH_PATTERN})"
 DATELINE = re.compile(
     rf"^(?P<date>{_MONTH} \d{{1,2}}, \d{{4}})(?: by (?P<author>[^\d]+?))?"
     r"(?: (?:\d+ Comments?|Leave a comment))?$"
