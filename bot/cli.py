@@ -14,17 +14,19 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.console import PROMPT, answer_text, run_console
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.errors import AnnotationError
-from briefings.ingest.files import BadPageError, DraftResult, accept_drafts, write_draft
 from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
-from briefings.occasions import digest_for, occasions_between
 from briefings.rendering import DEFAULT_SET, Renderer
 from briefings.store import FactStore
+
+if TYPE_CHECKING:
+    from briefings.ingest.files import DraftResult
 
 __all__ = ["main"]
 
@@ -77,6 +79,8 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _brief(store: FactStore, args: argparse.Namespace) -> int:
+    from briefings.occasions import digest_for, occasions_between  # not needed by `ask`
+
     renderer = Renderer()
     if args.on is not None:
         digest = digest_for(store, args.on)
@@ -128,6 +132,9 @@ def _print_report(result: DraftResult) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    # Imported here: the one-shot `ask` path should load as little as it can.
+    from briefings.ingest.files import BadPageError, accept_drafts, write_draft
+
     if args.accept:
         accepted = accept_drafts(args.seeds)
         if not accepted:
