@@ -334,3 +334,21 @@ def test_events_are_proposed_from_dated_sentences(store: FactStore) -> None:
         "Most observers expect that the blockade will end": ("2021-03-06", "expected"),
     }
     assert len(report.events) == 2
+
+
+def test_a_quote_that_runs_into_the_next_paragraph(
+    store: FactStore, seeds_copy: Path, tmp_path: Path
+) -> None:
+    text = page(
+        "Mira Kovac said: “The harbor belongs to both of us. We will not give it up.",
+        "“Nobody here wants a blockade.”",
+    )
+    annotations, report = draft_page("901_fiction.txt", text, store)
+    (quote,) = report.quotes
+    assert quote.speaker == "Mira Kovac"
+    assert quote.words == ["The harbor belongs to both of us.", "Nobody here wants a blockade."]
+    assert "the quotation runs on into the next paragraph" in quote.unsure
+    assert len(annotations.quotes[0].evidence) == 2
+    saved = tmp_path / "901_fiction.txt"
+    saved.write_text(text, encoding="utf-8")
+    assert write_draft(saved, seeds_copy, load_store(seeds_copy)).problems == []

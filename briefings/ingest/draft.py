@@ -287,7 +287,10 @@ class _Drafter:
                     attribution_note=notes[0] if draft.pronoun and notes else None,
                     date=claim,
                     date_note=None if claim else f"Not stated; printed {printed_on}.",
-                    evidence=[Evidence(article=article.id, text=draft.sentence)],
+                    evidence=[
+                        Evidence(article=article.id, text=sentence)
+                        for sentence in [draft.sentence, *draft.more_sentences]
+                    ],
                 )
             )
             self.report.quotes.append(

@@ -47,6 +47,8 @@ AFTER_PRONOUN = re.compile(rf"^[\s,]*(?P<who>he|she|it|they) (?P<verb>{VERBS})\b
 BEFORE = re.compile(rf"(?P<who>[^.;“”]*?)(?:,)? (?:have |has |had )?(?P<verb>{VERBS})\b")
 FOR_WHOM = re.compile(r"\bby (?P<who>[^,]+), for whom\b")
 AS_FOR = re.compile(r"\bAs for (?P<who>[^,]+), (?:he|she|it|they)\b")
+UNCLOSED = "a quotation mark is never closed"
+NO_SPEAKER = "no speaker found"
 SENTENCE_END = re.compile(r"([.!?][”\"]?)\s+(?=[A-Z“\"])")
 
 
@@ -71,6 +73,8 @@ class DraftQuote:
     pronoun: bool = False
     date: DateFinding = field(default_factory=lambda: DateFinding(None, "none"))
     unsure: list[str] = field(default_factory=list)
+    more_sentences: list[str] = field(default_factory=list)  # a quote that runs on
+    runs_on: bool = False  # its last quotation mark is never closed in its paragraph
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -111,9 +115,7 @@ def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str,
     return who, attribution, False
 
 
-def _date(
-    sentence: str, anchor: dt.date | None, context_dates: list[FuzzyDate], verb_added: bool
-) -> DateFinding:
+def _date(sentence: str, anchor: dt.date | None, context_dates: list[FuzzyDate]) -> DateFinding:
     match = DATE_PHRASE.search(sentence)
     if match is None:
         return DateFinding(None, "none")
@@ -130,8 +132,47 @@ def _date(
         return DateFinding(None, "none", phrase)
     if anchor is not None and (resolved := resolve_relative(phrase, anchor)) is not None:
         return DateFinding(resolved, "resolved", phrase)
-    del verb_added
     return DateFinding(None, "unresolved", phrase)
+
+
+def _continue(previous: DraftQuote, following: DraftQuote) -> None:
+    """Join a quotation that runs on into the next paragraph (news style: no closing mark,
+    the next paragraph reopens it)."""
+    previous.words += following.words
+    previous.more_sentences.append(following.sentence)
+    previous.unsure = [u for u in previous.unsure if u != UNCLOSED]
+    previous.unsure.append("the quotation runs on into the next paragraph")
+    if not previous.speaker_phrase and following.speaker_phrase:
+        previous.speaker_phrase = following.speaker_phrase
+        previous.attribution = following.attribution
+        previous.pronoun = following.pronoun
+        previous.unsure = [u for u in previous.unsure if u != NO_SPEAKER]
+
+
+def _quote(sentence: str, anchor: dt.date | None, context: list[FuzzyDate]) -> DraftQuote | None:
+    spans = find_quoted_spans(sentence)
+    for explicit in EXPLICIT_DATE.finditer(sentence):
+        month = month_number(explicit["month"])
+        context.append(FuzzyDate.month(int(explicit["year"]), month))
+    if not spans:
+        return None
+    first = spans[0].start - 1
+    last = spans[-1].start + len(spans[-1].text) + (1 if spans[-1].closed else 0)
+    who, attribution, pronoun = _speaker(sentence, first, last)
+    quote = DraftQuote(
+        words=[_trim_unclosed(span.text, span.closed) for span in spans],
+        sentence=sentence,
+        speaker_phrase=_strip_dates(who),
+        attribution=attribution,
+        pronoun=pronoun,
+        runs_on=not spans[-1].closed,
+    )
+    quote.date = _date(sentence, anchor, context)
+    if not all(span.closed for span in spans):
+        quote.unsure.append(UNCLOSED)
+    if not who:
+        quote.unsure.append(NO_SPEAKER)
+    return quote
 
 
 def extract_quotes(paragraphs: list[str], anchor: dt.date | None) -> list[DraftQuote]:
@@ -139,29 +180,15 @@ def extract_quotes(paragraphs: list[str], anchor: dt.date | None) -> list[DraftQ
     quotes: list[DraftQuote] = []
     context_dates: list[FuzzyDate] = []
     for paragraph in paragraphs:
-        for sentence in split_sentences(paragraph):
-            spans = find_quoted_spans(sentence)
-            for explicit in EXPLICIT_DATE.finditer(sentence):
-                month = month_number(explicit["month"])
-                context_dates.append(FuzzyDate.month(int(explicit["year"]), month))
-            if not spans:
+        for position, sentence in enumerate(split_sentences(paragraph)):
+            quote = _quote(sentence, anchor, context_dates)
+            if quote is None:
                 continue
-            words = [_trim_unclosed(span.text, span.closed) for span in spans]
-            first = spans[0].start - 1
-            last = spans[-1].start + len(spans[-1].text) + (1 if spans[-1].closed else 0)
-            who, attribution, pronoun = _speaker(sentence, first, last)
-            quote = DraftQuote(
-                words=words,
-                sentence=sentence,
-                speaker_phrase=_strip_dates(who),
-                attribution=attribution,
-                pronoun=pronoun,
-            )
-            quote.date = _date(sentence, anchor, context_dates, "added" in attribution)
-            if not all(span.closed for span in spans):
-                quote.unsure.append("a quotation mark is never closed")
-            if not who:
-                quote.unsure.append("no speaker found")
+            runs_on = quotes and quotes[-1].runs_on and position == 0
+            if runs_on and paragraph.startswith(("“", '"')):
+                _continue(quotes[-1], quote)
+                quotes[-1].runs_on = quote.runs_on
+                continue
             quotes.append(quote)
     return quotes
 
