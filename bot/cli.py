@@ -119,9 +119,11 @@ def _print_report(result: DraftResult) -> None:
     print(f"Events proposed (check each title and status): {len(report.events)}")
     for event in report.events:
         print(f"  {event}")
+    print(f"Discrepancies with the store proposed: {len(report.discrepancies)}")
+    for discrepancy in report.discrepancies:
+        print(f"  {discrepancy}")
     for line in report.unsure:
         print(f"Check: {line}")
-    print("Not drafted: discrepancies (write them by hand if the sources disagree).")
     if result.problems:
         print(f"The draft does not pass `briefbot facts check` yet ({len(result.problems)}):")
         for problem in result.problems:

@@ -352,3 +352,22 @@ def test_a_quote_that_runs_into_the_next_paragraph(
     saved = tmp_path / "901_fiction.txt"
     saved.write_text(text, encoding="utf-8")
     assert write_draft(saved, seeds_copy, load_store(seeds_copy)).problems == []
+
+
+def test_a_date_that_contradicts_the_store_is_proposed_as_a_discrepancy(
+    store: FactStore, seeds_copy: Path, tmp_path: Path
+) -> None:
+    text = (
+        "Tokyo protests\nAugust 25, 2019 by Ada Quill\n"
+        "On Friday, Tokyo summoned the South Korean ambassador to Japan to voice its "
+        "disapproval of Seoul’s decision.\n"
+    )
+    annotations, report = draft_page("902_fiction.txt", text, store)
+    (discrepancy,) = annotations.discrepancies
+    assert discrepancy.facts[0] == "ambassador-summoned"
+    assert "2019-08-23" in discrepancy.summary
+    assert "2019-08-22" in discrepancy.summary
+    assert report.discrepancies
+    saved = tmp_path / "902_fiction.txt"
+    saved.write_text(text, encoding="utf-8")
+    assert write_draft(saved, seeds_copy, load_store(seeds_copy)).problems == []

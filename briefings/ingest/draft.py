@@ -3,8 +3,8 @@
 Every drafted fact quotes its evidence verbatim from the page, so a draft that a
 person accepts passes `briefbot facts check`. What the extractor had to guess is
 listed in the report's `unsure` lines for review. Events are proposed from sentences
-that date something (all of them for review); discrepancies are not drafted: they
-need a reader's judgement the rules here do not have.
+that date something, and a discrepancy wherever such an event reads like one in the
+store but is dated otherwise: all of them for review.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from briefings.annotations import (
     ActorAnnotation,
     AnnotationFile,
     ArticleAnnotation,
     DateClaim,
+    DiscrepancyAnnotation,
+    DiscrepancyClaim,
     EventAnnotation,
     Evidence,
     PublisherAnnotation,
@@ -44,6 +48,7 @@ from briefings.store import FactStore
 __all__ = ["DraftedQuote", "IngestReport", "draft_page"]
 
 _MONTH_DAY = re.compile(rf"\b[Oo]n (?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})\b")
+SAME_EVENT = 80  # token-set similarity of two event titles taken to tell the same event
 _EXPECTED = re.compile(r"\b(?:expects?|expected|will|would|due to|come [A-Z][a-z]+day)\b")
 # Runs of capitalised words ("South Korea", "Taro Kono", "Tokyo") to look up as actors.
 _NAME_RUNS = re.compile(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*")
@@ -73,6 +78,7 @@ class IngestReport:
     quotes: list[DraftedQuote] = field(default_factory=list)
     new_actors: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    discrepancies: list[str] = field(default_factory=list)
     unsure: list[str] = field(default_factory=list)
 
 
@@ -354,6 +360,41 @@ class _Drafter:
                     f"{title[:80]}"
                 )
 
+    # --- discrepancies --------------------------------------------------------------------
+
+    def _discrepancies(self) -> list[DiscrepancyAnnotation]:
+        """Propose one where a drafted event reads like a stored one but dates it otherwise."""
+        found = []
+        for drafted in self.events:
+            for known in self.store.events.values():
+                similar = fuzz.token_set_ratio(fold(drafted.title), fold(known.title))
+                if similar < SAME_EVENT or drafted.date.value.overlaps(known.date.value):
+                    continue
+                ident = self._unique(f"{drafted.id}-vs-{known.id}")[:64]
+                found.append(
+                    DiscrepancyAnnotation(
+                        id=ident,
+                        summary=(
+                            f"The new article dates “{drafted.title}” "
+                            f"{drafted.date.value.label()}; "
+                            f"the store dates it {known.date.value.label()}."
+                        ),
+                        facts=[known.id, drafted.id],
+                        claims=[
+                            DiscrepancyClaim(
+                                evidence=known.evidence[0],
+                                reading=f"Dated {known.date.value.label()}.",
+                            ),
+                            DiscrepancyClaim(
+                                evidence=drafted.evidence[0],
+                                reading=f"Dated {drafted.date.value.label()}.",
+                            ),
+                        ],
+                    )
+                )
+                self.report.discrepancies.append(f"{ident}: {found[-1].summary}")
+        return found
+
     def _name(self, actor: str) -> str:
         if actor in self.actors:
             return self.actors[actor].name
@@ -396,6 +437,7 @@ class _Drafter:
             roles=list(self.roles.values()),
             events=self.events,
             quotes=self.quotes,
+            discrepancies=self._discrepancies(),
         )
 
 
