@@ -26,20 +26,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.synthetic, shared with the test suite
 
+from typing import TYPE_CHECKING  # noqa: E402
+
 import discord  # noqa: E402
 import simcord  # noqa: E402
 from discord.ext import commands  # noqa: E402
 
-from bot.app import create_bot  # noqa: E402
-from bot.cogs.briefings import BriefingsCog  # noqa: E402
-from bot.ratelimit import UserRateLimit  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from briefings.answers import ReplyCache  # noqa: E402
-from briefings.loading import DEFAULT_SEEDS_DIR, load_store, read_annotations  # noqa: E402
-from briefings.seeds import SeedText, load_seeds  # noqa: E402
-from briefings.source_map import SourceMap  # noqa: E402
-from briefings.store import FactStore  # noqa: E402
-from tests.synthetic import SEED_NAME, page_text, synthetic_annotations  # noqa: E402
+# The project's modules are imported inside the functions that use them, so that the
+# bare bot's memory is measured in a process that never loaded them.
+if TYPE_CHECKING:
+    from briefings.store import FactStore
 
 TARGETS = {"seed": 1.2, "large": 1.5, "memory": 2.0}
 
@@ -50,6 +46,12 @@ def large_store(facts: int) -> FactStore:
     Built in memory without the verbatim checks, which a benchmark of the bot need
     not repeat for 100,000 generated lines.
     """
+    from briefings.loading import DEFAULT_SEEDS_DIR, read_annotations
+    from briefings.seeds import SeedText, load_seeds
+    from briefings.source_map import SourceMap
+    from briefings.store import FactStore
+    from tests.synthetic import SEED_NAME, page_text, synthetic_annotations
+
     statements = [(f"Speaker {n % 1000:04d}", f"statement {n}") for n in range(facts)]
     seeds, _ = load_seeds(DEFAULT_SEEDS_DIR)
     seeds[SEED_NAME] = SeedText.from_bytes(SEED_NAME, page_text(statements).encode("utf-8"))
@@ -71,6 +73,10 @@ def bare_bot() -> commands.Bot:
 
 
 async def _latencies(bot: commands.Bot, runs: int, cache: bool = True) -> tuple[float, float]:
+    from bot.cogs.briefings import BriefingsCog
+    from bot.ratelimit import UserRateLimit
+    from briefings.answers import ReplyCache
+
     async with simcord.run(bot) as env:
         channel = env.create_guild().create_text_channel("bench")
         member = env.guild.add_member(env.create_user("bench"))
@@ -117,15 +123,21 @@ async def _one_answer(bot: commands.Bot, command: str) -> None:
         await member.send(channel, command)
 
 
+def _bot(store: FactStore | None = None) -> commands.Bot:
+    from bot.app import create_bot
+    from bot.settings import Settings
+
+    return create_bot(Settings(_env_file=None, scheduler_enabled=False), store)
+
+
 def memory_child(kind: str, facts: int) -> None:
     """Run in a fresh process: start one bot, answer once, print the peak RSS in MiB."""
     if kind == "bare":
         asyncio.run(_one_answer(bare_bot(), "!ping"))
     elif kind == "seed":
-        asyncio.run(_one_answer(create_bot(Settings(_env_file=None)), "!quote kono"))
+        asyncio.run(_one_answer(_bot(), "!quote kono"))
     else:
-        store = large_store(facts)
-        asyncio.run(_one_answer(create_bot(Settings(_env_file=None), store), "!quote kono"))
+        asyncio.run(_one_answer(_bot(large_store(facts)), "!quote kono"))
     gc.collect()
     print(f"{_rss_mib('VmRSS'):.1f} {_rss_mib('VmHWM'):.1f}")
 
@@ -153,10 +165,11 @@ def main() -> int:
     if args.memory_child:
         memory_child(args.memory_child, args.facts)
         return 0
-    settings = Settings(_env_file=None)
+    from briefings.loading import load_store
+
     seed = load_store()
-    _report("seed", *asyncio.run(_latencies(create_bot(settings, seed), args.runs)))
-    uncached = asyncio.run(_latencies(create_bot(settings, seed), args.runs, cache=False))
+    _report("seed", *asyncio.run(_latencies(_bot(seed), args.runs)))
+    uncached = asyncio.run(_latencies(_bot(seed), args.runs, cache=False))
     print(
         f"  (reply cache off: !quote kono {uncached[0] * 1000:.2f} ms, "
         f"ratio {uncached[0] / uncached[1]:.2f})"
@@ -166,8 +179,8 @@ def main() -> int:
     print(
         f"(large store: {len(store.quotes)} quotes, built in {time.perf_counter() - started:.1f} s)"
     )
-    _report("large", *asyncio.run(_latencies(create_bot(settings, store), args.runs)))
-    uncached = asyncio.run(_latencies(create_bot(settings, store), args.runs, cache=False))
+    _report("large", *asyncio.run(_latencies(_bot(store), args.runs)))
+    uncached = asyncio.run(_latencies(_bot(store), args.runs, cache=False))
     print(
         f"  (reply cache off: !quote kono {uncached[0] * 1000:.2f} ms, "
         f"ratio {uncached[0] / uncached[1]:.2f})"
