@@ -16,8 +16,6 @@ import logging
 from enum import StrEnum
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -28,7 +26,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -38,6 +38,7 @@ __all__ = ["Base", "Database", "LedgerEntry", "PostStatus", "Subscription", "def
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SCHEMA_REVISION = "0001"  # the newest migration; a test holds it to alembic's head
 
 
 class PostStatus(StrEnum):
@@ -127,8 +128,24 @@ class Database:
             _sqlite_pragmas(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None for an empty database)."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
     def migrate(self) -> None:
-        """Bring the schema to the newest migration."""
+        """Bring the schema to the newest migration.
+
+        A database already at `SCHEMA_REVISION` is left alone without importing alembic,
+        which costs the running bot some 10 MiB it would otherwise keep for nothing.
+        """
+        if self.revision() == SCHEMA_REVISION:
+            return
+        from alembic import command
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))

@@ -66,3 +66,15 @@ def test_aware_datetimes_round_trip(database: Database) -> None:
         stored = session.query(LedgerEntry).one()
         moment = stored.claimed_at
         assert moment.replace(tzinfo=moment.tzinfo or dt.UTC) == NOW
+
+
+def test_the_schema_revision_is_alembics_head(database: Database) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from briefings.storage import MIGRATIONS_DIR, SCHEMA_REVISION
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+    assert database.revision() == SCHEMA_REVISION
