@@ -170,6 +170,21 @@ async def test_a_deleted_channel_disables_its_subscription(room: Newsroom) -> No
     assert "DISABLED: channel" in room.text()
 
 
+async def test_a_channel_closed_to_the_bot_warns_then_disables(room: Newsroom) -> None:
+    assert room.bot.user is not None
+    closed = room.guild.create_text_channel(
+        "closed", overwrites={room.bot.user: discord.PermissionOverwrite(send_messages=False)}
+    )
+    await room.admin.send(room.channel, f"!brief subscribe {closed.mention} 09:00 Asia/Seoul")
+    assert "⚠ The bot lacks the Send Messages permission in #closed." in room.text()
+    service = room.bot.briefings
+    assert service is not None
+    await room.advance_to(FIRST_BRIEFING)
+    assert [o.status for o in await service.run_due()] == [PostStatus.FAILED]
+    await room.alice.send(room.channel, "!brief list")
+    assert "DISABLED: the bot may no longer post in channel" in room.text()
+
+
 async def test_preview_and_now(room: Newsroom) -> None:
     await room.alice.send(room.channel, "!brief preview 2026-08-22")
     assert room.text().startswith("GSOMIA briefing · 2026-08-22")
