@@ -44,7 +44,10 @@ class RedactSecrets(logging.Filter):
 
 
 def setup_logging(level: str, secrets: list[str]) -> None:
-    """Configure the root logger with discord.py's handler and the redacting filter."""
+    """Configure the root logger with discord.py's handler (only) and the redacting filter."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)  # e.g. the CLI's plain handler: one line per record
     discord.utils.setup_logging(level=logging.getLevelName(level.upper()), root=True)
     redactor = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 
+import aiohttp
 import discord
 
 from bot.app import create_bot
@@ -38,6 +39,9 @@ def run_bot(settings: Settings) -> int:
         return 1
     except discord.PrivilegedIntentsRequired:
         log.error("enable the Message Content intent for the bot in the developer portal")
+        return 1
+    except (aiohttp.ClientError, OSError) as error:
+        log.error("could not reach Discord: %s", error)
         return 1
     log.info("stopped")
     return 0
