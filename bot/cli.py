@@ -98,15 +98,17 @@ def _brief(store: FactStore, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _section(heading: str, items: list[str]) -> None:
+    print(f"{heading}: {len(items)}")
+    for item in items:
+        print(f"  {item}")
+
+
 def _print_report(result: DraftResult) -> None:
     report = result.report
     assert report is not None
-    print(f"Articles found: {len(report.articles)}")
-    for article in report.articles:
-        print(f"  {article}")
-    print(f"Off-topic paragraphs: {len(report.off_topic)}")
-    for line in report.off_topic:
-        print(f"  {line}")
+    _section("Articles found", report.articles)
+    _section("Off-topic paragraphs", report.off_topic)
     print(f"Quotes found: {len(report.quotes)}")
     for quote in report.quotes:
         when = quote.date.label() if quote.date else "date not stated"
@@ -116,12 +118,8 @@ def _print_report(result: DraftResult) -> None:
             print(f"      check: {note}")
     if report.new_actors:
         print("New actors proposed: " + ", ".join(report.new_actors))
-    print(f"Events proposed (check each title and status): {len(report.events)}")
-    for event in report.events:
-        print(f"  {event}")
-    print(f"Discrepancies with the store proposed: {len(report.discrepancies)}")
-    for discrepancy in report.discrepancies:
-        print(f"  {discrepancy}")
+    _section("Events proposed (check each title and status)", report.events)
+    _section("Discrepancies with the store proposed", report.discrepancies)
     for line in report.unsure:
         print(f"Check: {line}")
     if result.problems:
