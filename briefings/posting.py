@@ -132,11 +132,6 @@ def scheduled_instant(subscription: Subscription, local_date: dt.date) -> dt.dat
     return local.astimezone(UTC)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they were UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 class BriefingService:
     """Decides what is due, claims it in the ledger, sends it, records the outcome."""
 
@@ -241,7 +236,7 @@ class BriefingService:
         """Posts of the last few local days whose time has come, oldest first."""
         local_today = now.astimezone(ZoneInfo(subscription.timezone)).date()
         lookback = self.grace.days + 2
-        created = _aware(subscription.created_at)
+        created = subscription.created_at
         posts = []
         for back in range(lookback, -1, -1):
             post = self._post(subscription, local_today - dt.timedelta(days=back))

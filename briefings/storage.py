@@ -30,8 +30,9 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 __all__ = ["Base", "Database", "LedgerEntry", "PostStatus", "Subscription", "default_url"]
 
@@ -50,6 +51,26 @@ class PostStatus(StrEnum):
     SKIPPED = "skipped"  # found too late (outside the grace window) and not posted
 
 
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime that comes back aware from every database.
+
+    SQLite stores no offset and returns naive values; the values written were UTC, so
+    UTC is put back on reading, here, once, rather than by every caller.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        """Attach UTC to a naive value read back."""
+        del dialect
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=dt.UTC)
+
+
 class Base(DeclarativeBase):
     """Base of the ORM models."""
 
@@ -65,7 +86,7 @@ class Subscription(Base):
     post_time: Mapped[str] = mapped_column(String(5))  # HH:MM, local
     timezone: Mapped[str] = mapped_column(String(64))
     template_set: Mapped[str] = mapped_column(String(32), default="default")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text, default=None)
@@ -88,9 +109,9 @@ class LedgerEntry(Base):
     local_date: Mapped[dt.date] = mapped_column()
     subscription_id: Mapped[int | None] = mapped_column(Integer, default=None)
     status: Mapped[str] = mapped_column(String(16))
-    scheduled_for: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    scheduled_for: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)

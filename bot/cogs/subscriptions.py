@@ -171,9 +171,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             problems += [
                 f"{entry.local_date}: outcome unknown (the bot stopped while posting)"
                 for entry in ledger
-                if entry.status == PostStatus.CLAIMED
-                and now - entry.claimed_at.replace(tzinfo=entry.claimed_at.tzinfo or dt.UTC)
-                > STALE_CLAIM
+                if entry.status == PostStatus.CLAIMED and now - entry.claimed_at > STALE_CLAIM
             ]
             sent = [entry for entry in ledger if entry.status == PostStatus.SENT]
             channel = ctx.guild.get_channel(subscription.channel_id)
