@@ -111,9 +111,11 @@ class BriefBot(commands.Bot):
 
     async def _wake(self, subscription_id: int) -> None:
         assert self.briefings is not None
-        for subscription in self.briefings.database.subscriptions(active_only=True):
-            if subscription.id == subscription_id:
-                await self.briefings.run_subscription(subscription)
+        database = self.briefings.database
+        for subscription in database.subscriptions(
+            active_only=True, subscription_id=subscription_id
+        ):
+            await self.briefings.run_subscription(subscription)
 
     async def _catch_up(self) -> None:
         """Once connected, post what fell due while the bot was down (within the grace)."""

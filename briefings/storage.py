@@ -179,14 +179,23 @@ class Database:
         return self.sessions()
 
     def subscriptions(
-        self, *, active_only: bool = False, guild_id: int | None = None
+        self,
+        *,
+        active_only: bool = False,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        subscription_id: int | None = None,
     ) -> list[Subscription]:
-        """Subscriptions, optionally only active ones or one guild's."""
+        """Subscriptions, optionally only active ones, or one guild's, channel's or id's."""
         query = select(Subscription).order_by(Subscription.id)
         if active_only:
             query = query.where(Subscription.active.is_(True))
         if guild_id is not None:
             query = query.where(Subscription.guild_id == guild_id)
+        if channel_id is not None:
+            query = query.where(Subscription.channel_id == channel_id)
+        if subscription_id is not None:
+            query = query.where(Subscription.id == subscription_id)
         with self.session() as session:
             return list(session.scalars(query))
 

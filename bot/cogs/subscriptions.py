@@ -80,9 +80,8 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         return target
 
     def _subscription(self, channel_id: int) -> Subscription | None:
-        return next(
-            (s for s in self.service.database.subscriptions() if s.channel_id == channel_id), None
-        )
+        found = self.service.database.subscriptions(channel_id=channel_id)
+        return found[0] if found else None
 
     @commands.hybrid_group(
         name="brief", invoke_without_command=True, description="Scheduled GSOMIA briefings."
