@@ -410,13 +410,10 @@ class _Drafter:
             drafts = extract_quotes(paragraphs, found.date)
             mentions = [d.date.value for d in drafts if d.date.value is not None]
             mentions += [f.value for d in drafts if (f := self._year_from_store(d)) and f.value]
+            # An undated article's date is only inferred: relative phrases in it are not
+            # resolved against a guess, so the quotes found above stand as they are.
             article = self._article(found, mentions)
             articles.append(article)
-            if found.date is None:
-                drafts = extract_quotes(
-                    paragraphs,
-                    article.date.value.earliest if article.date.value.is_exact_day else None,
-                )
             self._quotes(article, drafts)
             self._events(article, paragraphs)
         furniture = [line for line in page.lines if line.kind is LineKind.FURNITURE]
