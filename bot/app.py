@@ -75,9 +75,11 @@ class BriefBot(commands.Bot):
         Raises `AnnotationError` (and keeps the current store) if it does not check.
         """
         store = load_store(self.settings.seeds_dir)
-        for cog in self.cogs.values():
-            if isinstance(cog, BriefingsCog | ErrorsCog):
-                cog.answerer = Answerer(store, cog.answerer.renderer)
+        cogs = [cog for cog in self.cogs.values() if isinstance(cog, BriefingsCog | ErrorsCog)]
+        # One answerer (and one reply cache) shared by the cogs, as at start.
+        answerer = Answerer(store, cogs[0].answerer.renderer)
+        for cog in cogs:
+            cog.answerer = answerer
         if self.briefings is not None:
             self.briefings.use_store(store)
         log.info("fact store reloaded: %d quotes, %d events", len(store.quotes), len(store.events))
