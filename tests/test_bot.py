@@ -238,6 +238,8 @@ async def test_autocomplete_speakers(synced: World) -> None:
 async def test_autocomplete_actors_and_periods(synced: World) -> None:
     names = await synced.alice.autocomplete(synced.channel, "who", "name", "moo")
     assert names[0]["value"] == "Moon Jae-in"
+    actors = await synced.alice.autocomplete(synced.channel, "timeline", "actor", "moo")
+    assert actors == names
     periods = await synced.alice.autocomplete(synced.channel, "timeline", "period", "2019-")
     assert [c["value"] for c in periods] == ["2019-07", "2019-08", "2019-11"]
 

@@ -110,9 +110,6 @@ class BriefingsCog(commands.Cog, name="Briefings"):
         return _choices(speaker_choices(self.answerer.store, current))
 
     @who.autocomplete("name")
-    async def _name(self, _: discord.Interaction, current: str) -> Choices:
-        return _choices(actor_choices(self.answerer.store, current))
-
     @timeline.autocomplete("actor")
     async def _actor(self, _: discord.Interaction, current: str) -> Choices:
         return _choices(actor_choices(self.answerer.store, current))
