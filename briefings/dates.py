@@ -155,10 +155,6 @@ class FuzzyDate(BaseModel):
         """True when some day of this interval is on or before `day`."""
         return self.earliest <= day
 
-    def certainly_on_or_before(self, day: dt.date) -> bool:
-        """True when every day of this interval is on or before `day`."""
-        return self.latest <= day
-
     def sort_key(self) -> tuple[dt.date, dt.date]:
         """Order by first possible day, then by last."""
         return (self.earliest, self.latest)

@@ -38,11 +38,6 @@ class Reply(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     footer: str = ""
 
-    @property
-    def ok(self) -> bool:
-        """False for replies that explain why a question could not be answered."""
-        return self.kind not in ("not-found", "usage")
-
 
 class CitationIndex:
     """Numbers citations in the order a template first cites them."""

@@ -24,11 +24,3 @@ def assert_fits(embed: discord.Embed) -> None:
         assert 0 < len(field.value or "") <= Limits.FIELD_VALUE
     assert len(embed.footer.text or "") <= Limits.FOOTER
     assert embed_size(embed) <= Limits.EMBED_TOTAL
-
-
-def assert_message_fits(message: discord.Message) -> None:
-    """Fail if Discord would reject the message."""
-    assert len(message.content) <= Limits.CONTENT
-    assert len(message.embeds) <= 10
-    for embed in message.embeds:
-        assert_fits(embed)
