@@ -18,7 +18,7 @@ from bot.cogs.subscriptions import SubscriptionsCog
 from bot.markdown import escape_markdown
 from bot.responding import Responder
 from bot.settings import Settings
-from briefings.answers import Answerer
+from briefings.answers import Answerer, CurrentAnswerer
 from briefings.loading import load_store
 from briefings.posting import BriefingService, Clock
 from briefings.rendering import Renderer
@@ -51,18 +51,19 @@ class BriefBot(commands.Bot):
         self.settings = settings
         self._store = store
         self.clock: Clock = clock or DiscordClock()
+        self.answers: CurrentAnswerer  # set in setup_hook, once the store is loaded
         self.briefings: BriefingService | None = None
         self.scheduler: AsyncIOScheduler | None = None
 
     async def setup_hook(self) -> None:
         """Load the fact store and the cogs once (on_ready fires again after resumes)."""
         store = self._store or load_store(self.settings.seeds_dir)
-        answerer = Answerer(store, Renderer(escape=escape_markdown))
-        responder = Responder(answerer.renderer)
-        await self.add_cog(BriefingsCog(answerer, responder))
-        await self.add_cog(AdminCog(self))
-        await self.add_cog(ErrorsCog(self, answerer, responder))
-        await self._setup_briefings(store, answerer, responder)
+        self.answers = CurrentAnswerer(Answerer(store, Renderer(escape=escape_markdown)))
+        responder = Responder(self.answers.answerer.renderer)
+        await self.add_cog(BriefingsCog(self.answers, responder))
+        await self.add_cog(AdminCog(self.tree, self.reload_store))
+        await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
+        await self._setup_briefings(store, responder)
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -75,27 +76,20 @@ class BriefBot(commands.Bot):
         Raises `AnnotationError` (and keeps the current store) if it does not check.
         """
         store = load_store(self.settings.seeds_dir)
-        cogs = [cog for cog in self.cogs.values() if isinstance(cog, BriefingsCog | ErrorsCog)]
-        # One answerer (and one reply cache) shared by the cogs, as at start.
-        answerer = Answerer(store, cogs[0].answerer.renderer)
-        for cog in cogs:
-            cog.answerer = answerer
-        if self.briefings is not None:
-            self.briefings.use_store(store)
+        self.answers.use_store(store)  # reaches the cogs and the briefing service
         log.info("fact store reloaded: %d quotes, %d events", len(store.quotes), len(store.events))
         return store
 
-    async def _setup_briefings(
-        self, store: FactStore, answerer: Answerer, responder: Responder
-    ) -> None:
+    async def _setup_briefings(self, store: FactStore, responder: Responder) -> None:
         settings = self.settings
         database = Database(settings.database_url or default_url(settings.data_dir))
         database.migrate()
         grace = dt.timedelta(hours=settings.grace_hours)
         self.briefings = BriefingService(
-            database, store, DiscordSender(self, responder), self.clock, answerer.renderer, grace
+            database, store, DiscordSender(self, responder), self.clock, responder.renderer, grace
         )
-        await self.add_cog(SubscriptionsCog(self, self.briefings, responder))
+        self.answers.on_new_store(self.briefings.use_store)
+        await self.add_cog(SubscriptionsCog(self.briefings, responder, self.resync_jobs))
         if settings.scheduler_enabled:
             self.scheduler = create_scheduler(grace)
             self.resync_jobs()

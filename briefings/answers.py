@@ -1,117 +1,31 @@
 """The answer layer: one implementation of every command, for every front end.
 
-`Answerer.answer("!quote kono")` parses command text (console, CLI, Discord prefix
-commands); the per-command methods (`status`, `timeline`, `quote`, `who`, `sources`,
-`help`) are what slash commands call with their typed options. Both return a
-rendered `Reply`. A question that cannot be answered as asked gets a helpful reply
-(did-you-mean, usage), never an exception.
+`Answerer.answer("!quote kono")` parses command text (console, CLI) with the command
+registry; `Answerer.run("quote", speaker="kono")` is what Discord's generated commands
+call with their typed options. Both return a rendered `Reply`, dispatched from the
+registry in `briefings.commands`. A question that cannot be answered as asked gets a
+helpful reply (did-you-mean, usage), never an exception.
+
+`CurrentAnswerer` is the one place a new store reaches: front ends hold it, not an
+`Answerer`, and ask it for the answerer of the store in use.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import logging
-import re
-import shlex
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Concatenate, ParamSpec
 
-from pydantic import BaseModel, ConfigDict
-
-from briefings import queries
-from briefings.dates import FuzzyDate, parse_period
+from briefings.commands import REGISTRY, Command, Registry, UnknownCommandError
 from briefings.errors import BadPeriodError, UnknownNameError
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.store import FactStore
 
-__all__ = ["COMMANDS", "Answerer", "CommandInfo", "ReplyCache"]
+__all__ = ["Answerer", "CurrentAnswerer", "ReplyCache"]
 
 log = logging.getLogger(__name__)
-
-PREFIXES = ("!", "/")
-_PERIOD_LIKE = re.compile(r"^\d{4}([-/.:\d]*)$")
-
-
-class CommandInfo(BaseModel):
-    """A command as help shows it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    usage: str
-    summary: str
-    example: str
-
-
-COMMANDS: tuple[CommandInfo, ...] = (
-    CommandInfo(
-        name="gsomia status",
-        usage="!gsomia status [YYYY-MM-DD]",
-        summary="Where GSOMIA stands, from the latest sources or as of a day.",
-        example="!gsomia status 2019-09-01",
-    ),
-    CommandInfo(
-        name="timeline",
-        usage="!timeline [period] [actor]",
-        summary="Events in order; period 2019, 2019-11 or 2019-08..2019-11; actor by name.",
-        example="!timeline 2019-11",
-    ),
-    CommandInfo(
-        name="quote",
-        usage="!quote <speaker>",
-        summary="What a speaker said, word for word, with role, date and source.",
-        example="!quote kono",
-    ),
-    CommandInfo(
-        name="who",
-        usage="!who <name>",
-        summary="Who someone is: roles with when each is attested, and what they said.",
-        example="!who kang gi-jung",
-    ),
-    CommandInfo(
-        name="sources",
-        usage="!sources",
-        summary="The source documents and what each contributed.",
-        example="!sources",
-    ),
-    CommandInfo(
-        name="help",
-        usage="!help",
-        summary="This list.",
-        example="!help",
-    ),
-)
-_USAGE = {info.name.split()[0]: info.usage for info in COMMANDS}
-
-
-def _parse_day(text: str) -> dt.date:
-    """A day a user typed; a month or year means its last day."""
-    try:
-        return parse_period(text).latest
-    except ValueError as error:
-        raise BadPeriodError(f"{text!r} is not a date like 2019-09-01 ({error})") from None
-
-
-def _split_period(words: list[str]) -> tuple[FuzzyDate | None, str | None]:
-    """Take a period from the first or last word; the rest names an actor."""
-    for index in (0, -1):
-        if words and _PERIOD_LIKE.match(words[index]):
-            word = words.pop(index)
-            try:
-                period = parse_period(word)
-            except ValueError as error:
-                raise BadPeriodError(
-                    f"{word!r} is not a period like 2019, 2019-11 or 2019-08..2019-11 ({error})"
-                ) from None
-            return period, " ".join(words) or None
-    return None, " ".join(words) or None
-
-
-P = ParamSpec("P")
 
 
 class ReplyCache:
@@ -137,154 +51,118 @@ class ReplyCache:
         return reply
 
 
-def _cached(
-    method: Callable[Concatenate[Answerer, P], Reply],
-) -> Callable[Concatenate[Answerer, P], Reply]:
-    """Serve a command method's replies from the answerer's cache."""
-
-    def wrapper(self: Answerer, /, *args: P.args, **kwargs: P.kwargs) -> Reply:
-        key = (method.__name__, args, tuple(sorted(kwargs.items())))
-        return self.cache.get(key, lambda: method(self, *args, **kwargs))
-
-    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
-    return wrapper
-
-
 class Answerer:
     """Answers commands from one fact store through one renderer."""
 
     def __init__(
-        self, store: FactStore, renderer: Renderer | None = None, cache_size: int = 512
+        self,
+        store: FactStore,
+        renderer: Renderer | None = None,
+        cache_size: int = 512,
+        registry: Registry = REGISTRY,
     ) -> None:
         self.store = store
         self.renderer = renderer or Renderer()
+        self.registry = registry
         self.cache = ReplyCache(cache_size)
-
-    # --- one method per command ---------------------------------------------------
-
-    @_cached
-    def status(self, as_of: str | None = None) -> Reply:
-        """`!gsomia status [date]`."""
-        try:
-            day = _parse_day(as_of) if as_of else None
-        except BadPeriodError as error:
-            return self.usage(str(error), "gsomia")
-        return self.renderer.reply("status", queries.status(self.store, day))
-
-    @_cached
-    def timeline(self, period: str | None = None, actor: str | None = None) -> Reply:
-        """`!timeline [period] [actor]`; the two may come in either order."""
-        words = f"{period or ''} {actor or ''}".split()
-        try:
-            parsed, actor_name = _split_period(words)
-        except BadPeriodError as error:
-            return self.usage(str(error), "timeline")
-        try:
-            result = queries.timeline(self.store, parsed, actor_name)
-        except UnknownNameError as error:
-            return self._not_found(error, "timeline")
-        return self.renderer.reply("timeline", result)
-
-    @_cached
-    def quote(self, speaker: str) -> Reply:
-        """`!quote <speaker>`."""
-        if not speaker.strip():
-            return self.usage(
-                "Name a speaker, for example `!quote kono`.", "quote", title="Whose quotes?"
-            )
-        try:
-            result = queries.quotes(self.store, speaker)
-        except UnknownNameError as error:
-            return self._not_found(error, "quote")
-        return self.renderer.reply("quotes", result, quote_count=result.quote_count)
-
-    @_cached
-    def who(self, name: str) -> Reply:
-        """`!who <name>`."""
-        if not name.strip():
-            return self.usage("Name someone, for example `!who kang gi-jung`.", "who", title="Who?")
-        try:
-            result = queries.who(self.store, name)
-        except UnknownNameError as error:
-            return self._not_found(error, "who")
-        return self.renderer.reply("who", result)
-
-    @_cached
-    def sources(self) -> Reply:
-        """`!sources`."""
-        return self.renderer.reply("sources", queries.sources(self.store))
-
-    @_cached
-    def help(self) -> Reply:
-        """`!help`."""
-        return self.renderer.reply("help", commands=COMMANDS)
-
-    # --- command text ---------------------------------------------------------------
 
     def answer(self, text: str) -> Reply:
         """Answer a command typed as text, such as `!timeline 2019-11 kono`."""
-        words = self._words(text)
-        if not words:
-            return self.help()
-        name, args = words[0].lower(), words[1:]
-        if name == "gsomia":
-            return self._gsomia(args)
-        if name == "status":
-            return self.status(args[0] if args else None)
-        if name == "timeline":
-            return self.timeline(" ".join(args))
-        if name in ("quote", "quotes"):
-            return self.quote(" ".join(args))
-        if name == "who":
-            return self.who(" ".join(args))
-        if name == "sources":
-            return self.sources()
-        if name == "help":
-            return self.help()
-        return self._unknown_command(name)
-
-    def _gsomia(self, args: list[str]) -> Reply:
-        if not args or args[0].lower() == "status":
-            return self.status(args[1] if len(args) > 1 else None)
-        return self.usage(f"Unknown subcommand {args[0]!r}", "gsomia", ["!gsomia status"])
-
-    @staticmethod
-    def _words(text: str) -> list[str]:
-        stripped = text.strip()
-        for prefix in PREFIXES:
-            stripped = stripped.removeprefix(prefix)
         try:
-            return shlex.split(stripped)
-        except ValueError:  # an unbalanced quote: fall back to plain words
-            return stripped.split()
+            parsed = self.registry.parse(text)
+        except UnknownCommandError as error:
+            return self.unknown_command(error)
+        return self.run(parsed.command.name, **parsed.arguments)
+
+    def run(self, name: str, /, **arguments: str | None) -> Reply:
+        """Answer the registered command `name` with its arguments as typed (None: absent)."""
+        command = self.registry[name]
+        typed = {key: value.strip() or None if value else None for key, value in arguments.items()}
+        key = (command.name, tuple(sorted(typed.items())))
+        # Answers are pure functions of the question and the store: keep them.
+        return self.cache.get(key, lambda: self._run(command, typed))
+
+    def _run(self, command: Command, typed: dict[str, str | None]) -> Reply:
+        values = {}
+        for argument in command.arguments:
+            text = typed.get(argument.name)
+            if text is None and argument.required:
+                problem = f"{argument.prompt}, for example `{command.examples[0]}`."
+                return self.usage(problem, command.name, title=argument.ask)
+            try:
+                values[argument.name] = None if text is None else argument.parse(text)
+            except BadPeriodError as error:
+                return self.usage(str(error), command.name)
+        try:
+            result = command.query(self.store, **values)
+        except BadPeriodError as error:
+            return self.usage(str(error), command.name)
+        except UnknownNameError as error:
+            return self._not_found(error, command)
+        except UnknownCommandError as error:
+            return self.unknown_command(error)
+        return self.renderer.reply(command.reply, result)
 
     # --- replies for questions that cannot be answered as asked -------------------
 
     def usage(
         self, problem: str, command: str, suggestions: list[str] | None = None, title: str = ""
     ) -> Reply:
-        """A reply that shows how `command` is used, after saying what went wrong."""
+        """A reply that shows how `command` (a name, alias or group) is used, after saying
+        what went wrong."""
+        found = self.registry.find(command)
         return self.renderer.reply(
             "usage",
             title=title or f"Cannot run !{command} like that",
             problem=problem,
-            usage=_USAGE.get(command, ""),
+            usage=found.usage if found else "",
             suggestions=suggestions or [],
         )
 
-    def _not_found(self, error: UnknownNameError, command: str) -> Reply:
+    def _not_found(self, error: UnknownNameError, command: Command) -> Reply:
         return self.renderer.reply(
-            "not-found", query=error.name, suggestions=error.suggestions, usage=_USAGE[command]
+            "not-found", query=error.name, suggestions=error.suggestions, usage=command.usage
         )
 
-    def _unknown_command(self, name: str) -> Reply:
-        names = [info.name.split()[0] for info in COMMANDS]
-        close = difflib.get_close_matches(name, names, n=2, cutoff=0.5)
-        suggestions = [_USAGE[match] for match in close]
+    def unknown_command(self, error: UnknownCommandError) -> Reply:
+        """No such command (or subcommand): say so and offer the close ones."""
         return self.renderer.reply(
             "usage",
             title="Unknown command",
-            problem=f"There is no command {name!r}.",
+            problem=str(error),
             usage="",
-            suggestions=suggestions,
+            suggestions=[self.registry[name].usage for name in error.suggestions],
         )
+
+
+class CurrentAnswerer:
+    """The answerer of the store in use, and the one place a new store arrives.
+
+    Front ends keep this object and read `.answerer` for each question, so a reload
+    reaches all of them at once; listeners (the briefing service) hear of it too.
+    """
+
+    def __init__(self, answerer: Answerer) -> None:
+        self._answerer = answerer
+        self._listeners: list[Callable[[FactStore], None]] = []
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer of the current store."""
+        return self._answerer
+
+    @property
+    def store(self) -> FactStore:
+        """The current store."""
+        return self._answerer.store
+
+    def on_new_store(self, listener: Callable[[FactStore], None]) -> None:
+        """Call `listener` with each new store from now on."""
+        self._listeners.append(listener)
+
+    def use_store(self, store: FactStore) -> Answerer:
+        """Answer from `store` from now on, with a fresh reply cache and the same renderer."""
+        self._answerer = Answerer(store, self._answerer.renderer, registry=self._answerer.registry)
+        for listener in self._listeners:
+            listener(store)
+        return self._answerer

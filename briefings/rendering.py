@@ -140,7 +140,9 @@ class Renderer:
         citations = CitationIndex()
         variables: dict[str, Any] = {}
         if result is not None:
-            variables.update({name: getattr(result, name) for name in type(result).model_fields})
+            model = type(result)
+            names = [*model.model_fields, *model.model_computed_fields]
+            variables.update({name: getattr(result, name) for name in names})
         variables.update(extra)
         variables["cite"] = lambda items: _Raw(citations.cite(list(items)))
         context = template.new_context(variables)

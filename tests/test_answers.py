@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import UndefinedError
 
-from briefings.answers import COMMANDS, Answerer
+from briefings.answers import Answerer
+from briefings.commands import REGISTRY
 from briefings.rendering import Renderer
 from briefings.store import FactStore
 
@@ -142,7 +143,7 @@ def test_sources_reply(ask: Ask) -> None:
 
 def test_help_lists_every_command(answerer: Answerer) -> None:
     reply = answerer.answer("!help")
-    for command in COMMANDS:
+    for command in REGISTRY:
         assert any(command.usage in line for line in reply.lines)
 
 
@@ -158,9 +159,9 @@ def test_unknown_command_did_you_mean(answerer: Answerer) -> None:
 
 
 def test_commands_have_short_descriptions() -> None:
-    names = [command.name for command in COMMANDS]
+    names = [command.name for command in REGISTRY]
     assert len(names) == len(set(names))
-    assert all(0 < len(command.summary) <= 100 for command in COMMANDS)
+    assert all(0 < len(command.summary) <= 100 for command in REGISTRY)
 
 
 ALL_COMMANDS = [
@@ -209,12 +210,12 @@ def test_missing_template_variable_is_an_error(tmp_path: Path, store: FactStore)
         encoding="utf-8",
     )
     with pytest.raises(UndefinedError):
-        Answerer(store, Renderer(tmp_path)).help()
+        Answerer(store, Renderer(tmp_path)).run("help")
 
 
 def test_escape_applies_to_values_not_citation_markers(store: FactStore) -> None:
     shouting = Renderer(escape=str.upper)
-    reply = Answerer(store, shouting).quote("kono")
+    reply = Answerer(store, shouting).run("quote", speaker="kono")
     assert any("“MAKE A SENSIBLE DECISION”" in line for line in reply.lines)
     assert any("[1]" in line for line in reply.lines)
 

@@ -289,25 +289,6 @@ async def test_ping(world: World) -> None:
     assert message.content == "pong"
 
 
-def test_no_command_names_clash(store: FactStore) -> None:
-    bot = make_bot(store)
-    seen: set[str] = set()
-    hybrid: list[commands.Command[Any, ..., Any]] = [
-        BriefingsCog.gsomia,
-        BriefingsCog.timeline,
-        BriefingsCog.quote,
-        BriefingsCog.who,
-        BriefingsCog.sources,
-        BriefingsCog.help,
-    ]
-    for command in hybrid:
-        names = {command.name, *command.aliases}
-        assert not names & seen
-        seen |= names
-        assert 0 < len(command.description) <= 100
-    assert isinstance(bot, commands.Bot)
-
-
 # --- failures -----------------------------------------------------------------------
 
 

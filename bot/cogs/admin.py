@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
+from discord import app_commands
 from discord.ext import commands
 
 from briefings.errors import AnnotationError
+from briefings.store import FactStore
 
 __all__ = ["AdminCog"]
 
@@ -17,8 +20,11 @@ log = logging.getLogger(__name__)
 class AdminCog(commands.Cog, name="Admin"):
     """Commands for the bot's owners, plus `!ping`."""
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(
+        self, tree: app_commands.CommandTree[Any], reload_store: Callable[[], FactStore]
+    ) -> None:
+        self.tree = tree
+        self.reload_store = reload_store
 
     @commands.command(name="ping", description="Check that the bot answers.")
     async def ping(self, ctx: commands.Context[commands.Bot]) -> None:
@@ -29,10 +35,8 @@ class AdminCog(commands.Cog, name="Admin"):
     @commands.is_owner()
     async def reload(self, ctx: commands.Context[commands.Bot]) -> None:
         """Pick up accepted drafts without a restart; keep the old store if the new one fails."""
-        reload_store = getattr(self.bot, "reload_store", None)
-        assert reload_store is not None
         try:
-            store = reload_store()
+            store = self.reload_store()
         except AnnotationError as error:
             log.error("reload refused: %s", error)
             await ctx.send(
@@ -50,10 +54,10 @@ class AdminCog(commands.Cog, name="Admin"):
     ) -> None:
         """Sync the slash commands to this guild (instant) or globally (slow to spread)."""
         if scope == "global":
-            synced = await self.bot.tree.sync()
+            synced = await self.tree.sync()
         else:
             assert ctx.guild is not None  # guild_only
-            self.bot.tree.copy_global_to(guild=ctx.guild)
-            synced = await self.bot.tree.sync(guild=ctx.guild)
+            self.tree.copy_global_to(guild=ctx.guild)
+            synced = await self.tree.sync(guild=ctx.guild)
         log.info("synced %d commands (%s) at the request of %s", len(synced), scope, ctx.author.id)
         await ctx.send(f"Synced {len(synced)} commands ({scope}).")

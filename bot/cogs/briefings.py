@@ -1,12 +1,20 @@
-"""The briefing commands, each a hybrid command: `!quote kono` and `/quote speaker:kono` alike.
+"""The answer commands, generated from the registry: `!quote kono` and `/quote speaker:kono` alike.
 
-Every callback hands its arguments to the answer layer and sends what comes back;
-no command is implemented twice.
+Nothing here lists the commands. For each entry of `briefings.commands.REGISTRY` this
+module makes one hybrid command (prefix and slash) whose signature is the entry's
+arguments, whose descriptions and autocomplete come from the entry, and whose callback
+hands the arguments to the answer layer and sends what comes back. A group (`gsomia`)
+becomes a hybrid group; an alias typed at the top level for a subcommand (`!status`)
+becomes a prefix shortcut. Each generated command carries the registry name in
+`extras["registry"]`, which the meta-tests and the error handler read.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -14,36 +22,45 @@ from discord.ext import commands
 
 from bot.ratelimit import UserRateLimit
 from bot.responding import Responder
-from briefings.answers import COMMANDS, Answerer
-from briefings.suggestions import actor_choices, period_choices, speaker_choices
+from briefings.answers import Answerer, CurrentAnswerer
+from briefings.commands import REGISTRY, Argument, Command, Group, Registry, Suggest
 
-__all__ = ["BriefingsCog"]
+__all__ = ["REGISTRY_KEY", "BriefingsCog", "build_cog_class"]
 
 log = logging.getLogger(__name__)
 
-_SUMMARY = {info.name: info.summary for info in COMMANDS}
 Choices = list[app_commands.Choice[str]]
-# The heavier commands allow a few calls per user per 30 seconds. The limit lives on the
+Callback = Callable[..., Coroutine[Any, Any, None]]
+REGISTRY_KEY = "registry"  # extras key: the registry command a Discord command runs
+CLASS_NAME = "BriefingsCog"
+# The costly commands allow a few calls per user per 30 seconds. The limit lives on the
 # cog, not on the command objects, whose cooldown caches every copy of a command shares.
 COOLDOWN_RATE, COOLDOWN_PER = 5, 30.0
-HEAVY_COMMANDS = frozenset({"timeline", "quote", "who", "sources"})
 
 
 def _choices(names: list[str]) -> Choices:
     return [app_commands.Choice(name=name[:100], value=name[:100]) for name in names]
 
 
-class BriefingsCog(commands.Cog, name="Briefings"):
-    """GSOMIA status, timeline, quotes, people and sources."""
+class AnswerCog(commands.Cog):
+    """What every generated command shares: the answerer, the responder, the rate limit."""
 
-    def __init__(self, answerer: Answerer, responder: Responder) -> None:
-        self.answerer = answerer
+    registry: Registry = REGISTRY
+
+    def __init__(self, answers: CurrentAnswerer, responder: Responder) -> None:
+        self.answers = answers
         self.responder = responder
         self._limit = UserRateLimit(COOLDOWN_RATE, COOLDOWN_PER)
 
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer of the store in use."""
+        return self.answers.answerer
+
     async def cog_check(self, ctx: commands.Context[commands.Bot]) -> bool:  # type: ignore[override]
-        """Apply the per-user cooldown to the heavier commands, prefix and slash alike."""
-        if ctx.command is None or ctx.command.qualified_name not in HEAVY_COMMANDS:
+        """Apply the per-user limit to the costly commands, prefix and slash alike."""
+        name = ctx.command.extras.get(REGISTRY_KEY) if ctx.command else None
+        if name is None or not self.registry[name].costly:
             return True
         retry_after = self._limit.hit(ctx.author.id)
         if retry_after:
@@ -51,69 +68,147 @@ class BriefingsCog(commands.Cog, name="Briefings"):
             raise commands.CommandOnCooldown(cooldown, retry_after, commands.BucketType.user)
         return True
 
-    @commands.hybrid_group(
-        name="gsomia", invoke_without_command=True, description="GSOMIA briefings."
-    )
-    async def gsomia(self, ctx: commands.Context[commands.Bot]) -> None:
-        """Show the status when `!gsomia` is typed alone."""
-        await self.responder.send(ctx, self.answerer.status)
-
-    @gsomia.command(name="status", description=_SUMMARY["gsomia status"])
-    @app_commands.describe(as_of="A day (YYYY-MM-DD): answer from what had been published by then")
-    async def gsomia_status(
-        self, ctx: commands.Context[commands.Bot], as_of: str | None = None
+    async def run(
+        self, ctx: commands.Context[commands.Bot], name: str, arguments: dict[str, Any]
     ) -> None:
-        """Where the agreement stands."""
-        await self.responder.send(ctx, lambda: self.answerer.status(as_of))
+        """Answer the registered command `name` and send the reply."""
+        await self.responder.send(ctx, lambda: self.answerer.run(name, **arguments))
 
-    @commands.hybrid_command(name="timeline", description=_SUMMARY["timeline"])
-    @app_commands.describe(
-        period="2019, 2019-11, 2019-08-22 or a range such as 2019-08..2019-11",
-        actor="Only events involving this person or body",
-    )
-    async def timeline(
-        self,
-        ctx: commands.Context[commands.Bot],
-        period: str | None = None,
-        *,
-        actor: str | None = None,
-    ) -> None:
-        """Events in order."""
-        await self.responder.send(ctx, lambda: self.answerer.timeline(period, actor))
+    async def run_text(self, ctx: commands.Context[commands.Bot], text: str) -> None:
+        """Answer command text, as the console would."""
+        await self.responder.send(ctx, lambda: self.answerer.answer(text))
 
-    @commands.hybrid_command(name="quote", description=_SUMMARY["quote"])
-    @app_commands.describe(speaker="Who said it: a name, surname or body, e.g. kono")
-    async def quote(self, ctx: commands.Context[commands.Bot], *, speaker: str) -> None:
-        """What a speaker said."""
-        await self.responder.send(ctx, lambda: self.answerer.quote(speaker))
+    def suggest(self, suggest: Suggest, current: str) -> Choices:
+        """Autocomplete choices from the current store."""
+        return _choices(suggest(self.answers.store, current))
 
-    @commands.hybrid_command(name="who", description=_SUMMARY["who"])
-    @app_commands.describe(name="A person, government, ministry or group, e.g. kang gi-jung")
-    async def who(self, ctx: commands.Context[commands.Bot], *, name: str) -> None:
-        """Who someone is."""
-        await self.responder.send(ctx, lambda: self.answerer.who(name))
 
-    @commands.hybrid_command(name="sources", description=_SUMMARY["sources"])
-    async def sources(self, ctx: commands.Context[commands.Bot]) -> None:
-        """The source documents."""
-        await self.responder.send(ctx, self.answerer.sources)
+def _as_method(function: Callable[..., Any], name: str) -> None:
+    """Name a generated function as a method of the cog class.
 
-    @commands.hybrid_command(name="help", description=_SUMMARY["help"])
-    async def help(self, ctx: commands.Context[commands.Bot]) -> None:
-        """The list of commands."""
-        await self.responder.send(ctx, self.answerer.help)
+    discord.py tells a method (called with the cog first) from a free function by its
+    `__qualname__`, and the cog sets each command on itself by the callback's `__name__`.
+    """
+    function.__name__ = name
+    function.__qualname__ = f"{CLASS_NAME}.{name}"
+    function.__module__ = __name__
 
-    # --- autocomplete ---------------------------------------------------------------
 
-    @quote.autocomplete("speaker")
-    async def _speaker(self, _: discord.Interaction, current: str) -> Choices:
-        return _choices(speaker_choices(self.answerer.store, current))
+_POSITIONAL, _KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY
 
-    @who.autocomplete("name")
-    @timeline.autocomplete("actor")
-    async def _actor(self, _: discord.Interaction, current: str) -> Choices:
-        return _choices(actor_choices(self.answerer.store, current))
 
-    @timeline.autocomplete("period")
-    async def _period(self, _: discord.Interaction, current: str) -> Choices:
-        return _choices(period_choices(self.answerer.store, current))
+def _parameter(argument: Argument) -> commands.Parameter:
+    # discord.py's own Parameter class: it reads converters and defaults from it.
+    # A rest argument is keyword-only: discord.py then gives it the rest of the message.
+    kind = _KEYWORD if argument.rest else _POSITIONAL
+    if argument.required:
+        return commands.Parameter(argument.name, kind, annotation=str)
+    return commands.Parameter(argument.name, kind, annotation=str | None, default=None)
+
+
+def _autocomplete(suggest: Suggest) -> Callable[..., Coroutine[Any, Any, Choices]]:
+    async def complete(cog: AnswerCog, _: discord.Interaction, current: str) -> Choices:
+        return cog.suggest(suggest, current)
+
+    _as_method(complete, "complete")
+    return complete
+
+
+def _callback(command: Command, method_name: str) -> Callback:
+    """A coroutine whose signature is the command's arguments, for discord.py to read."""
+    self_and_ctx = [
+        commands.Parameter("self", _POSITIONAL),
+        commands.Parameter("ctx", _POSITIONAL, annotation=commands.Context),
+    ]
+    signature = inspect.Signature([*self_and_ctx, *map(_parameter, command.arguments)])
+
+    def bind(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return signature.bind(*args, **kwargs).arguments
+
+    bind.__signature__ = signature  # type: ignore[attr-defined]
+
+    async def callback(*args: Any, **kwargs: Any) -> None:
+        arguments = bind(*args, **kwargs)
+        cog, ctx = arguments.pop("self"), arguments.pop("ctx")
+        await cog.run(ctx, command.name, arguments)
+
+    # discord.py reads parameters with inspect.signature, and sets then deletes a
+    # callback's own __signature__ while it builds the slash command; inspect.signature
+    # follows __wrapped__, so the signature lives on `bind` and survives every copy.
+    callback.__wrapped__ = bind  # type: ignore[attr-defined]
+    callback.__doc__ = command.summary
+    _as_method(callback, method_name)
+    app_commands.describe(**{a.name: a.description for a in command.arguments})(callback)
+    completions = {a.name: _autocomplete(a.suggest) for a in command.arguments if a.suggest}
+    if completions:
+        app_commands.autocomplete(**completions)(callback)
+    return callback
+
+
+def _group_callback(group: Group) -> Callback:
+    async def callback(cog: AnswerCog, ctx: commands.Context[commands.Bot]) -> None:
+        # `!gsomia` alone runs the default; `!gsomia foo` is answered as the console would.
+        await cog.run_text(ctx, f"{group.name} {ctx.subcommand_passed or ''}")
+
+    callback.__doc__ = group.summary
+    _as_method(callback, f"group_{group.name}")
+    return callback
+
+
+def _method_name(name: str) -> str:
+    return name.replace(" ", "_").replace("-", "_")
+
+
+def _commands(registry: Registry) -> dict[str, commands.Command[Any, ..., Any]]:
+    """Every Discord command the registry declares, by the cog attribute that holds it."""
+    made: dict[str, commands.Command[Any, ..., Any]] = {}
+    groups: dict[str, commands.HybridGroup[Any, ..., Any]] = {}
+    for group in registry.groups.values():
+        hybrid_group: commands.HybridGroup[Any, ..., Any] = commands.HybridGroup(
+            _group_callback(group),
+            name=group.name,
+            description=group.summary,
+            invoke_without_command=True,
+            extras={REGISTRY_KEY: group.default},
+        )
+        groups[group.name] = made[f"group_{group.name}"] = hybrid_group
+    for command in registry:
+        method = _method_name(command.name)
+        top_level = [alias for alias in command.aliases if command.group is None]
+        parent = groups[command.group] if command.group else None
+        hybrid: commands.HybridCommand[Any, ..., Any] = commands.HybridCommand(
+            _callback(command, method),
+            name=command.leaf,
+            description=command.summary,
+            aliases=top_level,
+            extras={REGISTRY_KEY: command.name},
+            parent=parent,  # a keyword, as `@group.command()` passes it: copies keep it
+        )
+        if parent is not None:
+            parent.add_command(hybrid)
+            for alias in command.aliases:  # a subcommand's alias is typed at the top level
+                shortcut = f"shortcut_{_method_name(alias)}"
+                made[shortcut] = commands.Command(
+                    _callback(command, shortcut),
+                    name=alias,
+                    description=command.summary,
+                    help=f"Short for !{command.name}.",
+                    extras={REGISTRY_KEY: command.name},
+                )
+        made[method] = hybrid
+    return made
+
+
+def build_cog_class(registry: Registry = REGISTRY) -> type[AnswerCog]:
+    """A cog class holding one generated command per registry entry."""
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__qualname__": CLASS_NAME,
+        "__doc__": "GSOMIA status, timeline, quotes, people and sources.",
+        "registry": registry,
+        **_commands(registry),
+    }
+    return commands.CogMeta(CLASS_NAME, (AnswerCog,), namespace, name="Briefings")  # type: ignore[return-value]
+
+
+BriefingsCog = build_cog_class()

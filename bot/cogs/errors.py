@@ -8,13 +8,15 @@ its context and answered with a generic message, never a traceback.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cogs.briefings import REGISTRY_KEY
 from bot.responding import Responder
-from briefings.answers import Answerer
+from briefings.answers import CurrentAnswerer
 
 __all__ = ["GENERIC_FAILURE", "ErrorsCog"]
 
@@ -33,11 +35,12 @@ _ARGUMENT_ERRORS = (
 class ErrorsCog(commands.Cog, name="Errors"):
     """Answers for command errors, prefix and slash alike."""
 
-    def __init__(self, bot: commands.Bot, answerer: Answerer, responder: Responder) -> None:
-        self.bot = bot
-        self.answerer = answerer
+    def __init__(
+        self, tree: app_commands.CommandTree[Any], answers: CurrentAnswerer, responder: Responder
+    ) -> None:
+        self.answers = answers
         self.responder = responder
-        bot.tree.error(self.on_app_command_error)
+        tree.error(self.on_app_command_error)
 
     async def _say(self, ctx: commands.Context[commands.Bot], text: str) -> None:
         try:
@@ -50,13 +53,16 @@ class ErrorsCog(commands.Cog, name="Errors"):
         self, ctx: commands.Context[commands.Bot], error: commands.CommandError
     ) -> None:
         """Map each kind of error to a reply."""
+        answerer = self.answers.answerer
         if isinstance(error, commands.CommandNotFound):
-            # "!!!" or "!5" is punctuation, not a mistyped command: stay quiet.
-            if (ctx.invoked_with or "").replace("-", "").isalpha():
-                await self.responder.send(ctx, lambda: self.answerer.answer(ctx.message.content))
+            # "!!!" or "!5" is punctuation, not a mistyped command: stay quiet. Every
+            # command and alias is registered, so this only offers close names.
+            name = ctx.invoked_with or ""
+            if name.replace("-", "").isalpha():
+                await self.responder.send(ctx, lambda: answerer.answer(name))
         elif isinstance(error, _ARGUMENT_ERRORS) and ctx.command is not None:
-            name = ctx.command.qualified_name.split()[0]
-            await self.responder.send(ctx, lambda: self.answerer.usage(str(error), name))
+            name = ctx.command.extras.get(REGISTRY_KEY, ctx.command.qualified_name)
+            await self.responder.send(ctx, lambda: answerer.usage(str(error), name))
         elif isinstance(error, commands.CommandOnCooldown):
             await self._say(ctx, f"Too many requests: try again in {error.retry_after:.0f} s.")
         elif isinstance(error, commands.NotOwner):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import discord
 from discord import app_commands
@@ -20,9 +20,6 @@ from briefings.occasions import digest_for
 from briefings.posting import BriefingService
 from briefings.replies import Reply
 from briefings.storage import PostStatus, Subscription
-
-if TYPE_CHECKING:
-    from bot.app import BriefBot
 
 __all__ = ["SubscriptionsCog", "parse_time"]
 
@@ -63,10 +60,16 @@ def _when(subscription: Subscription, moment: dt.datetime) -> str:
 class SubscriptionsCog(commands.Cog, name="Subscriptions"):
     """Scheduled briefings for this server's channels."""
 
-    def __init__(self, bot: BriefBot, service: BriefingService, responder: Responder) -> None:
-        self.bot = bot
+    def __init__(
+        self,
+        service: BriefingService,
+        responder: Responder,
+        on_change: Callable[[], None],
+    ) -> None:
         self.service = service
         self.responder = responder
+        # Called after subscriptions change, so that the scheduler's jobs follow.
+        self.on_change = on_change
 
     async def _send(self, ctx: commands.Context[commands.Bot], reply: Reply) -> None:
         await self.responder.send(ctx, lambda: reply)
@@ -119,7 +122,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         subscription = self.service.subscribe(
             ctx.guild.id, target.id, at, zone, ctx.author.id, template
         )
-        self.bot.resync_jobs()
+        self.on_change()
         upcoming = self.service.upcoming(subscription, self.service.clock.now(), 366)
         permissions = target.permissions_for(ctx.guild.me)
         warnings = [
@@ -148,7 +151,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         """Remove a channel's subscription."""
         target = self._channel(ctx, channel)
         removed = self.service.unsubscribe(target.id)
-        self.bot.resync_jobs()
+        self.on_change()
         await self._send(
             ctx, self.service.renderer.notice("unsubscribed", channel=target.name, removed=removed)
         )

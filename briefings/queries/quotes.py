@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from briefings.queries.items import ActorItem, QuoteItem, actor_item, quote_item
 from briefings.queries.people import find_actors
@@ -28,6 +28,7 @@ class QuotesResult(BaseModel):
     query: str
     speakers: list[SpeakerQuotes]
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def quote_count(self) -> int:
         """How many quotes in all."""
