@@ -271,7 +271,7 @@ async def test_sync_is_for_owners_only(world: World) -> None:
     await world.alice.send(world.channel, "!sync guild")
     message = world.channel.last_message
     assert message is not None
-    assert message.content == "Synced 7 commands (guild)."
+    assert message.content == "Synced 8 commands (guild)."  # /ping is one
     assert "quote" in world.alice.available_commands(world.channel)
 
 

@@ -26,7 +26,7 @@ class AdminCog(commands.Cog, name="Admin"):
         self.tree = tree
         self.reload_store = reload_store
 
-    @commands.command(name="ping", description="Check that the bot answers.")
+    @commands.hybrid_command(name="ping", description="Check that the bot answers.")
     async def ping(self, ctx: commands.Context[commands.Bot]) -> None:
         """Answer pong."""
         await ctx.send("pong")

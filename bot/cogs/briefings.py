@@ -25,13 +25,14 @@ from bot.responding import Responder
 from briefings.answers import Answerer, CurrentAnswerer
 from briefings.commands import REGISTRY, Argument, Command, Group, Registry, Suggest
 
-__all__ = ["REGISTRY_KEY", "BriefingsCog", "build_cog_class"]
+__all__ = ["ALIAS_KEY", "REGISTRY_KEY", "BriefingsCog", "build_cog_class"]
 
 log = logging.getLogger(__name__)
 
 Choices = list[app_commands.Choice[str]]
 Callback = Callable[..., Coroutine[Any, Any, None]]
 REGISTRY_KEY = "registry"  # extras key: the registry command a Discord command runs
+ALIAS_KEY = "alias_of"  # extras key: a prefix shortcut for a subcommand (no slash form)
 CLASS_NAME = "BriefingsCog"
 # The costly commands allow a few calls per user per 30 seconds. The limit lives on the
 # cog, not on the command objects, whose cooldown caches every copy of a command shares.
@@ -146,9 +147,12 @@ def _callback(command: Command, method_name: str) -> Callback:
 
 
 def _group_callback(group: Group) -> Callback:
-    async def callback(cog: AnswerCog, ctx: commands.Context[commands.Bot]) -> None:
-        # `!gsomia` alone runs the default; `!gsomia foo` is answered as the console would.
-        await cog.run_text(ctx, f"{group.name} {ctx.subcommand_passed or ''}")
+    async def callback(
+        cog: AnswerCog, ctx: commands.Context[commands.Bot], *, words: str | None = None
+    ) -> None:
+        # `!gsomia` alone runs the default; `!gsomia foo` is answered as the console would
+        # (discord.py clears ctx.subcommand_passed before the callback, hence `words`).
+        await cog.run_text(ctx, f"{group.name} {words or ''}")
 
     callback.__doc__ = group.summary
     _as_method(callback, f"group_{group.name}")
@@ -193,7 +197,7 @@ def _commands(registry: Registry) -> dict[str, commands.Command[Any, ..., Any]]:
                     name=alias,
                     description=command.summary,
                     help=f"Short for !{command.name}.",
-                    extras={REGISTRY_KEY: command.name},
+                    extras={REGISTRY_KEY: command.name, ALIAS_KEY: command.name},
                 )
         made[method] = hybrid
     return made

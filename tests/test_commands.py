@@ -1,0 +1,267 @@
+"""The command registry and what is registered from it, walked rather than listed.
+
+Every check reads what discord.py actually holds (`bot.walk_commands()`, the app
+command tree) or what the registry declares, so a command added, renamed or dropped
+on one side and not the other fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import simcord
+from discord import app_commands
+from discord.ext import commands
+from pydantic import BaseModel
+
+from bot.app import BriefBot
+from bot.cli import main
+from bot.cogs.briefings import ALIAS_KEY, REGISTRY_KEY, build_cog_class
+from bot.console import run_console
+from briefings.answers import Answerer
+from briefings.commands import REGISTRY, Argument, Command, Registry
+from briefings.store import FactStore
+from tests.test_bot import World, make_bot
+
+AnyCommand = commands.Command[Any, ..., Any]
+
+
+@pytest.fixture
+def simcord_bot(store: FactStore) -> BriefBot:
+    return make_bot(store)
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env) -> World:
+    return World(simcord_env)
+
+
+@pytest.fixture
+async def synced(world: World) -> World:
+    await world.bot.tree.sync()
+    return world
+
+
+@pytest.fixture
+def bot(world: World) -> BriefBot:
+    """A started bot: its cogs are added in setup_hook."""
+    return world.bot
+
+
+def _owner_only(command: AnyCommand) -> bool:
+    return any("is_owner" in getattr(check, "__qualname__", "") for check in command.checks)
+
+
+def _slash(bot: BriefBot) -> dict[str, app_commands.Command[Any, ..., Any]]:
+    return {
+        command.qualified_name: command
+        for command in bot.tree.walk_commands()
+        if isinstance(command, app_commands.Command)
+    }
+
+
+def _invocable(bot: BriefBot) -> Iterator[AnyCommand]:
+    """Prefix commands that run something of their own (a group with a default does)."""
+    for command in bot.walk_commands():
+        if not isinstance(command, commands.Group) or command.invoke_without_command:
+            yield command
+
+
+# --- Discord: what discord.py holds ---------------------------------------------------
+
+
+async def test_every_command_has_a_description_and_help(bot: BriefBot) -> None:
+    for command in bot.walk_commands():
+        assert 0 < len(command.description) <= 100, command.qualified_name
+        assert command.help, command.qualified_name
+    for app in bot.tree.walk_commands():
+        assert 0 < len(app.description) <= 100, app.qualified_name
+        if isinstance(app, app_commands.Command):
+            for parameter in app.parameters:
+                assert parameter.description not in ("", "…"), (app.qualified_name, parameter)
+
+
+async def test_no_name_or_alias_clashes(bot: BriefBot) -> None:
+    names = Counter(
+        (command.full_parent_name, name.lower())
+        for command in bot.walk_commands()
+        for name in (command.name, *command.aliases)
+    )
+    assert [key for key, count in names.items() if count > 1] == []
+    slash = Counter(command.qualified_name for command in bot.tree.walk_commands())
+    assert [name for name, count in slash.items() if count > 1] == []
+
+
+async def test_every_member_command_is_prefix_and_slash(bot: BriefBot) -> None:
+    tree = {command.qualified_name for command in bot.tree.walk_commands()}
+    for command in _invocable(bot):
+        if _owner_only(command) or ALIAS_KEY in command.extras:
+            continue
+        # A group typed alone runs a subcommand; as a slash command it is a group.
+        assert command.qualified_name in tree, command.qualified_name
+    prefix = {command.qualified_name for command in bot.walk_commands()}
+    assert set(tree) <= prefix  # and no slash command without its prefix form
+
+
+async def test_every_registry_entry_is_reachable_from_discord(bot: BriefBot) -> None:
+    slash = _slash(bot)
+    for command in REGISTRY:
+        prefix = bot.get_command(command.name)
+        assert prefix is not None, command.name
+        assert prefix.extras[REGISTRY_KEY] == command.name
+        assert command.name in slash, command.name
+        options = {p.name: p for p in slash[command.name].parameters}
+        assert list(options) == [a.name for a in command.arguments]
+        for argument in command.arguments:
+            option = options[argument.name]
+            assert option.required == argument.required
+            assert option.description == argument.description
+            assert option.autocomplete == (argument.suggest is not None), argument.name
+        for alias in command.aliases:
+            found = bot.get_command(alias)
+            assert found is not None, alias
+            assert found.extras[REGISTRY_KEY] == command.name
+
+
+async def test_aliases_are_commands_not_errors(world: World) -> None:
+    for text, title in (("!quotes kono", "Quotes: Taro Kono"), ("!status", "GSOMIA status")):
+        await world.alice.send(world.channel, text)
+        assert world.last_embed().title == title
+    quotes = world.bot.get_command("quotes")
+    assert quotes is not None
+    assert quotes is world.bot.get_command("quote")
+
+
+async def test_help_for_one_command_prefix_and_slash(synced: World) -> None:
+    await synced.alice.send(synced.channel, "!help timeline")
+    embed = synced.last_embed()
+    assert embed.title == "Help: !timeline"
+    description = str(embed.description)
+    assert "Usage: `!timeline [period] [actor]`" in description
+    assert "`!timeline 2019-11`" in description
+    result = await synced.alice.slash(synced.channel, "help", command="quote")
+    assert result.response is not None
+    assert result.response.embeds[0].title == "Help: !quote"
+    choices = await synced.alice.autocomplete(synced.channel, "help", "command", "gs")
+    assert [c["value"] for c in choices] == ["gsomia status"]
+
+
+async def test_a_group_with_an_unknown_subcommand_says_so(world: World) -> None:
+    await world.alice.send(world.channel, "!gsomia 2019-09-01")
+    embed = world.last_embed()
+    assert embed.title == "Unknown command"
+    assert "`!gsomia status [YYYY-MM-DD]`" in str(embed.description)
+
+
+# --- the console and `briefbot ask` -----------------------------------------------------
+
+
+@pytest.mark.parametrize("command", list(REGISTRY), ids=lambda c: c.name)
+def test_every_registry_entry_is_reachable_from_the_console_and_ask(
+    command: Command, answerer: Answerer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for example in command.examples:
+        assert answerer.answer(example).kind == command.reply, example
+    example = command.examples[0]
+    expected = answerer.renderer.text(answerer.answer(example))
+    assert main(["ask", example]) == 0
+    assert capsys.readouterr().out == expected
+    out: list[str] = []
+
+    class Sink:
+        def write(self, text: str) -> None:
+            out.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    run_console(answerer, [example], Sink())  # type: ignore[arg-type]
+    assert "".join(out) == expected + "\n"
+
+
+def test_every_alias_and_name_parses_to_its_command() -> None:
+    for command in REGISTRY:
+        for name in (command.name, *command.aliases):
+            assert REGISTRY.parse(f"!{name}").command is command
+
+
+# --- the registry itself ------------------------------------------------------------------
+
+
+def test_a_new_registry_entry_becomes_a_discord_command_with_its_options() -> None:
+    """What adding a command takes on the Discord side: nothing but the entry."""
+
+    class Echo(BaseModel):
+        words: str
+
+    def echo(_: FactStore, word: str, rest: str | None) -> Echo:
+        return Echo(words=f"{word} {rest or ''}")
+
+    required = Argument(name="word", description="What to say", required=True)
+    rest = Argument(
+        name="rest", description="And then", rest=True, suggest=lambda _, current: [current]
+    )
+    entry = Command(
+        name="echo",
+        summary="Say it back.",
+        arguments=(required, rest),
+        query=echo,
+        reply="usage",
+        examples=("!echo hi", "!echo hi there"),
+    )
+    registry = Registry((*REGISTRY.commands, entry), tuple(REGISTRY.groups.values()))
+    cog_class = build_cog_class(registry)
+    generated = next(c for c in cog_class.__cog_commands__ if c.name == "echo")
+    assert isinstance(generated, commands.HybridCommand)
+    assert generated.extras[REGISTRY_KEY] == "echo"
+    assert generated.description == "Say it back."
+    assert list(generated.clean_params) == ["word", "rest"]
+    assert generated.clean_params["rest"].kind is inspect.Parameter.KEYWORD_ONLY
+    app = generated.app_command
+    assert app is not None
+    assert [(p.name, p.required, p.autocomplete) for p in app.parameters] == [
+        ("word", True, False),
+        ("rest", False, True),
+    ]
+
+
+def _fields(command: Command) -> dict[str, Any]:
+    return {name: getattr(command, name) for name in Command.__dataclass_fields__}
+
+
+def test_a_registry_refuses_a_clash_or_a_misplaced_rest_argument() -> None:
+    first = REGISTRY["quote"]
+    with pytest.raises(ValueError, match="declared twice"):
+        Registry((first, Command(**{**_fields(first), "name": "quotes", "aliases": ()})))
+    rest_first = Command(
+        **{
+            **_fields(first),
+            "arguments": (
+                Argument(name="a", description="a", rest=True),
+                Argument(name="b", description="b"),
+            ),
+        }
+    )
+    with pytest.raises(ValueError, match="only the last argument"):
+        Registry((rest_first,))
+    optional_first = Command(
+        **{
+            **_fields(first),
+            "arguments": (
+                Argument(name="a", description="a"),
+                Argument(name="b", description="b", required=True),
+            ),
+        }
+    )
+    with pytest.raises(ValueError, match="required arguments must come first"):
+        Registry((optional_first,))
+
+
+def test_a_day_argument_is_parsed_before_the_query() -> None:
+    argument = REGISTRY["gsomia status"].argument("as_of")
+    assert argument.parse("2019-09") == dt.date(2019, 9, 30)
