@@ -248,8 +248,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_FAILURE
     if args.command == "facts":
         if args.facts_command == "schema":
-            SCHEMA_PATH.write_text(annotation_schema(), encoding="utf-8")
-            print(f"wrote {SCHEMA_PATH}")
+            path = args.seeds / SCHEMA_PATH.name
+            path.write_text(annotation_schema(), encoding="utf-8")
+            print(f"wrote {path}")
             return EXIT_OK
         return _facts_check(args.seeds)
     try:

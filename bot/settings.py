@@ -9,8 +9,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from briefings.loading import DEFAULT_SEEDS_DIR
 
-PROJECT_DIR = DEFAULT_SEEDS_DIR.parent
-
 __all__ = ["Settings"]
 
 
@@ -35,7 +33,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; a SQLite file under data_dir when unset"
     )
-    data_dir: Path = Field(default=PROJECT_DIR / "var", description="Where the SQLite file lives")
+    data_dir: Path = Field(
+        default=Path("var"), description="Where the SQLite file lives (relative: to the cwd)"
+    )
     grace_hours: float = Field(
         default=6.0, ge=0, le=48, description="How late a missed briefing may still be posted"
     )

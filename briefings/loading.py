@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from briefings.annotations import AnnotationFile
 from briefings.errors import AnnotationError, Problem
+from briefings.resources import seeds_dir
 from briefings.seeds import load_seeds
 from briefings.source_map import SourceMap
 from briefings.store import FactStore
@@ -25,7 +26,7 @@ _ITEM_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     for name, field in AnnotationFile.model_fields.items()
 }
 
-DEFAULT_SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+DEFAULT_SEEDS_DIR = seeds_dir()  # as shipped; SEEDS_DIR or --seeds points elsewhere
 ANNOTATIONS_DIR = "annotations"
 
 

@@ -17,10 +17,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import BaseModel
 
 from briefings.replies import CitationIndex, Reply, ReplyKind
+from briefings.resources import templates_dir
 
 __all__ = ["DEFAULT_SET", "TEMPLATES_DIR", "Renderer", "reply_lines", "spell_number"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = templates_dir()
 DEFAULT_SET = "default"
 
 

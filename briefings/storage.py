@@ -34,11 +34,13 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from briefings.resources import migrations_dir
+
 __all__ = ["Base", "Database", "LedgerEntry", "PostStatus", "Subscription", "default_url"]
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = migrations_dir()
 SCHEMA_REVISION = "0001"  # the newest migration; a test holds it to alembic's head
 
 
