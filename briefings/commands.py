@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, InstanceOf
 
 from briefings import queries
 from briefings.dates import FuzzyDate, parse_period
@@ -280,10 +280,12 @@ def _timeline(store: FactStore, period: str | None, actor: str | None) -> BaseMo
 class HelpResult(BaseModel):
     """The commands, or one command in detail."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    # Built on first use, not at import: `briefbot ask` rarely asks for help.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
-    commands: list[Command]
-    command: Command | None
+    # An isinstance check: a schema of Command (callables and all) would cost start-up time.
+    commands: list[InstanceOf[Command]]
+    command: InstanceOf[Command] | None
 
 
 def _help(_: FactStore, command: str | None) -> BaseModel:
