@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import UndefinedError
 
-from briefings.answers import Answerer
+from briefings.answers import Answerer, CurrentAnswerer
 from briefings.commands import REGISTRY
+from briefings.loading import load_store
 from briefings.rendering import Renderer
 from briefings.store import FactStore
 
@@ -226,3 +227,19 @@ def test_any_text_gets_a_reply(answerer: Answerer, text: str) -> None:
     for command in (text, f"!quote {text}", f"!timeline {text}", f"!who {text}"):
         reply = answerer.answer(command)
         assert reply.title
+
+
+def test_a_new_store_reaches_every_holder_of_the_current_answerer(store: FactStore) -> None:
+    renderer = Renderer(escape=str.upper)
+    current = CurrentAnswerer(Answerer(store, renderer))
+    first = current.answerer
+    first.run("sources")
+    heard: list[FactStore] = []
+    current.on_new_store(heard.append)
+    replacement = load_store()
+    assert current.use_store(replacement) is current.answerer
+    assert current.store is replacement
+    assert heard == [replacement]
+    assert current.answerer is not first
+    assert current.answerer.renderer is renderer  # the front end's escaping stays
+    assert len(current.answerer.cache._replies) == 0  # nothing answered from the old store

@@ -162,6 +162,7 @@ async def test_unknown_speaker_gets_did_you_mean(world: World) -> None:
 async def test_missing_argument_gets_usage(world: World) -> None:
     await world.alice.send(world.channel, "!quote")
     embed = world.last_embed()
+    assert embed.title == "Whose quotes?"  # as the console answers `!quote`
     assert "Usage: `!quote <speaker>`" in str(embed.description)
     assert [type(e) for e in world.env.errors] == [commands.MissingRequiredArgument]
 

@@ -317,6 +317,16 @@ async def test_the_bot_picks_up_accepted_drafts_on_reload(seeds_copy: Path, fict
         assert message.content.startswith("Reloaded: 18 quotes")
         await world.alice.send(world.channel, "!quote tadwell")
         assert world.last_embed().title == "Quotes: Rufus Tadwell"
+        # The one CurrentAnswerer carried the new store everywhere: autocomplete, the
+        # error handler's did-you-mean and the briefing service.
+        await world.bot.tree.sync()
+        choices = await world.alice.autocomplete(world.channel, "quote", "speaker", "tadw")
+        assert [c["value"] for c in choices] == ["Rufus Tadwell"]
+        await world.alice.send(world.channel, "!who")  # a missing argument: usage
+        assert world.last_embed().title == "Who?"
+        assert [type(e).__name__ for e in env.errors] == ["MissingRequiredArgument"]
+        assert world.bot.briefings is not None
+        assert world.bot.briefings.store is world.bot.answers.store
 
 
 def test_events_are_proposed_from_dated_sentences(store: FactStore) -> None:

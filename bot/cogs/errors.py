@@ -61,8 +61,14 @@ class ErrorsCog(commands.Cog, name="Errors"):
             if name.replace("-", "").isalpha():
                 await self.responder.send(ctx, lambda: answerer.answer(name))
         elif isinstance(error, _ARGUMENT_ERRORS) and ctx.command is not None:
-            name = ctx.command.extras.get(REGISTRY_KEY, ctx.command.qualified_name)
-            await self.responder.send(ctx, lambda: answerer.usage(str(error), name))
+            registered: str | None = ctx.command.extras.get(REGISTRY_KEY)
+            name = registered or ctx.command.qualified_name
+            if registered and isinstance(error, commands.MissingRequiredArgument):
+                # The answer layer has its own reply for this (`!who` asks "Who?"): the
+                # same reply as the console's.
+                await self.responder.send(ctx, lambda: answerer.run(name))
+            else:
+                await self.responder.send(ctx, lambda: answerer.usage(str(error), name))
         elif isinstance(error, commands.CommandOnCooldown):
             await self._say(ctx, f"Too many requests: try again in {error.retry_after:.0f} s.")
         elif isinstance(error, commands.NotOwner):
