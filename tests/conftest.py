@@ -7,11 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import simcord
 
 from briefings.answers import Answerer
 from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.rendering import Renderer
 from briefings.store import FactStore
+from tests.world import World
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,3 +59,16 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env) -> World:
+    """The guild, with the module's `simcord_bot` started in it."""
+    return World(simcord_env)
+
+
+@pytest.fixture
+async def synced(world: World) -> World:
+    """The same, with the slash commands synced."""
+    await world.bot.tree.sync()
+    return world

@@ -5,81 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import discord
 import pytest
 import simcord
 from discord.ext import commands
 
-from bot.app import BriefBot, create_bot
+from bot.app import BriefBot
 from bot.cogs.briefings import BriefingsCog
 from bot.cogs.errors import GENERIC_FAILURE
 from bot.responding import APOLOGY
-from bot.settings import Settings
 from briefings.loading import load_store
 from briefings.rendering import Renderer
 from briefings.store import FactStore
 from tests.embed_limits import assert_fits
 from tests.synthetic import write_seeds
-
-
-def make_bot(store: FactStore) -> BriefBot:
-    return create_bot(Settings(_env_file=None), store)
+from tests.world import World, make_bot
 
 
 @pytest.fixture
 def simcord_bot(store: FactStore) -> BriefBot:
     return make_bot(store)
-
-
-class World:
-    """A guild with a channel and two members, alice and bob."""
-
-    def __init__(self, env: simcord.Env) -> None:
-        self.env = env
-        self.guild = env.create_guild()
-        self.channel = self.guild.create_text_channel("briefings")
-        self.alice = self.guild.add_member(env.create_user("alice"))
-        self.bob = self.guild.add_member(env.create_user("bob"))
-
-    @property
-    def bot(self) -> BriefBot:
-        bot = self.env.bot
-        assert isinstance(bot, BriefBot)
-        return bot
-
-    def last_embed(self) -> discord.Embed:
-        message = self.channel.last_message
-        assert message is not None
-        assert message.embeds, message.content
-        return message.embeds[0]
-
-    def message_posts(self) -> list[dict[str, Any]]:
-        """The JSON of every message the bot posted (channel messages and interaction replies)."""
-        posts = []
-        for request in self.env.http_requests:
-            body = request.json
-            if not isinstance(body, dict):
-                continue
-            if request.method == "POST" and request.path.endswith("/messages"):
-                posts.append(body)
-            elif request.path.endswith("/callback") and isinstance(body.get("data"), dict):
-                posts.append(body["data"])
-            elif request.method in ("POST", "PATCH") and "/webhooks/" in request.path:
-                posts.append(body)
-        return posts
-
-
-@pytest.fixture
-def world(simcord_env: simcord.Env) -> World:
-    return World(simcord_env)
-
-
-@pytest.fixture
-async def synced(world: World) -> World:
-    await world.bot.tree.sync()
-    return world
 
 
 def field_text(embed: discord.Embed) -> str:

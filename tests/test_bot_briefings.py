@@ -20,7 +20,7 @@ from briefings.occasions import digest_for
 from briefings.storage import PostStatus
 from briefings.store import FactStore
 from tests.embed_limits import assert_fits
-from tests.test_bot import World
+from tests.world import World
 
 FIRST_BRIEFING = dt.datetime(2026, 7, 1, 0, 0, tzinfo=dt.UTC)  # 09:00 in Seoul
 

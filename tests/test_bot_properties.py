@@ -17,7 +17,7 @@ from bot.pages import Limits
 from bot.ratelimit import UserRateLimit
 from briefings.store import FactStore
 from tests.embed_limits import assert_fits
-from tests.test_bot import World, make_bot
+from tests.world import World, make_bot
 
 NASTY = [
     "brief subscribe #x 09:00 Mars/Base",

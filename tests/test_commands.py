@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import simcord
 from discord import app_commands
 from discord.ext import commands
 from pydantic import BaseModel
@@ -26,7 +25,7 @@ from bot.console import run_console
 from briefings.answers import Answerer
 from briefings.commands import REGISTRY, Argument, Command, Registry
 from briefings.store import FactStore
-from tests.test_bot import World, make_bot
+from tests.world import World, make_bot
 
 AnyCommand = commands.Command[Any, ..., Any]
 
@@ -34,17 +33,6 @@ AnyCommand = commands.Command[Any, ..., Any]
 @pytest.fixture
 def simcord_bot(store: FactStore) -> BriefBot:
     return make_bot(store)
-
-
-@pytest.fixture
-def world(simcord_env: simcord.Env) -> World:
-    return World(simcord_env)
-
-
-@pytest.fixture
-async def synced(world: World) -> World:
-    await world.bot.tree.sync()
-    return world
 
 
 @pytest.fixture

@@ -300,7 +300,7 @@ async def test_the_bot_picks_up_accepted_drafts_on_reload(seeds_copy: Path, fict
 
     from bot.app import create_bot
     from bot.settings import Settings
-    from tests.test_bot import World
+    from tests.world import World
 
     settings = Settings(_env_file=None, seeds_dir=seeds_copy, scheduler_enabled=False)
     async with simcord.run(create_bot(settings)) as env:
