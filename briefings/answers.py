@@ -77,7 +77,8 @@ class Answerer:
     def run(self, name: str, /, **arguments: str | None) -> Reply:
         """Answer the registered command `name` with its arguments as typed (None: absent)."""
         command = self.registry[name]
-        typed = {key: value.strip() or None if value else None for key, value in arguments.items()}
+        # Blank means absent, so `!timeline` and `/timeline period:` share an answer.
+        typed = {key: (value or "").strip() or None for key, value in arguments.items()}
         key = (command.name, tuple(sorted(typed.items())))
         # Answers are pure functions of the question and the store: keep them.
         return self.cache.get(key, lambda: self._run(command, typed))
