@@ -15,13 +15,14 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.console import PROMPT, answer_text, run_console
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
-from briefings.errors import AnnotationError
+from briefings.errors import AnnotationError, BadSettingError
 from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
+from briefings.local_time import parse_zone
 from briefings.rendering import DEFAULT_SET, Renderer
 from briefings.store import FactStore
 
@@ -73,9 +74,9 @@ def _day(text: str) -> dt.date:
 
 def _zone(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise argparse.ArgumentTypeError(f"{name!r} is not a time zone like Asia/Seoul") from None
+        return ZoneInfo(parse_zone(name))
+    except BadSettingError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _brief(store: FactStore, args: argparse.Namespace) -> int:

@@ -4,7 +4,8 @@ BriefingError
 ├── AnnotationError   the annotation files or seeds do not check out (lists every problem)
 └── QueryError        a question that cannot be answered as asked
     ├── UnknownNameError   no actor matches a name (carries did-you-mean suggestions)
-    └── BadPeriodError     a period or date that cannot be read
+    ├── BadPeriodError     a period or date that cannot be read
+    └── BadSettingError    a time of day or time zone that cannot be read
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 __all__ = [
     "AnnotationError",
     "BadPeriodError",
+    "BadSettingError",
     "BriefingError",
     "Problem",
     "QueryError",
@@ -63,3 +65,7 @@ class UnknownNameError(QueryError):
 
 class BadPeriodError(QueryError):
     """A period or date the user typed could not be read."""
+
+
+class BadSettingError(QueryError):
+    """A time of day or a time zone the user typed could not be read."""

@@ -103,6 +103,58 @@ async def test_bad_settings_get_a_clear_answer(room: Newsroom) -> None:
     assert room.env.errors  # acknowledged: these were user errors
 
 
+async def test_a_mistyped_channel_is_an_error_never_this_channel(room: Newsroom) -> None:
+    """Issue 12, defect 4: `!brief unsubscribe #newz` removed this channel's subscription."""
+    assert room.bot.briefings is not None
+    database = room.bot.briefings.database
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    for text in ("!brief unsubscribe #newz", "!brief unsubscribe nws"):
+        await room.admin.send(room.channel, text)
+        typed = text.split()[-1]
+        assert f'Channel "{typed}" not found' in room.text(), text
+        assert [s.channel_id for s in database.subscriptions()] == [room.channel.id], text
+    for text in ("!brief subscribe #newz 07:00 UTC", "!brief subscribe nws 07:00"):
+        await room.admin.send(room.channel, text)
+        typed = text.split()[2]
+        assert f"{typed!r} is neither a channel of this server nor a time" in room.text()
+        assert [s.post_time for s in database.subscriptions()] == ["09:00"], text
+    assert {type(e).__name__ for e in room.env.errors} == {"ChannelNotFound", "BadSettingError"}
+    await room.admin.send(room.channel, "!brief unsubscribe")  # no channel: this one
+    assert database.subscriptions() == []
+
+
+async def test_an_unresolvable_channel_in_slash_is_never_this_channel(room: Newsroom) -> None:
+    await room.bot.tree.sync()
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    result = await room.admin.slash(room.channel, "brief unsubscribe")
+    assert result.response is not None
+    assert result.response.embeds[0].title == "Briefings unsubscribed"
+
+
+@pytest.mark.parametrize(
+    ("command", "complaint"),
+    [
+        ("!brief subscribe 09:00 America", "'America' is not a time zone"),
+        ("!brief subscribe 09:00 " + "x" * 300, "is not a time zone"),
+        ("!brief subscribe 09:00 ../etc/passwd", "'../etc/passwd' is not a time zone"),
+        ("!brief subscribe " + "1" * 30 + ":00 UTC", "is not a time like 09:00"),
+        ("!brief subscribe 9:7 UTC", "'9:7' is not a time like 09:00"),
+        ("!brief subscribe -1:00 UTC", "'-1:00' is not a time like 09:00"),
+    ],
+    ids=["folder", "300 characters", "path", "30-digit hour", "one-digit minute", "negative"],
+)
+async def test_impossible_zones_and_times_get_a_clear_answer(
+    room: Newsroom, command: str, complaint: str
+) -> None:
+    """Issue 12, defect 6: these raised IsADirectoryError, OSError or OverflowError."""
+    await room.admin.send(room.channel, command)
+    assert complaint in room.text()
+    assert "Something went wrong" not in room.text()
+    assert room.bot.briefings is not None
+    assert room.bot.briefings.database.subscriptions() == []
+    assert room.env.errors
+
+
 async def test_the_briefing_posts_once_at_local_time(room: Newsroom) -> None:
     await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
     service = room.bot.briefings

@@ -132,3 +132,16 @@ def test_ask_does_not_import_discord() -> None:
         timeout=60,
     )
     assert result.stdout.rstrip().endswith("False")
+
+
+@pytest.mark.parametrize("zone", ["America", "x" * 300, "../etc/passwd", "Mars/Base"])
+def test_brief_with_an_impossible_zone_is_one_clear_line(
+    zone: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12, defect 6: `--tz America` ended in an IsADirectoryError traceback."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["brief", "--on", "2026-11-23", "--tz", zone])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "is not a time zone like Asia/Seoul" in err
+    assert "Traceback" not in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import zoneinfo
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.responding import Responder
+from briefings import errors, local_time
 from briefings.occasions import digest_for
 from briefings.posting import BriefingService
 from briefings.replies import Reply
@@ -29,27 +31,28 @@ Choices = list[app_commands.Choice[str]]
 NEEDED = ("view_channel", "send_messages", "embed_links")
 # A claimed post that never became "sent" after this long: the process died mid-send.
 STALE_CLAIM = dt.timedelta(minutes=10)
+# A word made of digits and clock punctuation was meant as a time, not a channel.
+_TIME_SHAPED = re.compile(r"[-+\d:.]+")
 
 
 class BadSettingError(commands.BadArgument):
-    """A time, zone or date that cannot be read; the message says why."""
+    """A channel, time, zone or date that cannot be used; the message says why."""
 
 
 def parse_time(text: str) -> dt.time:
-    """A 24-hour local time such as 09:00 or 9:30."""
+    """A 24-hour local time, as a command argument."""
     try:
-        hours, _, minutes = text.strip().partition(":")
-        return dt.time(int(hours), int(minutes or 0))
-    except ValueError:
-        raise BadSettingError(f"{text!r} is not a time like 09:00 (24-hour clock).") from None
+        return local_time.parse_time(text)
+    except errors.BadSettingError as error:
+        raise BadSettingError(str(error)) from None
 
 
 def parse_zone(text: str) -> str:
-    """An IANA time zone name."""
+    """An IANA time zone name, as a command argument."""
     try:
-        return zoneinfo.ZoneInfo(text.strip()).key
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise BadSettingError(f"{text!r} is not a time zone like Asia/Seoul or UTC.") from None
+        return local_time.parse_zone(text)
+    except errors.BadSettingError as error:
+        raise BadSettingError(str(error)) from None
 
 
 def _when(subscription: Subscription, moment: dt.datetime) -> str:
@@ -115,7 +118,17 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
     ) -> None:
         """Subscribe a channel (or change its time, zone or template)."""
         target = self._channel(ctx, channel)
-        at, zone = parse_time(time), parse_zone(timezone)
+        try:
+            at = parse_time(time)
+        except BadSettingError:
+            if channel is not None or ctx.interaction is not None or _TIME_SHAPED.fullmatch(time):
+                raise
+            # discord.py skips an optional channel it cannot resolve and hands the word
+            # to `time`: `#newz` must not subscribe this channel.
+            raise BadSettingError(
+                f"{time!r} is neither a channel of this server nor a time like 09:00."
+            ) from None
+        zone = parse_zone(timezone)
         if template not in self.service.renderer.template_sets():
             raise BadSettingError(f"No template set {template!r}; try default or terse.")
         assert ctx.guild is not None
@@ -146,7 +159,11 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
     @commands.guild_only()
     @commands.has_guild_permissions(manage_guild=True)
     async def unsubscribe(
-        self, ctx: commands.Context[commands.Bot], channel: discord.TextChannel | None = None
+        self,
+        ctx: commands.Context[commands.Bot],
+        # Not optional: a channel that does not resolve is an error naming what was
+        # typed (an optional one would fall back to this channel and remove it).
+        channel: discord.TextChannel = commands.CurrentChannel,
     ) -> None:
         """Remove a channel's subscription."""
         target = self._channel(ctx, channel)

@@ -1,0 +1,49 @@
+"""Read a local time of day and an IANA time zone as people type them.
+
+Both are checked before use: `zoneinfo` turns a folder name such as `America`, an
+over-long name or a path into IsADirectoryError, OSError or ValueError, and `dt.time`
+turns a thirty-digit hour into OverflowError; here each is one `BadSettingError`
+whose message names what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from briefings.errors import BadSettingError
+
+__all__ = ["parse_time", "parse_zone"]
+
+_TIME = re.compile(r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?")
+# The longest IANA name is 32 characters; anything much longer is not a zone.
+MAX_ZONE_LENGTH = 64
+
+
+def parse_time(text: str) -> dt.time:
+    """A 24-hour local time such as 09:00, 9:30 or 9."""
+    match = _TIME.fullmatch(text.strip())
+    try:
+        if match is None:
+            raise ValueError(text)
+        return dt.time(int(match["hour"]), int(match["minute"] or 0))
+    except ValueError:
+        raise BadSettingError(f"{_shown(text)} is not a time like 09:00 (24-hour clock).") from None
+
+
+def parse_zone(text: str) -> str:
+    """The canonical name of an IANA time zone such as Asia/Seoul or UTC."""
+    name = text.strip()
+    problem = BadSettingError(f"{_shown(text)} is not a time zone like Asia/Seoul or UTC.")
+    if not name or len(name) > MAX_ZONE_LENGTH:
+        raise problem
+    try:
+        return zoneinfo.ZoneInfo(name).key
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder
+        raise problem from None
+
+
+def _shown(text: str) -> str:
+    """What was typed, cut short so that an error message stays readable."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
