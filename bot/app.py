@@ -23,7 +23,7 @@ from briefings.loading import load_store
 from briefings.posting import BriefingService, Clock
 from briefings.rendering import Renderer
 from briefings.scheduling import create_scheduler, sync_jobs
-from briefings.storage import Database, default_url
+from briefings.storage import Database, open_database
 from briefings.store import FactStore
 
 __all__ = ["BriefBot", "create_bot"]
@@ -35,7 +35,11 @@ class BriefBot(commands.Bot):
     """The briefing bot; its dependencies arrive as arguments, its set-up runs once."""
 
     def __init__(
-        self, settings: Settings, store: FactStore | None = None, clock: Clock | None = None
+        self,
+        settings: Settings,
+        store: FactStore | None = None,
+        clock: Clock | None = None,
+        database: Database | None = None,
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # prefix commands read message text (privileged)
@@ -50,6 +54,7 @@ class BriefBot(commands.Bot):
         )
         self.settings = settings
         self._store = store
+        self._database = database
         self.clock: Clock = clock or DiscordClock()
         self.answers: CurrentAnswerer  # set in setup_hook, once the store is loaded
         self.briefings: BriefingService | None = None
@@ -82,8 +87,7 @@ class BriefBot(commands.Bot):
 
     async def _setup_briefings(self, store: FactStore, responder: Responder) -> None:
         settings = self.settings
-        database = Database(settings.database_url or default_url(settings.data_dir))
-        database.migrate()
+        database = self._database or open_database(settings.database_url, settings.data_dir)
         grace = dt.timedelta(hours=settings.grace_hours)
         self.briefings = BriefingService(
             database, store, DiscordSender(self, responder), self.clock, responder.renderer, grace
@@ -135,7 +139,13 @@ class BriefBot(commands.Bot):
 
 
 def create_bot(
-    settings: Settings | None = None, store: FactStore | None = None, clock: Clock | None = None
+    settings: Settings | None = None,
+    store: FactStore | None = None,
+    clock: Clock | None = None,
+    database: Database | None = None,
 ) -> BriefBot:
-    """The configured bot, not connected. Tests and tools drive it; `run_bot` connects it."""
-    return BriefBot(settings or Settings(), store, clock)
+    """The configured bot, not connected. Tests and tools drive it; `run_bot` connects it.
+
+    A store or database not given is loaded or opened in `setup_hook`.
+    """
+    return BriefBot(settings or Settings(), store, clock, database)

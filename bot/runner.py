@@ -12,15 +12,42 @@ import discord
 from bot.app import create_bot
 from bot.logs import setup_logging
 from bot.settings import Settings
+from briefings.errors import AnnotationError, StorageError
+from briefings.loading import load_store
+from briefings.storage import Database, open_database
+from briefings.store import FactStore
 
 __all__ = ["run_bot"]
 
 log = logging.getLogger(__name__)
 
 
+class StartupError(Exception):
+    """The bot cannot start; the message is the one line an operator reads."""
+
+
+def _preflight(settings: Settings) -> tuple[FactStore, Database]:
+    """Load the store and open the database before connecting, so that a start that
+    cannot proceed fails at once with what is wrong, not later and as a traceback."""
+    try:
+        store = load_store(settings.seeds_dir)
+    except AnnotationError as error:
+        count = len(error.problems)
+        raise StartupError(
+            f"the fact store does not check ({count} problem{'s' if count != 1 else ''} in "
+            f"{settings.seeds_dir}); run `briefbot facts check` to list them"
+        ) from None
+    try:
+        database = open_database(settings.database_url, settings.data_dir)
+    except StorageError as error:
+        raise StartupError(str(error)) from None
+    return store, database
+
+
 async def _serve(settings: Settings) -> None:
     assert settings.discord_token is not None
-    bot = create_bot(settings)
+    store, database = _preflight(settings)
+    bot = create_bot(settings, store, database=database)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -40,8 +67,14 @@ def run_bot(settings: Settings) -> int:
     except discord.PrivilegedIntentsRequired:
         log.error("enable the Message Content intent for the bot in the developer portal")
         return 1
+    except StartupError as error:
+        log.error("cannot start: %s", error)
+        return 1
     except (aiohttp.ClientError, OSError) as error:
         log.error("could not reach Discord: %s", error)
+        return 1
+    except Exception:  # logged through the handler that redacts the token
+        log.exception("stopped by an unexpected error")
         return 1
     log.info("stopped")
     return 0

@@ -2,6 +2,7 @@
 
 BriefingError
 ├── AnnotationError   the annotation files or seeds do not check out (lists every problem)
+├── StorageError      the database cannot be opened or brought up to date
 └── QueryError        a question that cannot be answered as asked
     ├── UnknownNameError   no actor matches a name (carries did-you-mean suggestions)
     ├── BadPeriodError     a period or date that cannot be read
@@ -19,6 +20,7 @@ __all__ = [
     "BriefingError",
     "Problem",
     "QueryError",
+    "StorageError",
     "UnknownNameError",
 ]
 
@@ -48,6 +50,10 @@ class AnnotationError(BriefingError):
         count = len(problems)
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the fact store:\n{lines}")
+
+
+class StorageError(BriefingError):
+    """The database cannot be used; the message says which and why (never a password)."""
 
 
 class QueryError(BriefingError):

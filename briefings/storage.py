@@ -30,13 +30,23 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from briefings.errors import StorageError
 from briefings.resources import migrations_dir
 
-__all__ = ["Base", "Database", "LedgerEntry", "PostStatus", "Subscription", "default_url"]
+__all__ = [
+    "Base",
+    "Database",
+    "LedgerEntry",
+    "PostStatus",
+    "Subscription",
+    "default_url",
+    "open_database",
+]
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +131,38 @@ class LedgerEntry(Base):
 
 def default_url(data_dir: Path) -> str:
     """The SQLite file used when DATABASE_URL is not set."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(f"cannot use DATA_DIR {data_dir}: {error.strerror}") from None
     return f"sqlite:///{data_dir / 'briefbot.sqlite3'}"
+
+
+def open_database(url: str | None, data_dir: Path) -> Database:
+    """The database at `url` (or the SQLite file under `data_dir`), migrated to the newest
+    schema; `StorageError` with one plain line if it cannot be opened or migrated."""
+    url = url or default_url(data_dir)
+    try:
+        database = Database(url)
+        database.migrate()
+    except (SQLAlchemyError, OSError) as error:
+        raise StorageError(f"cannot open the database {_shown(url)}: {_reason(error)}") from None
+    return database
+
+
+def _shown(url: str) -> str:
+    """The URL with any password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of what the driver said, without SQLAlchemy's background links."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(original).__name__
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -1,0 +1,70 @@
+"""A start-up that cannot proceed ends in one clear line and a non-zero exit.
+
+Each case runs `briefbot run` as an operator would, in its own process with a token
+set, so that the bot's real logging is what is read. The checks run before the bot
+connects, so no network is needed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TOKEN = "MTA5.not-a-real-token.but-long-enough-to-look-like-one"
+BRIEFBOT = Path(sys.executable).parent / "briefbot"
+
+
+def _run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    keep = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG"}}
+    return subprocess.run(
+        [str(BRIEFBOT), "run"],
+        cwd=tmp_path,
+        env={**keep, "DISCORD_TOKEN": TOKEN, "DATA_DIR": str(tmp_path / "var"), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _one_line(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in done.stderr
+    assert len(lines) == 1, done.stderr
+    assert TOKEN not in done.stderr + done.stdout
+    return lines[0]
+
+
+def test_an_unreachable_postgresql_is_one_line(tmp_path: Path) -> None:
+    """Issue 12, defect 6: this was a 148-line traceback."""
+    url = "postgresql+psycopg://briefbot:hunter2@127.0.0.1:1/briefbot"
+    line = _one_line(_run(tmp_path, DATABASE_URL=url))
+    assert "cannot open the database postgresql+psycopg://briefbot:***@127.0.0.1:1/briefbot" in line
+    assert "hunter2" not in line
+
+
+def test_an_unusable_data_dir_is_one_line_about_the_data_dir(tmp_path: Path) -> None:
+    """Issue 12, defect 6: this was logged as "could not reach Discord"."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    line = _one_line(_run(tmp_path, DATA_DIR=str(blocker / "var")))
+    assert f"cannot use DATA_DIR {blocker / 'var'}" in line
+    assert "Discord" not in line
+
+
+@pytest.mark.parametrize("url", ["nonsense", "mysql+nodriver://x@localhost/db"])
+def test_a_malformed_database_url_is_one_line(tmp_path: Path, url: str) -> None:
+    assert "cannot open the database" in _one_line(_run(tmp_path, DATABASE_URL=url))
+
+
+def test_a_fact_store_that_does_not_check_is_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "no-seeds"
+    empty.mkdir()
+    line = _one_line(_run(tmp_path, SEEDS_DIR=str(empty)))
+    assert "the fact store does not check" in line
+    assert "briefbot facts check" in line
