@@ -12,7 +12,10 @@ restarted, finds the row and does nothing.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
@@ -51,6 +54,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = migrations_dir()
+# A fixed key for pg_advisory_lock, shared by every briefbot process on a server.
+MIGRATION_LOCK = 0x62726966  # "brif"
 SCHEMA_REVISION = "0001"  # the newest migration; a test holds it to alembic's head
 
 
@@ -171,12 +176,14 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor = connection.cursor()
         # WAL lets a reader and a writer share the file; busy_timeout makes a second
         # process wait for a lock instead of failing at once.
+        # busy_timeout first: switching to WAL takes a lock that another starting
+        # process may hold for a moment.
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         # In WAL mode, NORMAL makes a commit durable against a crash of the process
         # (what the ledger guards against) without an fsync per post; only a power
         # cut can lose the last commits.
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -206,15 +213,41 @@ class Database:
         """
         if self.revision() == SCHEMA_REVISION:
             return
-        from alembic import command
-        from alembic.config import Config
+        with self._migration_lock():
+            # Processes started together all find an empty database: one migrates while
+            # the others wait here, then find the schema in place.
+            if self.revision() == SCHEMA_REVISION:
+                return
+            from alembic import command
+            from alembic.config import Config
 
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """Let one process at a time migrate: a PostgreSQL advisory lock, or an exclusive
+        lock on a file beside a SQLite database."""
+        dialect, path = self.engine.dialect.name, self.engine.url.database
+        if dialect == "postgresql":
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                try:
+                    yield
+                finally:
+                    connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                    )
+        elif dialect == "sqlite" and path and path != ":memory:":
+            with Path(f"{path}.migrate-lock").open("a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+                yield
+        else:  # an in-memory database has one process by definition
+            yield
 
     def session(self) -> Session:
         """A new session (use it as a context manager)."""

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Iterator
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from briefings.storage import Base, Database, LedgerEntry
+from briefings.storage import Base, Database, LedgerEntry, open_database
 from tests.test_posting import database_url, fresh_database
 
 NOW = dt.datetime(2026, 8, 22, tzinfo=dt.UTC)
@@ -78,3 +81,46 @@ def test_the_schema_revision_is_alembics_head(database: Database) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
     assert database.revision() == SCHEMA_REVISION
+
+
+def _open_when_released(url: str, data_dir: Path, barrier: Barrier, results: Queue[str]) -> None:
+    barrier.wait(timeout=60)
+    try:
+        open_database(url, data_dir).dispose()
+        results.put("ok")
+    except Exception as error:  # reported to the test, which names it
+        results.put(f"{type(error).__name__}: {error}")
+
+
+def _empty(url: str) -> None:
+    db = Database(url)
+    with db.engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.dispose()
+
+
+def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: Path) -> None:
+    """Issue 12, defect 5: 19 of 40 SQLite and 7 of 40 PostgreSQL starts crashed here.
+
+    Each round releases six real processes at once on an empty database; every one
+    must come up with the schema in place.
+    """
+    context = multiprocessing.get_context("fork")  # cheap: the modules are loaded once
+    for round_number in range(3):
+        url = database_url(tmp_path, f"together-{round_number}")
+        _empty(url)
+        barrier, results = context.Barrier(6), context.Queue()
+        processes = [
+            context.Process(target=_open_when_released, args=(url, tmp_path, barrier, results))
+            for _ in range(6)
+        ]
+        for process in processes:
+            process.start()
+        outcomes = sorted(results.get(timeout=120) for _ in processes)
+        for process in processes:
+            process.join(timeout=60)
+        assert outcomes == ["ok"] * 6, outcomes
+        db = Database(url)
+        assert db.revision() == "0001"
+        db.dispose()
