@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, InstanceOf
 
 from briefings import queries
 from briefings.dates import FuzzyDate, parse_period
-from briefings.errors import BadPeriodError, QueryError
+from briefings.errors import SHOWN_LENGTH, BadPeriodError, QueryError, shown
 from briefings.replies import ReplyKind
 from briefings.store import FactStore
 from briefings.suggestions import MAX_CHOICES, actor_choices, period_choices, speaker_choices
@@ -61,9 +61,9 @@ class UnknownCommandError(QueryError):
         self.suggestions = suggestions
         self.group = group
         if group is None:
-            super().__init__(f"There is no command {name!r}.")
+            super().__init__(f"There is no command {shown(name)!r}.")
         else:
-            super().__init__(f"!{group.name} has no subcommand {name!r}.")
+            super().__init__(f"!{group.name} has no subcommand {shown(name)!r}.")
 
 
 def parse_day(text: str) -> dt.date:
@@ -71,7 +71,13 @@ def parse_day(text: str) -> dt.date:
     try:
         return parse_period(text).latest
     except ValueError as error:
-        raise BadPeriodError(f"{text!r} is not a date like 2019-09-01 ({error})") from None
+        why = _why(text, error)
+        raise BadPeriodError(f"{shown(text)!r} is not a date like 2019-09-01{why}") from None
+
+
+def _why(text: str, error: ValueError) -> str:
+    """The parser's reason in brackets; it quotes the text, so only for short text."""
+    return f" ({error})" if len(text) <= SHOWN_LENGTH else ""
 
 
 _PARSERS: dict[ArgumentKind, Callable[[str], Any]] = {"text": str, "day": parse_day}
@@ -270,9 +276,8 @@ def _timeline(store: FactStore, period: str | None, actor: str | None) -> BaseMo
             try:
                 parsed = parse_period(word)
             except ValueError as error:
-                raise BadPeriodError(
-                    f"{word!r} is not a period like 2019, 2019-11 or 2019-08..2019-11 ({error})"
-                ) from None
+                like = "a period like 2019, 2019-11 or 2019-08..2019-11"
+                raise BadPeriodError(f"{shown(word)!r} is not {like}{_why(word, error)}") from None
             break
     return queries.timeline(store, parsed, " ".join(words) or None)
 

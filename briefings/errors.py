@@ -22,7 +22,16 @@ __all__ = [
     "QueryError",
     "StorageError",
     "UnknownNameError",
+    "shown",
 ]
+
+SHOWN_LENGTH = 40
+
+
+def shown(text: str, limit: int = SHOWN_LENGTH) -> str:
+    """What someone typed, cut short for a message: a 3,000-character argument is not
+    worth echoing, and an embed title would not hold it."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import zoneinfo
 
-from briefings.errors import BadSettingError
+from briefings.errors import BadSettingError, shown
 
 __all__ = ["parse_time", "parse_zone"]
 
@@ -29,21 +29,18 @@ def parse_time(text: str) -> dt.time:
             raise ValueError(text)
         return dt.time(int(match["hour"]), int(match["minute"] or 0))
     except ValueError:
-        raise BadSettingError(f"{_shown(text)} is not a time like 09:00 (24-hour clock).") from None
+        raise BadSettingError(
+            f"{shown(text)!r} is not a time like 09:00 (24-hour clock)."
+        ) from None
 
 
 def parse_zone(text: str) -> str:
     """The canonical name of an IANA time zone such as Asia/Seoul or UTC."""
     name = text.strip()
-    problem = BadSettingError(f"{_shown(text)} is not a time zone like Asia/Seoul or UTC.")
+    problem = BadSettingError(f"{shown(text)!r} is not a time zone like Asia/Seoul or UTC.")
     if not name or len(name) > MAX_ZONE_LENGTH:
         raise problem
     try:
         return zoneinfo.ZoneInfo(name).key
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder
         raise problem from None
-
-
-def _shown(text: str) -> str:
-    """What was typed, cut short so that an error message stays readable."""
-    return repr(text if len(text) <= 40 else text[:40] + "…")

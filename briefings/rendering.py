@@ -16,10 +16,18 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import BaseModel
 
+from briefings.errors import shown
 from briefings.replies import CitationIndex, Reply, ReplyKind
 from briefings.resources import templates_dir
 
-__all__ = ["DEFAULT_SET", "TEMPLATES_DIR", "Renderer", "reply_lines", "spell_number"]
+__all__ = [
+    "DEFAULT_SET",
+    "TEMPLATES_DIR",
+    "Renderer",
+    "counted",
+    "reply_lines",
+    "spell_number",
+]
 
 TEMPLATES_DIR = templates_dir()
 DEFAULT_SET = "default"
@@ -65,6 +73,14 @@ def spell_number(number: int) -> str:
     return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
 
 
+def counted(count: int, plural: str) -> str:
+    """`1 role`, `2 roles`, `1 discrepancy`: a count with its noun, from the plural."""
+    if count != 1:
+        return f"{count} {plural}"
+    singular = plural[:-3] + "y" if plural.endswith("ies") else plural.removesuffix("s")
+    return f"{count} {singular}"
+
+
 def reply_lines(body: str) -> list[str]:
     """Split a rendered body into lines: no trailing spaces, no runs of blank lines."""
     lines: list[str] = []
@@ -96,6 +112,8 @@ class Renderer:
             finalize=self._finalize,
         )
         self.env.filters["spell"] = spell_number
+        self.env.filters["counted"] = counted
+        self.env.filters["shown"] = shown  # typed text, cut short before it is echoed
 
     def _finalize(self, value: Any) -> Any:
         if isinstance(value, _Raw):
