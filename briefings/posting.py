@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from briefings.occasions import Digest, digest_for
@@ -57,7 +57,6 @@ log = logging.getLogger(__name__)
 UTC = dt.UTC
 DEFAULT_GRACE = dt.timedelta(hours=6)
 RENDER_CACHE_SIZE = 256
-SENT_BATCH = 50  # delivered posts recorded per transaction
 
 
 class Clock(Protocol):
@@ -298,29 +297,6 @@ class BriefingService:
         with self.database.engine.begin() as connection:
             connection.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id).values(values))
 
-    def _record_sent(self, sent: list[dict[str, object]]) -> None:
-        """Mark delivered posts `sent`, many in one transaction.
-
-        Batching is safe for the at-most-once rule: a post is already claimed before it
-        is sent; if the process dies before this runs, its row stays `claimed` and the
-        post is reported as of unknown outcome, never sent again.
-        """
-        if not sent:
-            return
-        statement = (
-            update(LedgerEntry)
-            .where(LedgerEntry.id == bindparam("entry_id"))
-            .values(
-                status=PostStatus.SENT.value,
-                attempts=bindparam("attempts"),
-                message_id=bindparam("message_id"),
-                finished_at=bindparam("finished_at"),
-            )
-        )
-        with self.database.engine.begin() as connection:
-            connection.execute(statement, sent)
-        sent.clear()
-
     def render(self, post: ScheduledPost, template_set: str, late_by: dt.timedelta | None) -> Reply:
         """The briefing as it will be posted, with a note if late."""
         minutes = int(late_by.total_seconds() // 60) if late_by else 0
@@ -333,10 +309,12 @@ class BriefingService:
             self._rendered[key] = self.renderer.briefing(post.digest, template_set, minutes)
         return self._rendered[key]
 
-    async def _deliver(
-        self, entry_id: int, post: ScheduledPost, reply: Reply, sent: list[dict[str, object]]
-    ) -> PostOutcome:
-        """Send with retries; failures are recorded at once, successes added to `sent`."""
+    async def _deliver(self, entry_id: int, post: ScheduledPost, reply: Reply) -> PostOutcome:
+        """Send with retries; record the outcome, delivered or failed, as soon as it is known.
+
+        A delivery is committed at once: a process killed a moment later leaves only the
+        post it was sending as of unknown outcome, not every post since a batch began.
+        """
         attempts = 0
         while True:
             attempts += 1
@@ -368,14 +346,7 @@ class BriefingService:
                     post.channel_id, post.local_date, PostStatus.FAILED, error=repr(error)
                 )
             else:
-                sent.append(
-                    {
-                        "entry_id": entry_id,
-                        "attempts": attempts,
-                        "message_id": message_id,
-                        "finished_at": self.clock.now(),
-                    }
-                )
+                self._finish(entry_id, PostStatus.SENT, attempts, message_id=message_id)
                 return PostOutcome(
                     post.channel_id, post.local_date, PostStatus.SENT, message_id=message_id
                 )
@@ -397,11 +368,7 @@ class BriefingService:
     ) -> list[PostOutcome]:
         recorded = self._recorded([post for _, post in due])
         outcomes: list[PostOutcome] = []
-        sent: list[dict[str, object]] = []
-        try:
-            await self._run_posts(due, now, recorded, outcomes, sent)
-        finally:
-            self._record_sent(sent)
+        await self._run_posts(due, now, recorded, outcomes)
         return outcomes
 
     async def _run_posts(
@@ -410,7 +377,6 @@ class BriefingService:
         now: dt.datetime,
         recorded: set[tuple[int, str, dt.date]],
         outcomes: list[PostOutcome],
-        sent: list[dict[str, object]],
     ) -> None:
         for subscription, post in due:
             if (post.channel_id, post.occasion, post.local_date) in recorded:
@@ -434,10 +400,8 @@ class BriefingService:
                 continue  # claimed in the meantime, by another process
             late = late_by > dt.timedelta(minutes=1)
             reply = self.render(post, subscription.template_set, late_by if late else None)
-            outcome = await self._deliver(entry_id, post, reply, sent)
+            outcome = await self._deliver(entry_id, post, reply)
             outcomes.append(dataclasses.replace(outcome, late=late))
-            if len(sent) >= SENT_BATCH:
-                self._record_sent(sent)
 
     async def run_subscription(
         self, subscription: Subscription, now: dt.datetime | None = None
@@ -472,11 +436,7 @@ class BriefingService:
         if entry_id is None:
             return PostOutcome(post.channel_id, local_today, None)
         reply = self.render(post, subscription.template_set, None)
-        sent: list[dict[str, object]] = []
-        try:
-            return await self._deliver(entry_id, post, reply, sent)
-        finally:
-            self._record_sent(sent)
+        return await self._deliver(entry_id, post, reply)
 
     def ledger(self, channel_id: int | None = None, limit: int = 20) -> list[LedgerEntry]:
         """The latest ledger rows, newest first."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -381,3 +383,45 @@ def test_a_simulated_year_posts_every_briefing_exactly_once(
     assert sorted(k for k, v in expected.items() if v == "skipped") == [
         (channel, dt.date(2026, 11, 21)) for channel in (100, 200, 300, 400)
     ]
+
+
+class DiesAfter(FakeSender):
+    """Delivers, then kills its own process at once after the k-th post, as kill -9 would
+    right after Discord accepted a message."""
+
+    def __init__(self, k: int) -> None:
+        super().__init__()
+        self.k = k
+
+    async def send(self, channel_id: int, reply: Reply) -> int:
+        message_id = await super().send(channel_id, reply)
+        if len(self.posts) == self.k:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return message_id
+
+
+def _fan_out_then_die(url: str, store: FactStore, k: int) -> None:
+    database = Database(url)
+    service = BriefingService(database, store, DiesAfter(k), FakeClock(utc(2026, 8, 22, 0)))
+    asyncio.run(service.run_due())
+
+
+def test_a_post_delivered_before_a_kill_is_recorded_as_sent(
+    database: Database, store: FactStore, tmp_path: Path
+) -> None:
+    """Issue 12, defect 2: sent rows were written 50 at a time, so after a kill -9, 23 of
+    24 rows said "outcome unknown" though they had been delivered."""
+    clock = FakeClock(utc(2026, 8, 20, 12))
+    service = BriefingService(database, store, FakeSender(), clock)
+    for channel in range(100, 130):
+        service.subscribe(1, channel, NINE, SEOUL, user_id=7)
+    process = multiprocessing.get_context("fork").Process(
+        target=_fan_out_then_die, args=(database.url, store, 24)
+    )
+    process.start()
+    process.join(timeout=120)
+    assert process.exitcode == -signal.SIGKILL
+    statuses = [entry.status for entry in Harness(database, store, clock.current).ledger()]
+    # The 24th was delivered in the instant before the kill: its outcome is unknown,
+    # and it stays claimed (never sent again). Every earlier delivery says so.
+    assert statuses == [PostStatus.SENT] * 23 + [PostStatus.CLAIMED]
