@@ -126,11 +126,13 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             # discord.py skips an optional channel it cannot resolve and hands the word
             # to `time`: `#newz` must not subscribe this channel.
             raise BadSettingError(
-                f"{time!r} is neither a channel of this server nor a time like 09:00."
+                f"{errors.shown(time)!r} is neither a channel of this server nor a time like 09:00."
             ) from None
         zone = parse_zone(timezone)
         if template not in self.service.renderer.template_sets():
-            raise BadSettingError(f"No template set {template!r}; try default or terse.")
+            raise BadSettingError(
+                f"No template set {errors.shown(template)!r}; try default or terse."
+            )
         assert ctx.guild is not None
         subscription = self.service.subscribe(
             ctx.guild.id, target.id, at, zone, ctx.author.id, template
@@ -253,7 +255,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         try:
             day = dt.date.fromisoformat(date.strip())
         except ValueError:
-            raise BadSettingError(f"{date!r} is not a day like 2026-11-23.") from None
+            raise BadSettingError(f"{errors.shown(date)!r} is not a day like 2026-11-23.") from None
         digest = digest_for(self.service.store, day)
         if digest is None:
             reply = self.service.renderer.notice(
