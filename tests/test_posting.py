@@ -73,12 +73,18 @@ def database_url(tmp_path: Path, name: str = "briefbot") -> str:
     return os.environ.get("BRIEFBOT_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / name}.sqlite3"
 
 
-def fresh_database(url: str) -> Database:
-    """A migrated database with nothing in it (a shared server is emptied first)."""
+def empty_database(url: str) -> Database:
+    """The database with no tables at all (a shared server is emptied), not migrated."""
     db = Database(url)
     with db.engine.begin() as connection:
         Base.metadata.drop_all(connection)
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    return db
+
+
+def fresh_database(url: str) -> Database:
+    """A migrated database with nothing in it."""
+    db = empty_database(url)
     db.migrate()
     return db
 

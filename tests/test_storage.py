@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from briefings.storage import Base, Database, LedgerEntry, open_database
-from tests.test_posting import database_url, fresh_database
+from tests.test_posting import database_url, empty_database, fresh_database
 
 NOW = dt.datetime(2026, 8, 22, tzinfo=dt.UTC)
 
@@ -92,14 +92,6 @@ def _open_when_released(url: str, data_dir: Path, barrier: Barrier, results: Que
         results.put(f"{type(error).__name__}: {error}")
 
 
-def _empty(url: str) -> None:
-    db = Database(url)
-    with db.engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    db.dispose()
-
-
 def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: Path) -> None:
     """Issue 12, defect 5: 19 of 40 SQLite and 7 of 40 PostgreSQL starts crashed here.
 
@@ -109,7 +101,7 @@ def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: P
     context = multiprocessing.get_context("fork")  # cheap: the modules are loaded once
     for round_number in range(3):
         url = database_url(tmp_path, f"together-{round_number}")
-        _empty(url)
+        empty_database(url).dispose()
         barrier, results = context.Barrier(6), context.Queue()
         processes = [
             context.Process(target=_open_when_released, args=(url, tmp_path, barrier, results))
