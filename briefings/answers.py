@@ -85,18 +85,15 @@ class Answerer:
 
     def _run(self, command: Command, typed: dict[str, str | None]) -> Reply:
         values = {}
-        for argument in command.arguments:
-            text = typed.get(argument.name)
-            if text is None and argument.required:
-                problem = f"{argument.prompt}, for example `{command.examples[0]}`."
-                return self.usage(problem, command.name, title=argument.ask)
-            try:
-                values[argument.name] = None if text is None else argument.parse(text)
-            except BadPeriodError as error:
-                return self.usage(str(error), command.name)
         try:
+            for argument in command.arguments:
+                text = typed.get(argument.name)
+                if text is None and argument.required:
+                    problem = f"{argument.prompt}, for example `{command.examples[0]}`."
+                    return self.usage(problem, command.name, title=argument.ask)
+                values[argument.name] = None if text is None else argument.parse(text)
             result = command.query(self.store, **values)
-        except BadPeriodError as error:
+        except BadPeriodError as error:  # from an argument's parser or from the query
             return self.usage(str(error), command.name)
         except UnknownNameError as error:
             return self._not_found(error, command)

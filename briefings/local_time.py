@@ -24,14 +24,12 @@ MAX_ZONE_LENGTH = 64
 def parse_time(text: str) -> dt.time:
     """A 24-hour local time such as 09:00, 9:30 or 9."""
     match = _TIME.fullmatch(text.strip())
-    try:
-        if match is None:
-            raise ValueError(text)
-        return dt.time(int(match["hour"]), int(match["minute"] or 0))
-    except ValueError:
-        raise BadSettingError(
-            f"{shown(text)!r} is not a time like 09:00 (24-hour clock)."
-        ) from None
+    if match is not None:
+        try:
+            return dt.time(int(match["hour"]), int(match["minute"] or 0))
+        except ValueError:  # 24:00, 9:60
+            pass
+    raise BadSettingError(f"{shown(text)!r} is not a time like 09:00 (24-hour clock).")
 
 
 def parse_zone(text: str) -> str:

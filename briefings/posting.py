@@ -368,16 +368,6 @@ class BriefingService:
     ) -> list[PostOutcome]:
         recorded = self._recorded([post for _, post in due])
         outcomes: list[PostOutcome] = []
-        await self._run_posts(due, now, recorded, outcomes)
-        return outcomes
-
-    async def _run_posts(
-        self,
-        due: list[tuple[Subscription, ScheduledPost]],
-        now: dt.datetime,
-        recorded: set[tuple[int, str, dt.date]],
-        outcomes: list[PostOutcome],
-    ) -> None:
         for subscription, post in due:
             if (post.channel_id, post.occasion, post.local_date) in recorded:
                 continue  # the insert would be refused anyway; this saves the round trip
@@ -402,6 +392,7 @@ class BriefingService:
             reply = self.render(post, subscription.template_set, late_by if late else None)
             outcome = await self._deliver(entry_id, post, reply)
             outcomes.append(dataclasses.replace(outcome, late=late))
+        return outcomes
 
     async def run_subscription(
         self, subscription: Subscription, now: dt.datetime | None = None

@@ -151,11 +151,11 @@ def open_database(url: str | None, data_dir: Path) -> Database:
         database = Database(url)
         database.migrate()
     except (SQLAlchemyError, OSError) as error:
-        raise StorageError(f"cannot open the database {_shown(url)}: {_reason(error)}") from None
+        raise StorageError(f"cannot open the database {_masked(url)}: {_reason(error)}") from None
     return database
 
 
-def _shown(url: str) -> str:
+def _masked(url: str) -> str:
     """The URL with any password masked."""
     try:
         return make_url(url).render_as_string(hide_password=True)
@@ -174,10 +174,9 @@ def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = connection.cursor()
-        # WAL lets a reader and a writer share the file; busy_timeout makes a second
-        # process wait for a lock instead of failing at once.
-        # busy_timeout first: switching to WAL takes a lock that another starting
-        # process may hold for a moment.
+        # busy_timeout makes a second process wait for a lock instead of failing at
+        # once; it comes first because switching to WAL (which lets a reader and a
+        # writer share the file) takes a lock another starting process may hold.
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         # In WAL mode, NORMAL makes a commit durable against a crash of the process

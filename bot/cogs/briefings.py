@@ -178,7 +178,8 @@ def _commands(registry: Registry) -> dict[str, commands.Command[Any, ..., Any]]:
         groups[group.name] = made[f"group_{group.name}"] = hybrid_group
     for command in registry:
         method = _method_name(command.name)
-        top_level = [alias for alias in command.aliases if command.group is None]
+        # A subcommand's aliases are typed at the top level: shortcuts, made below.
+        top_level = list(command.aliases) if command.group is None else []
         parent = groups[command.group] if command.group else None
         hybrid: commands.HybridCommand[Any, ..., Any] = commands.HybridCommand(
             _callback(command, method),

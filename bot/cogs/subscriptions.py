@@ -11,6 +11,7 @@ import logging
 import re
 import zoneinfo
 from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -28,6 +29,7 @@ __all__ = ["SubscriptionsCog", "parse_time"]
 log = logging.getLogger(__name__)
 
 Choices = list[app_commands.Choice[str]]
+T = TypeVar("T")
 NEEDED = ("view_channel", "send_messages", "embed_links")
 # A claimed post that never became "sent" after this long: the process died mid-send.
 STALE_CLAIM = dt.timedelta(minutes=10)
@@ -39,20 +41,22 @@ class BadSettingError(commands.BadArgument):
     """A channel, time, zone or date that cannot be used; the message says why."""
 
 
-def parse_time(text: str) -> dt.time:
-    """A 24-hour local time, as a command argument."""
+def _argument(parse: Callable[[str], T], text: str) -> T:
+    """A domain parser's refusal as a command-argument error, which the error cog answers."""
     try:
-        return local_time.parse_time(text)
+        return parse(text)
     except errors.BadSettingError as error:
         raise BadSettingError(str(error)) from None
+
+
+def parse_time(text: str) -> dt.time:
+    """A 24-hour local time, as a command argument."""
+    return _argument(local_time.parse_time, text)
 
 
 def parse_zone(text: str) -> str:
     """An IANA time zone name, as a command argument."""
-    try:
-        return local_time.parse_zone(text)
-    except errors.BadSettingError as error:
-        raise BadSettingError(str(error)) from None
+    return _argument(local_time.parse_zone, text)
 
 
 def _when(subscription: Subscription, moment: dt.datetime) -> str:
