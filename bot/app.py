@@ -20,11 +20,11 @@ from bot.responding import Responder
 from bot.settings import Settings
 from briefings.answers import Answerer, CurrentAnswerer
 from briefings.loading import load_store
-from briefings.posting import BriefingService, Clock
 from briefings.rendering import Renderer
-from briefings.scheduling import create_scheduler, sync_jobs
+from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
 from briefings.storage import Database, open_database
 from briefings.store import FactStore
+from briefings.subscriptions import BriefingService, Clock, PostingPolicy
 
 __all__ = ["BriefBot", "create_bot"]
 
@@ -88,14 +88,15 @@ class BriefBot(commands.Bot):
     async def _setup_briefings(self, store: FactStore, responder: Responder) -> None:
         settings = self.settings
         database = self._database or open_database(settings.database_url, settings.data_dir)
-        grace = dt.timedelta(hours=settings.grace_hours)
+        policy = posting_policy(settings)
         self.briefings = BriefingService(
-            database, store, DiscordSender(self, responder), self.clock, responder.renderer, grace
+            database, store, DiscordSender(self, responder), self.clock, responder.renderer, policy
         )
         self.answers.on_new_store(self.briefings.use_store)
         await self.add_cog(SubscriptionsCog(self.briefings, responder, self.resync_jobs))
         if settings.scheduler_enabled:
-            self.scheduler = create_scheduler(grace)
+            self.scheduler = create_scheduler(policy.grace)
+            self.briefings.on_retry(self._retry_at)
             self.resync_jobs()
             self.scheduler.start()
             self._catch_up_task = asyncio.create_task(self._catch_up())
@@ -105,16 +106,18 @@ class BriefBot(commands.Bot):
         if self.scheduler is None or self.briefings is None:
             return
         service = self.briefings
-        subscriptions = service.database.subscriptions(active_only=True)
+        subscriptions = service.active_subscriptions()
         ids = sync_jobs(self.scheduler, subscriptions, self._wake, service.run_due)
         log.info("scheduled %d subscriptions", len(ids))
 
+    def _retry_at(self, at: dt.datetime) -> None:
+        """Wake the sweep when a post left for a retry falls due."""
+        if self.scheduler is not None and self.briefings is not None:
+            schedule_retry(self.scheduler, at, self.briefings.run_due)
+
     async def _wake(self, subscription_id: int) -> None:
         assert self.briefings is not None
-        database = self.briefings.database
-        for subscription in database.subscriptions(
-            active_only=True, subscription_id=subscription_id
-        ):
+        for subscription in self.briefings.records.active(subscription_id):
             await self.briefings.run_subscription(subscription)
 
     async def _catch_up(self) -> None:
@@ -136,6 +139,15 @@ class BriefBot(commands.Bot):
     async def on_ready(self) -> None:
         """Log who we are (this can fire many times; it sets nothing up)."""
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+
+
+def posting_policy(settings: Settings) -> PostingPolicy:
+    """How the briefing service posts, from the settings."""
+    return PostingPolicy(
+        grace=dt.timedelta(hours=settings.grace_hours),
+        concurrency=settings.post_concurrency,
+        resend_window=dt.timedelta(seconds=settings.resend_window_seconds),
+    )
 
 
 def create_bot(

@@ -1,8 +1,10 @@
 """Deliver scheduled briefings to Discord channels, translating Discord's failures.
 
-Server errors and rate limits become `TransientSendError` (the service retries
-them); a channel that is gone or closed to the bot becomes `ChannelUnavailableError`
-(the service disables the subscription).
+discord.py retries rate limits and its own server errors itself; what it finally
+raises is translated once. Server errors and rate limits become
+`TransientSendError` (the service retries later from the scheduler); a channel that
+is gone or closed to the bot becomes `ChannelUnavailableError` (the service
+disables the subscription).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import logging
 import discord
 
 from bot.responding import Responder
-from briefings.posting import ChannelUnavailableError, TransientSendError
 from briefings.replies import Reply
+from briefings.subscriptions import ChannelUnavailableError, TransientSendError
 
 __all__ = ["DiscordClock", "DiscordSender"]
 
@@ -45,7 +47,7 @@ def _translate(error: discord.HTTPException, channel_id: int) -> Exception:
 
 
 class DiscordSender:
-    """Sends a briefing's pages as embeds; returns the first message's id."""
+    """Sends a briefing's pages as embeds, one page a call, each with its nonce."""
 
     def __init__(self, client: discord.Client, responder: Responder) -> None:
         self.client = client
@@ -62,15 +64,15 @@ class DiscordSender:
             raise ChannelUnavailableError(f"channel {channel_id} cannot take messages")
         return channel
 
-    async def send(self, channel_id: int, reply: Reply) -> int:
-        """Post every page of the briefing to the channel."""
+    def page_count(self, reply: Reply) -> int:
+        """How many embeds the briefing takes (built once per reply, then reused)."""
+        return len(self.responder.pages(reply))
+
+    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+        """Post one page; discord.py sends `enforce_nonce` with every nonce it is given."""
         channel = await self._channel(channel_id)
-        first: int | None = None
         try:
-            for page in self.responder.pages(reply):
-                message = await channel.send(embed=page)
-                first = first or message.id
+            message = await channel.send(embed=self.responder.pages(reply)[page], nonce=nonce)
         except discord.HTTPException as error:
             raise _translate(error, channel_id) from error
-        assert first is not None  # build_pages always returns at least one page
-        return first
+        return message.id

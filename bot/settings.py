@@ -40,6 +40,15 @@ class Settings(BaseSettings):
         default=6.0, ge=0, le=48, description="How late a missed briefing may still be posted"
     )
     scheduler_enabled: bool = Field(default=True, description="Post scheduled briefings")
+    post_concurrency: int = Field(
+        default=8, ge=1, le=64, description="Channels a briefing is sent to at once"
+    )
+    resend_window_seconds: float = Field(
+        default=120,
+        ge=0,
+        le=300,
+        description="How soon after a crash a post left mid-send is resumed with the same nonces",
+    )
 
     @property
     def has_token(self) -> bool:

@@ -19,14 +19,23 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.storage import Subscription
 
-__all__ = ["JOB_PREFIX", "SWEEP_JOB", "create_scheduler", "sync_jobs"]
+__all__ = [
+    "JOB_PREFIX",
+    "RETRY_JOB",
+    "SWEEP_JOB",
+    "create_scheduler",
+    "schedule_retry",
+    "sync_jobs",
+]
 
 JOB_PREFIX = "subscription:"
 SWEEP_JOB = "sweep"
+RETRY_JOB = "retry"
 SWEEP_EVERY = dt.timedelta(minutes=15)
 
 
@@ -71,3 +80,23 @@ def sync_jobs(
         replace_existing=True,
     )
     return sorted(wanted)
+
+
+def schedule_retry(
+    scheduler: AsyncIOScheduler, at: dt.datetime, sweep: Callable[[], Awaitable[object]]
+) -> None:
+    """Run the sweep at `at`, when a post left after a server error is due again.
+
+    One job: a retry already set for an earlier time is kept, since the sweep it runs
+    reschedules whatever is still waiting.
+    """
+    job = scheduler.get_job(RETRY_JOB)
+    if job is not None and job.next_run_time is not None and job.next_run_time <= at:
+        return
+    scheduler.add_job(
+        sweep,
+        DateTrigger(run_date=at),
+        id=RETRY_JOB,
+        name="retry posts after a server error",
+        replace_existing=True,
+    )

@@ -23,6 +23,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Index,
     Integer,
     String,
     Text,
@@ -56,14 +57,15 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = migrations_dir()
 # A fixed key for pg_advisory_lock, shared by every briefbot process on a server.
 MIGRATION_LOCK = 0x62726966  # "brif"
-SCHEMA_REVISION = "0001"  # the newest migration; a test holds it to alembic's head
+SCHEMA_REVISION = "0002"  # the newest migration; a test holds it to alembic's head
 
 
 class PostStatus(StrEnum):
     """Where one briefing post stands."""
 
-    CLAIMED = "claimed"  # about to be sent, or the process died while sending
+    CLAIMED = "claimed"  # being sent (pages_sent so far), or the process died while sending
     SENT = "sent"
+    RETRY = "retry"  # Discord answered with a server error or rate limit: try at next_try_at
     FAILED = "failed"  # gave up after retries, or the channel is gone
     SKIPPED = "skipped"  # found too late (outside the grace window) and not posted
 
@@ -118,7 +120,10 @@ class LedgerEntry(Base):
     """One claimed post; unique per channel, occasion and local day."""
 
     __tablename__ = "post_ledger"
-    __table_args__ = (UniqueConstraint("channel_id", "occasion", "local_date"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "occasion", "local_date"),
+        Index("ix_post_ledger_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[int] = mapped_column(BigInteger)
@@ -130,8 +135,15 @@ class LedgerEntry(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # the first page's
     error: Mapped[str | None] = mapped_column(Text, default=None)
+    pages_sent: Mapped[int] = mapped_column(Integer, default=0)
+    page_count: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The last sign of life: the claim, a delivered page, a resume. A send still under
+    # way began after it, so it bounds how old an unknown page can be.
+    progress_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    resumes: Mapped[int] = mapped_column(Integer, default=0)  # re-sends after a crash
+    next_try_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 def default_url(data_dir: Path) -> str:

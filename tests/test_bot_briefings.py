@@ -19,7 +19,9 @@ from bot.settings import Settings
 from briefings.occasions import digest_for
 from briefings.storage import PostStatus
 from briefings.store import FactStore
+from briefings.subscriptions import BriefingService, PostOutcome
 from tests.embed_limits import assert_fits
+from tests.nonces import honour_nonces
 from tests.world import World
 
 FIRST_BRIEFING = dt.datetime(2026, 7, 1, 0, 0, tzinfo=dt.UTC)  # 09:00 in Seoul
@@ -36,7 +38,7 @@ def simcord_bot(store: FactStore) -> BriefBot:
 
 
 class Newsroom(World):
-    """A world with an admin who may manage the server; back-off sleeps are recorded."""
+    """A world with an admin who may manage the server."""
 
     def __init__(self, env: simcord.Env) -> None:
         super().__init__(env)
@@ -44,12 +46,16 @@ class Newsroom(World):
             "Admins", permissions=discord.Permissions(manage_guild=True)
         )
         self.admin = self.guild.add_member(env.create_user("editor"), roles=[admins])
-        self.sleeps: list[float] = []
-        if self.bot.briefings is not None:
-            self.bot.briefings.sleep = self._sleep
 
-    async def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
+    @property
+    def service(self) -> BriefingService:
+        assert self.bot.briefings is not None
+        return self.bot.briefings
+
+    async def run_due_after(self, seconds: float) -> list[PostOutcome]:
+        """Let `seconds` pass, then run what is due, as the scheduler's retry job would."""
+        await self.env.advance_time(seconds)
+        return await self.service.run_due()
 
     async def advance_to(self, moment: dt.datetime) -> None:
         await self.env.advance_time((moment - self.env.now()).total_seconds())
@@ -182,16 +188,22 @@ async def test_the_briefing_posts_once_at_local_time(room: Newsroom) -> None:
 
 
 async def test_a_server_error_is_retried_then_recorded(room: Newsroom) -> None:
+    """discord.py retries a 500 itself; the service adds no retries of its own on top,
+    but tries again from the scheduler a little later, three times, then records it.
+
+    (SimCord answers below discord.py's HTTP retry loop, so each try is one request.)"""
     await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
-    service = room.bot.briefings
-    assert service is not None
     await room.advance_to(FIRST_BRIEFING)
     room.env.inject_error("POST", "/channels/*/messages", status=500, times=None)
-    outcomes = await service.run_due()
-    assert [o.status for o in outcomes] == [PostStatus.FAILED]
-    entry = service.ledger(room.channel.id)[0]
-    assert entry.attempts == service.retries
-    assert room.sleeps == [2.0, 4.0, 8.0]
+    sends_before = len(room.env.http_requests)
+    statuses = [o.status for o in await room.service.run_due()]
+    # One request: the service no longer sleeps and sends again within a run.
+    assert len(room.env.http_requests) - sends_before == 1
+    for _ in range(3):
+        statuses += [o.status for o in await room.run_due_after(60)]
+    assert statuses == [PostStatus.RETRY] * 3 + [PostStatus.FAILED]
+    entry = room.service.ledger.latest(room.channel.id)[0]
+    assert entry.attempts == 4
     assert entry.error is not None
     assert entry.error.startswith("500")
     room.env.backend.faults.clear()
@@ -201,12 +213,29 @@ async def test_a_server_error_is_retried_then_recorded(room: Newsroom) -> None:
 
 async def test_a_passing_server_error_still_posts(room: Newsroom) -> None:
     await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
-    service = room.bot.briefings
-    assert service is not None
     await room.advance_to(FIRST_BRIEFING)
-    room.env.inject_error("POST", "/channels/*/messages", status=503, times=2)
-    outcomes = await service.run_due()
-    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    room.env.inject_error("POST", "/channels/*/messages", status=503, times=1)
+    assert [o.status for o in await room.service.run_due()] == [PostStatus.RETRY]
+    assert [o.status for o in await room.run_due_after(15)] == [PostStatus.SENT]
+
+
+async def test_a_lost_response_is_retried_with_its_nonce_and_posts_once(
+    room: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12, defect 1: Discord made the message but the bot heard a 503. The retry
+    sends the same nonce, and Discord (SimCord taught its nonce rule) returns the
+    message it made: one briefing in the channel, recorded as sent."""
+    rule = honour_nonces(room.env, monkeypatch)
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    await room.advance_to(FIRST_BRIEFING)
+    rule.lose_responses(1)
+    assert [o.status for o in await room.service.run_due()] == [PostStatus.RETRY]
+    assert [o.status for o in await room.run_due_after(15)] == [PostStatus.SENT]
+    assert rule.deduplicated == 1
+    titles = [m.embeds[0].title for m in room.channel.history() if m.author.bot and m.embeds]
+    assert titles.count("GSOMIA briefing · 2026-07-01") == 1
+    nonces = [post["nonce"] for post in room.message_posts() if post.get("embeds")][-2:]
+    assert nonces[0] == nonces[1]
 
 
 async def test_a_deleted_channel_disables_its_subscription(room: Newsroom) -> None:
@@ -307,7 +336,6 @@ async def test_a_simulated_year_through_the_bot(store: FactStore, tmp_path: Path
             if hours % (24 * 45) == 0:
                 await env.restart_bot(new_bot())  # same database, new process
                 room = Newsroom(env)
-            env.backend.faults.clear()
             if env.now() in FAILING_TICKS:  # Discord has a bad moment as posts fall due
                 env.inject_error("POST", "/channels/*/messages", status=502, times=2)
             service = room.bot.briefings
@@ -329,9 +357,10 @@ async def test_a_simulated_year_through_the_bot(store: FactStore, tmp_path: Path
             assert titles == [f"GSOMIA briefing · {day.isoformat()}" for day in expected_days]
         service = room.bot.briefings
         assert service is not None
-        ledger = service.ledger(limit=100)
+        ledger = service.ledger.latest(limit=100)
         assert {entry.status for entry in ledger} == {PostStatus.SENT}
         assert len(ledger) == len(expected_days) * len(channels)
         # The injected failures were met, and overcome by retrying.
-        assert sum(entry.attempts > 1 for entry in ledger) == len(FAILING_TICKS)
+        # Each failed try cost one attempt, and was made good by a later one.
+        assert sum(entry.attempts - 1 for entry in ledger) == 2 * len(FAILING_TICKS)
         assert start < env.now()

@@ -1,7 +1,6 @@
-"""Posting exactly once: the ledger, late posts, skips, retries, disabled channels, races.
+"""Posting exactly once: the ledger, pages, nonces, late posts, skips, retries, races.
 
-Time is injected: a `FakeClock` is moved by hand, and back-off sleeps are recorded,
-never slept.
+Time is injected: a `FakeClock` is moved by hand; nothing sleeps.
 """
 
 from __future__ import annotations
@@ -20,15 +19,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from briefings.posting import (
-    BriefingService,
-    ChannelUnavailableError,
-    TransientSendError,
-    scheduled_instant,
-)
 from briefings.replies import Reply
 from briefings.storage import Base, Database, LedgerEntry, PostStatus, Subscription
 from briefings.store import FactStore
+from briefings.subscriptions import (
+    BriefingService,
+    ChannelUnavailableError,
+    NowStatus,
+    PostOutcome,
+    TransientSendError,
+    scheduled_instant,
+)
 
 UTC = dt.UTC
 SEOUL = "Asia/Seoul"
@@ -48,24 +49,67 @@ class FakeClock:
 
 
 class FakeSender:
-    """Records posts; can be told to fail."""
+    """Discord as the service meets it: pages become messages, a nonce seen within
+    `nonce_window` returns the message it made, and failures come on demand.
 
-    def __init__(self) -> None:
-        self.posts: list[tuple[int, str]] = []
+    With a `journal`, what "Discord" holds is also written to a file, so a process
+    killed mid fan-out leaves its messages for the next one to find, as Discord would.
+    """
+
+    def __init__(
+        self,
+        clock: FakeClock,
+        pages: int = 1,
+        journal: Path | None = None,
+        nonce_window: dt.timedelta = dt.timedelta(minutes=5),
+    ) -> None:
+        self.clock = clock
+        self.pages = pages
+        self.journal = journal
+        self.nonce_window = nonce_window
+        self.posts: list[tuple[int, str]] = []  # every message made: (channel, title)
+        self.nonces: dict[tuple[int, str], tuple[int, dt.datetime]] = {}
         self.transient_failures = 0
+        self.fail_pages: set[tuple[int, int]] = set()  # (channel, page) fails once
         self.gone: set[int] = set()
         self.lock = threading.Lock()
+        if journal is not None and journal.exists():
+            for line in journal.read_text().splitlines():
+                channel, nonce, message_id, at, title = line.split("\t")
+                self.nonces[(int(channel), nonce)] = (
+                    int(message_id),
+                    dt.datetime.fromisoformat(at),
+                )
+                self.posts.append((int(channel), title))
 
-    async def send(self, channel_id: int, reply: Reply) -> int:
+    def page_count(self, reply: Reply) -> int:
+        return self.pages
+
+    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
         if channel_id in self.gone:
             raise ChannelUnavailableError(f"channel {channel_id} was deleted")
         if self.transient_failures:
             self.transient_failures -= 1
             raise TransientSendError("503 Service Unavailable")
+        if (channel_id, page) in self.fail_pages:
+            self.fail_pages.discard((channel_id, page))
+            raise TransientSendError("503 Service Unavailable")
         await asyncio.sleep(0)  # let a racing scheduler run in between
+        now = self.clock.now()
         with self.lock:
-            self.posts.append((channel_id, reply.title))
-            return len(self.posts)
+            known = self.nonces.get((channel_id, nonce))
+            if known is not None and now - known[1] <= self.nonce_window:
+                return known[0]  # Discord's answer to a nonce it has seen: the same message
+            title = reply.title if self.pages == 1 else f"{reply.title} ({page + 1}/{self.pages})"
+            self.posts.append((channel_id, title))
+            message_id = len(self.posts)
+            self.nonces[(channel_id, nonce)] = (message_id, now)
+            if self.journal is not None:
+                with self.journal.open("a") as journal:
+                    journal.write(
+                        f"{channel_id}\t{nonce}\t{message_id}\t{now.isoformat()}\t{title}\n"
+                    )
+            return message_id
 
 
 def database_url(tmp_path: Path, name: str = "briefbot") -> str:
@@ -101,19 +145,21 @@ class Harness:
         self.database = database
         self.store = store
         self.clock = FakeClock(start)
-        self.sender = FakeSender()
-        self.sleeps: list[float] = []
+        self.sender = FakeSender(self.clock)
         self.service = self.restart()
-
-    async def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
 
     def restart(self) -> BriefingService:
         """A new service on the same database, as after a restart of the bot."""
-        self.service = BriefingService(
-            self.database, self.store, self.sender, self.clock, sleep=self._sleep
-        )
+        self.service = BriefingService(self.database, self.store, self.sender, self.clock)
         return self.service
+
+    def run_due(self) -> list[PostOutcome]:
+        return asyncio.run(self.service.run_due())
+
+    def at(self, moment: dt.datetime) -> list[PostOutcome]:
+        """Move the clock and run what is due then."""
+        self.clock.current = moment
+        return self.run_due()
 
     def ledger(self) -> list[LedgerEntry]:
         with self.database.session() as session:
@@ -154,8 +200,9 @@ def test_late_within_grace_posts_with_a_note(harness: Harness) -> None:
     outcomes = asyncio.run(harness.restart().run_due())
     assert [(o.status, o.late) for o in outcomes] == [(PostStatus.SENT, True)]
     reply = harness.service.render(
-        harness.service.candidates(harness.database.subscriptions()[0], harness.clock.now())[0],
-        "default",
+        harness.service.planner.candidates(
+            harness.database.subscriptions()[0], harness.clock.now()
+        )[0],
         dt.timedelta(hours=3),
     )
     assert reply.lines[0] == (
@@ -184,25 +231,83 @@ def test_downtime_of_days_is_not_flooded(harness: Harness) -> None:
     assert len(outcomes) <= 1
 
 
-def test_server_errors_are_retried_with_backoff(harness: Harness) -> None:
+def test_a_server_error_is_retried_later_by_the_scheduler_not_by_sleeping(
+    harness: Harness,
+) -> None:
+    """Issue 12, defect 3: the back-off slept inside the loop; now the post waits in the
+    ledger and the next run after its retry time sends it."""
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
-    harness.sender.transient_failures = 2
-    harness.clock.current = utc(2026, 8, 22, 0)
-    outcomes = asyncio.run(harness.service.run_due())
-    assert [o.status for o in outcomes] == [PostStatus.SENT]
-    assert harness.sleeps == [2.0, 4.0]
-    assert harness.ledger()[0].attempts == 3
+    harness.sender.transient_failures = 1
+    due = utc(2026, 8, 22, 0)
+    assert [o.status for o in harness.at(due)] == [PostStatus.RETRY]
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.next_try_at) == ("retry", due + dt.timedelta(seconds=15))
+    assert harness.at(due + dt.timedelta(seconds=14)) == []
+    assert [o.status for o in harness.at(due + dt.timedelta(seconds=15))] == [PostStatus.SENT]
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.attempts, entry.pages_sent) == ("sent", 2, 1)
+    assert len(harness.sender.posts) == 1
 
 
 def test_failure_after_the_last_try_is_recorded(harness: Harness) -> None:
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     harness.sender.transient_failures = 99
-    harness.clock.current = utc(2026, 8, 22, 0)
-    outcomes = asyncio.run(harness.service.run_due())
-    assert [o.status for o in outcomes] == [PostStatus.FAILED]
+    moment = utc(2026, 8, 22, 0)
+    statuses = []
+    for _ in range(5):
+        statuses += [o.status for o in harness.at(moment)]
+        moment += dt.timedelta(minutes=1)
+    assert statuses == [PostStatus.RETRY] * 3 + [PostStatus.FAILED]
     entry = harness.ledger()[0]
     assert (entry.status, entry.attempts, entry.error) == ("failed", 4, "503 Service Unavailable")
-    assert asyncio.run(harness.service.run_due()) == []  # not lost, not retried for ever
+    assert harness.at(moment + dt.timedelta(hours=1)) == []  # not lost, not retried for ever
+
+
+def test_a_failing_page_is_retried_alone(harness: Harness) -> None:
+    """Issue 12, defect 1: a 503 on page 2 of 8 retried the whole briefing, and page 1
+    appeared twice. Now the retry starts at page 2."""
+    harness.sender.pages = 8
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.sender.fail_pages.add((100, 1))
+    due = utc(2026, 8, 22, 0)
+    assert [o.status for o in harness.at(due)] == [PostStatus.RETRY]
+    assert harness.ledger()[0].pages_sent == 1
+    assert [o.status for o in harness.at(due + dt.timedelta(minutes=1))] == [PostStatus.SENT]
+    titles = [title for _, title in harness.sender.posts]
+    assert titles == [f"GSOMIA briefing · 2026-08-22 ({n}/8)" for n in range(1, 9)]
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.pages_sent, entry.page_count) == ("sent", 8, 8)
+
+
+async def _blocked_fan_out(harness: Harness, release: asyncio.Event) -> None:
+    sender = harness.sender
+    original = sender.send_page
+
+    async def slow_for_100(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+        if channel_id == 100:
+            await release.wait()  # a channel whose sends hang
+        return await original(channel_id, reply, page, nonce)
+
+    sender.send_page = slow_for_100  # type: ignore[method-assign]
+    fan_out = asyncio.create_task(harness.service.run_due())
+    for _ in range(1000):  # let the other sends run; no clock time passes
+        if len(sender.posts) == 19:
+            break
+        await asyncio.sleep(0)
+    assert sorted(channel for channel, _ in sender.posts) == list(range(101, 120))
+    release.set()
+    outcomes = await fan_out
+    assert [o.status for o in outcomes] == [PostStatus.SENT] * 20
+
+
+def test_one_hanging_channel_does_not_hold_up_the_others(harness: Harness) -> None:
+    """Issue 12, defect 3: sends went one at a time, so channel 100 (first in line)
+    hanging held every other channel's briefing."""
+    for channel in range(100, 120):
+        harness.service.subscribe(1, channel, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    asyncio.run(_blocked_fan_out(harness, asyncio.Event()))
+    assert len(harness.sender.posts) == 20
 
 
 def test_a_deleted_channel_disables_only_its_subscription(harness: Harness) -> None:
@@ -221,35 +326,82 @@ def test_a_deleted_channel_disables_only_its_subscription(harness: Harness) -> N
     assert subscriptions[200].active
 
 
-def test_dying_after_discord_accepted_the_post_never_posts_twice(harness: Harness) -> None:
-    """The rule is at most once: a crash between sending and recording loses no more
-    than that post's record, and the post is not sent again after the restart."""
+def _die_after_discord_accepts_page(harness: Harness, last: int) -> None:
+    """Run what is due; the process "dies" right after Discord accepted page `last`."""
+    sender = harness.sender
+    original = sender.send_page
+
+    async def send_then_die(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+        message_id = await original(channel_id, reply, page, nonce)
+        if page == last:
+            raise asyncio.CancelledError  # killed before the ledger heard of it
+        return message_id
+
+    sender.send_page = send_then_die  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        harness.run_due()
+    sender.send_page = original  # type: ignore[method-assign]
+
+
+def test_a_post_left_mid_send_is_resumed_within_the_window_without_a_second_copy(
+    harness: Harness,
+) -> None:
+    """Restarted 90 s after a crash that followed Discord's accepting page 2 of 3: the
+    resume sends page 2 again with its nonce (Discord returns the message it made)
+    and then page 3. Three messages, each once."""
+    harness.sender.pages = 3
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     harness.clock.current = utc(2026, 8, 22, 0)
-    sender = harness.sender
+    _die_after_discord_accepts_page(harness, last=1)
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.pages_sent) == ("claimed", 1)
+    harness.restart()
+    assert harness.at(utc(2026, 8, 22, 0) + dt.timedelta(seconds=10)) == []  # may be alive
+    outcomes = harness.at(utc(2026, 8, 22, 0) + dt.timedelta(seconds=90))
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    titles = [title for _, title in harness.sender.posts]
+    assert titles == [f"GSOMIA briefing · 2026-08-22 ({n}/3)" for n in (1, 2, 3)]
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.pages_sent, entry.resumes) == ("sent", 3, 1)
 
-    async def send_then_die(channel_id: int, reply: Reply) -> int:
-        sender.posts.append((channel_id, reply.title))
-        raise asyncio.CancelledError  # the process is killed before the ledger says "sent"
 
-    harness.service.sender.send = send_then_die  # type: ignore[method-assign]
-    with pytest.raises(asyncio.CancelledError):
-        asyncio.run(harness.service.run_due())
-    assert [e.status for e in harness.ledger()] == ["claimed"]
-    harness.clock.current = utc(2026, 8, 22, 0, 5)
-    assert asyncio.run(harness.restart().run_due()) == []
-    assert len(sender.posts) == 1
+def test_a_post_left_mid_send_past_the_window_is_never_sent_again(harness: Harness) -> None:
+    """After the window Discord may have forgotten the nonce, so the rule is at most
+    once: the post stays "outcome unknown" and is not sent again."""
+    harness.sender.pages = 3
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    _die_after_discord_accepts_page(harness, last=1)
+    harness.restart()
+    assert harness.at(utc(2026, 8, 22, 0) + dt.timedelta(seconds=121)) == []
+    assert harness.at(utc(2026, 8, 22, 3)) == []
+    assert len(harness.sender.posts) == 2
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.pages_sent, entry.resumes) == ("claimed", 1, 0)
+    (overview,) = harness.service.overview(1)
+    assert overview.problems == ("2026-08-22: outcome unknown (the bot stopped while posting)",)
+
+
+def test_a_resumed_post_is_resumed_once_only(harness: Harness) -> None:
+    harness.sender.pages = 3
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    _die_after_discord_accepts_page(harness, last=0)
+    harness.clock.current += dt.timedelta(seconds=40)
+    _die_after_discord_accepts_page(harness, last=1)  # dies again while resuming
+    assert harness.at(harness.clock.current + dt.timedelta(seconds=40)) == []
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.resumes) == ("claimed", 1)
+    assert len(harness.sender.posts) == 2
 
 
 def test_post_now_once_and_not_again_at_the_scheduled_time(harness: Harness) -> None:
     harness.clock.current = utc(2026, 8, 21, 22)  # 07:00 in Seoul on the 22nd
     subscription = harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     first = asyncio.run(harness.service.post_now(subscription))
-    assert first is not None
-    assert first.status is PostStatus.SENT
+    assert first.status is NowStatus.POSTED
     again = asyncio.run(harness.service.post_now(subscription))
-    assert again is not None
-    assert again.status is None  # already posted today
+    assert again.status is NowStatus.ALREADY
     harness.clock.current = utc(2026, 8, 22, 0)
     assert asyncio.run(harness.service.run_due()) == []
     assert len(harness.sender.posts) == 1
@@ -258,7 +410,7 @@ def test_post_now_once_and_not_again_at_the_scheduled_time(harness: Harness) -> 
 def test_post_now_on_a_quiet_day(harness: Harness) -> None:
     harness.clock.current = utc(2026, 11, 24, 3)
     subscription = harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
-    assert asyncio.run(harness.service.post_now(subscription)) is None
+    assert asyncio.run(harness.service.post_now(subscription)).status is NowStatus.NOTHING
 
 
 def test_two_schedulers_on_one_sqlite_file_post_once(tmp_path: Path, store: FactStore) -> None:
@@ -266,7 +418,7 @@ def test_two_schedulers_on_one_sqlite_file_post_once(tmp_path: Path, store: Fact
     first_db = fresh_database(url)
     second_db = Database(url)
     clock = FakeClock(utc(2026, 8, 20))
-    sender = FakeSender()
+    sender = FakeSender(clock)
     first = BriefingService(first_db, store, sender, clock)
     second = BriefingService(second_db, store, sender, clock)
     for channel in (100, 200, 300):
@@ -392,42 +544,58 @@ def test_a_simulated_year_posts_every_briefing_exactly_once(
 
 
 class DiesAfter(FakeSender):
-    """Delivers, then kills its own process at once after the k-th post, as kill -9 would
-    right after Discord accepted a message."""
+    """Delivers, then kills its own process at once after the k-th message, as kill -9
+    would right after Discord accepted it."""
 
-    def __init__(self, k: int) -> None:
-        super().__init__()
+    def __init__(self, clock: FakeClock, journal: Path, k: int) -> None:
+        super().__init__(clock, journal=journal)
         self.k = k
 
-    async def send(self, channel_id: int, reply: Reply) -> int:
-        message_id = await super().send(channel_id, reply)
+    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+        message_id = await super().send_page(channel_id, reply, page, nonce)
         if len(self.posts) == self.k:
             os.kill(os.getpid(), signal.SIGKILL)
         return message_id
 
 
-def _fan_out_then_die(url: str, store: FactStore, k: int) -> None:
-    database = Database(url)
-    service = BriefingService(database, store, DiesAfter(k), FakeClock(utc(2026, 8, 22, 0)))
+def _fan_out_then_die(url: str, store: FactStore, journal: Path, k: int) -> None:
+    clock = FakeClock(utc(2026, 8, 22, 0))
+    service = BriefingService(Database(url), store, DiesAfter(clock, journal, k), clock)
     asyncio.run(service.run_due())
 
 
-def test_a_post_delivered_before_a_kill_is_recorded_as_sent(
+def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
     database: Database, store: FactStore, tmp_path: Path
 ) -> None:
     """Issue 12, defect 2: sent rows were written 50 at a time, so after a kill -9, 23 of
-    24 rows said "outcome unknown" though they had been delivered."""
+    24 rows said "outcome unknown" though they had been delivered. Now each delivery is
+    recorded as it happens, and a restart within the re-send window finishes the
+    fan-out: every channel has its briefing exactly once."""
     clock = FakeClock(utc(2026, 8, 20, 12))
-    service = BriefingService(database, store, FakeSender(), clock)
-    for channel in range(100, 130):
+    service = BriefingService(database, store, FakeSender(clock), clock)
+    channels = range(100, 130)
+    for channel in channels:
         service.subscribe(1, channel, NINE, SEOUL, user_id=7)
+    journal = tmp_path / "discord.tsv"
     process = multiprocessing.get_context("fork").Process(
-        target=_fan_out_then_die, args=(database.url, store, 24)
+        target=_fan_out_then_die, args=(database.url, store, journal, 24)
     )
     process.start()
     process.join(timeout=120)
     assert process.exitcode == -signal.SIGKILL
-    statuses = [entry.status for entry in Harness(database, store, clock.current).ledger()]
-    # The 24th was delivered in the instant before the kill: its outcome is unknown,
-    # and it stays claimed (never sent again). Every earlier delivery says so.
-    assert statuses == [PostStatus.SENT] * 23 + [PostStatus.CLAIMED]
+    harness = Harness(database, store, utc(2026, 8, 22, 0, 1))
+    harness.sender = FakeSender(harness.clock, journal=journal)  # what Discord holds
+    delivered = {channel for channel, _ in harness.sender.posts}
+    entries = harness.ledger()
+    sent = {entry.channel_id for entry in entries if entry.status == PostStatus.SENT}
+    # Every delivery but the last one before the kill was recorded at once; the rest
+    # were claimed (in one batch) and not yet sent.
+    assert len(delivered) == 24
+    assert sent < delivered
+    assert len(sent) == 23
+    assert {entry.status for entry in entries} == {PostStatus.SENT, PostStatus.CLAIMED}
+    harness.restart()
+    outcomes = harness.run_due()
+    assert sorted(o.channel_id for o in outcomes) == sorted(set(channels) - sent)
+    assert sorted(channel for channel, _ in harness.sender.posts) == list(channels)
+    assert {entry.status for entry in harness.ledger()} == {PostStatus.SENT}

@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
-from briefings.storage import Base, Database, LedgerEntry, open_database
+from briefings.storage import SCHEMA_REVISION, Base, Database, LedgerEntry, open_database
 from tests.test_posting import database_url, empty_database, fresh_database
 
 NOW = dt.datetime(2026, 8, 22, tzinfo=dt.UTC)
@@ -114,5 +114,5 @@ def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: P
             process.join(timeout=60)
         assert outcomes == ["ok"] * 6, outcomes
         db = Database(url)
-        assert db.revision() == "0001"
+        assert db.revision() == SCHEMA_REVISION
         db.dispose()

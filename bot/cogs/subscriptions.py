@@ -1,7 +1,8 @@
 """`/brief` and `!brief`: subscribe channels to the daily briefing and look at what will post.
 
 Changing subscriptions (and posting on demand) needs the Manage Server permission;
-every command is for servers only. The decisions live in `briefings.posting`.
+every command is for servers only. The cog parses, calls the service, renders and
+sends; the decisions live in `briefings.subscriptions`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from discord.ext import commands
 
 from bot.responding import Responder
 from briefings import errors, local_time
-from briefings.occasions import digest_for
-from briefings.posting import BriefingService
 from briefings.replies import Reply
-from briefings.storage import PostStatus, Subscription
+from briefings.storage import Subscription
+from briefings.subscriptions import BriefingService, NowStatus
 
 __all__ = ["SubscriptionsCog", "parse_time"]
 
@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 Choices = list[app_commands.Choice[str]]
 T = TypeVar("T")
 NEEDED = ("view_channel", "send_messages", "embed_links")
-# A claimed post that never became "sent" after this long: the process died mid-send.
-STALE_CLAIM = dt.timedelta(minutes=10)
 # A word made of digits and clock punctuation was meant as a time, not a channel.
 _TIME_SHAPED = re.compile(r"[-+\d:.]+")
 
@@ -59,9 +57,24 @@ def parse_zone(text: str) -> str:
     return _argument(local_time.parse_zone, text)
 
 
-def _when(subscription: Subscription, moment: dt.datetime) -> str:
-    local = moment.astimezone(zoneinfo.ZoneInfo(subscription.timezone))
-    return f"{local:%Y-%m-%d %H:%M} {subscription.timezone}"
+def _when(timezone: str, moment: dt.datetime) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(timezone))
+    return f"{local:%Y-%m-%d %H:%M} {timezone}"
+
+
+def _channel_name(guild: discord.Guild, channel_id: int) -> str:
+    channel = guild.get_channel(channel_id)
+    return channel.name if channel else str(channel_id)
+
+
+# What `/brief now` says for each result: a title and a line (None: the error's text).
+NOW_WORDING: dict[NowStatus, tuple[str, str | None]] = {
+    NowStatus.POSTED: ("Posted", "Today's briefing is above."),
+    NowStatus.ALREADY: ("Already posted", "Today's briefing was already posted in this channel."),
+    NowStatus.NOTHING: ("Nothing to post today", "Today has no anniversary or countdown."),
+    NowStatus.RETRY: ("Not posted yet", "Discord failed just now; the bot tries again shortly."),
+    NowStatus.FAILED: ("Could not post", None),
+}
 
 
 class SubscriptionsCog(commands.Cog, name="Subscriptions"):
@@ -88,10 +101,6 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         if not isinstance(target, discord.TextChannel):
             raise BadSettingError("Briefings go to text channels; name one, e.g. #briefings.")
         return target
-
-    def _subscription(self, channel_id: int) -> Subscription | None:
-        found = self.service.database.subscriptions(channel_id=channel_id)
-        return found[0] if found else None
 
     @commands.hybrid_group(
         name="brief", invoke_without_command=True, description="Scheduled GSOMIA briefings."
@@ -142,7 +151,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             ctx.guild.id, target.id, at, zone, ctx.author.id, template
         )
         self.on_change()
-        upcoming = self.service.upcoming(subscription, self.service.clock.now(), 366)
+        upcoming = self.service.next_post(subscription)
         permissions = target.permissions_for(ctx.guild.me)
         warnings = [
             f"The bot lacks the {name.replace('_', ' ').title()} permission in #{target.name}."
@@ -154,7 +163,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             channel=target.name,
             time=at.strftime("%H:%M"),
             timezone=zone,
-            next_post=_when(subscription, upcoming[0].at) if upcoming else None,
+            next_post=_when(zone, upcoming.at) if upcoming else None,
             warnings=warnings,
         )
         log.info("channel %s subscribed by %s at %s %s", target.id, ctx.author.id, at, zone)
@@ -183,35 +192,21 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
     @commands.guild_only()
     async def list(self, ctx: commands.Context[commands.Bot]) -> None:
         """Each subscription, its state, and any post that failed or may have been lost."""
-        assert ctx.guild is not None
-        now = self.service.clock.now()
-        rows = []
-        for subscription in self.service.database.subscriptions(guild_id=ctx.guild.id):
-            ledger = self.service.ledger(subscription.channel_id, limit=5)
-            problems = [
-                f"{entry.local_date}: {entry.status}" + (f" ({entry.error})" if entry.error else "")
-                for entry in ledger
-                if entry.status == PostStatus.FAILED
-            ]
-            problems += [
-                f"{entry.local_date}: outcome unknown (the bot stopped while posting)"
-                for entry in ledger
-                if entry.status == PostStatus.CLAIMED and now - entry.claimed_at > STALE_CLAIM
-            ]
-            sent = [entry for entry in ledger if entry.status == PostStatus.SENT]
-            channel = ctx.guild.get_channel(subscription.channel_id)
-            rows.append(
-                {
-                    "channel": channel.name if channel else str(subscription.channel_id),
-                    "time": subscription.post_time,
-                    "timezone": subscription.timezone,
-                    "template": subscription.template_set,
-                    "active": subscription.active,
-                    "reason": subscription.disabled_reason or "",
-                    "last": str(sent[0].local_date) if sent else None,
-                    "problems": problems,
-                }
-            )
+        guild = ctx.guild
+        assert guild is not None
+        rows = [
+            {
+                "channel": _channel_name(guild, overview.channel_id),
+                "time": overview.post_time,
+                "timezone": overview.timezone,
+                "template": overview.template_set,
+                "active": overview.active,
+                "reason": overview.disabled_reason,
+                "last": str(overview.last_sent) if overview.last_sent else None,
+                "problems": list(overview.problems),
+            }
+            for overview in self.service.overview(guild.id)
+        ]
         await self._send(ctx, self.service.renderer.notice("subscriptions", rows=rows))
 
     @brief.command(name="next", description="What will be posted in the coming days, and when.")
@@ -221,33 +216,20 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         self, ctx: commands.Context[commands.Bot], days: commands.Range[int, 1, 366] = 30
     ) -> None:
         """The coming posts of this server's subscriptions."""
-        assert ctx.guild is not None
-        now = self.service.clock.now()
-        subscriptions = [
-            s for s in self.service.database.subscriptions(guild_id=ctx.guild.id) if s.active
+        guild = ctx.guild
+        assert guild is not None
+        rows = [
+            {
+                "when": _when(post.timezone, post.at),
+                "channel": _channel_name(guild, post.channel_id),
+                "summary": "; ".join(post.occasions),
+            }
+            for post in self.service.upcoming(guild.id, days)
         ]
-        posts = sorted(
-            (
-                (post.at, subscription, post)
-                for subscription in subscriptions
-                for post in self.service.upcoming(subscription, now, days)
-            ),
-            key=lambda item: item[0],
-        )
-        rows = []
-        for at, subscription, post in posts:
-            channel = ctx.guild.get_channel(subscription.channel_id)
-            rows.append(
-                {
-                    "when": _when(subscription, at),
-                    "channel": channel.name if channel else str(subscription.channel_id),
-                    "summary": "; ".join(o.past_tense for o in post.digest.occasions),
-                }
-            )
         await self._send(
             ctx,
             self.service.renderer.notice(
-                "upcoming", rows=rows, days=days, subscribed=bool(subscriptions)
+                "upcoming", rows=rows, days=days, subscribed=self.service.has_active(guild.id)
             ),
         )
 
@@ -260,18 +242,11 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             day = dt.date.fromisoformat(date.strip())
         except ValueError:
             raise BadSettingError(f"{errors.shown(date)!r} is not a day like 2026-11-23.") from None
-        digest = digest_for(self.service.store, day)
-        if digest is None:
-            reply = self.service.renderer.notice(
-                "posted",
-                title=f"No briefing on {day.isoformat()}",
-                text="That day has no anniversary or countdown.",
-            )
-        else:
-            subscription = self._subscription(ctx.channel.id)
-            reply = self.service.renderer.briefing(
-                digest, subscription.template_set if subscription else "default"
-            )
+        reply = self.service.preview(day, ctx.channel.id) or self.service.renderer.notice(
+            "posted",
+            title=f"No briefing on {day.isoformat()}",
+            text="That day has no anniversary or countdown.",
+        )
         await self._send(ctx, reply)
 
     @brief.command(name="now", description="Post today's briefing in this channel, once.")
@@ -281,7 +256,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         """Post today's digest here; the scheduled post will not repeat it."""
         target = self._channel(ctx, None)
         assert ctx.guild is not None
-        subscription = self._subscription(target.id) or Subscription(
+        subscription = self.service.subscription(target.id) or Subscription(
             id=None,
             guild_id=ctx.guild.id,
             channel_id=target.id,
@@ -289,17 +264,15 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             timezone="UTC",
             template_set="default",
         )
-        outcome = await self.service.post_now(subscription)
-        if outcome is None:
-            title, text = "Nothing to post today", "Today has no anniversary or countdown."
-        elif outcome.status is None:
-            title, text = "Already posted", "Today's briefing was already posted in this channel."
-        elif outcome.status == PostStatus.SENT:
-            title, text = "Posted", "Today's briefing is above."
-        else:
-            title, text = "Could not post", outcome.error or "The post failed."
-        if ctx.interaction is not None or outcome is None or outcome.status != PostStatus.SENT:
-            await self._send(ctx, self.service.renderer.notice("posted", title=title, text=text))
+        result = await self.service.post_now(subscription)
+        title, text = NOW_WORDING[result.status]
+        # A prefix command that posted needs no word after the briefing itself; a slash
+        # command must answer its interaction.
+        if ctx.interaction is not None or result.status is not NowStatus.POSTED:
+            notice = self.service.renderer.notice(
+                "posted", title=title, text=text or result.error or "The post failed."
+            )
+            await self._send(ctx, notice)
 
     # --- autocomplete -----------------------------------------------------------------
 

@@ -1,0 +1,40 @@
+"""Scheduled briefings for subscribed channels, posted once each.
+
+One module per job: `due` (what is due when), `records` (the subscriptions),
+`ledger` (who owns which post and how far it got), `delivery` (pages, nonces,
+errors, the concurrency bound), `reports` (what the commands show) and `service`
+(the front the bot calls).
+"""
+
+from briefings.subscriptions.delivery import (
+    ChannelUnavailableError,
+    Clock,
+    PostOutcome,
+    RetryPolicy,
+    Sender,
+    SendError,
+    TransientSendError,
+    page_nonce,
+)
+from briefings.subscriptions.due import ScheduledPost, scheduled_instant
+from briefings.subscriptions.reports import ChannelOverview, NowResult, NowStatus, UpcomingPost
+from briefings.subscriptions.service import BriefingService, PostingPolicy
+
+__all__ = [
+    "BriefingService",
+    "ChannelOverview",
+    "ChannelUnavailableError",
+    "Clock",
+    "NowResult",
+    "NowStatus",
+    "PostOutcome",
+    "PostingPolicy",
+    "RetryPolicy",
+    "ScheduledPost",
+    "SendError",
+    "Sender",
+    "TransientSendError",
+    "UpcomingPost",
+    "page_nonce",
+    "scheduled_instant",
+]

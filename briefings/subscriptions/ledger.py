@@ -1,0 +1,210 @@
+"""The post ledger: one row per (channel, occasion, local day), claimed before sending.
+
+Whoever inserts a row owns that post; a second process, or the same one restarted,
+finds the row and leaves it. Each page is recorded as soon as Discord has it, so a
+row says how far a post got, and a resumed post starts at the first page not
+recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from briefings.storage import Database, LedgerEntry, PostStatus
+from briefings.subscriptions.due import PostKey, ScheduledPost
+
+__all__ = ["CLAIM_BATCH", "Ledger", "Reopened"]
+
+# Posts claimed per transaction: one round trip for many posts, and a short lock.
+CLAIM_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """A row taken up again: a retry that came due, or a post a dead process left."""
+
+    entry: LedgerEntry
+    resumed: bool  # True: its outcome was unknown; False: a retry after a server error
+
+
+class Ledger:
+    """Reads and writes the post ledger; every write is its own short transaction."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        insert = (
+            postgresql.insert if database.engine.dialect.name == "postgresql" else sqlite.insert
+        )
+        # Both dialects say "skip a row that exists and return the ones inserted".
+        self._claim_statement = (
+            insert(LedgerEntry)
+            .on_conflict_do_nothing(index_elements=["channel_id", "occasion", "local_date"])
+            .returning(
+                LedgerEntry.id, LedgerEntry.channel_id, LedgerEntry.occasion, LedgerEntry.local_date
+            )
+        )
+
+    def recorded(self, posts: Sequence[ScheduledPost]) -> set[PostKey]:
+        """Which of `posts` already have a row: one query for all of them."""
+        if not posts:
+            return set()
+        query = select(LedgerEntry.channel_id, LedgerEntry.occasion, LedgerEntry.local_date).where(
+            LedgerEntry.local_date >= min(post.local_date for post in posts)
+        )
+        with self.database.engine.connect() as connection:
+            return {
+                (channel, occasion, day) for channel, occasion, day in connection.execute(query)
+            }
+
+    def claim(
+        self, posts: Sequence[ScheduledPost], status: PostStatus, now: dt.datetime
+    ) -> dict[PostKey, int]:
+        """Insert a row for each post, `CLAIM_BATCH` to a transaction; the ids of those
+        this call inserted (a post missing from the answer was someone else's)."""
+        claimed: dict[PostKey, int] = {}
+        for start in range(0, len(posts), CLAIM_BATCH):
+            rows = [_row(post, status, now) for post in posts[start : start + CLAIM_BATCH]]
+            with self.database.engine.begin() as connection:
+                for entry_id, channel, occasion, day in connection.execute(
+                    self._claim_statement, rows
+                ):
+                    claimed[(channel, occasion, day)] = entry_id
+        return claimed
+
+    def page_sent(
+        self,
+        entry_id: int,
+        pages_sent: int,
+        page_count: int,
+        message_id: int | None,
+        now: dt.datetime,
+    ) -> None:
+        """Record one more delivered page; the last one makes the post `sent`."""
+        values: dict[str, Any] = {
+            "pages_sent": pages_sent,
+            "page_count": page_count,
+            "progress_at": now,
+            "error": None,
+        }
+        if message_id is not None:
+            values["message_id"] = message_id
+        if pages_sent >= page_count:
+            values.update(status=PostStatus.SENT.value, finished_at=now, next_try_at=None)
+        self._update(entry_id, values)
+
+    def retry_later(self, entry_id: int, at: dt.datetime, error: str, now: dt.datetime) -> None:
+        """Leave the post for the scheduler to try again at `at`, from its next page."""
+        self._update(
+            entry_id,
+            {
+                "status": PostStatus.RETRY.value,
+                "next_try_at": at,
+                "error": error,
+                "progress_at": now,
+            },
+        )
+
+    def fail(self, entry_id: int, error: str, now: dt.datetime) -> None:
+        """Give the post up, saying why."""
+        self._update(
+            entry_id,
+            {
+                "status": PostStatus.FAILED.value,
+                "error": error,
+                "finished_at": now,
+                "next_try_at": None,
+            },
+        )
+
+    def _update(self, entry_id: int, values: dict[str, Any]) -> None:
+        with self.database.engine.begin() as connection:
+            connection.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id).values(values))
+
+    def reopenable(
+        self, now: dt.datetime, lease: dt.timedelta, window: dt.timedelta
+    ) -> list[Reopened]:
+        """Retries that are due, and posts left mid-send whose last sign of life is older
+        than `lease` (so no live process is still on them) but within `window` (so a
+        re-sent page is still one Discord can recognise by its nonce), never resumed yet."""
+        retry_due = and_(
+            LedgerEntry.status == PostStatus.RETRY.value, LedgerEntry.next_try_at <= now
+        )
+        abandoned = and_(
+            LedgerEntry.status == PostStatus.CLAIMED.value,
+            LedgerEntry.resumes == 0,
+            LedgerEntry.progress_at < now - lease,
+            LedgerEntry.progress_at >= now - window,
+        )
+        query = select(LedgerEntry).where(or_(retry_due, abandoned)).order_by(LedgerEntry.id)
+        with self.database.session() as session:
+            return [
+                Reopened(entry, resumed=entry.status == PostStatus.CLAIMED.value)
+                for entry in session.scalars(query)
+            ]
+
+    def take(self, reopened: Reopened, now: dt.datetime) -> bool:
+        """Own a reopened row; False if another process took it first.
+
+        The update only matches the row as it was read, so of several processes
+        racing for it exactly one succeeds.
+        """
+        entry = reopened.entry
+        query = (
+            update(LedgerEntry)
+            .where(
+                LedgerEntry.id == entry.id,
+                LedgerEntry.status == entry.status,
+                LedgerEntry.attempts == entry.attempts,
+                LedgerEntry.resumes == entry.resumes,
+            )
+            .values(
+                status=PostStatus.CLAIMED.value,
+                attempts=entry.attempts + 1,
+                resumes=entry.resumes + int(reopened.resumed),
+                progress_at=now,
+                next_try_at=None,
+            )
+        )
+        with self.database.engine.begin() as connection:
+            return connection.execute(query).rowcount == 1
+
+    def next_retry_at(self) -> dt.datetime | None:
+        """When the earliest waiting retry falls due."""
+        query = select(LedgerEntry.next_try_at).where(LedgerEntry.status == PostStatus.RETRY.value)
+        with self.database.session() as session:
+            return session.scalar(query.order_by(LedgerEntry.next_try_at).limit(1))
+
+    def latest(self, channel_id: int | None = None, limit: int = 20) -> list[LedgerEntry]:
+        """The newest rows first, of one channel or all."""
+        query = select(LedgerEntry).order_by(LedgerEntry.id.desc()).limit(limit)
+        if channel_id is not None:
+            query = query.where(LedgerEntry.channel_id == channel_id)
+        with self.database.session() as session:
+            return list(session.scalars(query))
+
+    def of_channels(self, channel_ids: Iterable[int], limit: int) -> dict[int, list[LedgerEntry]]:
+        """The newest `limit` rows of each channel, newest first."""
+        return {channel: self.latest(channel, limit) for channel in channel_ids}
+
+
+def _row(post: ScheduledPost, status: PostStatus, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "channel_id": post.channel_id,
+        "occasion": post.occasion,
+        "local_date": post.local_date,
+        "subscription_id": post.subscription_id,
+        "status": status.value,
+        "scheduled_for": post.at,
+        "claimed_at": now,
+        "progress_at": now,
+        "finished_at": now if status is PostStatus.SKIPPED else None,
+        "attempts": 0 if status is PostStatus.SKIPPED else 1,
+        "pages_sent": 0,
+        "resumes": 0,
+    }

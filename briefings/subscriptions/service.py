@@ -1,0 +1,353 @@
+"""The subscription feature's front: what the commands and the scheduler call.
+
+It composes the parts, each in its own module: `due` (what is due when, pure),
+`records` (the subscriptions), `ledger` (who owns which post, how far it got) and
+`delivery` (sending pages and deciding on errors). It returns the read models of
+`reports`, never ORM rows, to the Discord side.
+
+**The rule.** A post is claimed in the ledger before it is sent, and each page is
+recorded as soon as Discord has it. A post is never sent again once its row
+exists, with two exceptions that cannot make a second copy:
+- a server error or rate limit leaves the post to be retried from its first
+  unsent page a little later, within the re-send window;
+- a post left mid-send by a process that died is resumed once, from its first
+  unrecorded page with the same nonces, if it is found within `resend_window` of
+  its last recorded progress: Discord still recognises those nonces and returns the
+  message it already made instead of a second one. Found later, it stays as it is
+  ("outcome unknown"): at most once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from briefings.rendering import Renderer
+from briefings.replies import Reply
+from briefings.storage import Database, LedgerEntry, PostStatus, Subscription
+from briefings.store import FactStore
+from briefings.subscriptions.delivery import (
+    Clock,
+    Delivery,
+    Job,
+    PostOutcome,
+    RetryPolicy,
+    Sender,
+)
+from briefings.subscriptions.due import Planner, ScheduledPost, local_day
+from briefings.subscriptions.ledger import Ledger, Reopened
+from briefings.subscriptions.records import SubscriptionRecords
+from briefings.subscriptions.reports import (
+    PROBLEMS_LOOKED_AT,
+    ChannelOverview,
+    NowResult,
+    NowStatus,
+    UpcomingPost,
+)
+
+__all__ = ["BriefingService", "PostingPolicy"]
+
+log = logging.getLogger(__name__)
+
+RENDER_CACHE_SIZE = 256
+LATE_AFTER = dt.timedelta(minutes=1)  # later than this, a post says it is late
+
+
+@dataclass(frozen=True)
+class PostingPolicy:
+    """How the service posts; the defaults are what the bot runs with."""
+
+    grace: dt.timedelta = dt.timedelta(hours=6)  # later than this, a post is skipped
+    concurrency: int = 8  # channels sent to at once
+    # How long after its last recorded progress a post left mid-send may be resumed
+    # with the same nonces (Discord keeps a nonce for a few minutes).
+    resend_window: dt.timedelta = dt.timedelta(minutes=2)
+    # A post with no progress for this long is no live process's any more.
+    lease: dt.timedelta = dt.timedelta(seconds=30)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+class BriefingService:
+    """Decides what is due, claims it, delivers it, records it; answers the commands."""
+
+    def __init__(
+        self,
+        database: Database,
+        store: FactStore,
+        sender: Sender,
+        clock: Clock,
+        renderer: Renderer | None = None,
+        policy: PostingPolicy | None = None,
+    ) -> None:
+        self.policy = policy or PostingPolicy()
+        self.clock = clock
+        self.renderer = renderer or Renderer()
+        self.records = SubscriptionRecords(database)
+        self.ledger = Ledger(database)
+        self.planner = Planner(store, self.policy.grace)
+        self.delivery = Delivery(
+            self.ledger,
+            sender,
+            clock,
+            self.records.disable,
+            self.policy.concurrency,
+            self.policy.retry,
+        )
+        self._rendered: dict[tuple[str, str, int], Reply] = {}
+        self._in_flight: set[int] = set()  # ledger rows this process is sending now
+        self._retry_listeners: list[Callable[[dt.datetime], None]] = []
+
+    @property
+    def database(self) -> Database:
+        """The database the subscriptions and the ledger live in."""
+        return self.records.database
+
+    @property
+    def store(self) -> FactStore:
+        """The fact store briefings are made from."""
+        return self.planner.store
+
+    def use_store(self, store: FactStore) -> None:
+        """Brief from a reloaded store; forget what was worked out from the old one."""
+        self.planner.use_store(store)
+        self._rendered.clear()
+
+    def on_retry(self, listener: Callable[[dt.datetime], None]) -> None:
+        """Be told when a post is left for a retry, and when that retry falls due."""
+        self._retry_listeners.append(listener)
+
+    # --- subscriptions ----------------------------------------------------------------
+
+    def subscribe(
+        self,
+        guild_id: int,
+        channel_id: int,
+        post_time: dt.time,
+        timezone: str,
+        user_id: int,
+        template_set: str = "default",
+    ) -> Subscription:
+        """Create or change a channel's subscription; it posts nothing from before now."""
+        return self.records.subscribe(
+            guild_id, channel_id, post_time, timezone, user_id, template_set, self.clock.now()
+        )
+
+    def unsubscribe(self, channel_id: int) -> bool:
+        """Remove a channel's subscription; False if it had none."""
+        return self.records.unsubscribe(channel_id)
+
+    def subscription(self, channel_id: int) -> Subscription | None:
+        """The channel's subscription, if any."""
+        return self.records.for_channel(channel_id)
+
+    def active_subscriptions(self) -> list[Subscription]:
+        """Every active subscription, for the scheduler."""
+        return self.records.active()
+
+    def overview(self, guild_id: int) -> list[ChannelOverview]:
+        """`/brief list`: each of the server's subscriptions and its recent problems."""
+        now = self.clock.now()
+        return [
+            ChannelOverview.of(
+                subscription,
+                self.ledger.latest(subscription.channel_id, PROBLEMS_LOOKED_AT),
+                now,
+                self.policy.resend_window,
+            )
+            for subscription in self.records.of_guild(guild_id)
+        ]
+
+    def next_post(self, subscription: Subscription) -> ScheduledPost | None:
+        """The subscription's next post within a year, if any."""
+        upcoming = self.planner.upcoming(subscription, self.clock.now(), 366)
+        return upcoming[0] if upcoming else None
+
+    def upcoming(self, guild_id: int, days: int) -> list[UpcomingPost]:
+        """`/brief next`: the server's posts in the coming `days`, soonest first."""
+        now = self.clock.now()
+        posts = [
+            UpcomingPost(
+                at=post.at,
+                channel_id=subscription.channel_id,
+                timezone=subscription.timezone,
+                occasions=tuple(o.past_tense for o in post.digest.occasions),
+            )
+            for subscription in self.records.of_guild(guild_id)
+            if subscription.active
+            for post in self.planner.upcoming(subscription, now, days)
+        ]
+        return sorted(posts, key=lambda post: post.at)
+
+    def has_active(self, guild_id: int) -> bool:
+        """Whether the server has any active subscription."""
+        return any(subscription.active for subscription in self.records.of_guild(guild_id))
+
+    def preview(self, day: dt.date, channel_id: int) -> Reply | None:
+        """A day's briefing in the channel's wording; None when the day has none."""
+        digest = self.planner.digest(day)
+        if digest is None:
+            return None
+        subscription = self.records.for_channel(channel_id)
+        return self.renderer.briefing(
+            digest, subscription.template_set if subscription else "default"
+        )
+
+    # --- posting -------------------------------------------------------------------------
+
+    def render(self, post: ScheduledPost, late_by: dt.timedelta | None = None) -> Reply:
+        """The briefing as it will be posted, with a note if late.
+
+        One rendering per day, template set and lateness, however many channels get it;
+        the same `Reply` object also lets the Discord side build its pages once. A
+        resumed post renders the same, so its pages and nonces match the first try.
+        """
+        minutes = int(late_by.total_seconds() // 60) if late_by else 0
+        key = (post.digest.key, post.template_set, minutes)
+        if key not in self._rendered:
+            if len(self._rendered) >= RENDER_CACHE_SIZE:
+                self._rendered.clear()
+            self._rendered[key] = self.renderer.briefing(post.digest, post.template_set, minutes)
+        return self._rendered[key]
+
+    def _job(self, entry_id: int, post: ScheduledPost, claimed_at: dt.datetime, **more: int) -> Job:
+        late_by = claimed_at - post.at
+        late = late_by > LATE_AFTER
+        reply = self.render(post, late_by if late else None)
+        return Job(entry_id, post, reply, late=late, **more)
+
+    def _new_jobs(
+        self, due: Iterable[ScheduledPost], now: dt.datetime
+    ) -> tuple[list[Job], list[PostOutcome]]:
+        """Claim what is due and not yet in the ledger; skip what is past the grace."""
+        due = list(due)
+        recorded = self.ledger.recorded(due)
+        fresh = [post for post in due if post.key not in recorded]
+        too_late = [post for post in fresh if now - post.at > self.policy.grace]
+        on_time = [post for post in fresh if now - post.at <= self.policy.grace]
+        skipped = self.ledger.claim(too_late, PostStatus.SKIPPED, now)
+        for post in too_late:
+            if post.key in skipped:
+                log.warning(
+                    "skipped %s for channel %s: %s late, past the %s grace window",
+                    post.occasion,
+                    post.channel_id,
+                    now - post.at,
+                    self.policy.grace,
+                )
+        claimed = self.ledger.claim(on_time, PostStatus.CLAIMED, now)
+        jobs = [self._job(claimed[post.key], post, now) for post in on_time if post.key in claimed]
+        outcomes = [
+            PostOutcome(post.channel_id, post.local_date, PostStatus.SKIPPED)
+            for post in too_late
+            if post.key in skipped
+        ]
+        return jobs, outcomes
+
+    def _reopened_jobs(self, now: dt.datetime) -> list[Job]:
+        """Retries that came due, and posts a dead process left within the window."""
+        jobs = []
+        for reopened in self.ledger.reopenable(now, self.policy.lease, self.policy.resend_window):
+            if reopened.entry.id in self._in_flight or not self.ledger.take(reopened, now):
+                continue
+            job = self._resume(reopened, now)
+            if job is not None:
+                jobs.append(job)
+        return jobs
+
+    def _resume(self, reopened: Reopened, now: dt.datetime) -> Job | None:
+        entry = reopened.entry
+        post = self._post_of(entry)
+        if isinstance(post, str):
+            self.ledger.fail(entry.id, post, now)
+            return None
+        if reopened.resumed:
+            log.warning(
+                "resuming %s for channel %s at page %d with the same nonces",
+                entry.occasion,
+                entry.channel_id,
+                entry.pages_sent + 1,
+            )
+        return self._job(
+            entry.id,
+            post,
+            entry.claimed_at,
+            attempt=entry.attempts + 1,
+            first_page=entry.pages_sent,
+        )
+
+    def _post_of(self, entry: LedgerEntry) -> ScheduledPost | str:
+        """The post a ledger row was claimed for, or why it cannot be sent any more."""
+        digest = self.planner.digest(entry.local_date)
+        if digest is None or digest.key != entry.occasion:
+            return "the fact store changed after this post was claimed"
+        template = "default"
+        if entry.subscription_id is not None:
+            subscription = self.records.by_id(entry.subscription_id)
+            if subscription is None or not subscription.active:
+                return "the subscription was removed or stopped"
+            template = subscription.template_set
+        return ScheduledPost(
+            entry.subscription_id,
+            entry.channel_id,
+            entry.local_date,
+            entry.scheduled_for,
+            digest,
+            template,
+        )
+
+    async def _deliver(self, jobs: list[Job]) -> list[PostOutcome]:
+        ids = {job.entry_id for job in jobs}
+        self._in_flight |= ids
+        try:
+            outcomes = await self.delivery.deliver_all(jobs)
+        finally:
+            self._in_flight -= ids
+        self._announce_retry()
+        return outcomes
+
+    def _announce_retry(self) -> None:
+        """Tell the scheduler when the earliest waiting retry is due (one indexed query)."""
+        at = self.ledger.next_retry_at()
+        if at is not None:
+            for listener in self._retry_listeners:
+                listener(at)
+
+    async def _run(self, due: Iterable[ScheduledPost], now: dt.datetime) -> list[PostOutcome]:
+        reopened = self._reopened_jobs(now)
+        jobs, skipped = self._new_jobs(due, now)
+        return skipped + await self._deliver(reopened + jobs)
+
+    async def run_subscription(
+        self, subscription: Subscription, now: dt.datetime | None = None
+    ) -> list[PostOutcome]:
+        """Send whatever of this subscription is due (and any retry that came due)."""
+        now = now or self.clock.now()
+        return await self._run(self.planner.candidates(subscription, now), now)
+
+    async def run_due(self, now: dt.datetime | None = None) -> list[PostOutcome]:
+        """Every active subscription's due posts, retries and resumable posts."""
+        now = now or self.clock.now()
+        due = [
+            post
+            for subscription in self.records.active()
+            for post in self.planner.candidates(subscription, now)
+        ]
+        return await self._run(due, now)
+
+    async def post_now(self, subscription: Subscription) -> NowResult:
+        """Post today's digest to the channel now, once: the scheduled post will not repeat it."""
+        now = self.clock.now()
+        post = self.planner.post(subscription, local_day(subscription, now))
+        if post is None:
+            return NowResult(NowStatus.NOTHING)
+        claimed = self.ledger.claim([post], PostStatus.CLAIMED, now)
+        if post.key not in claimed:
+            return NowResult(NowStatus.ALREADY)
+        (outcome,) = await self._deliver([Job(claimed[post.key], post, self.render(post))])
+        if outcome.status is PostStatus.SENT:
+            return NowResult(NowStatus.POSTED)
+        if outcome.status is PostStatus.RETRY:
+            return NowResult(NowStatus.RETRY, outcome.error)
+        return NowResult(NowStatus.FAILED, outcome.error)

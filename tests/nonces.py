@@ -1,0 +1,84 @@
+"""Teach SimCord Discord's nonce rule, and let a test lose a response after the fact.
+
+Discord, sent a message with `nonce` and `enforce_nonce: true`, returns the message
+it already made from that nonce within the last few minutes instead of a second
+one. SimCord accepts both fields and ignores them, so on its own it cannot show
+whether a re-sent page would appear twice.
+
+How: SimCord routes each REST call through a table in `simcord.http.router`
+(`_ROUTES`, method -> [(path template, handler)]). `honour_nonces` swaps the handler
+of `POST /channels/{channel_id}/messages` for one that looks the nonce up first and
+calls SimCord's own handler only for a nonce it has not seen within the window (on
+SimCord's clock); pytest's `monkeypatch` puts the original table back after the test.
+The table is SimCord's private detail: if a SimCord upgrade moves it, the lookup
+below fails loudly rather than passing without the rule.
+
+`lose_responses(n)` makes the next n sends succeed at "Discord" (the message is
+stored) and then fail with a 503 on the way back, the case that makes a retry
+risky without nonces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import simcord
+from simcord.backend.errors import BackendError
+from simcord.http import router
+from simcord.http._helpers import message_response
+
+__all__ = ["NonceRule", "honour_nonces"]
+
+SEND_PATH = ["channels", "{channel_id}", "messages"]
+DISCORD_NONCE_WINDOW = dt.timedelta(minutes=5)  # "a few minutes", by Discord's account
+
+
+@dataclass
+class NonceRule:
+    """The state of the rule in one test: what was made from which nonce, and when."""
+
+    env: simcord.Env
+    window: dt.timedelta = DISCORD_NONCE_WINDOW
+    seen: dict[tuple[int, str], tuple[int, dt.datetime]] = field(default_factory=dict)
+    deduplicated: int = 0  # sends answered with an existing message
+    lost: int = 0  # responses still to lose
+
+    def lose_responses(self, count: int) -> None:
+        """The next `count` messages are made, and their responses lost (a 503)."""
+        self.lost += count
+
+    def handle(self, original: router.Handler, ctx: router.RequestContext) -> Any:
+        """SimCord's handler, behind Discord's nonce check."""
+        body = ctx.body()
+        channel_id, nonce = ctx.int_arg("channel_id"), body.get("nonce")
+        now = self.env.now()
+        if nonce is not None and body.get("enforce_nonce"):
+            made = self.seen.get((channel_id, str(nonce)))
+            if made is not None and now - made[1] <= self.window:
+                self.deduplicated += 1
+                return message_response(ctx, ctx.backend.get_message(channel_id, made[0]))
+        response = original(ctx)
+        if nonce is not None:
+            self.seen[(channel_id, str(nonce))] = (int(response["id"]), now)
+        if self.lost:
+            self.lost -= 1
+            raise BackendError(503, 0, "Service Unavailable (response lost, injected by test)")
+        return response
+
+
+def honour_nonces(env: simcord.Env, monkeypatch: pytest.MonkeyPatch) -> NonceRule:
+    """Make SimCord honour nonces on message sends for the rest of the test."""
+    rule = NonceRule(env)
+    posts = list(router._ROUTES["POST"])
+    (index,) = [i for i, (template, _) in enumerate(posts) if template == SEND_PATH]
+    template, original = posts[index]
+
+    def send_message(ctx: router.RequestContext) -> Any:
+        return rule.handle(original, ctx)
+
+    posts[index] = (template, send_message)
+    monkeypatch.setattr(router, "_ROUTES", {**router._ROUTES, "POST": posts})
+    return rule
