@@ -14,6 +14,7 @@ from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.rendering import Renderer
 from briefings.store import FactStore
 from tests.world import World
+from tests.year import year_store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +73,9 @@ async def synced(world: World) -> World:
     """The same, with the slash commands synced."""
     await world.bot.tree.sync()
     return world
+
+
+@pytest.fixture(scope="session")
+def dst_store(tmp_path_factory: pytest.TempPathFactory) -> FactStore:
+    """Fictional events on every 2026 DST change day (see tests/year.py)."""
+    return year_store(tmp_path_factory.mktemp("year"))

@@ -7,6 +7,7 @@ memory, for stores too large to write as YAML.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from briefings.annotations import (
     AnnotationFile,
     ArticleAnnotation,
     DateClaim,
+    EventAnnotation,
     Evidence,
     PublisherAnnotation,
     QuoteAnnotation,
@@ -34,15 +36,47 @@ def _slug(name: str) -> str:
     return "-".join(name.lower().split())
 
 
-def page_text(statements: Sequence[tuple[str, str]]) -> str:
-    """The page: a title, a byline, then one line per (speaker, words)."""
+Happening = tuple[dt.date, str]  # (day, what happened, in the past tense)
+
+
+def _event_line(day: dt.date, what: str) -> str:
+    return f"On {_spelled(day)}, {what}."
+
+
+def _spelled(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def page_text(statements: Sequence[tuple[str, str]], events: Sequence[Happening] = ()) -> str:
+    """The page: a title, a byline, one line per (speaker, words), one per event."""
     body = [f"“{words}” said {speaker}." for speaker, words in statements]
+    body += [_event_line(day, what) for day, what in events]
     return "\n".join([*HEADER, *body]) + "\n"
 
 
-def synthetic_annotations(statements: Sequence[tuple[str, str]]) -> AnnotationFile:
-    """Annotations for `page_text(statements)`: one article, its speakers, their quotes."""
-    lines = page_text(statements).splitlines()
+def synthetic_events(events: Sequence[Happening]) -> list[EventAnnotation]:
+    """One event per (day, what): printed on the page with its full date."""
+    return [
+        EventAnnotation(
+            id=f"syn-e{index}",
+            title=what,
+            past_tense=what,
+            date=DateClaim(
+                value=FuzzyDate.parse(day.isoformat()), how="printed", phrase=_spelled(day)
+            ),
+            status="happened",
+            evidence=[Evidence(article=ARTICLE, text=_event_line(day, what))],
+        )
+        for index, (day, what) in enumerate(events)
+    ]
+
+
+def synthetic_annotations(
+    statements: Sequence[tuple[str, str]], events: Sequence[Happening] = ()
+) -> AnnotationFile:
+    """Annotations for `page_text(statements, events)`: one article, its speakers,
+    their quotes, and the events."""
+    lines = page_text(statements, events).splitlines()
     speakers = sorted({speaker for speaker, _ in statements})
     article = ArticleAnnotation(
         id=ARTICLE,
@@ -87,19 +121,25 @@ def synthetic_annotations(statements: Sequence[tuple[str, str]]) -> AnnotationFi
         )
         for index, (speaker, words) in enumerate(statements)
     ]
-    return AnnotationFile(sources=[source], actors=actors, quotes=quotes)
+    return AnnotationFile(
+        sources=[source], actors=actors, quotes=quotes, events=synthetic_events(events)
+    )
 
 
-def write_seeds(target: Path, statements: Sequence[tuple[str, str]]) -> Path:
+def write_seeds(
+    target: Path, statements: Sequence[tuple[str, str]], events: Sequence[Happening] = ()
+) -> Path:
     """A seeds folder holding only the synthetic page; returns `target`."""
     annotations_dir = target / "annotations"
     annotations_dir.mkdir(parents=True)
-    data = page_text(statements).encode("utf-8")
+    data = page_text(statements, events).encode("utf-8")
     (target / SEED_NAME).write_bytes(data)
     (target / "MANIFEST.sha256").write_text(
         f"{hashlib.sha256(data).hexdigest()}  {SEED_NAME}\n", encoding="utf-8"
     )
-    dumped = synthetic_annotations(statements).model_dump(mode="json", exclude_defaults=True)
+    dumped = synthetic_annotations(statements, events).model_dump(
+        mode="json", exclude_defaults=True
+    )
     (annotations_dir / "synthetic.yaml").write_text(
         yaml.safe_dump(dumped, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

@@ -22,7 +22,9 @@ from briefings.store import FactStore
 from briefings.subscriptions import BriefingService, PostOutcome
 from tests.embed_limits import assert_fits
 from tests.nonces import honour_nonces
+from tests.test_posting import database_url, fresh_database
 from tests.world import World
+from tests.year import DST_POSTS, EVENTS, SUBSCRIPTIONS
 
 FIRST_BRIEFING = dt.datetime(2026, 7, 1, 0, 0, tzinfo=dt.UTC)  # 09:00 in Seoul
 
@@ -307,60 +309,72 @@ async def test_the_scheduler_is_built_from_the_database_at_start(store: FactStor
 
 # --- a simulated year through the real bot ---------------------------------------------
 
-ZONES = [("Asia/Seoul", "09:00"), ("America/New_York", "02:00"), ("Europe/London", "01:00")]
-FAILING_TICKS = {
-    dt.datetime(2026, 7, 1, 0, tzinfo=dt.UTC),  # Seoul's and London's posts are due
-    dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC),  # New York (07:00 UTC in winter) is due
-}
+
+async def _sweep(env: simcord.Env, service: BriefingService) -> list[PostOutcome]:
+    """Run what is due, then the retries as the scheduler's retry job would."""
+    outcomes = await service.run_due()
+    for _ in range(3):
+        if not any(outcome.status is PostStatus.RETRY for outcome in outcomes):
+            break
+        await env.advance_time(60)
+        outcomes = await service.run_due()
+    return outcomes
 
 
-async def test_a_simulated_year_through_the_bot(store: FactStore, tmp_path: Path) -> None:
-    """Three channels in three zones for all of 2026, with restarts and Discord failures
-    between: every briefing appears in its channel exactly once, and nothing else does."""
-    url = f"sqlite:///{tmp_path / 'year.sqlite3'}"
+async def test_a_simulated_year_through_the_bot(dst_store: FactStore, tmp_path: Path) -> None:
+    """Five channels whose local times every 2026 DST change skips or repeats, each change
+    day with a briefing (tests/year.py), a sweep every three hours, a restart every 45
+    days, and Discord answering 503 to the first send of every sweep that sends: every
+    briefing appears in its channel exactly once, and nothing else does. Under
+    `make test-postgres` the database is PostgreSQL."""
+    url = database_url(tmp_path, "year")
+    fresh_database(url).dispose()
 
     def new_bot() -> BriefBot:
         settings = Settings(_env_file=None, scheduler_enabled=False, database_url=url)
-        return create_bot(settings, store)
+        return create_bot(settings, dst_store)
 
     async with simcord.run(new_bot()) as env:
         room = Newsroom(env)
-        channels = [room.guild.create_text_channel(zone.split("/")[1].lower()) for zone, _ in ZONES]
-        for channel, (zone, at) in zip(channels, ZONES, strict=True):
-            await room.admin.send(room.channel, f"!brief subscribe {channel.mention} {at} {zone}")
-        start = env.now()
+        channels = {}
+        for channel, at, zone in SUBSCRIPTIONS:
+            channels[channel] = room.guild.create_text_channel(f"c{channel}")
+            await room.admin.send(
+                room.channel, f"!brief subscribe {channels[channel].mention} {at:%H:%M} {zone}"
+            )
         hours = 0
         while env.now() < dt.datetime(2027, 1, 1, tzinfo=dt.UTC):
-            await env.advance_time(3 * 3600)  # the sweep, every three hours
+            await env.advance_time(3 * 3600)
             hours += 3
             if hours % (24 * 45) == 0:
                 await env.restart_bot(new_bot())  # same database, new process
                 room = Newsroom(env)
-            if env.now() in FAILING_TICKS:  # Discord has a bad moment as posts fall due
-                env.inject_error("POST", "/channels/*/messages", status=502, times=2)
-            service = room.bot.briefings
-            assert service is not None
-            await service.run_due()
+            if not env.backend.faults:  # the next send fails, whenever it comes
+                env.inject_error("POST", "/channels/*/messages", status=503, times=1)
+            await _sweep(env, room.service)
         env.backend.faults.clear()
 
         expected_days = [
             day
             for offset in range(365)
-            if digest_for(store, day := dt.date(2026, 1, 1) + dt.timedelta(days=offset))
+            if digest_for(dst_store, day := dt.date(2026, 1, 1) + dt.timedelta(days=offset))
         ]
-        for channel in channels:
+        assert len(expected_days) == len(EVENTS)
+        for handle in channels.values():
             titles = [
                 message.embeds[0].title
-                for message in channel.history()
+                for message in handle.history()
                 if message.author.bot and message.embeds
             ]
             assert titles == [f"GSOMIA briefing · {day.isoformat()}" for day in expected_days]
-        service = room.bot.briefings
-        assert service is not None
-        ledger = service.ledger.latest(limit=100)
+        ledger = room.service.ledger.latest(limit=100)
         assert {entry.status for entry in ledger} == {PostStatus.SENT}
-        assert len(ledger) == len(expected_days) * len(channels)
-        # The injected failures were met, and overcome by retrying.
-        # Each failed try cost one attempt, and was made good by a later one.
-        assert sum(entry.attempts - 1 for entry in ledger) == 2 * len(FAILING_TICKS)
-        assert start < env.now()
+        assert len(ledger) == len(EVENTS) * len(SUBSCRIPTIONS)
+        scheduled = {(e.channel_id, e.local_date): e.scheduled_for for e in ledger}
+        by_channel = {handle.id: number for number, handle in channels.items()}
+        on_change_days = {
+            (by_channel[channel], day): at for (channel, day), at in scheduled.items()
+        }
+        assert {key: on_change_days[key] for key in DST_POSTS} == DST_POSTS
+        # At least a third of the posts met a 503, and a later try sent each of them.
+        assert 3 * sum(entry.attempts > 1 for entry in ledger) >= len(ledger)

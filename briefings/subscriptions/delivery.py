@@ -14,6 +14,12 @@ post and is recorded.
 
 **Bounded fan-out.** Up to `concurrency` channels are sent to at once: a slow or
 failing channel holds one slot, never the queue behind it.
+
+**Group commit.** The pages that the concurrent sends deliver in one turn of the
+event loop are recorded in one transaction, and each send waits for that commit
+before it goes on: a page is durable before its post is reported or its next page
+sent, at a fraction of a transaction per page. A crash can leave at most one
+delivered page per send under way unrecorded, the ones in flight.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from typing import Protocol
 from briefings.replies import Reply
 from briefings.storage import PostStatus
 from briefings.subscriptions.due import PostKey, ScheduledPost
-from briefings.subscriptions.ledger import Ledger
+from briefings.subscriptions.ledger import Ledger, PageRecord
 
 __all__ = [
     "ChannelUnavailableError",
@@ -127,6 +133,34 @@ class RetryPolicy:
         return self.delays[attempt - 1] if attempt <= len(self.delays) else None
 
 
+class PageRecorder:
+    """Records the pages delivered in one turn of the event loop in one transaction."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._pending: list[tuple[PageRecord, asyncio.Future[None]]] = []
+
+    async def record(self, page: PageRecord) -> None:
+        """Return once the page is committed (with whatever else was delivered meanwhile)."""
+        loop = asyncio.get_running_loop()
+        committed = loop.create_future()
+        self._pending.append((page, committed))
+        if len(self._pending) == 1:
+            loop.call_soon(self._commit)
+        await committed
+
+    def _commit(self) -> None:
+        batch, self._pending = self._pending, []
+        try:
+            self.ledger.pages_sent([page for page, _ in batch])
+        except Exception as error:  # each waiting send hears of it
+            for _, committed in batch:
+                committed.set_exception(error)
+        else:
+            for _, committed in batch:
+                committed.set_result(None)
+
+
 class Delivery:
     """Sends jobs under a concurrency bound and records every page and outcome."""
 
@@ -145,6 +179,7 @@ class Delivery:
         self.on_gone = on_gone  # stops a subscription whose channel is gone
         self.concurrency = concurrency
         self.retry = retry or RetryPolicy()
+        self.recorder = PageRecorder(ledger)
 
     async def deliver_all(self, jobs: Sequence[Job]) -> list[PostOutcome]:
         """Deliver every job, `concurrency` at a time; outcomes in the jobs' order."""
@@ -171,8 +206,14 @@ class Delivery:
                 )
             except Exception as error:  # every failure is decided on and recorded
                 return self._failed(job, error)
-            self.ledger.page_sent(
-                job.entry_id, page + 1, count, message_id if page == 0 else None, self.clock.now()
+            await self.recorder.record(
+                PageRecord(
+                    job.entry_id,
+                    page + 1,
+                    count,
+                    message_id if page == 0 else None,
+                    self.clock.now(),
+                )
             )
             if page == 0:
                 first = message_id

@@ -13,16 +13,42 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from briefings.storage import Database, LedgerEntry, PostStatus
 from briefings.subscriptions.due import PostKey, ScheduledPost
 
-__all__ = ["CLAIM_BATCH", "Ledger", "Reopened"]
+__all__ = ["CLAIM_BATCH", "Ledger", "PageRecord", "Reopened"]
 
 # Posts claimed per transaction: one round trip for many posts, and a short lock.
 CLAIM_BATCH = 500
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A page Discord has accepted: the post's row, how many pages are now delivered."""
+
+    entry_id: int
+    pages_sent: int
+    page_count: int
+    message_id: int | None  # the first page's, which readers link to; else None
+    at: dt.datetime
+
+    @property
+    def last(self) -> bool:
+        """Whether this page completes the post."""
+        return self.pages_sent >= self.page_count
+
+    def parameters(self) -> dict[str, Any]:
+        """The bound parameters of the page statements."""
+        return {
+            "entry_id": self.entry_id,
+            "pages_sent": self.pages_sent,
+            "page_count": self.page_count,
+            "message_id": self.message_id,
+            "now": self.at,
+        }
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,26 @@ class Ledger:
             .returning(
                 LedgerEntry.id, LedgerEntry.channel_id, LedgerEntry.occasion, LedgerEntry.local_date
             )
+        )
+        # Pages are recorded once per message sent: the statements are built once, and
+        # only their parameters change (building one costs more than running it).
+        page = update(LedgerEntry).where(LedgerEntry.id == bindparam("entry_id"))
+        progress: dict[str, Any] = {
+            "pages_sent": bindparam("pages_sent"),
+            "page_count": bindparam("page_count"),
+            "progress_at": bindparam("now"),
+            "error": None,
+            # Only the first page carries the message id a reader links to.
+            "message_id": func.coalesce(bindparam("message_id"), LedgerEntry.message_id),
+        }
+        self._page = page.values(progress)
+        self._last_page = page.values(
+            {
+                **progress,
+                "status": PostStatus.SENT.value,
+                "finished_at": bindparam("now"),
+                "next_try_at": None,
+            }
         )
 
     def recorded(self, posts: Sequence[ScheduledPost]) -> set[PostKey]:
@@ -77,26 +123,17 @@ class Ledger:
                     claimed[(channel, occasion, day)] = entry_id
         return claimed
 
-    def page_sent(
-        self,
-        entry_id: int,
-        pages_sent: int,
-        page_count: int,
-        message_id: int | None,
-        now: dt.datetime,
-    ) -> None:
-        """Record one more delivered page; the last one makes the post `sent`."""
-        values: dict[str, Any] = {
-            "pages_sent": pages_sent,
-            "page_count": page_count,
-            "progress_at": now,
-            "error": None,
-        }
-        if message_id is not None:
-            values["message_id"] = message_id
-        if pages_sent >= page_count:
-            values.update(status=PostStatus.SENT.value, finished_at=now, next_try_at=None)
-        self._update(entry_id, values)
+    def pages_sent(self, pages: Sequence[PageRecord]) -> None:
+        """Record delivered pages, one per post, in one transaction; a post's last page
+        makes it `sent`."""
+        rows = [page.parameters() for page in pages]
+        final = [row for row, page in zip(rows, pages, strict=True) if page.last]
+        more = [row for row, page in zip(rows, pages, strict=True) if not page.last]
+        with self.database.engine.begin() as connection:
+            if final:
+                connection.execute(self._last_page, final)
+            if more:
+                connection.execute(self._page, more)
 
     def retry_later(self, entry_id: int, at: dt.datetime, error: str, now: dt.datetime) -> None:
         """Leave the post for the scheduler to try again at `at`, from its next page."""
