@@ -347,7 +347,9 @@ async def test_a_simulated_year_through_the_bot(dst_store: FactStore, tmp_path: 
             await env.advance_time(3 * 3600)
             hours += 3
             if hours % (24 * 45) == 0:
+                stopped = room.service
                 await env.restart_bot(new_bot())  # same database, new process
+                stopped.database.dispose()  # SimCord detaches the old bot without closing it
                 room = Newsroom(env)
             if not env.backend.faults:  # the next send fails, whenever it comes
                 env.inject_error("POST", "/channels/*/messages", status=503, times=1)
@@ -378,3 +380,4 @@ async def test_a_simulated_year_through_the_bot(dst_store: FactStore, tmp_path: 
         assert {key: on_change_days[key] for key in DST_POSTS} == DST_POSTS
         # At least a third of the posts met a 503, and a later try sent each of them.
         assert 3 * sum(entry.attempts > 1 for entry in ledger) >= len(ledger)
+        await room.bot.close()  # and its database, which SimCord's exit leaves open
