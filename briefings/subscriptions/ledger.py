@@ -9,7 +9,7 @@ recorded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,10 +224,6 @@ class Ledger:
             query = query.where(LedgerEntry.channel_id == channel_id)
         with self.database.session() as session:
             return list(session.scalars(query))
-
-    def of_channels(self, channel_ids: Iterable[int], limit: int) -> dict[int, list[LedgerEntry]]:
-        """The newest `limit` rows of each channel, newest first."""
-        return {channel: self.latest(channel, limit) for channel in channel_ids}
 
 
 def _row(post: ScheduledPost, status: PostStatus, now: dt.datetime) -> dict[str, Any]:
