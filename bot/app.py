@@ -117,7 +117,7 @@ class BriefBot(commands.Bot):
 
     async def _wake(self, subscription_id: int) -> None:
         assert self.briefings is not None
-        for subscription in self.briefings.records.active(subscription_id):
+        for subscription in self.briefings.active_subscriptions(subscription_id):
             await self.briefings.run_subscription(subscription)
 
     async def _catch_up(self) -> None:

@@ -218,18 +218,19 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         """The coming posts of this server's subscriptions."""
         guild = ctx.guild
         assert guild is not None
+        upcoming = self.service.upcoming(guild.id, days)
         rows = [
             {
                 "when": _when(post.timezone, post.at),
                 "channel": _channel_name(guild, post.channel_id),
                 "summary": "; ".join(post.occasions),
             }
-            for post in self.service.upcoming(guild.id, days)
+            for post in upcoming.posts
         ]
         await self._send(
             ctx,
             self.service.renderer.notice(
-                "upcoming", rows=rows, days=days, subscribed=self.service.has_active(guild.id)
+                "upcoming", rows=rows, days=days, subscribed=upcoming.subscribed
             ),
         )
 

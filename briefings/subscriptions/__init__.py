@@ -17,7 +17,13 @@ from briefings.subscriptions.delivery import (
     page_nonce,
 )
 from briefings.subscriptions.due import ScheduledPost, scheduled_instant
-from briefings.subscriptions.reports import ChannelOverview, NowResult, NowStatus, UpcomingPost
+from briefings.subscriptions.reports import (
+    ChannelOverview,
+    NowResult,
+    NowStatus,
+    Upcoming,
+    UpcomingPost,
+)
 from briefings.subscriptions.service import BriefingService, PostingPolicy
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "SendError",
     "Sender",
     "TransientSendError",
+    "Upcoming",
     "UpcomingPost",
     "page_nonce",
     "scheduled_instant",

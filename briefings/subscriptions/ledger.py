@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Update
 
 from briefings.storage import Database, LedgerEntry, PostStatus
 from briefings.subscriptions.due import PostKey, ScheduledPost
@@ -76,7 +77,9 @@ class Ledger:
             )
         )
         # Pages are recorded once per message sent: the statements are built once, and
-        # only their parameters change (building one costs more than running it).
+        # only their parameters change (building one costs more than running it). The
+        # other updates are built once per set of columns, in `_update`.
+        self._updates: dict[tuple[str, ...], Update] = {}
         page = update(LedgerEntry).where(LedgerEntry.id == bindparam("entry_id"))
         progress: dict[str, Any] = {
             "pages_sent": bindparam("pages_sent"),
@@ -160,8 +163,21 @@ class Ledger:
         )
 
     def _update(self, entry_id: int, values: dict[str, Any]) -> None:
+        """Set `values` on one row, with a statement built once per set of columns."""
+        columns = tuple(sorted(values))
+        statement = self._updates.get(columns)
+        if statement is None:
+            # Parameters are named apart from the columns: SQLAlchemy keeps a column's
+            # own name for the SET clause it generates itself.
+            statement = (
+                update(LedgerEntry)
+                .where(LedgerEntry.id == bindparam("entry_id"))
+                .values({column: bindparam(f"new_{column}") for column in columns})
+            )
+            self._updates[columns] = statement
+        parameters = {f"new_{column}": value for column, value in values.items()}
         with self.database.engine.begin() as connection:
-            connection.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id).values(values))
+            connection.execute(statement, {"entry_id": entry_id, **parameters})
 
     def reopenable(
         self, now: dt.datetime, lease: dt.timedelta, window: dt.timedelta

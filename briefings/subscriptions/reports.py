@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from briefings.storage import LedgerEntry, PostStatus, Subscription
 
-__all__ = ["ChannelOverview", "NowResult", "NowStatus", "UpcomingPost"]
+__all__ = ["ChannelOverview", "NowResult", "NowStatus", "Upcoming", "UpcomingPost"]
 
 PROBLEMS_LOOKED_AT = 5  # the newest ledger rows of a channel that `/brief list` reads
 
@@ -75,6 +75,15 @@ class UpcomingPost:
     channel_id: int
     timezone: str
     occasions: tuple[str, ...]  # each occasion in the past tense, for a summary line
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """`/brief next`: a server's coming posts, soonest first, and whether it has any
+    active subscription at all (to tell "nothing soon" from "nothing subscribed")."""
+
+    posts: tuple[UpcomingPost, ...]
+    subscribed: bool
 
 
 class NowStatus(StrEnum):

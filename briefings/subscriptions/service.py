@@ -44,6 +44,7 @@ from briefings.subscriptions.reports import (
     ChannelOverview,
     NowResult,
     NowStatus,
+    Upcoming,
     UpcomingPost,
 )
 
@@ -142,9 +143,9 @@ class BriefingService:
         """The channel's subscription, if any."""
         return self.records.for_channel(channel_id)
 
-    def active_subscriptions(self) -> list[Subscription]:
-        """Every active subscription, for the scheduler."""
-        return self.records.active()
+    def active_subscriptions(self, subscription_id: int | None = None) -> list[Subscription]:
+        """Every active subscription (or the one with this id, if active), for the scheduler."""
+        return self.records.active(subscription_id)
 
     def overview(self, guild_id: int) -> list[ChannelOverview]:
         """`/brief list`: each of the server's subscriptions and its recent problems."""
@@ -164,9 +165,12 @@ class BriefingService:
         upcoming = self.planner.upcoming(subscription, self.clock.now(), 366)
         return upcoming[0] if upcoming else None
 
-    def upcoming(self, guild_id: int, days: int) -> list[UpcomingPost]:
+    def upcoming(self, guild_id: int, days: int) -> Upcoming:
         """`/brief next`: the server's posts in the coming `days`, soonest first."""
         now = self.clock.now()
+        active = [
+            subscription for subscription in self.records.of_guild(guild_id) if subscription.active
+        ]
         posts = [
             UpcomingPost(
                 at=post.at,
@@ -174,15 +178,10 @@ class BriefingService:
                 timezone=subscription.timezone,
                 occasions=tuple(o.past_tense for o in post.digest.occasions),
             )
-            for subscription in self.records.of_guild(guild_id)
-            if subscription.active
+            for subscription in active
             for post in self.planner.upcoming(subscription, now, days)
         ]
-        return sorted(posts, key=lambda post: post.at)
-
-    def has_active(self, guild_id: int) -> bool:
-        """Whether the server has any active subscription."""
-        return any(subscription.active for subscription in self.records.of_guild(guild_id))
+        return Upcoming(tuple(sorted(posts, key=lambda post: post.at)), subscribed=bool(active))
 
     def preview(self, day: dt.date, channel_id: int) -> Reply | None:
         """A day's briefing in the channel's wording; None when the day has none."""
