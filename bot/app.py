@@ -14,7 +14,9 @@ from bot.briefing_sender import DiscordClock, DiscordSender
 from bot.cogs.admin import AdminCog
 from bot.cogs.briefings import BriefingsCog
 from bot.cogs.errors import ErrorsCog
+from bot.cogs.health import HealthCog
 from bot.cogs.subscriptions import SubscriptionsCog
+from bot.health import heartbeat_path
 from bot.markdown import escape_markdown
 from bot.responding import Responder
 from bot.settings import Settings
@@ -26,7 +28,7 @@ from briefings.storage import Database, open_database
 from briefings.store import FactStore
 from briefings.subscriptions import BriefingService, Clock, PostingPolicy
 
-__all__ = ["BriefBot", "create_bot"]
+__all__ = ["BriefBot", "ShardedBriefBot", "create_bot"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ class BriefBot(commands.Bot):
             help_command=None,
             owner_ids=set(settings.owner_ids) or None,
             case_insensitive=True,
+            shard_count=settings.shard_count,
         )
         self.settings = settings
         self._store = store
@@ -94,6 +97,10 @@ class BriefBot(commands.Bot):
         )
         self.answers.on_new_store(self.briefings.use_store)
         await self.add_cog(SubscriptionsCog(self.briefings, responder, self.resync_jobs))
+        if settings.heartbeat_seconds:
+            beat_path = heartbeat_path(settings.data_dir, settings.shard_ids)
+            every = dt.timedelta(seconds=settings.heartbeat_seconds)
+            await self.add_cog(HealthCog(self, database, self.clock, beat_path, every))
         if settings.scheduler_enabled:
             self.scheduler = create_scheduler(policy.grace)
             self.briefings.on_retry(self._retry_at)
@@ -106,9 +113,20 @@ class BriefBot(commands.Bot):
         if self.scheduler is None or self.briefings is None:
             return
         service = self.briefings
-        subscriptions = service.active_subscriptions()
+        # Each process wakes for its own servers at their times; the sweep posts
+        # anything due whoever owns it, so a process that is down delays nobody's
+        # briefing by more than the sweep interval.
+        subscriptions = [s for s in service.active_subscriptions() if self.owns(s.guild_id)]
         ids = sync_jobs(self.scheduler, subscriptions, self._wake, service.run_due)
         log.info("scheduled %d subscriptions", len(ids))
+
+    def owns(self, guild_id: int) -> bool:
+        """Whether this process's shards carry the server (always, unsharded): Discord
+        sends a server's events to shard (id >> 22) % shard count."""
+        shard_ids, shard_count = self.settings.shard_ids, self.settings.shard_count
+        return (
+            shard_ids is None or shard_count is None or (guild_id >> 22) % shard_count in shard_ids
+        )
 
     def _retry_at(self, at: dt.datetime) -> None:
         """Wake the sweep when a post left for a retry falls due."""
@@ -141,6 +159,21 @@ class BriefBot(commands.Bot):
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
 
 
+class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
+    """The bot over a range of shards (`SHARD_COUNT`, `SHARD_IDS`): several processes,
+    each running some shards, share one database, and the ledger decides who posts."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: FactStore | None = None,
+        clock: Clock | None = None,
+        database: Database | None = None,
+    ) -> None:
+        super().__init__(settings, store, clock, database)
+        self.shard_ids = settings.shard_ids  # None: every shard of `shard_count`
+
+
 def posting_policy(settings: Settings) -> PostingPolicy:
     """How the briefing service posts, from the settings."""
     return PostingPolicy(
@@ -160,4 +193,7 @@ def create_bot(
 
     A store or database not given is loaded or opened in `setup_hook`.
     """
-    return BriefBot(settings or Settings(), store, clock, database)
+    settings = settings or Settings()
+    if settings.shard_count is None:
+        return BriefBot(settings, store, clock, database)
+    return ShardedBriefBot(settings, store, clock, database)

@@ -53,13 +53,13 @@ class DiscordSender:
         self.client = client
         self.responder = responder
 
-    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self.client.get_channel(channel_id)
-        if channel is None:
-            try:
-                channel = await self.client.fetch_channel(channel_id)
-            except discord.HTTPException as error:
-                raise _translate(error, channel_id) from error
+    def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        # A channel of a server on another process's shards is not in this cache: a
+        # partial channel posts to it by id alone, and a channel that is gone answers
+        # the send with 404, which is translated like any other failure.
+        channel = self.client.get_channel(channel_id) or self.client.get_partial_messageable(
+            channel_id
+        )
         if not isinstance(channel, discord.abc.Messageable):
             raise ChannelUnavailableError(f"channel {channel_id} cannot take messages")
         return channel
@@ -70,7 +70,7 @@ class DiscordSender:
 
     async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
         """Post one page; discord.py sends `enforce_nonce` with every nonce it is given."""
-        channel = await self._channel(channel_id)
+        channel = self._channel(channel_id)
         try:
             message = await channel.send(embed=self.responder.pages(reply)[page], nonce=nonce)
         except discord.HTTPException as error:

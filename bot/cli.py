@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="+", help="the command, as typed in Discord")
     commands.add_parser("console", help="an interactive prompt over the same answers")
     commands.add_parser("run", help="join Discord if a token is configured, else the console")
+    commands.add_parser(
+        "health", help="exit 0 if the database answers and the bot's gateway heartbeat is recent"
+    )
     brief = commands.add_parser("brief", help="what the scheduled briefings would post")
     when = brief.add_mutually_exclusive_group(required=True)
     when.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="print that day's briefing")
@@ -214,11 +217,36 @@ def _console(answerer: Answerer) -> int:
     return EXIT_OK
 
 
+def _health() -> int:
+    """One line and exit 0 when this process's bot is healthy; 1 otherwise."""
+    from bot.health import check_health
+    from bot.settings import InvalidSettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except InvalidSettingsError as error:
+        print(f"unhealthy: bad setting: {error}")
+        return EXIT_FAILURE
+    report = check_health(
+        settings.database_url,
+        settings.data_dir,
+        settings.shard_ids,
+        dt.datetime.now(dt.UTC),  # the entry point reads the clock
+        dt.timedelta(seconds=settings.health_max_age_seconds),
+    )
+    print(report.line)
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
 def _run(answerer_factory: Callable[[], Answerer]) -> int:
     """Join Discord with a token; else the console on a terminal; else fail clearly."""
-    from bot.settings import Settings  # reads .env; the one-shot commands do not need it
+    from bot.settings import InvalidSettingsError, load_settings  # the one-shot commands skip .env
 
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except InvalidSettingsError as error:
+        print(f"cannot start: bad setting: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     if settings.has_token:
         from bot.runner import run_bot  # imports discord.py, which `ask` must not
 
@@ -247,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         except AnnotationError as error:
             print(error, file=sys.stderr)
             return EXIT_FAILURE
+    if args.command == "health":
+        return _health()
     if args.command == "facts":
         if args.facts_command == "schema":
             path = args.seeds / SCHEMA_PATH.name

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Any, Self
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from briefings.loading import DEFAULT_SEEDS_DIR
 
-__all__ = ["Settings"]
+__all__ = ["InvalidSettingsError", "Settings", "load_settings"]
 
 
 class Settings(BaseSettings):
@@ -49,8 +51,88 @@ class Settings(BaseSettings):
         le=300,
         description="How soon after a crash a post left mid-send is resumed with the same nonces",
     )
+    shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        le=4096,
+        description="Shards of the whole bot; set it to run several processes (AutoShardedBot)",
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None,
+        description="The shards this process runs: '0-3', '4,5' or a JSON list; all when unset",
+    )
+    heartbeat_seconds: float = Field(
+        default=15,
+        ge=0,
+        le=300,
+        description="How often the bot writes its heartbeat for `briefbot health`; 0: never",
+    )
+    health_max_age_seconds: float = Field(
+        default=60,
+        ge=20,
+        le=3600,
+        description="How old the gateway heartbeat may be for `briefbot health` to pass",
+    )
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_range(cls, value: Any) -> Any:
+        """'0-3' and '0,2' as well as a JSON list: operators write ranges."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        if text.startswith("["):
+            return json.loads(text)
+        ids: list[int] = []
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            if not (first.isdigit() and (not last or last.isdigit())):
+                raise ValueError(f"{part.strip()!r} is not a shard number or a range like 0-3")
+            ids.extend(range(int(first), int(last or first) + 1))
+        return ids
+
+    @model_validator(mode="after")
+    def _beats_fit(self) -> Self:
+        # One late beat must not fail the check: allow two intervals at least.
+        if self.health_max_age_seconds < 2 * self.heartbeat_seconds:
+            raise ValueError("HEALTH_MAX_AGE_SECONDS must be at least twice HEARTBEAT_SECONDS")
+        return self
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Self:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT, the number of shards of the whole bot")
+        if not self.shard_ids or len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError("SHARD_IDS must name each shard once")
+        if not all(0 <= shard < self.shard_count for shard in self.shard_ids):
+            raise ValueError(f"SHARD_IDS must lie from 0 to {self.shard_count - 1}")
+        return self
 
     @property
     def has_token(self) -> bool:
         """True when a non-empty token is configured."""
         return bool(self.discord_token and self.discord_token.get_secret_value().strip())
+
+
+class InvalidSettingsError(Exception):
+    """A setting that cannot be used; the message is the one line an operator reads."""
+
+
+def load_settings() -> Settings:
+    """The settings from the environment and `.env`; `InvalidSettingsError` naming each bad
+    variable, never a validation traceback."""
+    try:
+        return Settings()
+    except SettingsError as error:  # a value that should be JSON and is not
+        raise InvalidSettingsError(str(error).replace('"', "")) from None
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = "_".join(str(part) for part in item["loc"]).upper()
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{name}: {message}" if name else message)
+        raise InvalidSettingsError("; ".join(problems)) from None

@@ -49,6 +49,7 @@ __all__ = [
     "PostStatus",
     "Subscription",
     "default_url",
+    "describe_url",
     "open_database",
 ]
 
@@ -163,11 +164,13 @@ def open_database(url: str | None, data_dir: Path) -> Database:
         database = Database(url)
         database.migrate()
     except (SQLAlchemyError, OSError) as error:
-        raise StorageError(f"cannot open the database {_masked(url)}: {_reason(error)}") from None
+        raise StorageError(
+            f"cannot open the database {describe_url(url)}: {_reason(error)}"
+        ) from None
     return database
 
 
-def _masked(url: str) -> str:
+def describe_url(url: str) -> str:
     """The URL with any password masked."""
     try:
         return make_url(url).render_as_string(hide_password=True)
@@ -215,6 +218,23 @@ class Database:
             if not inspect(connection).has_table("alembic_version"):
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def ping(self) -> str:
+        """The schema revision, read in one round trip, without creating or migrating
+        anything; `StorageError` with one plain line if the database does not answer or
+        holds no schema yet."""
+        path = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and path and not Path(path).exists():
+            raise StorageError(f"no database file at {path} (the bot creates it at start)")
+        try:
+            revision = self.revision()
+        except (SQLAlchemyError, OSError) as error:
+            raise StorageError(
+                f"the database {describe_url(self.url)} does not answer: {_reason(error)}"
+            ) from None
+        if revision is None:
+            raise StorageError(f"the database {describe_url(self.url)} has no schema yet")
+        return revision
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration.

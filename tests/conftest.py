@@ -23,6 +23,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test's bot gets its own SQLite file, never the project's var/."""
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "var"))
+    # The heartbeat would run every 15 simulated seconds through the months that
+    # tests advance SimCord's clock by; the tests of the heartbeat turn it on.
+    monkeypatch.setenv("HEARTBEAT_SECONDS", "0")
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
 

@@ -68,3 +68,22 @@ def test_a_fact_store_that_does_not_check_is_one_line(tmp_path: Path) -> None:
     line = _one_line(_run(tmp_path, SEEDS_DIR=str(empty)))
     assert "the fact store does not check" in line
     assert "briefbot facts check" in line
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"GRACE_HOURS": "soon"}, "GRACE_HOURS: Input should be a valid number"),
+        ({"SHARD_IDS": "0-1"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1-2"}, "SHARD_IDS must lie from 0 to 1"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "one"}, "'one' is not a shard number"),
+        ({"OWNER_IDS": "[1, 2"}, "error parsing value for field owner_ids"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    """These were pydantic validation tracebacks."""
+    line = _one_line(_run(tmp_path, **env))
+    assert line.startswith("cannot start: bad setting: ")
+    assert expected in line

@@ -15,11 +15,14 @@ post and is recorded.
 **Bounded fan-out.** Up to `concurrency` channels are sent to at once: a slow or
 failing channel holds one slot, never the queue behind it.
 
-**Group commit.** The pages that the concurrent sends deliver in one turn of the
-event loop are recorded in one transaction, and each send waits for that commit
-before it goes on: a page is durable before its post is reported or its next page
-sent, at a fraction of a transaction per page. A crash can leave at most one
-delivered page per send under way unrecorded, the ones in flight.
+**Claimed as it starts, recorded as it goes (group commit).** A post is claimed
+just before its first page is sent, not when the run begins, and each page is
+recorded as Discord returns it. The claims and pages of the concurrent sends of one
+turn of the event loop go in one transaction, and each send waits for that commit
+before it goes on: a post is owned before anything is sent and a page is durable
+before the next is sent, at a fraction of a transaction per post. A crash leaves at
+most one unsettled post per send under way; the posts not started are unclaimed and
+any process posts them.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from briefings.replies import Reply
 from briefings.storage import PostStatus
@@ -51,6 +54,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+Queued = TypeVar("Queued", ScheduledPost, PageRecord)
 
 NONCE_LENGTH = 25  # Discord's limit for a string nonce
 
@@ -98,7 +103,7 @@ class PostOutcome:
 
     channel_id: int
     local_date: dt.date
-    status: PostStatus | None  # None: someone else had claimed it
+    status: PostStatus
     late: bool = False
     message_id: int | None = None
     error: str | None = None
@@ -106,9 +111,10 @@ class PostOutcome:
 
 @dataclass(frozen=True)
 class Job:
-    """A claimed post to deliver, from page `first_page` on."""
+    """A post to deliver, from page `first_page` on; claimed just before its first page
+    is sent when it has no ledger row yet."""
 
-    entry_id: int
+    entry_id: int | None
     post: ScheduledPost
     reply: Reply
     attempt: int = 1  # 1 for the first try; a retry or a resume counts on
@@ -133,32 +139,53 @@ class RetryPolicy:
         return self.delays[attempt - 1] if attempt <= len(self.delays) else None
 
 
-class PageRecorder:
-    """Records the pages delivered in one turn of the event loop in one transaction."""
+class LedgerWriter:
+    """Claims posts and records pages for the sends of one turn of the event loop in one
+    transaction; each caller waits for that commit."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, clock: Clock) -> None:
         self.ledger = ledger
-        self._pending: list[tuple[PageRecord, asyncio.Future[None]]] = []
+        self.clock = clock
+        self._claims: list[tuple[ScheduledPost, asyncio.Future[int | None]]] = []
+        self._pages: list[tuple[PageRecord, asyncio.Future[int | None]]] = []
+
+    async def claim(self, post: ScheduledPost) -> int | None:
+        """The post's new ledger row, or None if someone else has claimed it."""
+        return await self._queue(self._claims, post)
 
     async def record(self, page: PageRecord) -> None:
-        """Return once the page is committed (with whatever else was delivered meanwhile)."""
+        """Return once the page is committed."""
+        await self._queue(self._pages, page)
+
+    async def _queue(
+        self, queue: list[tuple[Queued, asyncio.Future[int | None]]], item: Queued
+    ) -> int | None:
         loop = asyncio.get_running_loop()
-        committed = loop.create_future()
-        self._pending.append((page, committed))
-        if len(self._pending) == 1:
+        committed: asyncio.Future[int | None] = loop.create_future()
+        if not self._claims and not self._pages:
             loop.call_soon(self._commit)
-        await committed
+        queue.append((item, committed))
+        return await committed
 
     def _commit(self) -> None:
-        batch, self._pending = self._pending, []
+        claims, self._claims = self._claims, []
+        pages, self._pages = self._pages, []
+        waiting = [future for _, future in claims + pages]
         try:
-            self.ledger.pages_sent([page for page, _ in batch])
+            claimed = self.ledger.write(
+                [post for post, _ in claims], [page for page, _ in pages], self.clock.now()
+            )
         except Exception as error:  # each waiting send hears of it
-            for _, committed in batch:
-                committed.set_exception(error)
-        else:
-            for _, committed in batch:
-                committed.set_result(None)
+            for future in waiting:
+                if not future.done():  # a cancelled send waits no more
+                    future.set_exception(error)
+            return
+        for post, future in claims:
+            if not future.done():
+                future.set_result(claimed.get(post.key))
+        for _, future in pages:
+            if not future.done():
+                future.set_result(None)
 
 
 class Delivery:
@@ -179,10 +206,12 @@ class Delivery:
         self.on_gone = on_gone  # stops a subscription whose channel is gone
         self.concurrency = concurrency
         self.retry = retry or RetryPolicy()
-        self.recorder = PageRecorder(ledger)
+        self.writer = LedgerWriter(ledger, clock)
+        self.in_flight: set[int] = set()  # ledger rows being sent by this process now
 
     async def deliver_all(self, jobs: Sequence[Job]) -> list[PostOutcome]:
-        """Deliver every job, `concurrency` at a time; outcomes in the jobs' order."""
+        """Deliver every job, `concurrency` at a time; outcomes in the jobs' order, but
+        for posts another process claimed first."""
         outcomes: list[PostOutcome | None] = [None] * len(jobs)
         queue = iter(enumerate(jobs))
 
@@ -194,8 +223,29 @@ class Delivery:
         await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(jobs)))))
         return [outcome for outcome in outcomes if outcome is not None]
 
-    async def deliver(self, job: Job) -> PostOutcome:
-        """Send the job's remaining pages, recording each; decide on a final error."""
+    async def deliver(self, job: Job) -> PostOutcome | None:
+        """Claim the post if it is new (None if someone else has it), send its remaining
+        pages, recording each; decide on a final error."""
+        entry_id = job.entry_id
+        if entry_id is None:
+            # Claimed only now, not when the run began: a claimed row always has a live
+            # sender or a dead one, never a queue, so a crash leaves at most one row
+            # per concurrent send unsettled, and every unclaimed post is still open
+            # to any process.
+            try:
+                entry_id = await self.writer.claim(job.post)
+            except Exception:  # nothing was sent: the post stays open to the next sweep
+                log.exception("could not claim %s for channel %s", *_who(job.post))
+                return None
+            if entry_id is None:
+                return None
+        self.in_flight.add(entry_id)
+        try:
+            return await self._send(job, entry_id)
+        finally:
+            self.in_flight.discard(entry_id)
+
+    async def _send(self, job: Job, entry_id: int) -> PostOutcome:
         post = job.post
         count = self.sender.page_count(job.reply)
         first: int | None = None
@@ -205,10 +255,10 @@ class Delivery:
                     post.channel_id, job.reply, page, page_nonce(post.key, page)
                 )
             except Exception as error:  # every failure is decided on and recorded
-                return self._failed(job, error)
-            await self.recorder.record(
+                return self._failed(job, entry_id, error)
+            await self.writer.record(
                 PageRecord(
-                    job.entry_id,
+                    entry_id,
                     page + 1,
                     count,
                     message_id if page == 0 else None,
@@ -225,25 +275,25 @@ class Delivery:
             message_id=first,
         )
 
-    def _failed(self, job: Job, error: Exception) -> PostOutcome:
+    def _failed(self, job: Job, entry_id: int, error: Exception) -> PostOutcome:
         post, now = job.post, self.clock.now()
         status = PostStatus.FAILED
         if isinstance(error, TransientSendError):
             wait = self.retry.after(job.attempt)
             if wait is not None:
                 status = PostStatus.RETRY
-                self.ledger.retry_later(job.entry_id, now + wait, str(error), now)
+                self.ledger.retry_later(entry_id, now + wait, str(error), now)
                 log.warning("will retry %s for channel %s in %s: %s", *_who(post), wait, error)
             else:
-                self.ledger.fail(job.entry_id, str(error), now)
+                self.ledger.fail(entry_id, str(error), now)
                 log.error("giving up on %s for channel %s: %s", *_who(post), error)
         elif isinstance(error, ChannelUnavailableError):
-            self.ledger.fail(job.entry_id, str(error), now)
+            self.ledger.fail(entry_id, str(error), now)
             if post.subscription_id is not None:
                 self.on_gone(post.subscription_id, str(error))
         else:
             log.error("posting %s to channel %s failed", *_who(post), exc_info=error)
-            self.ledger.fail(job.entry_id, repr(error), now)
+            self.ledger.fail(entry_id, repr(error), now)
         message = str(error) if isinstance(error, SendError) else repr(error)
         return PostOutcome(post.channel_id, post.local_date, status, late=job.late, error=message)
 

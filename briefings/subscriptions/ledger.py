@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Update
 
 from briefings.storage import Database, LedgerEntry, PostStatus
@@ -118,25 +119,42 @@ class Ledger:
         this call inserted (a post missing from the answer was someone else's)."""
         claimed: dict[PostKey, int] = {}
         for start in range(0, len(posts), CLAIM_BATCH):
-            rows = [_row(post, status, now) for post in posts[start : start + CLAIM_BATCH]]
             with self.database.engine.begin() as connection:
-                for entry_id, channel, occasion, day in connection.execute(
-                    self._claim_statement, rows
-                ):
-                    claimed[(channel, occasion, day)] = entry_id
+                claimed |= self._insert(connection, posts[start : start + CLAIM_BATCH], status, now)
         return claimed
 
-    def pages_sent(self, pages: Sequence[PageRecord]) -> None:
-        """Record delivered pages, one per post, in one transaction; a post's last page
-        makes it `sent`."""
+    def write(
+        self, posts: Sequence[ScheduledPost], pages: Sequence[PageRecord], now: dt.datetime
+    ) -> dict[PostKey, int]:
+        """Claim `posts` (about to be sent) and record delivered `pages`, in one
+        transaction; the ids of the posts this call claimed."""
+        with self.database.engine.begin() as connection:
+            self._record(connection, pages)
+            return self._insert(connection, posts, PostStatus.CLAIMED, now)
+
+    def _insert(
+        self,
+        connection: Connection,
+        posts: Sequence[ScheduledPost],
+        status: PostStatus,
+        now: dt.datetime,
+    ) -> dict[PostKey, int]:
+        if not posts:
+            return {}
+        rows = [_row(post, status, now) for post in posts]
+        return {
+            (channel, occasion, day): entry_id
+            for entry_id, channel, occasion, day in connection.execute(self._claim_statement, rows)
+        }
+
+    def _record(self, connection: Connection, pages: Sequence[PageRecord]) -> None:
         rows = [page.parameters() for page in pages]
         final = [row for row, page in zip(rows, pages, strict=True) if page.last]
         more = [row for row, page in zip(rows, pages, strict=True) if not page.last]
-        with self.database.engine.begin() as connection:
-            if final:
-                connection.execute(self._last_page, final)
-            if more:
-                connection.execute(self._page, more)
+        if final:
+            connection.execute(self._last_page, final)
+        if more:
+            connection.execute(self._page, more)
 
     def retry_later(self, entry_id: int, at: dt.datetime, error: str, now: dt.datetime) -> None:
         """Leave the post for the scheduler to try again at `at`, from its next page."""

@@ -97,7 +97,6 @@ class BriefingService:
             self.policy.retry,
         )
         self._rendered: dict[tuple[str, str, int], Reply] = {}
-        self._in_flight: set[int] = set()  # ledger rows this process is sending now
         self._retry_listeners: list[Callable[[dt.datetime], None]] = []
 
     @property
@@ -210,7 +209,9 @@ class BriefingService:
             self._rendered[key] = self.renderer.briefing(post.digest, post.template_set, minutes)
         return self._rendered[key]
 
-    def _job(self, entry_id: int, post: ScheduledPost, claimed_at: dt.datetime, **more: int) -> Job:
+    def _job(
+        self, entry_id: int | None, post: ScheduledPost, claimed_at: dt.datetime, **more: int
+    ) -> Job:
         late_by = claimed_at - post.at
         late = late_by > LATE_AFTER
         reply = self.render(post, late_by if late else None)
@@ -219,7 +220,8 @@ class BriefingService:
     def _new_jobs(
         self, due: Iterable[ScheduledPost], now: dt.datetime
     ) -> tuple[list[Job], list[PostOutcome]]:
-        """Claim what is due and not yet in the ledger; skip what is past the grace."""
+        """Jobs for what is due and not yet in the ledger (each is claimed as its send
+        starts); skip what is past the grace."""
         due = list(due)
         recorded = self.ledger.recorded(due)
         fresh = [post for post in due if post.key not in recorded]
@@ -235,8 +237,7 @@ class BriefingService:
                     now - post.at,
                     self.policy.grace,
                 )
-        claimed = self.ledger.claim(on_time, PostStatus.CLAIMED, now)
-        jobs = [self._job(claimed[post.key], post, now) for post in on_time if post.key in claimed]
+        jobs = [self._job(None, post, now) for post in on_time]
         outcomes = [
             PostOutcome(post.channel_id, post.local_date, PostStatus.SKIPPED)
             for post in too_late
@@ -248,7 +249,7 @@ class BriefingService:
         """Retries that came due, and posts a dead process left within the window."""
         jobs = []
         for reopened in self.ledger.reopenable(now, self.policy.lease, self.policy.resend_window):
-            if reopened.entry.id in self._in_flight or not self.ledger.take(reopened, now):
+            if reopened.entry.id in self.delivery.in_flight or not self.ledger.take(reopened, now):
                 continue
             job = self._resume(reopened, now)
             if job is not None:
@@ -297,12 +298,7 @@ class BriefingService:
         )
 
     async def _deliver(self, jobs: list[Job]) -> list[PostOutcome]:
-        ids = {job.entry_id for job in jobs}
-        self._in_flight |= ids
-        try:
-            outcomes = await self.delivery.deliver_all(jobs)
-        finally:
-            self._in_flight -= ids
+        outcomes = await self.delivery.deliver_all(jobs)
         self._announce_retry()
         return outcomes
 

@@ -1,0 +1,127 @@
+"""Is a bot process alive? The heartbeat file it writes, and the check that reads it.
+
+While its gateway connection is up (every shard it runs has its heartbeat
+acknowledged) and its database answers, the bot writes a small JSON file every
+`HEARTBEAT_SECONDS`; under systemd the same beat pings the unit's watchdog.
+`briefbot health` exits 0 only if the database answers now and that file is recent,
+so a container's health check and an operator judge by the same signal.
+
+Nothing here imports discord.py: `briefbot health` runs every few seconds and should
+start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import AwareDatetime, BaseModel, ValidationError
+
+from briefings.errors import StorageError
+from briefings.storage import Database, default_url, describe_url
+
+__all__ = [
+    "HealthReport",
+    "Heartbeat",
+    "check_health",
+    "heartbeat_path",
+    "notify_systemd",
+    "write_heartbeat",
+]
+
+
+class Heartbeat(BaseModel):
+    """What the bot writes on each beat."""
+
+    at: AwareDatetime
+    pid: int
+    shards: list[int]  # the shards this process runs; [0] when unsharded
+    latency_ms: float  # the slowest shard's last gateway round trip
+
+
+class HealthReport(BaseModel):
+    """The outcome of a health check: one line for the operator."""
+
+    ok: bool
+    line: str
+
+
+def heartbeat_path(data_dir: Path, shard_ids: Sequence[int] | None) -> Path:
+    """One file per process: processes with different shards may share `data_dir`."""
+    if not shard_ids:
+        return data_dir / "heartbeat.json"
+    return data_dir / f"heartbeat-shards-{'-'.join(str(s) for s in sorted(shard_ids))}.json"
+
+
+def write_heartbeat(path: Path, beat: Heartbeat) -> None:
+    """Replace the file in one step, so a reader never sees half a beat."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(beat.model_dump_json(), encoding="utf-8")
+    partial.replace(path)
+
+
+def notify_systemd(state: str) -> bool:
+    """Tell systemd `state` (READY=1, WATCHDOG=1, STOPPING=1) when it is listening.
+
+    The protocol is one datagram to the socket named in NOTIFY_SOCKET; without that
+    variable (not run by systemd, or not Type=notify) nothing is sent.
+    """
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return False
+    if address.startswith("@"):  # an abstract socket
+        address = "\0" + address[1:]
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+        sender.connect(address)
+        sender.sendall(state.encode())
+    return True
+
+
+def _database_line(url: str) -> tuple[bool, str]:
+    database = Database(url)
+    try:
+        revision = database.ping()
+    except StorageError as error:
+        return False, str(error)
+    finally:
+        database.dispose()
+    return True, f"database answers (schema {revision})"
+
+
+def _heartbeat_line(path: Path, now: dt.datetime, max_age: dt.timedelta) -> tuple[bool, str]:
+    try:
+        beat = Heartbeat.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return False, f"no heartbeat at {path}: the bot has not connected yet, or runs elsewhere"
+    except (OSError, ValidationError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not a heartbeat"
+        return False, f"heartbeat {path} unreadable: {reason}"
+    age = now - beat.at
+    seconds = round(age.total_seconds())
+    if age > max_age:
+        return (
+            False,
+            f"last gateway heartbeat {seconds} s ago (limit {round(max_age.total_seconds())} s)",
+        )
+    return True, f"gateway heartbeat {seconds} s ago, {beat.latency_ms:.0f} ms (pid {beat.pid})"
+
+
+def check_health(
+    database_url: str | None,
+    data_dir: Path,
+    shard_ids: Sequence[int] | None,
+    now: dt.datetime,
+    max_age: dt.timedelta,
+) -> HealthReport:
+    """Healthy when the database answers and this process's heartbeat is recent."""
+    url = database_url or default_url(data_dir)
+    database_ok, database = _database_line(url)
+    if not database_ok:
+        return HealthReport(ok=False, line=f"unhealthy: {database}")
+    beat_ok, beat = _heartbeat_line(heartbeat_path(data_dir, shard_ids), now, max_age)
+    verdict = "healthy" if beat_ok else "unhealthy"
+    return HealthReport(ok=beat_ok, line=f"{verdict}: {beat}; {describe_url(url)} {database}")

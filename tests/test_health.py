@@ -1,0 +1,193 @@
+"""`briefbot health`: healthy only while the database answers and the bot's gateway
+heartbeat is recent; the heartbeat is written by the running bot, through SimCord."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import simcord
+
+from bot.app import BriefBot, create_bot
+from bot.cogs.health import HealthCog, gateway_latency
+from bot.health import Heartbeat, check_health, heartbeat_path, write_heartbeat
+from bot.settings import Settings
+from briefings.errors import StorageError
+from briefings.storage import Database, default_url
+from briefings.store import FactStore
+
+BRIEFBOT = Path(sys.executable).parent / "briefbot"
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+MINUTE = dt.timedelta(seconds=60)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder with a migrated SQLite database in it."""
+    folder = tmp_path / "var"
+    folder.mkdir()
+    database = Database(default_url(folder))
+    database.migrate()
+    database.dispose()
+    return folder
+
+
+def _beat(data_dir: Path, at: dt.datetime, shards: list[int] | None = None) -> None:
+    beat = Heartbeat(at=at, pid=4242, shards=shards or [0], latency_ms=41.7)
+    write_heartbeat(heartbeat_path(data_dir, shards), beat)
+
+
+def test_healthy_with_a_recent_heartbeat_and_a_database_that_answers(data_dir: Path) -> None:
+    _beat(data_dir, NOW - dt.timedelta(seconds=12))
+    report = check_health(None, data_dir, None, NOW, MINUTE)
+    assert report.ok
+    assert report.line.startswith("healthy: gateway heartbeat 12 s ago, 42 ms (pid 4242)")
+    assert "database answers (schema 0002)" in report.line
+
+
+def test_a_stale_heartbeat_is_unhealthy(data_dir: Path) -> None:
+    _beat(data_dir, NOW - dt.timedelta(seconds=75))
+    report = check_health(None, data_dir, None, NOW, MINUTE)
+    assert not report.ok
+    assert report.line.startswith("unhealthy: last gateway heartbeat 75 s ago (limit 60 s)")
+
+
+def test_no_heartbeat_yet_is_unhealthy(data_dir: Path) -> None:
+    report = check_health(None, data_dir, None, NOW, MINUTE)
+    assert not report.ok
+    assert "no heartbeat at" in report.line
+
+
+def test_a_garbled_heartbeat_is_unhealthy_not_a_traceback(data_dir: Path) -> None:
+    heartbeat_path(data_dir, None).write_text("{half a beat", encoding="utf-8")
+    report = check_health(None, data_dir, None, NOW, MINUTE)
+    assert not report.ok
+    assert "unreadable: not a heartbeat" in report.line
+
+
+def test_each_shard_range_has_its_own_heartbeat(data_dir: Path) -> None:
+    _beat(data_dir, NOW, shards=[2, 3])
+    assert check_health(None, data_dir, [3, 2], NOW, MINUTE).ok
+    assert not check_health(None, data_dir, [0, 1], NOW, MINUTE).ok
+    assert not check_health(None, data_dir, None, NOW, MINUTE).ok
+
+
+def test_a_database_that_does_not_answer_is_unhealthy_whatever_the_heartbeat(
+    data_dir: Path,
+) -> None:
+    _beat(data_dir, NOW)
+    url = "postgresql+psycopg://briefbot:hunter2@127.0.0.1:1/briefbot"
+    report = check_health(url, data_dir, None, NOW, MINUTE)
+    assert not report.ok
+    assert report.line.startswith("unhealthy: the database postgresql+psycopg://briefbot:***@")
+    assert "hunter2" not in report.line
+
+
+def test_health_creates_no_database(tmp_path: Path) -> None:
+    report = check_health(None, tmp_path, None, NOW, MINUTE)
+    assert report.line.startswith("unhealthy: no database file at")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _health(data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    keep = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG"}}
+    return subprocess.run(
+        [str(BRIEFBOT), "health"],
+        cwd=data_dir.parent,
+        env={**keep, "DATA_DIR": str(data_dir), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_command_exits_0_only_when_healthy(data_dir: Path) -> None:
+    _beat(data_dir, dt.datetime.now(dt.UTC))
+    healthy = _health(data_dir)
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+    assert healthy.stdout.startswith("healthy: ")
+    _beat(data_dir, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
+    stale = _health(data_dir)
+    assert stale.returncode == 1
+    assert len(stale.stdout.splitlines()) == 1
+    assert stale.stdout.startswith("unhealthy: last gateway heartbeat")
+    assert stale.stderr == ""
+    bad = _health(data_dir, SHARD_IDS="0")
+    assert bad.returncode == 1
+    assert bad.stdout.startswith("unhealthy: bad setting: SHARD_IDS needs SHARD_COUNT")
+    assert len(bad.stdout.splitlines()) == 1
+
+
+# --- the bot writes the heartbeat -----------------------------------------------------
+
+
+@pytest.fixture
+def notify_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:
+    """A socket playing systemd's notify socket."""
+    path = tmp_path / "notify"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(path))
+    listener.setblocking(False)
+    monkeypatch.setenv("NOTIFY_SOCKET", str(path))
+    yield listener
+    listener.close()
+
+
+def _received(listener: socket.socket) -> list[str]:
+    messages = []
+    while True:
+        try:
+            messages.append(listener.recv(64).decode())
+        except BlockingIOError:
+            return messages
+
+
+def _health_cog(bot: BriefBot) -> HealthCog:
+    cog = bot.get_cog("Health")
+    assert isinstance(cog, HealthCog)
+    return cog
+
+
+async def test_the_bot_beats_while_connected_and_tells_systemd(
+    store: FactStore, tmp_path: Path, notify_socket: socket.socket
+) -> None:
+    settings = Settings(_env_file=None, scheduler_enabled=False, heartbeat_seconds=15)
+    async with simcord.run(create_bot(settings, store)) as env:
+        bot = env.bot
+        assert isinstance(bot, BriefBot)
+        assert gateway_latency(bot) is not None
+        await env.advance_time(20)  # the beat loop runs on the event loop's clock
+        now = bot.clock.now()
+        report = check_health(None, settings.data_dir, None, now, MINUTE)
+        assert report.ok, report.line
+        assert _received(notify_socket)[:2] == ["READY=1", "WATCHDOG=1"]
+
+        # A database that stops answering stops the beat: the last one goes stale.
+        cog = _health_cog(bot)
+
+        def down() -> str:
+            raise StorageError("the database does not answer: connection refused")
+
+        cog.database.ping = down  # type: ignore[method-assign]
+        assert not await cog.beat()
+        assert _received(notify_socket) == []
+        later = now + dt.timedelta(seconds=90)
+        assert not check_health(None, settings.data_dir, None, later, MINUTE).ok
+
+
+async def test_a_closed_connection_stops_the_beat(store: FactStore) -> None:
+    settings = Settings(_env_file=None, scheduler_enabled=False, heartbeat_seconds=15)
+    async with simcord.run(create_bot(settings, store)) as env:
+        bot = env.bot
+        assert isinstance(bot, BriefBot)
+        cog = _health_cog(bot)
+        await bot.close()
+        assert gateway_latency(bot) is None
+        assert not await cog.beat()
