@@ -36,12 +36,12 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-# The storage and exactly-once tests, and the bot's simulated year, against a real
-# PostgreSQL server, started for the run from Debian's postgresql package and removed
-# afterwards.
+# The storage and exactly-once tests, the four-process week and the bot's simulated
+# year, against a real PostgreSQL server, started for the run from Debian's postgresql
+# package and removed afterwards.
 test-postgres: $(STAMP)
 	scripts/with-postgres $(BIN)/python -m pytest tests/test_storage.py tests/test_posting.py \
-		tests/test_bot_briefings.py::test_a_simulated_year_through_the_bot
+		tests/test_fleet.py tests/test_bot_briefings.py::test_a_simulated_year_through_the_bot
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix .
