@@ -53,9 +53,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/ingest_quality.py
 
-# Regenerate the hashed lock files after changing dependencies in pyproject.toml.
+# Regenerate the hashed lock files after changing dependencies in pyproject.toml. The
+# container image installs from the runtime and build locks, pinned to the same
+# versions as the development lock.
 lock: $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 pyproject.toml -c requirements.lock -o requirements/runtime.lock
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 requirements/build.in -c requirements.lock -o requirements/build.lock
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 requirements/tools.in -o requirements/tools.lock
 
 clean:

@@ -89,7 +89,7 @@ def _database_line(url: str) -> tuple[bool, str]:
         return False, str(error)
     finally:
         database.dispose()
-    return True, f"database answers (schema {revision})"
+    return True, f"database {describe_url(url)} answers (schema {revision})"
 
 
 def _heartbeat_line(path: Path, now: dt.datetime, max_age: dt.timedelta) -> tuple[bool, str]:
@@ -124,4 +124,4 @@ def check_health(
         return HealthReport(ok=False, line=f"unhealthy: {database}")
     beat_ok, beat = _heartbeat_line(heartbeat_path(data_dir, shard_ids), now, max_age)
     verdict = "healthy" if beat_ok else "unhealthy"
-    return HealthReport(ok=beat_ok, line=f"{verdict}: {beat}; {describe_url(url)} {database}")
+    return HealthReport(ok=beat_ok, line=f"{verdict}: {beat}; {database}")

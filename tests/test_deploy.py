@@ -1,0 +1,98 @@
+"""`deploy/` stays in step with the code: the unit, the image and the compose file run
+what exists, with settings the bot accepts, from locks that match the tested one.
+
+No container daemon or systemd runs here: these check what can be checked without
+them. The image's install steps were run by hand in a clean venv (see the README).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+
+
+def _unit() -> dict[str, list[str]]:
+    """The unit's settings; a key may repeat (Environment=), so each maps to a list."""
+    settings: dict[str, list[str]] = {}
+    for line in (DEPLOY / "briefbot@.service").read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, _, value = line.partition("=")
+            settings.setdefault(key.strip(), []).append(value.strip())
+    return settings
+
+
+def _pins(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
+    return dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", text, re.MULTILINE))
+
+
+def test_the_unit_restarts_on_failure_and_is_watched_by_the_heartbeat() -> None:
+    unit = _unit()
+    assert unit["Type"] == ["notify"]  # READY=1 and WATCHDOG=1 come from the heartbeat
+    assert unit["Restart"] == ["on-failure"]
+    assert unit["ExecStart"][0].endswith("/briefbot run")
+    assert "SHARD_IDS=%i" in unit["Environment"]
+    watchdog = float(unit["WatchdogSec"][0])
+    assert watchdog >= 3 * Settings(_env_file=None, heartbeat_seconds=15).heartbeat_seconds
+    # An instance name such as briefbot@0-1 is a valid SHARD_IDS.
+    assert Settings(_env_file=None, shard_count=4, shard_ids="0-1").shard_ids == [0, 1]
+
+
+def _compose() -> dict[str, Any]:
+    loaded = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_the_compose_file_runs_two_bots_over_every_shard_once_on_one_postgresql() -> None:
+    services = _compose()["services"]
+    bots = {name: service for name, service in services.items() if name.startswith("bot")}
+    assert len(bots) == 2
+    shards: list[int] = []
+    counts = set()
+    for service in bots.values():
+        environment = service["environment"]
+        settings = Settings(
+            _env_file=None,
+            shard_count=environment["SHARD_COUNT"],
+            shard_ids=environment["SHARD_IDS"],
+        )
+        assert settings.shard_ids is not None
+        assert settings.shard_count is not None
+        shards += settings.shard_ids
+        counts.add(settings.shard_count)
+        assert "@postgres/" in environment["DATABASE_URL"]
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert service["restart"] == "on-failure"
+    (count,) = counts  # every process agrees on the shards of the whole bot
+    assert sorted(shards) == list(range(count))  # each shard run exactly once
+    assert "healthcheck" in services["postgres"]
+
+
+def test_the_image_installs_from_the_hashed_locks_and_checks_health() -> None:
+    containerfile = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    assert "--require-hashes" in containerfile
+    assert "-r requirements/runtime.lock -r requirements/build.lock" in containerfile
+    assert 'CMD ["briefbot", "health"]' in containerfile
+    assert 'CMD ["briefbot", "run"]' in containerfile
+    for folder in ("bot", "briefings", "templates", "seeds"):
+        assert f"COPY {folder} {folder}" in containerfile
+
+
+def test_the_image_locks_pin_what_the_tests_ran_with() -> None:
+    tested = _pins(ROOT / "requirements.lock")
+    for lock in ("runtime.lock", "build.lock"):
+        pins = _pins(ROOT / "requirements" / lock)
+        assert pins
+        assert {name: tested.get(name) for name in pins} == pins, lock
+    runtime = _pins(ROOT / "requirements" / "runtime.lock")
+    for name in ("discord-py", "apscheduler", "sqlalchemy", "psycopg", "pydantic", "jinja2"):
+        assert name in runtime
