@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +19,7 @@ from bot.cogs.health import HealthCog
 from bot.cogs.subscriptions import SubscriptionsCog
 from bot.health import heartbeat_path
 from bot.markdown import escape_markdown
+from bot.metrics import Metrics
 from bot.responding import Responder
 from bot.settings import Settings
 from briefings.answers import Answerer, CurrentAnswerer
@@ -62,11 +64,19 @@ class BriefBot(commands.Bot):
         self.answers: CurrentAnswerer  # set in setup_hook, once the store is loaded
         self.briefings: BriefingService | None = None
         self.scheduler: AsyncIOScheduler | None = None
+        self.metrics = Metrics()
+        self._started: dict[commands.Context[commands.Bot], float] = {}
+        self.before_invoke(self._command_started)
+        self.after_invoke(self._command_finished)
 
     async def setup_hook(self) -> None:
         """Load the fact store and the cogs once (on_ready fires again after resumes)."""
         store = self._store or load_store(self.settings.seeds_dir)
         self.answers = CurrentAnswerer(Answerer(store, Renderer(escape=escape_markdown)))
+        self.metrics.store_in_use(store, self.clock.now())
+        self.answers.on_new_store(lambda new: self.metrics.store_in_use(new, self.clock.now()))
+        if self.settings.metrics_port is not None:
+            self.metrics.serve(self.settings.metrics_port)
         responder = Responder(self.answers.answerer.renderer)
         await self.add_cog(BriefingsCog(self.answers, responder))
         await self.add_cog(AdminCog(self.tree, self.reload_store))
@@ -77,6 +87,16 @@ class BriefBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to dev guild %s", len(synced), guild.id)
+
+    async def _command_started(self, ctx: commands.Context[commands.Bot]) -> None:
+        self._started[ctx] = time.perf_counter()
+
+    async def _command_finished(self, ctx: commands.Context[commands.Bot]) -> None:
+        """Time every command, prefix or slash, whether it succeeded or not."""
+        started = self._started.pop(ctx, None)
+        if started is not None and ctx.command is not None:
+            elapsed = time.perf_counter() - started
+            self.metrics.command_seconds.labels(ctx.command.qualified_name).observe(elapsed)
 
     def reload_store(self) -> FactStore:
         """Load the fact store from disk again and answer from it from now on.
@@ -96,6 +116,7 @@ class BriefBot(commands.Bot):
             database, store, DiscordSender(self, responder), self.clock, responder.renderer, policy
         )
         self.answers.on_new_store(self.briefings.use_store)
+        self.briefings.on_outcomes(self.metrics.count_posts)
         await self.add_cog(SubscriptionsCog(self.briefings, responder, self.resync_jobs))
         if settings.heartbeat_seconds:
             beat_path = heartbeat_path(settings.data_dir, settings.shard_ids)
@@ -151,6 +172,7 @@ class BriefBot(commands.Bot):
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        self.metrics.close()
         if self.briefings is not None:
             self.briefings.database.dispose()
 

@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         description="How old the gateway heartbeat may be for `briefbot health` to pass",
     )
 
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve Prometheus metrics on 127.0.0.1 at this port; off when unset",
+    )
+
     @field_validator("shard_ids", mode="before")
     @classmethod
     def _shard_range(cls, value: Any) -> Any:

@@ -98,6 +98,7 @@ class BriefingService:
         )
         self._rendered: dict[tuple[str, str, int], Reply] = {}
         self._retry_listeners: list[Callable[[dt.datetime], None]] = []
+        self._outcome_listeners: list[Callable[[list[PostOutcome]], None]] = []
 
     @property
     def database(self) -> Database:
@@ -117,6 +118,10 @@ class BriefingService:
     def on_retry(self, listener: Callable[[dt.datetime], None]) -> None:
         """Be told when a post is left for a retry, and when that retry falls due."""
         self._retry_listeners.append(listener)
+
+    def on_outcomes(self, listener: Callable[[list[PostOutcome]], None]) -> None:
+        """Be told what became of the posts of every run (for counting them)."""
+        self._outcome_listeners.append(listener)
 
     # --- subscriptions ----------------------------------------------------------------
 
@@ -300,7 +305,13 @@ class BriefingService:
     async def _deliver(self, jobs: list[Job]) -> list[PostOutcome]:
         outcomes = await self.delivery.deliver_all(jobs)
         self._announce_retry()
+        self._report(outcomes)
         return outcomes
+
+    def _report(self, outcomes: list[PostOutcome]) -> None:
+        if outcomes:
+            for listener in self._outcome_listeners:
+                listener(outcomes)
 
     def _announce_retry(self) -> None:
         """Tell the scheduler when the earliest waiting retry is due (one indexed query)."""
@@ -312,6 +323,7 @@ class BriefingService:
     async def _run(self, due: Iterable[ScheduledPost], now: dt.datetime) -> list[PostOutcome]:
         reopened = self._reopened_jobs(now)
         jobs, skipped = self._new_jobs(due, now)
+        self._report(skipped)
         return skipped + await self._deliver(reopened + jobs)
 
     async def run_subscription(
