@@ -20,7 +20,8 @@ just before its first page is sent, not when the run begins, and each page is
 recorded as Discord returns it. The claims and pages of the concurrent sends of one
 turn of the event loop go in one transaction, and each send waits for that commit
 before it goes on: a post is owned before anything is sent and a page is durable
-before the next is sent, at a fraction of a transaction per post. A crash leaves at
+before the next is sent, at a fraction of a transaction per post. A post's last page
+is recorded in the same transaction as its sender's next claim. A crash leaves at
 most one unsettled post per send under way; the posts not started are unclaimed and
 any process posts them.
 """
@@ -155,17 +156,21 @@ class LedgerWriter:
 
     async def record(self, page: PageRecord) -> None:
         """Return once the page is committed."""
-        await self._queue(self._pages, page)
+        await self.record_soon(page)
 
-    async def _queue(
+    def record_soon(self, page: PageRecord) -> asyncio.Future[int | None]:
+        """Queue the page for the next commit; the future is done once it is committed."""
+        return self._queue(self._pages, page)
+
+    def _queue(
         self, queue: list[tuple[Queued, asyncio.Future[int | None]]], item: Queued
-    ) -> int | None:
+    ) -> asyncio.Future[int | None]:
         loop = asyncio.get_running_loop()
         committed: asyncio.Future[int | None] = loop.create_future()
         if not self._claims and not self._pages:
             loop.call_soon(self._commit)
         queue.append((item, committed))
-        return await committed
+        return committed
 
     def _commit(self) -> None:
         claims, self._claims = self._claims, []
@@ -214,18 +219,27 @@ class Delivery:
         for posts another process claimed first."""
         outcomes: list[PostOutcome | None] = [None] * len(jobs)
         queue = iter(enumerate(jobs))
+        last_pages: list[asyncio.Future[int | None]] = []
 
         async def worker() -> None:
             # Workers share one iterator: each takes the next job when it is free.
             for index, job in queue:
-                outcomes[index] = await self.deliver(job)
+                outcomes[index] = await self.deliver(job, last_pages)
 
         await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(jobs)))))
+        await asyncio.gather(*last_pages)  # every post is recorded before it is reported
         return [outcome for outcome in outcomes if outcome is not None]
 
-    async def deliver(self, job: Job) -> PostOutcome | None:
+    async def deliver(
+        self, job: Job, last_pages: list[asyncio.Future[int | None]] | None = None
+    ) -> PostOutcome | None:
         """Claim the post if it is new (None if someone else has it), send its remaining
-        pages, recording each; decide on a final error."""
+        pages, recording each; decide on a final error.
+
+        With `last_pages`, the post's last page is only queued for recording, and its
+        commit is added there: the sender goes straight on to claim its next post, and
+        that claim and this record share a transaction. Without, it is awaited here.
+        """
         entry_id = job.entry_id
         if entry_id is None:
             # Claimed only now, not when the run began: a claimed row always has a live
@@ -241,12 +255,28 @@ class Delivery:
                 return None
         self.in_flight.add(entry_id)
         try:
-            return await self._send(job, entry_id)
-        finally:
+            outcome, recorded = await self._send(job, entry_id)
+        except BaseException:
             self.in_flight.discard(entry_id)
+            raise
+        if recorded is None:
+            self.in_flight.discard(entry_id)
+        elif last_pages is None:
+            try:
+                await recorded
+            finally:
+                self.in_flight.discard(entry_id)
+        else:
+            recorded.add_done_callback(lambda _: self.in_flight.discard(entry_id))
+            last_pages.append(recorded)
+        return outcome
 
-    async def _send(self, job: Job, entry_id: int) -> PostOutcome:
+    async def _send(
+        self, job: Job, entry_id: int
+    ) -> tuple[PostOutcome, asyncio.Future[int | None] | None]:
+        """The outcome, and the commit of the last page's record, still to come."""
         post = job.post
+        recorded: asyncio.Future[int | None] | None = None
         count = self.sender.page_count(job.reply)
         first: int | None = None
         for page in range(job.first_page, count):
@@ -255,25 +285,20 @@ class Delivery:
                     post.channel_id, job.reply, page, page_nonce(post.key, page)
                 )
             except Exception as error:  # every failure is decided on and recorded
-                return self._failed(job, entry_id, error)
-            await self.writer.record(
-                PageRecord(
-                    entry_id,
-                    page + 1,
-                    count,
-                    message_id if page == 0 else None,
-                    self.clock.now(),
-                )
-            )
+                return self._failed(job, entry_id, error), None
             if page == 0:
                 first = message_id
-        return PostOutcome(
-            post.channel_id,
-            post.local_date,
-            PostStatus.SENT,
-            late=job.late,
-            message_id=first,
+            record = PageRecord(
+                entry_id, page + 1, count, message_id if page == 0 else None, self.clock.now()
+            )
+            if record.last:
+                recorded = self.writer.record_soon(record)
+            else:  # durable before the next page goes, which resumes after it
+                await self.writer.record(record)
+        outcome = PostOutcome(
+            post.channel_id, post.local_date, PostStatus.SENT, late=job.late, message_id=first
         )
+        return outcome, recorded
 
     def _failed(self, job: Job, entry_id: int, error: Exception) -> PostOutcome:
         post, now = job.post, self.clock.now()
