@@ -11,6 +11,7 @@ id points anywhere, and whether every quotation is covered is checked afterwards
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
@@ -273,3 +274,19 @@ class AnnotationFile(BaseModel):
     excluded_quotations: list[ExcludedQuotation] = Field(default_factory=list)
     printing_errors: list[PrintingErrorAnnotation] = Field(default_factory=list)
     discrepancies: list[DiscrepancyAnnotation] = Field(default_factory=list)
+
+    def all_evidence(self) -> Iterator[Evidence]:
+        """Every excerpt the file cites, of every kind of fact (a printing error's
+        printed text counts: it must stand in its article)."""
+        for source in self.sources:
+            yield from source.publisher.evidence
+            for article in source.articles:
+                yield from article.evidence
+        for facts in (self.actors, self.roles, self.events, self.quotes):
+            for fact in facts:
+                yield from fact.evidence
+        for error in self.printing_errors:
+            yield Evidence(article=error.article, text=error.printed)
+        for discrepancy in self.discrepancies:
+            for claim in discrepancy.claims:
+                yield claim.evidence

@@ -6,16 +6,15 @@ import logging
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from briefings.annotations import AnnotationFile
 from briefings.errors import AnnotationError, Problem
 from briefings.resources import seeds_dir
 from briefings.seeds import load_seeds
-from briefings.source_map import SourceMap
 from briefings.store import FactStore
-from briefings.validation import Annotations, validate
+from briefings.validation import Annotations, source_map_of, validate
+from briefings.yaml_files import YamlFileError, load_yaml, no_cycle_collection
 
 __all__ = ["ANNOTATIONS_DIR", "DEFAULT_SEEDS_DIR", "check_store", "load_store", "read_annotations"]
 
@@ -71,10 +70,11 @@ def _section_problems(
 
 def _parse_file(path: Path, annotations: Annotations) -> list[Problem]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
+        raw = load_yaml(path.read_bytes())
+    except (YamlFileError, OSError) as error:
         annotations.unreadable.append(path.name)
-        return [Problem(path.name, None, f"not valid YAML: {error}")]
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        return [Problem(path.name, None, str(reason))]
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -100,14 +100,20 @@ def read_annotations(directory: Path) -> tuple[Annotations, list[Problem]]:
 
 def check_store(seeds_dir: Path = DEFAULT_SEEDS_DIR) -> tuple[FactStore | None, list[Problem]]:
     """Build the store, or return every problem found on the way."""
+    with no_cycle_collection():  # many objects, no cycles: see `no_cycle_collection`
+        return _check_store(seeds_dir)
+
+
+def _check_store(seeds_dir: Path) -> tuple[FactStore | None, list[Problem]]:
     seeds, problems = load_seeds(seeds_dir)
     annotations, parse_problems = read_annotations(seeds_dir / ANNOTATIONS_DIR)
     problems.extend(parse_problems)
-    problems.extend(validate(annotations, seeds))
+    merged = annotations.merged()
+    source_map = source_map_of(merged, seeds)  # checked and then cited from: built once
+    problems.extend(validate(annotations, seeds, source_map))
     if problems:
         return None, problems
-    merged = annotations.merged()
-    store = FactStore(merged, SourceMap(list(merged.sources), seeds))
+    store = FactStore(merged, source_map)
     log.debug("fact store loaded: %d articles, %d quotes", len(store.articles), len(store.quotes))
     return store, []
 

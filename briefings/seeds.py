@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,12 +56,62 @@ class SeedText:
 
     def occurrences(self, excerpt: str) -> list[tuple[int, int]]:
         """Every (first line, last line) where `excerpt` stands verbatim."""
-        found: list[tuple[int, int]] = []
-        start = self.text.find(excerpt)
-        while start != -1:
-            found.append((self.line_at(start), self.line_at(start + len(excerpt) - 1)))
-            start = self.text.find(excerpt, start + 1)
+        return self._spans(excerpt, self._starts(excerpt, 0, len(self.text)))
+
+    def occurrences_of_all(self, excerpts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+        """`occurrences` of many excerpts at once, in time linear in the page and the
+        excerpts rather than their product.
+
+        Each excerpt is looked for only around the lines holding its rarest whole word
+        (a word inside it, not at either end, where it may be cut); the words are
+        indexed in one pass over the page, and only the words the excerpts need. An
+        excerpt with no whole word inside it is looked for in the whole page.
+        """
+        wanted = {excerpt: _inner_words(excerpt) for excerpt in set(excerpts)}
+        needed = {word for words in wanted.values() for word in words}
+        lines: dict[str, list[int]] = {word: [] for word in needed}
+        for number in range(1, self.line_count + 1):
+            for word in set(_WORD.findall(self.line(number))) & needed:
+                lines[word].append(number)
+        found: dict[str, list[tuple[int, int]]] = {}
+        for excerpt, words in wanted.items():
+            if not words:
+                found[excerpt] = self.occurrences(excerpt)
+                continue
+            anchor_lines = min((lines[word] for word in words), key=len)
+            starts: set[int] = set()
+            for number in anchor_lines:
+                # The excerpt holds the anchor, so it starts at most its own length
+                # before that line and ends at most its length after it.
+                low = max(0, self._line_starts[number - 1] - len(excerpt))
+                high = self._line_end(number) + len(excerpt)
+                starts.update(self._starts(excerpt, low, high))
+            found[excerpt] = self._spans(excerpt, sorted(starts))
         return found
+
+    def _line_end(self, number: int) -> int:
+        end = self.text.find("\n", self._line_starts[number - 1])
+        return len(self.text) if end == -1 else end
+
+    def _starts(self, excerpt: str, low: int, high: int) -> list[int]:
+        starts = []
+        start = self.text.find(excerpt, low, high)
+        while start != -1:
+            starts.append(start)
+            start = self.text.find(excerpt, start + 1, high)
+        return starts
+
+    def _spans(self, excerpt: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+        return [(self.line_at(start), self.line_at(start + len(excerpt) - 1)) for start in starts]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _inner_words(excerpt: str) -> list[str]:
+    """The whole words of an excerpt: all but a first or last one the excerpt may cut."""
+    matches = list(_WORD.finditer(excerpt))
+    return [match.group() for match in matches if match.start() > 0 and match.end() < len(excerpt)]
 
 
 def _read_manifest(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:

@@ -8,6 +8,7 @@ off-topic lines.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,8 +71,22 @@ class SourceMap:
         # seed name -> every claimed run of lines; kept as runs, not per line, so that a
         # page of 100,000 lines costs a handful of entries
         self.runs: dict[str, list[tuple[range, LineOwner]]] = {}
+        # (seed, excerpt) -> where it stands, found for all evidence at once by `prepare`
+        self._found: dict[tuple[str, str], list[tuple[int, int]]] = {}
         for source in sources:
             self._add_source(source)
+
+    def prepare(self, evidence: Iterable[Evidence]) -> None:
+        """Find every excerpt of `evidence` in its page in one pass per page, so that
+        locating them one by one afterwards costs no search of the page each."""
+        by_seed: dict[str, set[str]] = {}
+        for item in evidence:
+            seed = self.seed_of.get(item.article)
+            if seed is not None:
+                by_seed.setdefault(seed, set()).add(item.text)
+        for seed, excerpts in by_seed.items():
+            for excerpt, spans in self.seeds[seed].occurrences_of_all(excerpts).items():
+                self._found[(seed, excerpt)] = spans
 
     def _claim(self, seed: str, lines: range, owner: LineOwner) -> None:
         self.runs.setdefault(seed, []).append((lines, owner))
@@ -119,8 +134,9 @@ class SourceMap:
         seed_name = self.seed_of.get(evidence.article)
         if seed_name is None:
             return f"names an unknown article {evidence.article!r}"
-        seed = self.seeds[seed_name]
-        occurrences = seed.occurrences(evidence.text)
+        occurrences = self._found.get((seed_name, evidence.text))
+        if occurrences is None:
+            occurrences = self.seeds[seed_name].occurrences(evidence.text)
         if not occurrences:
             return f"excerpt not found verbatim in {seed_name}: {evidence.text!r}"
         for first, last in occurrences:

@@ -10,7 +10,7 @@ words between quotation marks; and every quotation in an article body is covered
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from briefings.annotations import (
@@ -26,7 +26,7 @@ from briefings.relative_dates import resolve_relative
 from briefings.seeds import SeedText
 from briefings.source_map import FACT_REGIONS, SOURCE_REGIONS, Region, SourceMap, span_lines
 
-__all__ = ["Annotations", "validate"]
+__all__ = ["Annotations", "source_map_of", "validate"]
 
 
 @dataclass
@@ -66,14 +66,19 @@ class Annotations:
 
 
 class _Checker:
-    def __init__(self, annotations: Annotations, seeds: dict[str, SeedText]) -> None:
+    def __init__(
+        self, annotations: Annotations, seeds: dict[str, SeedText], source_map: SourceMap
+    ) -> None:
         self.annotations = annotations
         self.seeds = seeds
         self.problems: list[Problem] = []
         merged = annotations.merged()
         self.merged = merged
-        self.map = SourceMap([s for s in merged.sources if s.seed in seeds], seeds)
+        self.map = source_map
         self.ids: dict[str, str] = {}
+        # Looked up once per reference: built once, so that checking stays linear.
+        self.actor_ids = frozenset(actor.id for actor in merged.actors)
+        self.roles = {role.id: role for role in merged.roles}
 
     def add(self, file: str, fact: str | None, message: str) -> None:
         self.problems.append(Problem(file, fact, message))
@@ -95,10 +100,10 @@ class _Checker:
             else:
                 self.ids[fact_id] = file
 
-    def ref(self, file: str, fact: str, kind: str, target: str, known: Iterable[str]) -> bool:
+    def ref(self, file: str, fact: str, kind: str, target: str, known: Container[str]) -> bool:
         if target in self.annotations.broken_ids or self.annotations.unreadable:
             return False  # already reported where it is defined
-        if target not in set(known):
+        if target not in known:
             self.add(file, fact, f"refers to unknown {kind} {target!r}")
             return False
         return True
@@ -178,8 +183,7 @@ class _Checker:
             self.add(file, fact, "a printed date needs the phrase as printed")
 
     def check_facts(self, file: str, annotations: AnnotationFile) -> None:
-        merged = self.merged
-        actor_ids = [actor.id for actor in merged.actors]
+        actor_ids = self.actor_ids
         for actor in annotations.actors:
             self.evidence(file, f"actor {actor.id}", actor.evidence, FACT_REGIONS)
         for role in annotations.roles:
@@ -211,8 +215,7 @@ class _Checker:
 
     def check_quote(self, file: str, quote: QuoteAnnotation) -> None:
         fact = f"quote {quote.id}"
-        merged = self.merged
-        self.ref(file, fact, "speaker", quote.speaker, [actor.id for actor in merged.actors])
+        self.ref(file, fact, "speaker", quote.speaker, self.actor_ids)
         self.evidence(file, fact, quote.evidence, FACT_REGIONS)
         texts = [item.text for item in quote.evidence]
         articles = {item.article for item in quote.evidence}
@@ -234,10 +237,9 @@ class _Checker:
     def check_quote_role(
         self, file: str, fact: str, quote: QuoteAnnotation, articles: set[str]
     ) -> None:
-        roles = {role.id: role for role in self.merged.roles}
-        if not self.ref(file, fact, "role", str(quote.role), roles):
+        if not self.ref(file, fact, "role", str(quote.role), self.roles):
             return
-        role = roles[str(quote.role)]
+        role = self.roles[str(quote.role)]
         if role.actor != quote.speaker:
             self.add(file, fact, f"role {role.id} belongs to {role.actor}, not {quote.speaker}")
         if not articles & {item.article for item in role.evidence}:
@@ -260,26 +262,32 @@ class _Checker:
                     self.add(source.seed, f"line {number}", f"is classified twice ({regions})")
 
     def check_coverage(self) -> None:
-        """Every quoted span in an article body is a stored quote or deliberately excluded."""
-        stored: dict[str, list[str]] = {}
+        """Every quoted span in an article body is a stored quote or deliberately excluded.
+
+        Closed spans are matched by their exact text through a set; only a quotation
+        left open (rare) is compared word by word, so the check stays linear."""
+        stored: dict[str, set[str]] = {}
         for quote in self.merged.quotes:
             for item in quote.evidence:
-                stored.setdefault(item.article, []).extend(quote.words)
+                stored.setdefault(item.article, set()).update(quote.words)
         excluded: dict[str, list[str]] = {}
         for exclusion in self.merged.excluded_quotations:
             excluded.setdefault(exclusion.article, []).append(exclusion.text)
         for article_id, article in self.map.articles.items():
             spans = self._body_spans(article_id)
-            known = stored.get(article_id, []) + excluded.get(article_id, [])
+            known = stored.get(article_id, set()) | set(excluded.get(article_id, []))
             for span in spans:
-                if not any(span.matches(words) for words in known):
+                covered = span.text in known if span.closed else any(map(span.matches, known))
+                if not covered:
                     self.add(
                         "coverage",
                         f"article {article.id}",
                         f"quotation {span.text!r} is neither a stored quote nor excluded",
                     )
+            closed = {span.text for span in spans if span.closed}
+            still_open = [span for span in spans if not span.closed]
             for text in excluded.get(article_id, []):
-                if not any(span.matches(text) for span in spans):
+                if text not in closed and not any(span.matches(text) for span in still_open):
                     self.add(
                         "coverage",
                         f"article {article.id}",
@@ -296,6 +304,19 @@ class _Checker:
         ]
 
 
-def validate(annotations: Annotations, seeds: dict[str, SeedText]) -> list[Problem]:
-    """Every problem with `annotations` against `seeds`; empty when all is well."""
-    return _Checker(annotations, seeds).run()
+def source_map_of(annotations: AnnotationFile, seeds: dict[str, SeedText]) -> SourceMap:
+    """The line map of the seeds the annotations describe, with every excerpt they
+    cite already found (one pass per page)."""
+    source_map = SourceMap([s for s in annotations.sources if s.seed in seeds], seeds)
+    source_map.prepare(annotations.all_evidence())
+    return source_map
+
+
+def validate(
+    annotations: Annotations, seeds: dict[str, SeedText], source_map: SourceMap | None = None
+) -> list[Problem]:
+    """Every problem with `annotations` against `seeds`; empty when all is well.
+
+    `source_map` is `source_map_of` the merged annotations, when the caller has it."""
+    source_map = source_map or source_map_of(annotations.merged(), seeds)
+    return _Checker(annotations, seeds, source_map).run()

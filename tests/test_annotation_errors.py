@@ -259,3 +259,68 @@ def test_every_problem_is_reported_at_once(seeds_copy: Path) -> None:
     files = {problem.file for problem in caught.value.problems}
     assert {"events.yaml", S004, "actors.yaml"} <= files
     assert "problems in the fact store" in str(caught.value)
+
+
+# --- the YAML itself (issue 9) -----------------------------------------------------
+
+
+def test_an_impossible_date_is_a_problem_line_not_a_crash(seeds_copy: Path) -> None:
+    """PyYAML read `2019-02-30` as a timestamp and raised ValueError out of the loader,
+    which crashed `facts check`, `ask` and the bot's start."""
+    problem = one_problem(seeds_copy, "events.yaml", "{value: 1965,", "{value: 2019-02-30,")
+    assert problem.startswith("events.yaml: events[1] mutual-recognition: date.value")
+    assert "2019-02-30" in problem
+
+
+def test_a_key_given_twice_is_refused_with_its_lines(seeds_copy: Path) -> None:
+    """YAML keeps the last of two equal keys without a word: a second `status:` would
+    silently replace the first."""
+    problem = one_problem(
+        seeds_copy,
+        "events.yaml",
+        "  - id: mutual-recognition\n",
+        "  - id: mutual-recognition\n    id: japanese-occupation\n",
+    )
+    assert problem == (
+        "events.yaml: not valid YAML at line 15: "
+        "key 'id' appears twice in one mapping (first on line 14)"
+    )
+
+
+def test_a_file_that_is_not_utf8_is_refused(seeds_copy: Path) -> None:
+    path = seeds_copy / "annotations" / "events.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Japan", "Jap\xe1n".encode("latin-1"), 1))
+    _, problems = check_store(seeds_copy)
+    texts = [str(problem) for problem in problems]
+    assert any(
+        text.startswith("events.yaml: not UTF-8 text: byte 0xe1 at offset") for text in texts
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "events: " + "[" * 41 + "]" * 41,
+        "events: " + "[" * 100_000 + "]" * 100_000,  # crashed libyaml: a segmentation fault
+        "events:\n" + "- " * 100_000 + "x",  # the same in block style
+    ],
+    ids=["41 levels", "100,000 in brackets", "100,000 in blocks"],
+)
+def test_deep_nesting_is_refused(seeds_copy: Path, text: str) -> None:
+    (seeds_copy / "annotations" / "zz-deep.yaml").write_text(text + "\n", encoding="utf-8")
+    _, problems = check_store(seeds_copy)
+    assert [str(problem) for problem in problems] == [
+        "zz-deep.yaml: nested more than 40 levels deep (at line 1)"
+        if text.startswith("events: ")
+        else "zz-deep.yaml: nested more than 40 levels deep (at line 2)"
+    ]
+
+
+def test_libyaml_reads_the_files_where_pyyaml_has_it() -> None:
+    import yaml
+
+    from briefings.yaml_files import LIBYAML, _StrictLoader
+
+    assert yaml.__with_libyaml__ == LIBYAML
+    if LIBYAML:
+        assert issubclass(_StrictLoader, yaml.CSafeLoader)
