@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from briefings.annotations import AnnotationFile
 from briefings.errors import AnnotationError, Problem
+from briefings.ingest.commit import JOURNAL_NAME, roll_back_interrupted
 from briefings.resources import seeds_dir
 from briefings.seeds import load_seeds
 from briefings.store import FactStore
@@ -105,6 +106,12 @@ def check_store(seeds_dir: Path = DEFAULT_SEEDS_DIR) -> tuple[FactStore | None, 
 
 
 def _check_store(seeds_dir: Path) -> tuple[FactStore | None, list[Problem]]:
+    try:
+        roll_back_interrupted(seeds_dir)  # a half-accepted draft is never read
+    except (OSError, ValueError) as error:
+        return None, [
+            Problem(JOURNAL_NAME, None, f"an interrupted accept cannot be undone: {error}")
+        ]
     seeds, problems = load_seeds(seeds_dir)
     annotations, parse_problems = read_annotations(seeds_dir / ANNOTATIONS_DIR)
     problems.extend(parse_problems)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import sys
 from pathlib import Path
 
@@ -381,3 +383,135 @@ def test_a_date_that_contradicts_the_store_is_proposed_as_a_discrepancy(
     saved = tmp_path / "902_fiction.txt"
     saved.write_text(text, encoding="utf-8")
     assert write_draft(saved, seeds_copy, load_store(seeds_copy)).problems == []
+
+
+# --- accepting is all or nothing (issue 9) -------------------------------------------
+
+
+def _drafted(seeds: Path, fiction: Path) -> dict[str, str]:
+    """Draft the fiction page; the store's files as they are before any accept."""
+    write_draft(fiction, seeds, load_store(seeds))
+    return _snapshot(seeds)
+
+
+def _drafts(seeds: Path) -> list[str]:
+    return sorted(p.name for p in (seeds / "annotations" / "drafts").iterdir())
+
+
+def test_an_impossible_date_in_a_draft_is_refused_and_changes_nothing(
+    seeds_copy: Path, fiction: Path
+) -> None:
+    """Issue 9: PyYAML raised on `value: 2019-11-31` half way through an accept, which
+    left the page, its manifest line and the annotations in `seeds/`; `facts check`,
+    `ask` and the bot's start then crashed, and a second accept said "already in the
+    store"."""
+    before = _drafted(seeds_copy, fiction)
+    draft = seeds_copy / "annotations" / "drafts" / "901_fiction.yaml"
+    good = draft.read_text(encoding="utf-8")
+    draft.write_text(good.replace("value: '2021-03-03'", "value: 2019-11-31"), encoding="utf-8")
+    assert draft.read_text(encoding="utf-8") != good
+    (refused,) = accept_drafts(seeds_copy)
+    assert any("2019-11-31" in str(problem) for problem in refused.problems)
+    assert _snapshot(seeds_copy) == before
+    assert check_store(seeds_copy)[1] == []
+    draft.write_text(good, encoding="utf-8")
+    assert [a.problems for a in accept_drafts(seeds_copy)] == [[]]
+
+
+@pytest.mark.parametrize(
+    "failing_write", [1, 2, 3, 4], ids=["journal", "page", "manifest", "annotations"]
+)
+def test_a_failure_at_any_write_of_an_accept_changes_nothing(
+    seeds_copy: Path, fiction: Path, monkeypatch: pytest.MonkeyPatch, failing_write: int
+) -> None:
+    before = _drafted(seeds_copy, fiction)
+    drafts = _drafts(seeds_copy)
+    from briefings.ingest import commit
+
+    real = commit.write_atomically
+    calls = 0
+
+    def disk_full_at_one_write(path: Path, data: bytes) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == failing_write:
+            raise OSError(28, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(commit, "write_atomically", disk_full_at_one_write)
+    (refused,) = accept_drafts(seeds_copy)
+    assert [str(p) for p in refused.problems] == [
+        "901_fiction.txt: not accepted, nothing changed: No space left on device"
+    ]
+    assert _snapshot(seeds_copy) == before
+    assert _drafts(seeds_copy) == drafts
+    monkeypatch.undo()
+    assert [a.problems for a in accept_drafts(seeds_copy)] == [[]]
+    assert check_store(seeds_copy)[1] == []
+
+
+def test_an_exception_while_checking_the_draft_changes_nothing(
+    seeds_copy: Path, fiction: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _drafted(seeds_copy, fiction)
+    from briefings.ingest import files
+
+    def boom(seeds: Path) -> object:
+        raise RuntimeError("the checker broke")
+
+    monkeypatch.setattr(files, "check_store", boom)
+    with pytest.raises(RuntimeError, match="the checker broke"):
+        accept_drafts(seeds_copy)
+    assert _snapshot(seeds_copy) == before
+    assert _drafts(seeds_copy) == ["901_fiction.txt", "901_fiction.yaml"]
+
+
+def test_an_interrupt_during_the_commit_is_undone_before_it_goes_on(
+    seeds_copy: Path, fiction: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _drafted(seeds_copy, fiction)
+    from briefings.ingest import commit
+
+    real = commit.write_atomically
+
+    def interrupted_at_the_manifest(path: Path, data: bytes) -> None:
+        if path.name == "MANIFEST.sha256":
+            raise KeyboardInterrupt
+        real(path, data)
+
+    monkeypatch.setattr(commit, "write_atomically", interrupted_at_the_manifest)
+    with pytest.raises(KeyboardInterrupt):
+        accept_drafts(seeds_copy)
+    assert _snapshot(seeds_copy) == before
+
+
+def _accept_and_die(seeds: str) -> None:
+    from briefings.ingest import commit
+
+    real = commit.write_atomically
+
+    def killed_after_the_page(path: Path, data: bytes) -> None:
+        real(path, data)
+        if path.suffix == ".txt":
+            os._exit(9)  # as kill -9 would: no clean-up runs
+
+    commit.write_atomically = killed_after_the_page
+    accept_drafts(Path(seeds))
+
+
+def test_an_accept_killed_half_way_is_undone_by_the_next_load(
+    seeds_copy: Path, fiction: Path
+) -> None:
+    before = _drafted(seeds_copy, fiction)
+    process = multiprocessing.get_context("fork").Process(
+        target=_accept_and_die, args=(str(seeds_copy),)
+    )
+    process.start()
+    process.join(timeout=60)
+    assert process.exitcode == 9
+    assert (seeds_copy / "901_fiction.txt").exists()  # half done: the page, no manifest line
+    store, problems = check_store(seeds_copy)  # what `ask` and the bot's start do
+    assert problems == []
+    assert store is not None
+    assert _snapshot(seeds_copy) == before
+    assert [a.problems for a in accept_drafts(seeds_copy)] == [[]]

@@ -1,9 +1,9 @@
 """Drafts on disk: write one for a page, check it, and accept reviewed drafts into the store.
 
 A draft is two files in `seeds/annotations/drafts/`: a copy of the page and its
-annotations. Nothing outside that folder changes until `accept`, which copies the
-page into `seeds/`, adds it to the manifest, moves the annotations beside the curated
-ones, and checks the whole store; if the check fails, everything is put back.
+annotations. Nothing outside that folder changes until `accept`, which checks the
+whole store with the draft added, on a copy, and only if that passes adds the page,
+its manifest line and its annotations to `seeds/`, all at once (`commit`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from briefings.errors import BriefingError, Problem
+from briefings.ingest.commit import commit_accept, roll_back_interrupted
 from briefings.ingest.draft import IngestReport, draft_page
 from briefings.loading import ANNOTATIONS_DIR, check_store
 from briefings.seeds import MANIFEST_NAME
@@ -137,7 +138,14 @@ def write_draft(path: Path, seeds_dir: Path, store: FactStore) -> DraftResult:
 
 
 def accept_drafts(seeds_dir: Path) -> list[Accepted]:
-    """Move every reviewed draft into the store, one at a time, undoing any that fails."""
+    """Move every reviewed draft into the store, one at a time.
+
+    Each is checked against a copy of the store with it added, and only then put in
+    place, all its files at once (`commit_accept`): whatever fails or raises, the
+    store is as it was before or as it is after, never in between, and the draft
+    stays where it was until it is in.
+    """
+    roll_back_interrupted(seeds_dir)
     drafts = seeds_dir / ANNOTATIONS_DIR / DRAFTS
     results = []
     for draft in sorted(drafts.glob("*.yaml")) if drafts.is_dir() else []:
@@ -145,26 +153,46 @@ def accept_drafts(seeds_dir: Path) -> list[Accepted]:
         if len(pages) != 1:
             results.append(Accepted(draft.name, [Problem(draft.name, None, "its page is missing")]))
             continue
-        page = pages[0]
-        manifest_path = seeds_dir / MANIFEST_NAME
-        manifest_before = manifest_path.read_text("utf-8")
-        destination = seeds_dir / ANNOTATIONS_DIR / draft.name
-        if (seeds_dir / page.name).exists() or destination.exists():
-            results.append(Accepted(page.name, [Problem(page.name, None, "already in the store")]))
-            continue
-        data = page.read_bytes()
-        shutil.copyfile(page, seeds_dir / page.name)
-        manifest_path.write_text(
-            manifest_before + f"{hashlib.sha256(data).hexdigest()}  {page.name}\n", "utf-8"
-        )
-        shutil.copyfile(draft, destination)
-        _, problems = check_store(seeds_dir)
-        if problems:
-            (seeds_dir / page.name).unlink()
-            destination.unlink()
-            manifest_path.write_text(manifest_before, "utf-8")
-        else:
-            draft.unlink()
-            page.unlink()
-        results.append(Accepted(page.name, problems))
+        results.append(_accept(seeds_dir, draft, pages[0]))
     return results
+
+
+def _accept(seeds_dir: Path, draft: Path, page: Path) -> Accepted:
+    destination = Path(ANNOTATIONS_DIR) / draft.name
+    data, annotations = page.read_bytes(), draft.read_text(encoding="utf-8")
+    if (seeds_dir / page.name).exists() or (seeds_dir / destination).exists():
+        if _already_in(seeds_dir, page.name, data, destination, annotations):
+            _remove_draft(draft, page)  # accepted before, and the draft was left behind
+            return Accepted(page.name, [])
+        return Accepted(page.name, [Problem(page.name, None, "already in the store")])
+    problems = _check_with(seeds_dir, page.name, data, annotations)
+    if problems:
+        return Accepted(page.name, problems)
+    try:
+        commit_accept(seeds_dir, page.name, data, str(destination), annotations)
+    except OSError as error:  # put back already: say so in one line
+        reason = error.strerror or str(error)
+        return Accepted(
+            page.name, [Problem(page.name, None, f"not accepted, nothing changed: {reason}")]
+        )
+    _remove_draft(draft, page)
+    return Accepted(page.name, [])
+
+
+def _already_in(seeds_dir: Path, name: str, data: bytes, annotations: Path, text: str) -> bool:
+    """Whether exactly this page and these annotations are in the store already."""
+    page, annotation_file = seeds_dir / name, seeds_dir / annotations
+    return (
+        page.is_file()
+        and page.read_bytes() == data
+        and annotation_file.is_file()
+        and annotation_file.read_text(encoding="utf-8") == text
+        and _manifest(seeds_dir).get(name) == hashlib.sha256(data).hexdigest()
+    )
+
+
+def _remove_draft(draft: Path, page: Path) -> None:
+    # After the commit: if this fails, the next accept finds the same files in the
+    # store and only removes the draft.
+    draft.unlink()
+    page.unlink()
