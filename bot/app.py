@@ -18,6 +18,7 @@ from bot.cogs.errors import ErrorsCog
 from bot.cogs.health import HealthCog
 from bot.cogs.subscriptions import SubscriptionsCog
 from bot.health import heartbeat_path
+from bot.help_catalog import help_groups
 from bot.markdown import escape_markdown
 from bot.metrics import Metrics
 from bot.responding import Responder
@@ -82,6 +83,8 @@ class BriefBot(commands.Bot):
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
         await self._setup_briefings(store, responder)
+        # Every cog is in: `!help` lists their commands after the answers.
+        self.answers.add_help(help_groups(self, self.settings.command_prefix))
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

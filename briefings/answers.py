@@ -17,7 +17,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from briefings.commands import REGISTRY, Command, Registry, UnknownCommandError
+from pydantic import BaseModel
+
+from briefings.commands import (
+    REGISTRY,
+    Command,
+    HelpGroup,
+    Registry,
+    UnknownCommandError,
+    answer_help,
+    help_topics,
+)
 from briefings.errors import BadPeriodError, UnknownNameError
 from briefings.rendering import Renderer
 from briefings.replies import Reply
@@ -60,11 +70,18 @@ class Answerer:
         renderer: Renderer | None = None,
         cache_size: int = 512,
         registry: Registry = REGISTRY,
+        more_help: tuple[HelpGroup, ...] = (),
     ) -> None:
         self.store = store
         self.renderer = renderer or Renderer()
         self.registry = registry
+        # The front end's own commands (Discord's /brief ...), listed by `!help` too.
+        self.more_help = more_help
         self.cache = ReplyCache(cache_size)
+
+    def help_topics(self, current: str) -> list[str]:
+        """What `/help command:` offers for what was typed: every command's name."""
+        return help_topics(self.registry, self.more_help, current)
 
     def answer(self, text: str) -> Reply:
         """Answer a command typed as text, such as `!timeline 2019-11 kono`."""
@@ -92,7 +109,11 @@ class Answerer:
                     problem = f"{argument.prompt}, for example `{command.examples[0]}`."
                     return self.usage(problem, command.name, title=argument.ask)
                 values[argument.name] = None if text is None else argument.parse(text)
-            result = command.query(self.store, **values)
+            result: BaseModel
+            if command.query is None:  # help: about the commands, not the store
+                result = answer_help(self.registry, self.more_help, values.get("command"))
+            else:
+                result = command.query(self.store, **values)
         except BadPeriodError as error:  # from an argument's parser or from the query
             return self.usage(str(error), command.name)
         except UnknownNameError as error:
@@ -158,9 +179,19 @@ class CurrentAnswerer:
         """Call `listener` with each new store from now on."""
         self._listeners.append(listener)
 
+    def add_help(self, groups: tuple[HelpGroup, ...]) -> None:
+        """List the front end's own commands in `!help` too, from now on."""
+        current = self._answerer
+        self._answerer = Answerer(
+            current.store, current.renderer, registry=current.registry, more_help=groups
+        )
+
     def use_store(self, store: FactStore) -> Answerer:
         """Answer from `store` from now on, with a fresh reply cache and the same renderer."""
-        self._answerer = Answerer(store, self._answerer.renderer, registry=self._answerer.registry)
+        current = self._answerer
+        self._answerer = Answerer(
+            store, current.renderer, registry=current.registry, more_help=current.more_help
+        )
         for listener in self._listeners:
             listener(store)
         return self._answerer

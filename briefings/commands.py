@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, InstanceOf
+from pydantic import BaseModel, ConfigDict
 
 from briefings import queries
 from briefings.dates import FuzzyDate, parse_period
@@ -39,10 +39,17 @@ __all__ = [
     "Argument",
     "Command",
     "Group",
+    "HelpEntry",
+    "HelpGroup",
+    "HelpOption",
     "HelpResult",
     "ParsedCommand",
     "Registry",
     "UnknownCommandError",
+    "answer_help",
+    "command_choices",
+    "help_entry",
+    "help_topics",
 ]
 
 PREFIX = "!"
@@ -114,7 +121,7 @@ class Command:
 
     name: str  # qualified: "gsomia status" is the subcommand status of the group gsomia
     summary: str  # the description Discord shows (at most 100 characters)
-    query: Callable[..., BaseModel]  # (store, **arguments) -> result
+    query: Callable[..., BaseModel] | None  # (store, **arguments) -> result; None: help
     reply: ReplyKind  # names the template, templates/answers/<reply>.j2
     examples: tuple[str, str]
     arguments: tuple[Argument, ...] = ()
@@ -282,32 +289,100 @@ def _timeline(store: FactStore, period: str | None, actor: str | None) -> BaseMo
     return queries.timeline(store, parsed, " ".join(words) or None)
 
 
+class HelpOption(BaseModel):
+    """One option of a command, for help."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    required: bool
+    description: str
+
+
+class HelpEntry(BaseModel):
+    """How one command is used: what help shows, from the command's own declaration."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str  # qualified, e.g. "brief subscribe"
+    usage: str
+    summary: str
+    options: tuple[HelpOption, ...] = ()
+    aliases: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    note: str = ""  # who may use it, where, e.g. "servers only; needs Manage Server"
+    slash: bool = True  # also a slash command (prefix-only owner tools are not)
+
+
+class HelpGroup(BaseModel):
+    """Commands listed together under a heading."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    entries: tuple[HelpEntry, ...]
+
+
 class HelpResult(BaseModel):
-    """The commands, or one command in detail."""
+    """The commands by group, or one command in detail."""
 
-    # Built on first use, not at import: `briefbot ask` rarely asks for help.
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True)
 
-    # An isinstance check: a schema of Command (callables and all) would cost start-up time.
-    commands: list[InstanceOf[Command]]
-    command: InstanceOf[Command] | None
+    groups: tuple[HelpGroup, ...]
+    entry: HelpEntry | None = None
 
 
-def _help(_: FactStore, command: str | None) -> BaseModel:
+def help_entry(command: Command) -> HelpEntry:
+    """A registry command as help shows it."""
+    return HelpEntry(
+        name=command.name,
+        usage=command.usage,
+        summary=command.summary,
+        options=tuple(
+            HelpOption(name=a.name, required=a.required, description=a.description)
+            for a in command.arguments
+        ),
+        aliases=tuple(f"{PREFIX}{alias}" for alias in command.aliases),
+        examples=command.examples,
+    )
+
+
+ANSWERS_TITLE = "Answers (from the two seed documents, every one cited)"
+
+
+def answer_help(registry: Registry, more: tuple[HelpGroup, ...], command: str | None) -> HelpResult:
+    """`!help`: the registry's commands, then the front end's own (`more`), or one of
+    them in detail; `UnknownCommandError` with close names for an unknown one."""
+    groups = (
+        HelpGroup(title=ANSWERS_TITLE, entries=tuple(help_entry(c) for c in registry)),
+        *more,
+    )
     if command is None:
-        return HelpResult(commands=list(REGISTRY), command=None)
-    found = REGISTRY.find(command)
-    if found is None:
-        names = [c.name for c in REGISTRY.suggest(command)]
-        raise UnknownCommandError(command.removeprefix(PREFIX), names)
-    return HelpResult(commands=list(REGISTRY), command=found)
+        return HelpResult(groups=groups)
+    found = registry.find(command)
+    if found is not None:
+        return HelpResult(groups=groups, entry=help_entry(found))
+    wanted = " ".join(command.lower().removeprefix(PREFIX).removeprefix("/").split())
+    for group in more:
+        for entry in group.entries:
+            if wanted == entry.name or f"{PREFIX}{wanted}" in entry.aliases:
+                return HelpResult(groups=groups, entry=entry)
+    names = [c.name for c in registry.suggest(command)]
+    raise UnknownCommandError(command.removeprefix(PREFIX), names)
 
 
-def _command_choices(_: FactStore, current: str) -> list[str]:
-    typed = current.strip().lower().removeprefix(PREFIX)
-    return [c.name for c in REGISTRY if typed in c.name or any(typed in a for a in c.aliases)][
-        :MAX_CHOICES
-    ]
+def help_topics(registry: Registry, more: tuple[HelpGroup, ...], current: str) -> list[str]:
+    """Command names that contain what was typed: the registry's, then the front end's."""
+    typed = current.strip().lower().removeprefix(PREFIX).removeprefix("/")
+    names = [c.name for c in registry if typed in c.name or any(typed in a for a in c.aliases)]
+    names += [e.name for group in more for e in group.entries if typed in e.name]
+    return names[:MAX_CHOICES]
+
+
+def command_choices(_: FactStore, current: str) -> list[str]:
+    """Autocomplete for `/help command:` where only the registry is known (the Discord
+    side asks its answerer instead, which knows its own commands too)."""
+    return help_topics(REGISTRY, (), current)
 
 
 REGISTRY = Registry(
@@ -405,10 +480,10 @@ REGISTRY = Registry(
                     name="command",
                     rest=True,
                     description="A command to explain, e.g. timeline",
-                    suggest=_command_choices,
+                    suggest=command_choices,
                 ),
             ),
-            query=_help,
+            query=None,  # answered from the registry, not the store: see `answer_help`
             reply="help",
             examples=("!help", "!help timeline"),
         ),

@@ -89,7 +89,9 @@ async def test_subscribe_list_next_unsubscribe(room: Newsroom) -> None:
     text = room.text()
     assert text.startswith("Briefings subscribed\n")
     assert "every day at 09:00 (Asia/Seoul)" in text
-    assert "Next briefing: 2026-07-01 09:00 Asia/Seoul." in text
+    # A Discord timestamp: each reader's client shows it in their own time zone.
+    at = int(FIRST_BRIEFING.timestamp())
+    assert f"Next briefing: <t:{at}:F> (<t:{at}:R>; 09:00 Asia/Seoul)." in text
 
     await room.alice.send(room.channel, "!brief list")
     assert "#briefings: 09:00 (Asia/Seoul), template default" in room.text()
@@ -97,7 +99,7 @@ async def test_subscribe_list_next_unsubscribe(room: Newsroom) -> None:
     await room.alice.send(room.channel, "!brief next 200")
     text = room.text()
     assert text.startswith("Coming briefings (200 days)")
-    assert "2026-07-01 09:00 Asia/Seoul in #briefings: Tokyo limited exports" in text
+    assert f"<t:{at}:F> (<t:{at}:R>; 09:00 Asia/Seoul) in #briefings: Tokyo limited" in text
 
     await room.admin.send(room.channel, "!brief unsubscribe")
     assert room.text().startswith("Briefings unsubscribed")

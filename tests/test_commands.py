@@ -139,6 +139,68 @@ async def test_help_for_one_command_prefix_and_slash(synced: World) -> None:
     assert [c["value"] for c in choices] == ["gsomia status"]
 
 
+async def test_help_lists_every_command_discord_holds_grouped(world: World) -> None:
+    """Issue 11: `!help` left out every /brief command. It is generated from what
+    discord.py holds, so a command added anywhere appears, under its cog's heading."""
+    await world.alice.send(world.channel, "!help")
+    text = str(world.last_embed().description)
+    for command in _invocable(world.bot):
+        if ALIAS_KEY in command.extras or isinstance(command, commands.Group):
+            continue
+        assert f"`!{command.qualified_name}" in text, command.qualified_name
+    headings = [line for line in text.splitlines() if line.endswith(":")]
+    assert headings == [
+        "Answers (from the two seed documents, every one cited):",
+        "Checking on the bot, and tools for its owners:",
+        "Scheduled briefings in this server's channels:",
+    ]
+    assert "(servers only; changing needs Manage Server)" in text
+    assert len(text) <= 4096
+
+
+async def test_every_command_of_the_bot_s_own_has_two_examples(bot: BriefBot) -> None:
+    for command in _invocable(bot):
+        if REGISTRY_KEY in command.extras or ALIAS_KEY in command.extras:
+            continue  # the registry declares those
+        if isinstance(command, commands.Group):
+            continue  # help lists its subcommands
+        examples = command.extras.get("examples", ())
+        assert len(examples) == 2, command.qualified_name
+        assert all(e.split()[0].lstrip("!/@") for e in examples)
+
+
+async def test_help_for_a_brief_command_prefix_slash_and_autocomplete(synced: World) -> None:
+    await synced.alice.send(synced.channel, "!help brief subscribe")
+    embed = synced.last_embed()
+    assert embed.title == "Help: !brief subscribe"
+    description = str(embed.description)
+    assert description.startswith(
+        "Post the daily briefing in a channel at a local time. "
+        "(servers only; changing needs Manage Server)"
+    )
+    assert (
+        "Usage: `!brief subscribe [channel] [time=09:00] [timezone=UTC] [template=default]`"
+        in description
+    )
+    assert "• `timezone` (optional): IANA time zone, e.g. Asia/Seoul" in description
+    assert "`!brief subscribe #briefings 09:00 Asia/Seoul`" in description
+    assert "Also a slash command: `/brief subscribe`." in description
+    result = await synced.alice.slash(synced.channel, "help", command="brief next")
+    assert result.response is not None
+    assert result.response.embeds[0].title == "Help: !brief next"
+    choices = await synced.alice.autocomplete(synced.channel, "help", "command", "brief n")
+    assert [c["value"] for c in choices] == ["brief next", "brief now"]
+    await synced.alice.send(synced.channel, "!help sync")
+    assert "A prefix command only: it has no slash form." in str(synced.last_embed().description)
+
+
+def test_the_console_help_lists_the_answers_only(answerer: Answerer) -> None:
+    """The console has no /brief: its help does not offer what it cannot run."""
+    text = "\n".join(answerer.answer("!help").lines)
+    assert "!quote <speaker>" in text
+    assert "!brief" not in text
+
+
 async def test_a_group_with_an_unknown_subcommand_says_so(world: World) -> None:
     await world.alice.send(world.channel, "!gsomia 2019-09-01")
     embed = world.last_embed()

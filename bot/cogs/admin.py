@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 class AdminCog(commands.Cog, name="Admin"):
-    """Commands for the bot's owners, plus `!ping`."""
+    """Checking on the bot, and tools for its owners."""
 
     def __init__(
         self, tree: app_commands.CommandTree[Any], reload_store: Callable[[], FactStore]
@@ -26,12 +26,20 @@ class AdminCog(commands.Cog, name="Admin"):
         self.tree = tree
         self.reload_store = reload_store
 
-    @commands.hybrid_command(name="ping", description="Check that the bot answers.")
+    @commands.hybrid_command(
+        name="ping",
+        description="Check that the bot answers.",
+        extras={"examples": ("!ping", "/ping")},
+    )
     async def ping(self, ctx: commands.Context[commands.Bot]) -> None:
         """Answer pong."""
         await ctx.send("pong")
 
-    @commands.command(name="reload", description="Owner only: reload the fact store from disk.")
+    @commands.command(
+        name="reload",
+        description="Reload the fact store from disk, after briefbot ingest --accept.",
+        extras={"examples": ("!reload", "@briefbot reload"), "note": "the bot's owners only"},
+    )
     @commands.is_owner()
     async def reload(self, ctx: commands.Context[commands.Bot]) -> None:
         """Pick up accepted drafts without a restart; keep the old store if the new one fails."""
@@ -46,7 +54,12 @@ class AdminCog(commands.Cog, name="Admin"):
             return
         await ctx.send(f"Reloaded: {len(store.quotes)} quotes, {len(store.events)} events.")
 
-    @commands.command(name="sync", description="Owner only: sync slash commands (guild or global).")
+    @commands.command(
+        name="sync",
+        description="Sync the slash commands to this server, or to every server.",
+        usage="[guild or global]",
+        extras={"examples": ("!sync", "!sync global"), "note": "the bot's owners only"},
+    )
     @commands.is_owner()
     @commands.guild_only()
     async def sync(

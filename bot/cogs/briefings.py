@@ -23,7 +23,15 @@ from discord.ext import commands
 from bot.ratelimit import UserRateLimit
 from bot.responding import Responder
 from briefings.answers import Answerer, CurrentAnswerer
-from briefings.commands import REGISTRY, Argument, Command, Group, Registry, Suggest
+from briefings.commands import (
+    REGISTRY,
+    Argument,
+    Command,
+    Group,
+    Registry,
+    Suggest,
+    command_choices,
+)
 
 __all__ = ["ALIAS_KEY", "REGISTRY_KEY", "BriefingsCog", "build_cog_class"]
 
@@ -80,7 +88,10 @@ class AnswerCog(commands.Cog):
         await self.responder.send(ctx, lambda: self.answerer.answer(text))
 
     def suggest(self, suggest: Suggest, current: str) -> Choices:
-        """Autocomplete choices from the current store."""
+        """Autocomplete choices from the current store (for `/help`, every command's name,
+        this bot's own commands included)."""
+        if suggest is command_choices:
+            return _choices(self.answerer.help_topics(current))
         return _choices(suggest(self.answers.store, current))
 
 

@@ -58,8 +58,11 @@ def parse_zone(text: str) -> str:
 
 
 def _when(timezone: str, moment: dt.datetime) -> str:
+    """A moment as Discord timestamps, which each member's client shows in their own
+    time zone (and how far off it is), with the subscription's own local time."""
     local = moment.astimezone(zoneinfo.ZoneInfo(timezone))
-    return f"{local:%Y-%m-%d %H:%M} {timezone}"
+    absolute, relative = discord.utils.format_dt(moment, "F"), discord.utils.format_dt(moment, "R")
+    return f"{absolute} ({relative}; {local:%H:%M} {timezone})"
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:
@@ -78,7 +81,7 @@ NOW_WORDING: dict[NowStatus, tuple[str, str | None]] = {
 
 
 class SubscriptionsCog(commands.Cog, name="Subscriptions"):
-    """Scheduled briefings for this server's channels."""
+    """Scheduled briefings in this server's channels."""
 
     def __init__(
         self,
@@ -111,7 +114,15 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         await self.list(ctx)
 
     @brief.command(
-        name="subscribe", description="Post the daily briefing in a channel at a local time."
+        name="subscribe",
+        description="Post the daily briefing in a channel at a local time.",
+        extras={
+            "examples": (
+                "!brief subscribe #briefings 09:00 Asia/Seoul",
+                "/brief subscribe time:07:30 timezone:Europe/London",
+            ),
+            "note": "servers only; changing needs Manage Server",
+        },
     )
     @app_commands.describe(
         channel="Where to post (default: this channel)",
@@ -169,7 +180,14 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         log.info("channel %s subscribed by %s at %s %s", target.id, ctx.author.id, at, zone)
         await self._send(ctx, reply)
 
-    @brief.command(name="unsubscribe", description="Stop the daily briefing in a channel.")
+    @brief.command(
+        name="unsubscribe",
+        description="Stop the daily briefing in a channel.",
+        extras={
+            "examples": ("!brief unsubscribe", "!brief unsubscribe #briefings"),
+            "note": "servers only; changing needs Manage Server",
+        },
+    )
     @app_commands.describe(channel="Which channel (default: this channel)")
     @commands.guild_only()
     @commands.has_guild_permissions(manage_guild=True)
@@ -188,7 +206,11 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             ctx, self.service.renderer.notice("unsubscribed", channel=target.name, removed=removed)
         )
 
-    @brief.command(name="list", description="This server's subscriptions and how their posts went.")
+    @brief.command(
+        name="list",
+        description="This server's subscriptions and how their posts went.",
+        extras={"examples": ("!brief list", "/brief list"), "note": "servers only"},
+    )
     @commands.guild_only()
     async def list(self, ctx: commands.Context[commands.Bot]) -> None:
         """Each subscription, its state, and any post that failed or may have been lost."""
@@ -209,7 +231,11 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         ]
         await self._send(ctx, self.service.renderer.notice("subscriptions", rows=rows))
 
-    @brief.command(name="next", description="What will be posted in the coming days, and when.")
+    @brief.command(
+        name="next",
+        description="What will be posted in the coming days, and when.",
+        extras={"examples": ("!brief next", "!brief next 90"), "note": "servers only"},
+    )
     @app_commands.describe(days="How many days ahead (1 to 366)")
     @commands.guild_only()
     async def next(
@@ -234,7 +260,14 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             ),
         )
 
-    @brief.command(name="preview", description="Show the briefing of a given day.")
+    @brief.command(
+        name="preview",
+        description="Show the briefing of a given day.",
+        extras={
+            "examples": ("!brief preview 2026-11-23", "/brief preview date:2026-08-22"),
+            "note": "servers only",
+        },
+    )
     @app_commands.describe(date="The day, YYYY-MM-DD")
     @commands.guild_only()
     async def preview(self, ctx: commands.Context[commands.Bot], date: str) -> None:
@@ -250,7 +283,14 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         )
         await self._send(ctx, reply)
 
-    @brief.command(name="now", description="Post today's briefing in this channel, once.")
+    @brief.command(
+        name="now",
+        description="Post today's briefing in this channel, once.",
+        extras={
+            "examples": ("!brief now", "/brief now"),
+            "note": "servers only; changing needs Manage Server",
+        },
+    )
     @commands.guild_only()
     @commands.has_guild_permissions(manage_guild=True)
     async def now(self, ctx: commands.Context[commands.Bot]) -> None:
