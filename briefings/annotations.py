@@ -161,6 +161,10 @@ class ActorAnnotation:
     kind: ActorKind
     aliases: list[str] = Field(default_factory=list)
     description: str | None = None
+    # The government or body the sources name it as part of, in its own name or its
+    # evidence ("a South Korean government spokesman"): asking for the government
+    # finds the voices speaking for it.
+    part_of: Identifier | None = None
     evidence: list[Evidence] = Field(min_length=1)
 
 

@@ -140,7 +140,12 @@ class Answerer:
 
     def _not_found(self, error: UnknownNameError, command: Command) -> Reply:
         return self.renderer.reply(
-            "not-found", query=error.name, suggestions=error.suggestions, usage=command.usage
+            "not-found",
+            query=error.name,
+            suggestions=error.suggestions,
+            authored=error.authored,
+            teasers=error.teasers,
+            usage=command.usage,
         )
 
     def unknown_command(self, error: UnknownCommandError) -> Reply:

@@ -17,7 +17,6 @@ in `REGISTRY` below, and a test.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import shlex
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
 
 from briefings import queries
 from briefings.dates import FuzzyDate, parse_period
@@ -266,8 +266,14 @@ def _words(text: str) -> list[str]:
         return stripped.split()
 
 
+# A command name typed wrong is offered the names at least this close (rapidfuzz's
+# ratio, 0-100): "qoute" and "timline" find theirs, "xyz" and "kono" find nothing.
+COMMAND_FLOOR = 60.0
+
+
 def _close(name: str, names: list[str]) -> list[str]:
-    return difflib.get_close_matches(name, names, n=2, cutoff=0.5)
+    found = process.extract(name, names, scorer=fuzz.ratio, score_cutoff=COMMAND_FLOOR, limit=2)
+    return [match for match, _, _ in found]
 
 
 # --- queries that adapt typed arguments to the pure queries -------------------------

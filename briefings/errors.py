@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AnnotationError",
+    "Authorship",
     "BadPeriodError",
     "BadSettingError",
     "BriefingError",
@@ -69,12 +70,30 @@ class QueryError(BriefingError):
     """A question that cannot be answered as asked."""
 
 
-class UnknownNameError(QueryError):
-    """No actor matches; `suggestions` holds the nearest names."""
+@dataclass(frozen=True)
+class Authorship:
+    """Someone a name matched who wrote an article and is not an actor in it."""
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+    author: str
+    article: str  # how the article is named: its title, publisher and date
+
+
+class UnknownNameError(QueryError):
+    """No actor matches. `suggestions` holds the nearest names (only close ones);
+    `authored` the articles the name's owner wrote; `teasers` where the name stands in
+    an off-topic paragraph, outside the record."""
+
+    def __init__(
+        self,
+        name: str,
+        suggestions: list[str],
+        authored: list[Authorship] | None = None,
+        teasers: list[str] | None = None,
+    ) -> None:
         self.name = name
         self.suggestions = suggestions
+        self.authored = authored or []
+        self.teasers = teasers or []
         super().__init__(f"No one in the sources matches {name!r}.")
 
 

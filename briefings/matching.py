@@ -26,7 +26,7 @@ __all__ = ["Candidate", "Match", "NameIndex", "fold"]
 EXACT, WORD, PREFIX = 100.0, 90.0, 80.0
 FUZZY_SCALE = 0.78  # keeps the best near spelling (ratio 100) just under PREFIX
 MATCH_THRESHOLD = 55.0  # a fuzzy ratio of about 70
-SUGGEST_THRESHOLD = 45.0
+SUGGEST_THRESHOLD = 50.0  # a fuzzy ratio of about 64: close spellings only
 _ARTICLES = {"a", "an", "the"}
 
 
@@ -115,14 +115,21 @@ class NameIndex:
         offer(self._word_matches(query), WORD)
         offer(self._prefix_matches(query), PREFIX)
         cutoff = SUGGEST_THRESHOLD / FUZZY_SCALE
-        for _, ratio, position in process.extract(
-            query, self._names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-        ):
-            offer([self._name_owner[position]], ratio * FUZZY_SCALE)
-        for word, ratio, _ in process.extract(
-            query, self._word_list, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-        ):
-            offer(self._words[word], ratio * FUZZY_SCALE)
+        # Whole names: as typed, and with the words sorted ("iwaia takesh" for
+        # Takeshi Iwaya); each name keeps the better of the two.
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for _, ratio, position in process.extract(
+                query, self._names, scorer=scorer, score_cutoff=cutoff, limit=None
+            ):
+                offer([self._name_owner[position]], ratio * FUZZY_SCALE)
+        if " " not in query:
+            # One typed word may be a misspelt word of a name ("iwaia"); a typed name of
+            # several words is compared whole: "kim jong un" is not "Kang Gi-jung" for
+            # sharing a near "jung".
+            for word, ratio, _ in process.extract(
+                query, self._word_list, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            ):
+                offer(self._words[word], ratio * FUZZY_SCALE)
         return scores
 
     def rank(self, query: str) -> list[Match]:

@@ -80,6 +80,10 @@ class FactStore:
             p.id: p for p in merged.printing_errors
         }
         # Indexes, so that a lookup by speaker does not scan every quote of a large store.
+        self._parts: dict[str, list[str]] = {}
+        for actor in self.actors.values():
+            if actor.part_of is not None:
+                self._parts.setdefault(actor.part_of, []).append(actor.id)
         self._quotes_by_speaker: dict[str, list[QuoteAnnotation]] = {}
         for quote in self.quotes.values():
             self._quotes_by_speaker.setdefault(quote.speaker, []).append(quote)
@@ -90,6 +94,10 @@ class FactStore:
         }
 
     # --- sources and time ------------------------------------------------------
+
+    def publisher_of(self, article: str) -> str | None:
+        """The article's publisher as its page prints it (None when it prints none)."""
+        return self._publishers[article]
 
     def article_date(self, article: str) -> FuzzyDate:
         """When an article was published, at the precision known."""
@@ -152,6 +160,10 @@ class FactStore:
         """The dates of the articles that state a role, in order."""
         dates = {item.article: self.article_date(item.article) for item in role.evidence}
         return sorted(dates.values(), key=FuzzyDate.sort_key)
+
+    def parts_of(self, actor: str) -> list[str]:
+        """The actors the sources name as part of `actor` (its spokesman, its ministry)."""
+        return sorted(self._parts.get(actor, []), key=lambda part: self.actors[part].name)
 
     def quotes_by(self, actor: str) -> list[QuoteAnnotation]:
         """An actor's quotes, in order of date (undated ones by their article's date)."""

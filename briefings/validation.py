@@ -14,6 +14,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from briefings.annotations import (
+    ActorAnnotation,
     AnnotationFile,
     ArticleAnnotation,
     DateClaim,
@@ -77,7 +78,8 @@ class _Checker:
         self.map = source_map
         self.ids: dict[str, str] = {}
         # Looked up once per reference: built once, so that checking stays linear.
-        self.actor_ids = frozenset(actor.id for actor in merged.actors)
+        self.actors = {actor.id: actor for actor in merged.actors}
+        self.actor_ids = self.actors.keys()
         self.roles = {role.id: role for role in merged.roles}
 
     def add(self, file: str, fact: str | None, message: str) -> None:
@@ -186,6 +188,8 @@ class _Checker:
         actor_ids = self.actor_ids
         for actor in annotations.actors:
             self.evidence(file, f"actor {actor.id}", actor.evidence, FACT_REGIONS)
+            if actor.part_of is not None:
+                self.check_part_of(file, actor)
         for role in annotations.roles:
             fact = f"role {role.id}"
             self.ref(file, fact, "actor", role.actor, actor_ids)
@@ -212,6 +216,16 @@ class _Checker:
             self.evidence(file, fact, claims, FACT_REGIONS)
             for target in discrepancy.facts:
                 self.ref(file, fact, "fact", target, self.ids)
+
+    def check_part_of(self, file: str, actor: ActorAnnotation) -> None:
+        fact = f"actor {actor.id}"
+        whole = str(actor.part_of)
+        if whole == actor.id:
+            self.add(file, fact, "cannot be part of itself")
+        elif self.ref(file, fact, "actor", whole, self.actor_ids):
+            parent = self.actors[whole]
+            if parent.part_of is not None:
+                self.add(file, fact, f"is part of {whole}, which is itself part of something")
 
     def check_quote(self, file: str, quote: QuoteAnnotation) -> None:
         fact = f"quote {quote.id}"

@@ -324,3 +324,34 @@ def test_libyaml_reads_the_files_where_pyyaml_has_it() -> None:
     assert yaml.__with_libyaml__ == LIBYAML
     if LIBYAML:
         assert issubclass(_StrictLoader, yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize(
+    ("part_of", "expected"),
+    [
+        (
+            "no-such-actor",
+            "actors.yaml: actor sk-official: refers to unknown actor 'no-such-actor'",
+        ),
+        ("sk-official", "actors.yaml: actor sk-official: cannot be part of itself"),
+        (
+            "sk-government-spokesman",
+            "actors.yaml: actor sk-official: is part of sk-government-spokesman, "
+            "which is itself part of something",
+        ),
+    ],
+)
+def test_part_of_must_name_a_whole_that_is_known_and_not_itself_a_part(
+    seeds_copy: Path, part_of: str, expected: str
+) -> None:
+    problem = one_problem(
+        seeds_copy,
+        "actors.yaml",
+        "    description: An unnamed official; the sources do not say who.\n"
+        "    aliases: [South Korean official]\n"
+        "    part_of: south-korean-government\n",
+        "    description: An unnamed official; the sources do not say who.\n"
+        "    aliases: [South Korean official]\n"
+        f"    part_of: {part_of}\n",
+    )
+    assert problem == expected

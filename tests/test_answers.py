@@ -243,3 +243,73 @@ def test_a_new_store_reaches_every_holder_of_the_current_answerer(store: FactSto
     assert current.answerer is not first
     assert current.answerer.renderer is renderer  # the front end's escaping stays
     assert len(current.answerer.cache._replies) == 0  # nothing answered from the old store
+
+
+# --- honest name lookups (issue 11) ----------------------------------------------------
+
+
+def test_a_country_finds_the_voices_speaking_for_its_government(ask: Ask) -> None:
+    """`!quote south korea` said "The sources quote no words of South Korean
+    government", though a spokesman and an official are quoted."""
+    for name in ("south korea", "seoul", "Republic of Korea"):
+        text = ask(f"!quote {name}")
+        lines = text.splitlines()
+        assert lines[0] == "Quotes: South Korean government"
+        assert lines[2] == (
+            "The sources quote no words of South Korean government as such; "
+            "they quote 3 voices they name as part of it."
+        )
+        assert "▸ a South Korean government spokesman (part of South Korean government)" in text
+        assert "▸ a South Korean official (part of South Korean government)" in text
+        assert "would not serve our national interest" in text
+        assert "3 quotes · words exactly as printed" in text
+
+
+def test_the_voice_itself_is_found_by_what_people_type(ask: Ask) -> None:
+    text = ask("!quote the spokesman")
+    assert text.startswith("Quotes: a South Korean government spokesman\n")
+    assert "1 quote · words exactly as printed" in text
+    for name in ("japan", "tokyo"):
+        assert ask(f"!quote {name}").startswith("Quotes: Japanese government\n")
+
+
+@pytest.mark.parametrize(
+    ("command", "title", "line"),
+    [
+        (
+            "!quote fitsanakis",
+            "Not quoted: Joseph Fitsanakis",
+            "Joseph Fitsanakis is the author of “South Korea ends intelligence pact with Japan "
+            "as bilateral relations enter crisis mode” (2019-08-23) and “South Korea rejects US "
+            "pressure to maintain intelligence agreement with Japan” (2019-11-22); not quoted in "
+            "the sources.",
+        ),
+        (
+            "!who mark wood",
+            "Not quoted: Mark Wood",
+            "Mark Wood is the author of “South Korea relies on US to share intelligence with "
+            "Japan” (Cole of Duty, between 2019-08-22 and 2019-11-22); not quoted in the sources.",
+        ),
+    ],
+)
+def test_an_author_is_named_as_an_author(ask: Ask, command: str, title: str, line: str) -> None:
+    """They said "No one in the sources matches", though both wrote the articles."""
+    lines = ask(command).splitlines()
+    assert lines[0] == title
+    assert lines[2] == line
+
+
+@pytest.mark.parametrize("name", ["kim jong-un", "Kim Yo-jong"])
+def test_a_name_only_in_a_teaser_says_so_and_suggests_no_one(ask: Ask, name: str) -> None:
+    """`!quote kim jong-un` suggested "Kang Gi-jung"."""
+    text = ask(f"!quote {name}")
+    assert text.startswith(f'Not in the record: "{name}"\n')
+    assert f'"{name}" is mentioned only in an unrelated teaser paragraph (004_' in text
+    assert "not part of the record." in text
+    assert "Did you mean" not in text
+
+
+def test_a_command_name_gets_only_close_suggestions(ask: Ask) -> None:
+    assert "Did you mean: `!quote <speaker>`?" in ask("!qoute kono")
+    assert "Did you mean" not in ask("!kono")
+    assert "Did you mean" not in ask("!xyz")

@@ -115,10 +115,22 @@ def test_quotes_full_name_gives_one_kang(store: FactStore) -> None:
     ]
 
 
+def test_a_misspelt_name_in_another_order_still_finds_its_speaker(store: FactStore) -> None:
+    result = queries.quotes(store, "Iwaia Takesh")
+    assert [s.speaker.name for s in result.speakers] == ["Takeshi Iwaya"]
+
+
 def test_quotes_unmatched_speaker_suggests(store: FactStore) -> None:
     with pytest.raises(UnknownNameError) as caught:
-        queries.quotes(store, "Iwaia Takesh")
-    assert caught.value.suggestions[0] == "Takeshi Iwaya"
+        queries.quotes(store, "toro kani")
+    assert caught.value.suggestions == ["Taro Kono"]
+
+
+def test_a_name_that_only_shares_a_near_word_is_not_suggested(store: FactStore) -> None:
+    """Issue 11: `!quote kim jong-un` suggested Kang Gi-jung, for "jong" ~ "jung"."""
+    with pytest.raises(UnknownNameError) as caught:
+        queries.quotes(store, "kim jong-un")
+    assert caught.value.suggestions == []
 
 
 def test_quotes_nobody_near(store: FactStore) -> None:

@@ -30,6 +30,8 @@ class WhoEntry(BaseModel):
     quotes: list[QuoteItem]
     events: list[EventItem]
     named_in: int
+    part_of: str | None = None  # the whole the sources name it part of
+    parts: list[str] = []  # what the sources name as part of it
 
 
 class WhoResult(BaseModel):
@@ -58,6 +60,8 @@ def who(store: FactStore, name: str) -> WhoResult:
                 quotes=[quote_item(store, q, visibility) for q in store.quotes_by(actor.id)],
                 events=[event_item(store, e, visibility) for e in events],
                 named_in=len({item.article for item in actor.evidence}),
+                part_of=store.actors[actor.part_of].name if actor.part_of else None,
+                parts=[store.actors[part].name for part in store.parts_of(actor.id)],
             )
         )
     return WhoResult(query=name, entries=entries)
