@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--tz", default="UTC", type=_zone, help="time zone for 'today' (IANA name)")
     brief.add_argument("--from", dest="start", type=_day, help="start --next on this day")
     brief.add_argument("--set", dest="template_set", default=DEFAULT_SET, help="template set")
+    brief.add_argument(
+        "--ics", type=Path, metavar="FILE", help="with --next: write the days as an iCalendar file"
+    )
     ingest = commands.add_parser("ingest", help="draft annotations for a new article page")
     ingest.add_argument("page", nargs="?", type=Path, help="the page, saved as UTF-8 text")
     ingest.add_argument("--accept", action="store_true", help="move reviewed drafts into the store")
@@ -93,12 +96,33 @@ def _brief(store: FactStore, args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(renderer.text(renderer.briefing(digest, args.template_set)))
         return EXIT_OK
-    start = args.start or dt.datetime.now(args.tz).date()  # the entry point reads the clock
+    now = dt.datetime.now(args.tz)  # the entry point reads the clock
+    start = args.start or now.date()
+    if args.ics is not None:
+        return _write_calendar(store, renderer, args, start, now)
     last = start + dt.timedelta(days=max(args.next, 1) - 1)
     found = occasions_between(store, start, last)
     print(f"Occasions from {start.isoformat()} to {last.isoformat()} ({args.tz.key}): {len(found)}")
     for occasion in found:
         print(f"  {occasion.day.isoformat()}  {occasion.kind.value:<17}  {occasion.past_tense}")
+    return EXIT_OK
+
+
+def _write_calendar(
+    store: FactStore, renderer: Renderer, args: argparse.Namespace, start: dt.date, now: dt.datetime
+) -> int:
+    from briefings.calendar import calendar_ics
+
+    made = calendar_ics(
+        store, renderer, start, max(args.next, 1), now.astimezone(dt.UTC), args.template_set
+    )
+    try:
+        args.ics.write_bytes(made.data)
+    except OSError as error:
+        print(f"cannot write {args.ics}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILURE
+    plural = "s" if made.events != 1 else ""
+    print(f"wrote {made.events} briefing{plural} from {start.isoformat()} to {args.ics}")
     return EXIT_OK
 
 
@@ -293,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Run `briefbot facts check` for a summary.", file=sys.stderr)
         return EXIT_FAILURE
     if args.command == "brief":
+        if args.ics is not None and args.next is None:
+            print("--ics writes the days of --next; give --next DAYS", file=sys.stderr)
+            return EXIT_USAGE
         return _brief(answerer.store, args)
     if args.command == "ask":
         sys.stdout.write(answer_text(answerer, Renderer(), " ".join(args.text)))

@@ -81,9 +81,13 @@ class Responder:
         return await task
 
     async def send(
-        self, ctx: commands.Context[commands.Bot], produce: Callable[[], Reply]
+        self,
+        ctx: commands.Context[commands.Bot],
+        produce: Callable[[], Reply],
+        file: discord.File | None = None,
     ) -> discord.Message | None:
-        """Answer `ctx` with the reply `produce` makes, paged if long."""
+        """Answer `ctx` with the reply `produce` makes, paged if long; `file` goes with
+        the first page."""
         try:
             reply = await self._produce(ctx, produce)
             pages = self.pages(reply)
@@ -91,9 +95,10 @@ class Responder:
             # A template that fails to render must not leave half a message.
             log.exception("could not build the reply to %r", ctx.message.content or ctx.command)
             return await ctx.send(APOLOGY, ephemeral=True)
+        files = [file] if file is not None else []
         if len(pages) == 1:
-            return await ctx.send(embed=pages[0])
+            return await ctx.send(embed=pages[0], files=files)
         view = PageView(pages, ctx.author.id, timeout=self.page_timeout)
-        message = await ctx.send(embed=pages[0], view=view)
+        message = await ctx.send(embed=pages[0], view=view, files=files)
         view.message = message
         return message

@@ -7,7 +7,9 @@ sends; the decisions live in `briefings.subscriptions`.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import io
 import logging
 import re
 import zoneinfo
@@ -20,6 +22,7 @@ from discord.ext import commands
 
 from bot.responding import Responder
 from briefings import errors, local_time
+from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.storage import Subscription
 from briefings.subscriptions import BriefingService, NowStatus
@@ -70,6 +73,8 @@ def _channel_name(guild: discord.Guild, channel_id: int) -> str:
     return channel.name if channel else str(channel_id)
 
 
+CALENDAR_FILE = "gsomia-briefings.ics"
+
 # What `/brief now` says for each result: a title and a line (None: the error's text).
 NOW_WORDING: dict[NowStatus, tuple[str, str | None]] = {
     NowStatus.POSTED: ("Posted", "Today's briefing is above."),
@@ -91,11 +96,15 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
     ) -> None:
         self.service = service
         self.responder = responder
+        # The calendar file is read outside Discord: its text is not Markdown-escaped.
+        self._plain = Renderer()
         # Called after subscriptions change, so that the scheduler's jobs follow.
         self.on_change = on_change
 
-    async def _send(self, ctx: commands.Context[commands.Bot], reply: Reply) -> None:
-        await self.responder.send(ctx, lambda: reply)
+    async def _send(
+        self, ctx: commands.Context[commands.Bot], reply: Reply, file: discord.File | None = None
+    ) -> None:
+        await self.responder.send(ctx, lambda: reply, file=file)
 
     def _channel(
         self, ctx: commands.Context[commands.Bot], channel: discord.TextChannel | None
@@ -259,6 +268,32 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
                 "upcoming", rows=rows, days=days, subscribed=upcoming.subscribed
             ),
         )
+
+    @brief.command(
+        name="calendar",
+        description="This channel's coming briefings as a calendar file (.ics) to import.",
+        extras={
+            "examples": ("!brief calendar", "/brief calendar days:90"),
+            "note": "servers only",
+        },
+    )
+    @app_commands.describe(days="How many days ahead (1 to 366)")
+    @commands.guild_only()
+    async def calendar(
+        self, ctx: commands.Context[commands.Bot], days: commands.Range[int, 1, 366] = 365
+    ) -> None:
+        """Attach the channel's briefings of the coming days, one all-day event each."""
+        made = await asyncio.to_thread(self.service.calendar, ctx.channel.id, days, self._plain)
+        subscribed = self.service.subscription(ctx.channel.id) is not None
+        reply = self.service.renderer.notice(
+            "calendar",
+            events=made.events,
+            first=made.first.isoformat(),
+            days=made.days,
+            subscribed=subscribed,
+        )
+        file = discord.File(io.BytesIO(made.data), filename=CALENDAR_FILE)
+        await self._send(ctx, reply, file=file)
 
     @brief.command(
         name="preview",

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from briefings.calendar import IcsFile, calendar_ics
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.storage import Database, LedgerEntry, PostStatus, Subscription
@@ -186,6 +187,17 @@ class BriefingService:
             for post in self.planner.upcoming(subscription, now, days)
         ]
         return Upcoming(tuple(sorted(posts, key=lambda post: post.at)), subscribed=bool(active))
+
+    def calendar(self, channel_id: int, days: int, renderer: Renderer) -> IcsFile:
+        """The channel's coming briefings as an iCalendar file, from its local today, in
+        its subscription's wording (the default wording for a channel not subscribed).
+        `renderer` should write plain text: the file is read outside Discord."""
+        now = self.clock.now()
+        subscription = self.records.for_channel(channel_id)
+        if subscription is None:
+            return calendar_ics(self.store, renderer, now.date(), days, now)
+        first = local_day(subscription, now)
+        return calendar_ics(self.store, renderer, first, days, now, subscription.template_set)
 
     def preview(self, day: dt.date, channel_id: int) -> Reply | None:
         """A day's briefing in the channel's wording; None when the day has none."""
