@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from briefings.replies import Reply, ReplyKind
+from briefings.replies import PAGE_BREAK, Reply, ReplyKind
 from briefings.store import Citation
 
 __all__ = ["Limits", "build_pages", "shorten", "split_line"]
@@ -93,6 +93,10 @@ class _Page:
 def _pack(lines: list[str], citation_text: Callable[[int], str], overhead: int) -> list[_Page]:
     pages = [_Page()]
     for line in lines:
+        if line == PAGE_BREAK:  # the answer's own page end: its details come next
+            if pages[-1].lines:
+                pages.append(_Page())
+            continue
         page = pages[-1]
         numbers = [int(n) for n in CITATION_MARK.findall(line)]
         new = {n: citation_text(n) for n in numbers if n not in page.cited}

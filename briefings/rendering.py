@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import BaseModel
 
 from briefings.errors import shown
-from briefings.replies import CitationIndex, Reply, ReplyKind
+from briefings.replies import PAGE_BREAK, CitationIndex, Reply, ReplyKind
 from briefings.resources import templates_dir
 
 __all__ = [
@@ -164,6 +164,7 @@ class Renderer:
             variables.update({name: getattr(result, name) for name in names})
         variables.update(extra)
         variables["cite"] = lambda items: _Raw(citations.cite(list(items)))
+        variables["page_break"] = _Raw(PAGE_BREAK)
         context = template.new_context(variables)
 
         def block(name: str) -> str:
@@ -182,4 +183,5 @@ class Renderer:
 
     def text(self, reply: Reply) -> str:
         """The whole reply as plain text, every line and every citation."""
-        return self.env.get_template("text/reply.txt.j2").render(reply=reply).rstrip() + "\n"
+        template = self.env.get_template("text/reply.txt.j2")
+        return template.render(reply=reply, page_break=PAGE_BREAK).rstrip() + "\n"

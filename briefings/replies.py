@@ -8,7 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.store import Citation
 
-__all__ = ["CitationIndex", "Reply", "ReplyKind"]
+__all__ = ["PAGE_BREAK", "CitationIndex", "Reply", "ReplyKind"]
+
+# A line of its own in `Reply.lines` where a paged front end starts a new page (the
+# details after an answer's first screen); a text front end shows a blank line.
+PAGE_BREAK = "<page break>"
 
 ReplyKind = Literal[
     "status",
@@ -27,7 +31,8 @@ ReplyKind = Literal[
 class Reply(BaseModel):
     """A titled answer: body lines, numbered citations, a footer.
 
-    Citation `n` in a line (written `[n]`) is `citations[n - 1]`.
+    Citation `n` in a line (written `[n]`) is `citations[n - 1]`. A line that is
+    `PAGE_BREAK` ends a page in Discord and is a blank line elsewhere.
     """
 
     model_config = ConfigDict(frozen=True)

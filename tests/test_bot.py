@@ -57,8 +57,18 @@ async def test_status_prefix_and_as_of(world: World) -> None:
     await world.alice.send(world.channel, "!gsomia status")
     now = world.last_embed()
     assert now.title == "GSOMIA status"
-    assert "(expected, not confirmed): GSOMIA is expected to expire" in str(now.description)
-    assert "The sources say nothing after 2019-11-22." in str(now.description)
+    # Issue 11: the bottom line first, and the first page short; details one page on.
+    description = str(now.description)
+    assert description.startswith("As of the latest source (2019-11-22), the last step on record:")
+    assert (
+        "Expected next (2019-11-23): GSOMIA is expected to expire; not confirmed by any source"
+        in description
+    )
+    assert "(expected, not confirmed): GSOMIA is expected to expire" in description
+    assert now.footer.text is not None
+    assert now.footer.text.endswith("page 1/2")
+    fields = sum(len(str(field.name)) + len(str(field.value)) for field in now.fields)
+    assert len(description) + fields + len(str(now.title)) + len(now.footer.text) <= 1500
     await world.alice.send(world.channel, "!gsomia status 2019-09-01")
     then = world.last_embed()
     assert then.title == "GSOMIA status as of 2019-09-01"

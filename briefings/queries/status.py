@@ -32,6 +32,9 @@ class StatusResult(BaseModel):
         description="The last day the considered sources can speak of; None if there are none"
     )
     milestones: list[EventItem]
+    latest: EventItem | None = Field(
+        default=None, description="The last milestone that had happened or been announced"
+    )
     pending: list[EventItem] = Field(
         description="Expected milestones whose day lies after the horizon: outcome unknown"
     )
@@ -53,10 +56,12 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
     articles = sorted(visibility.articles, key=lambda a: store.article_date(a).sort_key())
     horizon = max((store.article_date(a).latest for a in articles), default=None)
     items = [event_item(store, event, visibility) for event in milestones]
+    done = [item for item in items if item.status != "expected"]
     return StatusResult(
         as_of=as_of,
         horizon=horizon,
         milestones=items,
+        latest=done[-1] if done else None,
         pending=[item for item in items if item.outcome_unknown],
         sources=[
             ConsideredSource(
