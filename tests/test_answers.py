@@ -51,7 +51,27 @@ def test_status_as_of(ask: Ask) -> None:
 
 
 def test_status_before_the_sources(ask: Ask) -> None:
-    assert "knows nothing of GSOMIA as of that day" in ask("!gsomia status 2010-01-01")
+    text = ask("!gsomia status 2010-01-01")
+    assert "No source in the store had been published by 2010-01-01" in text
+    assert "From sources published later" not in text  # nothing had happened by then
+
+
+def test_status_before_the_sources_goes_on_with_what_later_sources_say(ask: Ask) -> None:
+    """Issue 11: `!gsomia status 2016-12-01` said the bot knows nothing of GSOMIA then,
+    though the store has the November 2016 signing. It keeps its meaning (what had been
+    published by that day) in its first line, then goes on, labelled, with what later
+    sources say about that day; nothing from them comes before the label."""
+    lines = ask("!gsomia status 2016-12-01").splitlines()
+    assert lines[2] == (
+        "No source in the store had been published by 2016-12-01: "
+        "what was on record that day, it cannot say."
+    )
+    label = lines.index(
+        "From sources published later, about that day (not on record on 2016-12-01):"
+    )
+    assert not any("2016" in line for line in lines[3:label])
+    assert lines[label + 1].startswith("• November 2016: Tokyo and Seoul sign GSOMIA")
+    assert "2019" not in lines[label + 1]  # later milestones are not about that day
 
 
 def test_status_bad_date(answerer: Answerer) -> None:

@@ -39,6 +39,13 @@ class StatusResult(BaseModel):
         description="Expected milestones whose day lies after the horizon: outcome unknown"
     )
     sources: list[ConsideredSource]
+    later: list[EventItem] = Field(
+        default=[],
+        description=(
+            "With a day asked about: milestones of that day or before, known only from"
+            " sources published after it"
+        ),
+    )
 
 
 def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
@@ -57,12 +64,14 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
     horizon = max((store.article_date(a).latest for a in articles), default=None)
     items = [event_item(store, event, visibility) for event in milestones]
     done = [item for item in items if item.status != "expected"]
+    later = _known_later(store, as_of, {event.id for event in milestones}) if as_of else []
     return StatusResult(
         as_of=as_of,
         horizon=horizon,
         milestones=items,
         latest=done[-1] if done else None,
         pending=[item for item in items if item.outcome_unknown],
+        later=later,
         sources=[
             ConsideredSource(
                 title=store.articles[a].title,
@@ -72,3 +81,20 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
             for a in articles
         ],
     )
+
+
+def _known_later(store: FactStore, day: dt.date, known: set[str]) -> list[EventItem]:
+    """Milestones that had happened by `day` (or were announced) as sources published
+    later tell it, which the sources of `day` do not: the record of that day is empty
+    or thin, and the later sources still speak about it."""
+    everything = store.visibility()
+    found = [
+        event
+        for event in store.events.values()
+        if event.milestone
+        and event.id not in known
+        and event.status != "expected"
+        and event.date.value.earliest <= day
+    ]
+    found.sort(key=lambda event: event.date.value.sort_key())
+    return [event_item(store, event, everything) for event in found]
