@@ -188,16 +188,6 @@ class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
     """The bot over a range of shards (`SHARD_COUNT`, `SHARD_IDS`): several processes,
     each running some shards, share one database, and the ledger decides who posts."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        store: FactStore | None = None,
-        clock: Clock | None = None,
-        database: Database | None = None,
-    ) -> None:
-        super().__init__(settings, store, clock, database)
-        self.shard_ids = settings.shard_ids  # None: every shard of `shard_count`
-
 
 def posting_policy(settings: Settings) -> PostingPolicy:
     """How the briefing service posts, from the settings."""
@@ -221,4 +211,6 @@ def create_bot(
     settings = settings or Settings()
     if settings.shard_count is None:
         return BriefBot(settings, store, clock, database)
-    return ShardedBriefBot(settings, store, clock, database)
+    bot = ShardedBriefBot(settings, store, clock, database)
+    bot.shard_ids = settings.shard_ids  # None: every shard of `shard_count`
+    return bot

@@ -573,13 +573,11 @@ def _fan_out_then_die(url: str, store: FactStore, journal: Path, k: int) -> None
     asyncio.run(service.run_due())
 
 
-def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
+def _killed_after_24_of_30(
     database: Database, store: FactStore, tmp_path: Path
-) -> None:
-    """Issue 12, defect 2: sent rows were written 50 at a time, so after a kill -9, 23 of
-    24 rows said "outcome unknown" though they had been delivered. Now each delivery is
-    recorded as it happens, and a restart within the re-send window finishes the
-    fan-out: every channel has its briefing exactly once."""
+) -> tuple[range, Path]:
+    """Thirty channels subscribed; a process fans their briefing out and is killed right
+    after Discord has made the 24th message. The channels, and Discord's journal."""
     clock = FakeClock(utc(2026, 8, 20, 12))
     service = BriefingService(database, store, FakeSender(clock), clock)
     channels = range(100, 130)
@@ -592,6 +590,17 @@ def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
     process.start()
     process.join(timeout=120)
     assert process.exitcode == -signal.SIGKILL
+    return channels, journal
+
+
+def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
+    database: Database, store: FactStore, tmp_path: Path
+) -> None:
+    """Issue 12, defect 2: sent rows were written 50 at a time, so after a kill -9, 23 of
+    24 rows said "outcome unknown" though they had been delivered. Now each delivery is
+    recorded as it happens, and a restart within the re-send window finishes the
+    fan-out: every channel has its briefing exactly once."""
+    channels, journal = _killed_after_24_of_30(database, store, tmp_path)
     harness = Harness(database, store, utc(2026, 8, 22, 0, 1))
     harness.sender = FakeSender(harness.clock, journal=journal)  # what Discord holds
     delivered = {channel for channel, _ in harness.sender.posts}
@@ -599,8 +608,8 @@ def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
     sent = {entry.channel_id for entry in entries if entry.status == PostStatus.SENT}
     # Deliveries are recorded as they happen (a group commit per turn of the event
     # loop, which each send waits for): only sends still in flight at the kill, at most
-    # one per concurrent sender, are delivered but unrecorded. The other rows were
-    # claimed in one batch and not sent yet.
+    # one per concurrent sender, are delivered but unrecorded. Posts not started have
+    # no row: they are claimed as their sends start.
     assert len(delivered) == 24
     assert sent <= delivered
     assert len(delivered - sent) <= PostingPolicy().concurrency
@@ -620,18 +629,7 @@ def test_after_a_kill_a_late_restart_posts_every_post_not_started(
     claimed, and a restart after the re-send window left them "outcome unknown" for
     ever. Now a post is claimed as its send starts: the late restart posts all 6, and
     only the sends in flight at the kill stay unknown, none of them posted twice."""
-    clock = FakeClock(utc(2026, 8, 20, 12))
-    service = BriefingService(database, store, FakeSender(clock), clock)
-    channels = range(100, 130)
-    for channel in channels:
-        service.subscribe(1, channel, NINE, SEOUL, user_id=7)
-    journal = tmp_path / "discord.tsv"
-    process = multiprocessing.get_context("fork").Process(
-        target=_fan_out_then_die, args=(database.url, store, journal, 24)
-    )
-    process.start()
-    process.join(timeout=120)
-    assert process.exitcode == -signal.SIGKILL
+    channels, journal = _killed_after_24_of_30(database, store, tmp_path)
     # Back ten minutes later: long past the re-send window, well within the grace.
     harness = Harness(database, store, utc(2026, 8, 22, 0, 10))
     harness.sender = FakeSender(harness.clock, journal=journal)
