@@ -75,9 +75,12 @@ def notify_systemd(state: str) -> bool:
         return False
     if address.startswith("@"):  # an abstract socket
         address = "\0" + address[1:]
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
-        sender.connect(address)
-        sender.sendall(state.encode())
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+            sender.connect(address)
+            sender.sendall(state.encode())
+    except OSError:  # systemd went away or the socket is not ours: nothing to tell
+        return False
     return True
 
 

@@ -191,3 +191,15 @@ async def test_a_closed_connection_stops_the_beat(store: FactStore) -> None:
         await bot.close()
         assert gateway_latency(bot) is None
         assert not await cog.beat()
+
+
+def test_a_notify_socket_that_is_gone_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The beat loop must not stop because systemd's socket went away."""
+    from bot.health import notify_systemd
+
+    monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "no-such-socket"))
+    assert notify_systemd("WATCHDOG=1") is False
+    monkeypatch.delenv("NOTIFY_SOCKET")
+    assert notify_systemd("WATCHDOG=1") is False

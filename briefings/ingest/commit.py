@@ -39,11 +39,15 @@ class AcceptJournal(BaseModel):
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step: readers see the old file or the new."""
     partial = _partial(path)
-    with partial.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(path)
+    try:
+        with partial.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a disk that filled up leaves no half file
+        raise
 
 
 def commit_accept(
