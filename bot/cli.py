@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     ask = commands.add_parser("ask", help='print one reply, e.g. briefbot ask "!quote kono"')
     ask.add_argument("text", nargs="+", help="the command, as typed in Discord")
+    ask.add_argument(
+        "--png", type=Path, metavar="FILE", help="also write the answer's picture (!timeline)"
+    )
     commands.add_parser("console", help="an interactive prompt over the same answers")
     commands.add_parser("run", help="join Discord if a token is configured, else the console")
     commands.add_parser(
@@ -123,6 +126,21 @@ def _write_calendar(
         return EXIT_FAILURE
     plural = "s" if made.events != 1 else ""
     print(f"wrote {made.events} briefing{plural} from {start.isoformat()} to {args.ics}")
+    return EXIT_OK
+
+
+def _write_picture(answerer: Answerer, text: str, target: Path) -> int:
+    """Write the picture the command draws, or say in one line why there is none."""
+    picture = answerer.picture_for(text)
+    if picture is None:
+        print(f"no picture for {text!r}: only !timeline draws one", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        target.write_bytes(picture)
+    except OSError as error:
+        print(f"cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"wrote {target} ({len(picture):,} bytes)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -322,8 +340,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         return _brief(answerer.store, args)
     if args.command == "ask":
-        sys.stdout.write(answer_text(answerer, Renderer(), " ".join(args.text)))
-        return EXIT_OK
+        text = " ".join(args.text)
+        sys.stdout.write(answer_text(answerer, Renderer(), text))
+        return _write_picture(answerer, text, args.png) if args.png else EXIT_OK
     return _console(answerer)
 
 

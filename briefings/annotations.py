@@ -252,6 +252,10 @@ class DiscrepancyClaim:
 
     evidence: Evidence
     reading: str = Field(description="What this excerpt says, in plain words")
+    date: DateClaim | None = Field(
+        default=None,
+        description="The date this side gives, when the disagreement is about a date",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)

@@ -28,12 +28,14 @@ from briefings.commands import (
     answer_help,
     help_topics,
 )
-from briefings.errors import BadPeriodError, UnknownNameError
+from briefings.errors import BadPeriodError, QueryError, UnknownNameError
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.store import FactStore
 
 __all__ = ["Answerer", "CurrentAnswerer", "ReplyCache"]
+
+PICTURE_CACHE_SIZE = 32
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,10 @@ class Answerer:
         # The front end's own commands (Discord's /brief ...), listed by `!help` too.
         self.more_help = more_help
         self.cache = ReplyCache(cache_size)
+        # Pictures are ~100 kB and a few questions draw them: a small cache of their own,
+        # per answerer and so per store.
+        self._pictures: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._pictures_lock = threading.Lock()
 
     def help_topics(self, current: str) -> list[str]:
         """What `/help command:` offers for what was typed: every command's name."""
@@ -100,26 +106,70 @@ class Answerer:
         # Answers are pure functions of the question and the store: keep them.
         return self.cache.get(key, lambda: self._run(command, typed))
 
-    def _run(self, command: Command, typed: dict[str, str | None]) -> Reply:
-        values = {}
+    def picture_for(self, text: str) -> bytes | None:
+        """The picture of a command typed as text, such as `!timeline 2019-11`."""
         try:
-            for argument in command.arguments:
-                text = typed.get(argument.name)
-                if text is None and argument.required:
-                    problem = f"{argument.prompt}, for example `{command.examples[0]}`."
-                    return self.usage(problem, command.name, title=argument.ask)
-                values[argument.name] = None if text is None else argument.parse(text)
-            result: BaseModel
-            if command.query is None:  # help: about the commands, not the store
-                result = answer_help(self.registry, self.more_help, values.get("command"))
-            else:
-                result = command.query(self.store, **values)
+            parsed = self.registry.parse(text)
+        except UnknownCommandError:
+            return None
+        return self.picture(parsed.command.name, **parsed.arguments)
+
+    def picture(self, name: str, /, **arguments: str | None) -> bytes | None:
+        """The PNG a command draws of its answer (`!timeline`'s chart), or None when it
+        draws none or the question cannot be answered as asked."""
+        command = self.registry[name]
+        if command.picture is None:
+            return None
+        typed = {key: (value or "").strip() or None for key, value in arguments.items()}
+        key = (command.name, tuple(sorted(typed.items())))
+        with self._pictures_lock:
+            if key in self._pictures:
+                self._pictures.move_to_end(key)
+                return self._pictures[key]
+        try:
+            result = self._query(command, typed)
+        except QueryError:
+            return None
+        if result is None:
+            return None
+        try:
+            drawn = command.picture(result) or None
+        except Exception:  # a picture that cannot be drawn leaves the text answer whole
+            log.exception("could not draw the picture of %s %s", command.name, typed)
+            return None
+        if drawn is not None:
+            with self._pictures_lock:
+                self._pictures[key] = drawn
+                while len(self._pictures) > PICTURE_CACHE_SIZE:
+                    self._pictures.popitem(last=False)
+        return drawn
+
+    def _query(self, command: Command, typed: dict[str, str | None]) -> BaseModel | None:
+        """The command's result for typed arguments; None when a required one is missing."""
+        values = {}
+        for argument in command.arguments:
+            text = typed.get(argument.name)
+            if text is None and argument.required:
+                return None
+            values[argument.name] = None if text is None else argument.parse(text)
+        if command.query is None:  # help: about the commands, not the store
+            return answer_help(self.registry, self.more_help, values.get("command"))
+        return command.query(self.store, **values)
+
+    def _run(self, command: Command, typed: dict[str, str | None]) -> Reply:
+        for argument in command.arguments:
+            if argument.required and typed.get(argument.name) is None:
+                problem = f"{argument.prompt}, for example `{command.examples[0]}`."
+                return self.usage(problem, command.name, title=argument.ask)
+        try:
+            result = self._query(command, typed)
         except BadPeriodError as error:  # from an argument's parser or from the query
             return self.usage(str(error), command.name)
         except UnknownNameError as error:
             return self._not_found(error, command)
         except UnknownCommandError as error:
             return self.unknown_command(error)
+        assert result is not None  # every required argument is there
         return self.renderer.reply(command.reply, result)
 
     # --- replies for questions that cannot be answered as asked -------------------

@@ -127,6 +127,8 @@ class Command:
     arguments: tuple[Argument, ...] = ()
     aliases: tuple[str, ...] = ()  # other names typed at the top level, e.g. "quotes"
     costly: bool = False  # rate-limited per user in Discord
+    # Draws the query's result as a PNG (a chart attached to the answer); None: text only
+    picture: Callable[[Any], bytes] | None = None
 
     @property
     def usage(self) -> str:
@@ -377,6 +379,12 @@ def answer_help(registry: Registry, more: tuple[HelpGroup, ...], command: str | 
     raise UnknownCommandError(command.removeprefix(PREFIX), names)
 
 
+def _timeline_picture(result: Any) -> bytes:
+    from briefings.charts import timeline_png  # matplotlib, only when a picture is asked for
+
+    return timeline_png(result)
+
+
 def help_topics(registry: Registry, more: tuple[HelpGroup, ...], current: str) -> list[str]:
     """Command names that contain what was typed: the registry's, then the front end's."""
     typed = current.strip().lower().removeprefix(PREFIX).removeprefix("/")
@@ -430,6 +438,7 @@ REGISTRY = Registry(
             reply="timeline",
             examples=("!timeline 2019-11", "!timeline 2019 kang kyung-wha"),
             costly=True,
+            picture=_timeline_picture,
         ),
         Command(
             name="quote",

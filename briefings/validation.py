@@ -214,6 +214,9 @@ class _Checker:
             fact = f"discrepancy {discrepancy.id}"
             claims = [claim.evidence for claim in discrepancy.claims]
             self.evidence(file, fact, claims, FACT_REGIONS)
+            for claim in discrepancy.claims:
+                if claim.date is not None:  # checked like any date: phrase, resolution
+                    self.date(file, fact, claim.date, [claim.evidence.text])
             for target in discrepancy.facts:
                 self.ref(file, fact, "fact", target, self.ids)
 

@@ -274,7 +274,7 @@ async def test_unexpected_error_is_logged_and_answered(
     cog = world.bot.get_cog("Briefings")
     assert isinstance(cog, BriefingsCog)
 
-    async def broken(*_: object) -> None:
+    async def broken(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(cog.responder, "send", broken)

@@ -11,7 +11,9 @@ becomes a prefix shortcut. Each generated command carries the registry name in
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import io
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -80,8 +82,17 @@ class AnswerCog(commands.Cog):
     async def run(
         self, ctx: commands.Context[commands.Bot], name: str, arguments: dict[str, Any]
     ) -> None:
-        """Answer the registered command `name` and send the reply."""
-        await self.responder.send(ctx, lambda: self.answerer.run(name, **arguments))
+        """Answer the registered command `name` and send the reply, with the picture
+        the command draws of it, if it draws one (`!timeline`'s chart)."""
+        file = None
+        if self.registry[name].picture is not None:
+            if ctx.interaction is not None and not ctx.interaction.response.is_done():
+                await ctx.defer()  # drawing may outlast an interaction's 3 seconds
+            answerer = self.answerer
+            picture = await asyncio.to_thread(answerer.picture, name, **arguments)
+            if picture:
+                file = discord.File(io.BytesIO(picture), filename=f"{name}.png")
+        await self.responder.send(ctx, lambda: self.answerer.run(name, **arguments), file=file)
 
     async def run_text(self, ctx: commands.Context[commands.Bot], text: str) -> None:
         """Answer command text, as the console would."""

@@ -59,6 +59,9 @@ class EventItem(_Item):
     )
     note: str | None
     discrepancies: list[str] = Field(description="Summaries of discrepancies about this event")
+    disputed_dates: list[DateItem] = Field(
+        default=[], description="Other dates a source gives for it, from those discrepancies"
+    )
     citations: list[Citation]
 
 
@@ -113,6 +116,18 @@ def date_item(claim: DateClaim) -> DateItem:
 
 def event_item(store: FactStore, event: EventAnnotation, visibility: Visibility) -> EventItem:
     """An event with its visible citations and the discrepancies about it."""
+    disagreements = [
+        d
+        for d in store.discrepancies_about([event.id])
+        # A disagreement exists only once every side of it has been published.
+        if all(claim.evidence.article in visibility.articles for claim in d.claims)
+    ]
+    other_dates = {
+        claim.date.value.iso: claim.date
+        for d in disagreements
+        for claim in d.claims
+        if claim.date is not None and claim.date.value != event.date.value
+    }
     return EventItem(
         id=event.id,
         title=event.title,
@@ -120,12 +135,8 @@ def event_item(store: FactStore, event: EventAnnotation, visibility: Visibility)
         status=event.status,
         outcome_unknown=event.status == "expected" and event.date.value.latest > store.horizon,
         note=event.note,
-        discrepancies=[
-            d.summary
-            for d in store.discrepancies_about([event.id])
-            # A disagreement exists only once every side of it has been published.
-            if all(claim.evidence.article in visibility.articles for claim in d.claims)
-        ],
+        discrepancies=[d.summary for d in disagreements],
+        disputed_dates=[date_item(claim) for _, claim in sorted(other_dates.items())],
         citations=store.cite_all(event.evidence, visibility),
     )
 
