@@ -333,3 +333,23 @@ def test_a_command_name_gets_only_close_suggestions(ask: Ask) -> None:
     assert "Did you mean: `!quote <speaker>`?" in ask("!qoute kono")
     assert "Did you mean" not in ask("!kono")
     assert "Did you mean" not in ask("!xyz")
+
+
+def test_a_day_s_timeline_puts_what_falls_on_it_first_and_labels_the_overlaps(
+    ask: Ask,
+) -> None:
+    """Issue 11: `!timeline 2019-08-22` mixed eight items, among them "between June
+    2019 and 2019-11-22" and "August 2019", without marking which fall on the day."""
+    lines = [line for line in ask("!timeline 2019-08-22").splitlines() if line]
+    on = lines.index("On 2019-08-22:")
+    overlapping = lines.index(
+        "Overlapping 2019-08-22 (a month-only or ranged date that may fall in it):"
+    )
+    inside = [line for line in lines[on:overlapping] if line.startswith("• ")]
+    partly = [line for line in lines[overlapping:] if line.startswith("• ")]
+    assert len(inside) == 2
+    assert all(line.startswith("• 2019-08-22: ") for line in inside)
+    assert len(partly) == 6
+    assert not any(line.startswith("• 2019-08-22: ") for line in partly)
+    assert "Dated within November 2019:" in ask("!timeline 2019-11")
+    assert "Overlapping" not in ask("!timeline")  # no period, no sections

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from briefings.annotations import EventAnnotation
 from briefings.dates import FuzzyDate
 from briefings.queries.items import ActorItem, EventItem, actor_item, event_item
 from briefings.queries.people import find_actors
@@ -18,8 +19,16 @@ class TimelineResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     period: str | None = Field(description="The period asked for, at its own precision")
+    period_is_day: bool = Field(default=False, description="The period is a single day")
     actors: list[ActorItem] = Field(description="The actors the events were filtered by")
     events: list[EventItem]
+    overlapping: list[str] = Field(
+        default=[],
+        description=(
+            "With a period: ids of the events only overlapping it (a month-only or ranged"
+            " date that may or may not fall in it), told apart from those inside it"
+        ),
+    )
 
 
 def timeline(
@@ -42,6 +51,14 @@ def timeline(
     events.sort(key=lambda event: (*event.date.value.sort_key(), event.id))
     return TimelineResult(
         period=period.label() if period else None,
+        period_is_day=period is not None and period.is_exact_day,
         actors=[actor_item(store, actor_id) for actor_id in actor_ids],
         events=[event_item(store, event, visibility) for event in events],
+        overlapping=[event.id for event in events if period and not _inside(event, period)],
     )
+
+
+def _inside(event: EventAnnotation, period: FuzzyDate) -> bool:
+    """Every day the event may have happened on lies in the period."""
+    date = event.date.value
+    return period.earliest <= date.earliest and date.latest <= period.latest
