@@ -3,7 +3,7 @@
 Discord rejects an embed over its limits, so each page is packed to fit: title 256,
 description 4,096, 25 fields of 1,024, footer 2,048 and 6,000 characters in all.
 Lines too long for a page are split between words, with "…" marking the cut; a page
-lists only the citations its own lines refer to.
+lists only the citations its own lines refer to, each article once under a letter.
 """
 
 from __future__ import annotations
@@ -80,17 +80,35 @@ def split_line(line: str, limit: int) -> list[str]:
 @dataclass
 class _Page:
     lines: list[str] = field(default_factory=list)
-    cited: dict[int, str] = field(default_factory=dict)
+    cited: dict[int, str] = field(default_factory=dict)  # number -> its line and excerpt
+    sources: dict[str, str] = field(default_factory=dict)  # letter -> the article, once
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines).strip("\n")
 
     def size(self) -> int:
-        return len(self.text) + sum(len(c) for c in self.cited.values())
+        cited = sum(len(c) for c in self.cited.values())
+        return len(self.text) + cited + sum(len(s) for s in self.sources.values())
 
 
-def _pack(lines: list[str], citation_text: Callable[[int], str], overhead: int) -> list[_Page]:
+@dataclass(frozen=True)
+class _Sources:
+    """How a reply's citations are shown: each article once under a letter, each
+    citation as its number, its lines and its excerpt."""
+
+    letters: dict[int, str]  # citation number -> its article's letter
+    citation: Callable[[int], str]
+    source: Callable[[str], str]
+
+    def new(self, page: _Page, numbers: list[int]) -> tuple[dict[int, str], dict[str, str]]:
+        """The citations and article headings `numbers` would add to `page`."""
+        cited = {n: self.citation(n) for n in numbers if n not in page.cited and n in self.letters}
+        letters = {self.letters[n] for n in cited} - set(page.sources)
+        return cited, {letter: self.source(letter) for letter in letters}
+
+
+def _pack(lines: list[str], sources: _Sources, overhead: int) -> list[_Page]:
     pages = [_Page()]
     for line in lines:
         if line == PAGE_BREAK:  # the answer's own page end: its details come next
@@ -99,52 +117,79 @@ def _pack(lines: list[str], citation_text: Callable[[int], str], overhead: int) 
             continue
         page = pages[-1]
         numbers = [int(n) for n in CITATION_MARK.findall(line)]
-        new = {n: citation_text(n) for n in numbers if n not in page.cited}
+        cited, headings = sources.new(page, numbers)
+        added = len(line) + sum(map(len, cited.values())) + sum(map(len, headings.values()))
         grown = len(page.text) + len(line) + 1 > Limits.PAGE_TEXT
-        too_big = page.size() + len(line) + sum(map(len, new.values())) + overhead > (
-            Limits.EMBED_TOTAL - 200
-        )
-        too_many = len(page.cited) + len(new) > Limits.FIELDS - 1
+        too_big = page.size() + added + overhead > Limits.EMBED_TOTAL - 200
+        too_many = len(page.sources) + len(headings) > Limits.FIELDS - 1
         if page.lines and (grown or too_big or too_many):
             page = _Page()
             pages.append(page)
-            new = {n: citation_text(n) for n in numbers}
+            cited, headings = sources.new(page, numbers)
         if not page.lines and not line.strip():
             continue  # no page starts with a blank line
         page.lines.append(line)
-        page.cited.update(new)
+        page.cited.update(cited)
+        page.sources.update(headings)
     return [page for page in pages if page.lines] or [_Page(lines=["(no content)"])]
 
 
-def _citation_fields(cited: dict[int, str]) -> list[tuple[str, str]]:
+def _citation_fields(page: _Page, letters: dict[int, str]) -> list[tuple[str, str]]:
+    """One block per article (its heading, then its citations), packed into fields."""
+    blocks = []
+    for letter in sorted(page.sources):
+        numbers = sorted(n for n in page.cited if letters[n] == letter)
+        lines = [page.sources[letter], *(page.cited[n] for n in numbers)]
+        blocks.append(shorten("\n".join(lines), Limits.FIELD_VALUE))
     fields: list[tuple[str, str]] = []
     current = ""
-    for number in sorted(cited):
-        entry = shorten(cited[number], Limits.FIELD_VALUE)
-        if current and len(current) + 1 + len(entry) > Limits.FIELD_VALUE:
+    for block in blocks:
+        if current and len(current) + 1 + len(block) > Limits.FIELD_VALUE:
             fields.append(("Sources" if not fields else "Sources (continued)", current))
             current = ""
-        current = f"{current}\n{entry}" if current else entry
+        current = f"{current}\n{block}" if current else block
     if current:
         fields.append(("Sources" if not fields else "Sources (continued)", current))
     return fields[: Limits.FIELDS]
 
 
+def _letter(index: int) -> str:
+    """A, B, … Z, then AA, AB, …: an article's label."""
+    word = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        word = chr(ord("A") + rest) + word
+    return word
+
+
 def build_pages(
-    reply: Reply, render_citation: Callable[[int, Citation], str]
+    reply: Reply,
+    render_citation: Callable[[int, Citation], str],
+    render_source: Callable[[str, Citation], str],
 ) -> list[discord.Embed]:
-    """The reply as one embed per page, each within Discord's limits."""
+    """The reply as one embed per page, each within Discord's limits.
+
+    Sources are compact: each article once, under a letter in order of first citation
+    ("[A] …, 2019-08-23"), and under it each citation as its number, lines and excerpt.
+    """
     title = shorten(reply.title, Limits.TITLE)
     lines = [piece for line in reply.lines for piece in split_line(line, Limits.LINE)]
     footer_room = Limits.FOOTER - len(" · page 999/999")
     footer = shorten(reply.footer, footer_room)
-
-    def citation_text(number: int) -> str:
-        if 1 <= number <= len(reply.citations):
-            return render_citation(number, reply.citations[number - 1])
-        return ""
-
-    pages = _pack(lines, citation_text, overhead=len(title) + len(footer) + 40)
+    articles: dict[str, str] = {}
+    letters: dict[int, str] = {}
+    first: dict[str, Citation] = {}
+    for number, citation in enumerate(reply.citations, start=1):
+        letter = articles.setdefault(citation.article, _letter(len(articles)))
+        letters[number] = letter
+        first.setdefault(letter, citation)
+    sources = _Sources(
+        letters,
+        lambda number: render_citation(number, reply.citations[number - 1]),
+        lambda letter: render_source(letter, first[letter]),
+    )
+    pages = _pack(lines, sources, overhead=len(title) + len(footer) + 40)
     embeds = []
     for index, page in enumerate(pages, start=1):
         embed = discord.Embed(
@@ -152,7 +197,7 @@ def build_pages(
             description=shorten(page.text, Limits.DESCRIPTION),
             colour=COLOURS.get(reply.kind, discord.Colour.default()),
         )
-        for name, value in _citation_fields({n: t for n, t in page.cited.items() if t}):
+        for name, value in _citation_fields(page, letters):
             embed.add_field(name=name, value=value, inline=False)
         marker = f" · page {index}/{len(pages)}" if len(pages) > 1 else ""
         if footer or marker:

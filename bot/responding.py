@@ -38,6 +38,7 @@ class Responder:
         self.defer_after = defer_after
         # The same facts are cited again and again: render each (number, citation) once.
         self.citation = functools.lru_cache(maxsize=4096)(self._citation)
+        self.source = functools.lru_cache(maxsize=1024)(self._source)
         # Replies come from the answerer's cache, so the same reply object returns: keep
         # its pages (kept with the reply itself, so that an id is never reused wrongly).
         self._pages: OrderedDict[int, tuple[Reply, list[discord.Embed]]] = OrderedDict()
@@ -48,11 +49,15 @@ class Responder:
         if kept is not None and kept[0] is reply:
             self._pages.move_to_end(id(reply))
             return kept[1]
-        pages = build_pages(reply, self.citation)
+        pages = build_pages(reply, self.citation, self.source)
         self._pages[id(reply)] = (reply, pages)
         while len(self._pages) > PAGE_CACHE_SIZE:
             self._pages.popitem(last=False)
         return pages
+
+    def _source(self, letter: str, citation: Citation) -> str:
+        """An article, once per page, under its letter."""
+        return self.renderer.fragment("discord/source.md.j2", letter=letter, c=citation)
 
     def _citation(self, number: int, citation: Citation) -> str:
         """One citation as a line of an embed field."""

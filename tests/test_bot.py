@@ -44,10 +44,16 @@ async def test_quote_kono_shows_words_roles_and_citations(world: World) -> None:
     assert "as Japanese foreign minister" in str(embed.description)
     assert embed.fields[0].name == "Sources"
     sources = field_text(embed)
-    assert "**[1]** *South Korea relies on US to share intelligence with Japan*" in sources
-    assert "Cole of Duty" in sources
-    assert "publisher not printed, 2019-11-22" in sources
-    assert "004\\_0c24133c7eb35b49.txt line 30" in sources  # escaped Markdown
+    # Compact: each article once under a letter; each citation its lines and excerpt.
+    assert sources.startswith(
+        "**[A]** *South Korea relies on US to share intelligence with Japan*, Mark Wood, "
+        "Cole of Duty, between 2019-08-22 and 2019-11-22 (date inferred) · 000\\_"
+    )
+    assert sources.count("*South Korea relies on US to share intelligence with Japan*") == 1
+    assert "\n[2] line 28: ““We can not accept the claims" in sources
+    assert "**[B]** *South Korea rejects US pressure" in sources
+    assert "publisher not printed, 2019-11-22 · 004\\_0c24133c7eb35b49.txt" in sources
+    assert "\n[3] line 30: “Japan’s Minister of Defense, Taro Kono" in sources
     assert embed.footer.text == "3 quotes · words exactly as printed"
     assert embed.colour == discord.Colour.gold()
     assert_fits(embed)
