@@ -515,3 +515,42 @@ def test_an_accept_killed_half_way_is_undone_by_the_next_load(
     assert store is not None
     assert _snapshot(seeds_copy) == before
     assert [a.problems for a in accept_drafts(seeds_copy)] == [[]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "<html><body><p>GSOMIA ends</p></body></html>",
+            "is HTML markup, not the page's text",
+        ),
+        ("November 22, 2019 by Joseph Fitsanakis\n", "no article found"),
+        ("“We will not reconsider,” she said.\n", "no article found"),
+        (
+            "X\nNovember 22, 2019 by Joseph Fitsanakis\nSeoul said so on Thursday.\n",
+            "the title line 'X' (line 1) is too short to quote as evidence",
+        ),
+        ("A title and nothing else\n", "has no text under its title"),
+    ],
+    ids=["one-line HTML", "dateline only", "quote only", "one-character title", "title only"],
+)
+def test_pages_with_no_article_to_draft_are_refused_in_one_line(
+    seeds_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    message: str,
+) -> None:
+    """Issue 10: these crashed `briefbot ingest` with a pydantic traceback (or, for
+    the HTML page, drafted a page whose one line was both title and body)."""
+    page = tmp_path / "901_odd.txt"
+    page.write_text(content, encoding="utf-8")
+    before = _snapshot(seeds_copy)
+    assert main(["--seeds", str(seeds_copy), "ingest", str(page)]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith("Not ingested: ")
+    assert message in line
+    assert "Traceback" not in captured.err + captured.out
+    assert _snapshot(seeds_copy) == before
+    assert not (seeds_copy / "annotations" / "drafts" / "901_odd.yaml").exists()

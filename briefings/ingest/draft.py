@@ -31,6 +31,7 @@ from briefings.annotations import (
     SourceAnnotation,
 )
 from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
+from briefings.errors import BriefingError, shown
 from briefings.ingest.quotes import (
     DATE_PHRASE,
     EXPLICIT_DATE,
@@ -48,6 +49,7 @@ from briefings.store import FactStore
 __all__ = ["DraftedQuote", "IngestReport", "draft_page"]
 
 _MONTH_DAY = re.compile(rf"\b[Oo]n (?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})\b")
+MIN_TITLE = 3  # characters: the shortest excerpt evidence may quote
 SAME_EVENT = 80  # token-set similarity of two event titles taken to tell the same event
 _EXPECTED = re.compile(r"\b(?:expects?|expected|will|would|due to|come [A-Z][a-z]+day)\b")
 # Runs of capitalised words ("South Korea", "Taro Kono", "Tokyo") to look up as actors.
@@ -404,6 +406,23 @@ class _Drafter:
 
     def draft(self) -> AnnotationFile:
         page = segment(self.text)
+        if not page.articles:
+            raise UndraftablePageError(
+                f"{self.seed}: no article found: a page needs a title line, then the "
+                "article's text (a dateline such as “November 22, 2019 by …” helps)"
+            )
+        for found in page.articles:
+            title = found.title.text.strip()
+            if len(title) < MIN_TITLE:
+                raise UndraftablePageError(
+                    f"{self.seed}: the title line {title!r} (line {found.title.number}) is "
+                    f"too short to quote as evidence (at least {MIN_TITLE} characters)"
+                )
+            if not found.body:
+                raise UndraftablePageError(
+                    f"{self.seed}: the article {shown(title)!r} (line {found.title.number}) "
+                    "has no text under its title"
+                )
         articles = []
         for found in page.articles:
             paragraphs = [line.text for line in found.body]
@@ -438,7 +457,12 @@ class _Drafter:
         )
 
 
+class UndraftablePageError(BriefingError):
+    """The page holds no article that can be drafted; the message says why."""
+
+
 def draft_page(seed: str, text: str, store: FactStore) -> tuple[AnnotationFile, IngestReport]:
-    """Draft annotations for a page named `seed`, matching speakers against `store`."""
+    """Draft annotations for a page named `seed`, matching speakers against `store`;
+    `UndraftablePageError` if the page holds no article a draft could describe."""
     drafter = _Drafter(seed, text, store)
     return drafter.draft(), drafter.report

@@ -9,6 +9,7 @@ its manifest line and its annotations to `seeds/`, all at once (`commit`).
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import yaml
 
 from briefings.errors import BriefingError, Problem
 from briefings.ingest.commit import commit_accept, roll_back_interrupted
-from briefings.ingest.draft import IngestReport, draft_page
+from briefings.ingest.draft import IngestReport, UndraftablePageError, draft_page
 from briefings.loading import ANNOTATIONS_DIR, check_store
 from briefings.seeds import MANIFEST_NAME
 from briefings.store import FactStore
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 MAX_PAGE_BYTES = 1024 * 1024
+_HTML = re.compile(r"\s*<(?:!doctype|html|head|body|p|div|article)\b", re.IGNORECASE)
 DRAFTS = "drafts"
 
 
@@ -73,6 +75,11 @@ def _read_page(path: Path) -> tuple[bytes, str]:
         raise BadPageError(f"{path.name} is not UTF-8 text.") from None
     if not text.strip():
         raise BadPageError(f"{path.name} is empty.")
+    if _HTML.match(text):
+        raise BadPageError(
+            f"{path.name} is HTML markup, not the page's text: save the article as text "
+            "(its title, dateline and paragraphs) and ingest that."
+        )
     return data, text
 
 
@@ -112,7 +119,10 @@ def write_draft(path: Path, seeds_dir: Path, store: FactStore) -> DraftResult:
             )
     if path.name in manifest:
         raise BadPageError(f"A different page is already in the store as {path.name}; rename it.")
-    annotations, report = draft_page(path.name, text, store)
+    try:
+        annotations, report = draft_page(path.name, text, store)
+    except UndraftablePageError as error:
+        raise BadPageError(f"{error}; nothing was drafted.") from None
     dumped = annotations.model_dump(mode="json", exclude_defaults=True)
     header = (
         f"# Draft for {path.name}, made by `briefbot ingest`: "
