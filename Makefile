@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest_quality.py
 	$(BIN)/python bench/facts_load.py
 	$(BIN)/python bench/glance.py
+	$(BIN)/python bench/ingest_speed.py
 
 # Regenerate the hashed lock files after changing dependencies in pyproject.toml. The
 # container image installs from the runtime and build locks, pinned to the same

@@ -111,6 +111,9 @@ class _Drafter:
         self.roles: dict[str, RoleAnnotation] = {}
         self.quotes: list[QuoteAnnotation] = []
         self.events: list[EventAnnotation] = []
+        # Drafted actors by folded name and by each word of it, first introduced first.
+        self._drafted_names: dict[str, str] = {}
+        self._drafted_words: dict[str, str] = {}
         self.taken = set(store.actors) | set(store.roles) | set(store.quotes) | set(store.events)
         self.taken |= set(store.articles)
 
@@ -170,9 +173,12 @@ class _Drafter:
     def _known(self, phrase: str) -> str | None:
         """A store actor the phrase names exactly (or by one word), or one drafted here."""
         folded = fold(phrase)
-        for ident, actor in self.actors.items():
-            if folded and (folded == fold(actor.name) or folded in fold(actor.name).split()):
-                return ident  # "Tadwell" after "Rufus Tadwell" was introduced
+        if folded:
+            # "Tadwell" after "Rufus Tadwell" was introduced: looked up, not searched, so
+            # a page with thousands of quotes stays linear.
+            drafted = self._drafted_names.get(folded) or self._drafted_words.get(folded)
+            if drafted is not None:
+                return drafted
         matches = self.index.resolve(phrase)
         if len(matches) == 1 and matches[0].score > PREFIX:
             return matches[0].key
@@ -189,6 +195,10 @@ class _Drafter:
             evidence=[Evidence(article=article, text=sentence)],
         )
         self.report.new_actors.append(f"{ident} ({name})")
+        folded = fold(name)
+        self._drafted_names.setdefault(folded, ident)
+        for word in folded.split():
+            self._drafted_words.setdefault(word, ident)
         return ident
 
     def _speaker(
@@ -367,9 +377,13 @@ class _Drafter:
     def _discrepancies(self) -> list[DiscrepancyAnnotation]:
         """Propose one where a drafted event reads like a stored one but dates it otherwise."""
         found = []
+        # Folded once each: a page of thousands of dated sentences meets every stored
+        # event, and folding is the costly part of the comparison.
+        known_titles = [(known, fold(known.title)) for known in self.store.events.values()]
         for drafted in self.events:
-            for known in self.store.events.values():
-                similar = fuzz.token_set_ratio(fold(drafted.title), fold(known.title))
+            title = fold(drafted.title)
+            for known, known_title in known_titles:
+                similar = fuzz.token_set_ratio(title, known_title)
                 if similar < SAME_EVENT or drafted.date.value.overlaps(known.date.value):
                     continue
                 ident = self._unique(f"{drafted.id}-vs-{known.id}")[:64]
