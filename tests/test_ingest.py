@@ -16,6 +16,7 @@ from bot.cli import main
 from briefings.dates import FuzzyDate
 from briefings.ingest.draft import IngestReport, draft_page
 from briefings.ingest.files import BadPageError, accept_drafts, write_draft
+from briefings.ingest.quotes import split_sentences
 from briefings.ingest.segment import LineKind, segment
 from briefings.loading import check_store, load_store
 from briefings.store import FactStore
@@ -554,3 +555,59 @@ def test_pages_with_no_article_to_draft_are_refused_in_one_line(
     assert "Traceback" not in captured.err + captured.out
     assert _snapshot(seeds_copy) == before
     assert not (seeds_copy / "annotations" / "drafts" / "901_odd.yaml").exists()
+
+
+# --- sentences, as wire copy writes them (issue 10) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        (
+            "The U.S. State Department said “we are disappointed.” Mr. Kono added that it "
+            "was a misjudgment.",
+            [
+                "The U.S. State Department said “we are disappointed.”",
+                "Mr. Kono added that it was a misjudgment.",
+            ],
+        ),
+        (
+            "Gen. Mark Milley met the No. 2 official, J. R. Smith, at 3.5 p.m. on Friday. "
+            "Then they left.",
+            [
+                "Gen. Mark Milley met the No. 2 official, J. R. Smith, at 3.5 p.m. on Friday.",
+                "Then they left.",
+            ],
+        ),
+        (
+            "Exports fell 2.5 percent in the U.S. and Japan. Dr. Lee disagreed.",
+            ["Exports fell 2.5 percent in the U.S. and Japan.", "Dr. Lee disagreed."],
+        ),
+    ],
+    ids=["U.S. and Mr.", "Gen., No. 2, initials, decimals", "decimals and Dr."],
+)
+def test_abbreviations_initials_and_decimals_do_not_end_a_sentence(
+    paragraph: str, sentences: list[str]
+) -> None:
+    """The rule this replaced cut the first paragraph into four pieces."""
+    found = split_sentences(paragraph)
+    assert found == sentences
+    assert all(sentence in paragraph for sentence in found)  # verbatim slices
+
+
+def test_a_wire_quote_after_an_abbreviation_gets_its_speaker(
+    seeds_copy: Path, tmp_path: Path
+) -> None:
+    wire = tmp_path / "902_wire.txt"
+    wire.write_text(
+        page(
+            "The U.S. State Department said on Monday that talks would go on. "
+            "“We will not sign anything this month,” Mr. Rufus Tadwell said."
+        ),
+        encoding="utf-8",
+    )
+    result = write_draft(wire, seeds_copy, load_store(seeds_copy))
+    assert result.report is not None
+    (quote,) = result.report.quotes
+    assert quote.speaker == "Rufus Tadwell"
+    assert quote.words == ["We will not sign anything this month,"]

@@ -22,6 +22,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from syntok import segmenter
+
 from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
 from briefings.quotations import find_quoted_spans
 from briefings.relative_dates import resolve_relative
@@ -42,14 +44,20 @@ DATE_PHRASE = re.compile(
     rf"[Oo]n (?:{MONTH_PATTERN}) \d{{1,2}}(?:, \d{{4}})?|[Aa]t the time)\b"
 )
 EXPLICIT_DATE = re.compile(rf"\b(?:in )?(?P<month>{MONTH_PATTERN}) (?P<year>\d{{4}})\b")
-AFTER = re.compile(rf"^[\s,]*(?P<verb>{VERBS}) (?P<who>[^.;]+)")
+# Titles written with a full stop, which must not end a speaker's name ("Mr. Kono").
+HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Prof|Lt|Col|Adm|Gov|Amb)\."
+AFTER = re.compile(rf"^[\s,]*(?P<verb>{VERBS}) (?P<who>(?:{HONORIFIC} )?[^.;]+)")
+# ",” Mr. Rufus Tadwell said": a capitalised name, then the verb, after the quote.
+AFTER_NAME = re.compile(
+    rf"^[\s,]*(?P<who>(?:{HONORIFIC} )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{0,3}}) "
+    rf"(?P<verb>{VERBS})\b"
+)
 AFTER_PRONOUN = re.compile(rf"^[\s,]*(?P<who>he|she|it|they) (?P<verb>{VERBS})\b", re.IGNORECASE)
 BEFORE = re.compile(rf"(?P<who>[^.;“”]*?)(?:,)? (?:have |has |had )?(?P<verb>{VERBS})\b")
 FOR_WHOM = re.compile(r"\bby (?P<who>[^,]+), for whom\b")
 AS_FOR = re.compile(r"\bAs for (?P<who>[^,]+), (?:he|she|it|they)\b")
 UNCLOSED = "a quotation mark is never closed"
 NO_SPEAKER = "no speaker found"
-SENTENCE_END = re.compile(r"([.!?][”\"]?)\s+(?=[A-Z“\"])")
 
 
 @dataclass
@@ -78,18 +86,31 @@ class DraftQuote:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Sentences, keeping a quotation that never closes inside the sentence it opens."""
-    sentences, start = [], 0
-    for match in SENTENCE_END.finditer(paragraph):
-        sentences.append(paragraph[start : match.end(1)])
-        start = match.end()
-    sentences.append(paragraph[start:])
+    """The paragraph's sentences, as syntok segments them, each a verbatim slice of it.
+
+    A full stop ends a sentence only where syntok says so: not in "U.S.", "Mr.",
+    "Gen.", "No. 2", initials such as "J. R." or decimals such as "3.5", which wire
+    copy has in every other line (a rule of our own cut "The U.S. State Department
+    said … Mr. Kono added" into four). Slicing by the tokens' offsets keeps every
+    sentence exactly as printed, as evidence must be.
+    """
+    sentences = []
+    for section in segmenter.analyze(paragraph):
+        for sentence in section:
+            first, last = sentence[0], sentence[-1]
+            sentences.append(paragraph[first.offset : last.offset + len(last.value)])
     return [sentence for sentence in sentences if sentence.strip()]
 
 
 def _strip_dates(phrase: str) -> str:
     cleaned = DATE_PHRASE.sub("", phrase)
     return re.sub(r"\s+", " ", cleaned).strip(" ,")
+
+
+def _without_honorific(who: str) -> str:
+    """The name without its title: "Mr. Rufus Tadwell" is Rufus Tadwell (the printed
+    attribution keeps the title)."""
+    return re.sub(rf"^{HONORIFIC} ", "", who.strip())
 
 
 def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str, str, bool]:
@@ -99,7 +120,9 @@ def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str,
     if match := AFTER_PRONOUN.match(after):
         return match["who"], match.group(0).strip(" ,"), True
     if match := AFTER.match(after):
-        return match["who"].strip(), match.group(0).strip(" ,"), False
+        return _without_honorific(match["who"]), match.group(0).strip(" ,"), False
+    if match := AFTER_NAME.match(after):
+        return _without_honorific(match["who"]), match.group(0).strip(" ,"), False
     for pattern in (AS_FOR, FOR_WHOM):
         if match := pattern.search(before):
             return match["who"].strip(), match.group(0).strip(), False
