@@ -99,7 +99,9 @@ def test_quote_kono(ask: Ask) -> None:
 
 def test_quote_kang_labels_both(ask: Ask) -> None:
     text = ask("!quote kang")
-    assert '"kang" matches 2 actors; each is labelled.' in text
+    assert text.splitlines()[2] == (
+        '"kang" matches 2 actors, each labelled: Kang Gi-jung (1 quote), Kang Kyung-wha (1 quote).'
+    )
     assert "▸ Kang Gi-jung" in text
     assert "▸ Kang Kyung-wha" in text
 
@@ -353,3 +355,37 @@ def test_a_day_s_timeline_puts_what_falls_on_it_first_and_labels_the_overlaps(
     assert not any(line.startswith("• 2019-08-22: ") for line in partly)
     assert "Dated within November 2019:" in ask("!timeline 2019-11")
     assert "Overlapping" not in ask("!timeline")  # no period, no sections
+
+
+@pytest.mark.parametrize(
+    ("command", "first_line"),
+    [
+        (
+            "!timeline",
+            "15 events on record, the first between 1910 and 1945, the last 2019-11-23 "
+            "(expected, not confirmed by any source).",
+        ),
+        (
+            "!timeline 2019-11",
+            "2 events dated within November 2019, 2 more whose dates may overlap it.",
+        ),
+        ("!timeline 2019-11-21", "1 event dated on 2019-11-21, 2 more whose dates may overlap it."),
+        (
+            "!quote kono",
+            "Taro Kono: 3 quotes, as Japanese foreign minister and as Japan’s Minister of Defense.",
+        ),
+        (
+            "!who kono",
+            "Taro Kono (person): Japanese foreign minister; then Japan’s Minister of Defense; "
+            "3 quotes, 0 events.",
+        ),
+        (
+            "!sources",
+            "2 pages holding 3 articles, with 12 off-topic paragraphs left out; "
+            "they say nothing after 2019-11-22.",
+        ),
+    ],
+)
+def test_every_answer_opens_with_its_bottom_line(ask: Ask, command: str, first_line: str) -> None:
+    """Issue 11: every answer opens with a plain line that answers the question."""
+    assert ask(command).splitlines()[2] == first_line
