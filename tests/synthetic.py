@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,7 +34,8 @@ HEADER = ["Synthetic statements for testing", "January 2, 2020 by Test Writer"]
 
 
 def _slug(name: str) -> str:
-    return "-".join(name.lower().split())
+    """An id from a name, whatever characters the name holds."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 Happening = tuple[dt.date, str]  # (day, what happened, in the past tense)

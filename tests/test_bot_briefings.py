@@ -383,3 +383,16 @@ async def test_a_simulated_year_through_the_bot(dst_store: FactStore, tmp_path: 
         # At least a third of the posts met a 503, and a later try sent each of them.
         assert 3 * sum(entry.attempts > 1 for entry in ledger) >= len(ledger)
         await room.bot.close()  # and its database, which SimCord's exit leaves open
+
+
+async def test_brief_list_says_when_the_last_briefing_went_out_as_a_timestamp(
+    room: Newsroom,
+) -> None:
+    """Issue 11: times in `/brief list` were plain text every reader had to convert."""
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    await room.advance_to(FIRST_BRIEFING)
+    (outcome,) = await room.service.run_due()
+    assert outcome.status is PostStatus.SENT
+    await room.admin.send(room.channel, "!brief list")
+    at = int(FIRST_BRIEFING.timestamp())
+    assert f"last post: 2026-07-01's, posted <t:{at}:f> (<t:{at}:R>)" in room.text()

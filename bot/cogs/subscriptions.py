@@ -25,7 +25,7 @@ from briefings import errors, local_time
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.storage import Subscription
-from briefings.subscriptions import BriefingService, NowStatus
+from briefings.subscriptions import BriefingService, ChannelOverview, NowStatus
 
 __all__ = ["SubscriptionsCog", "parse_time"]
 
@@ -66,6 +66,17 @@ def _when(timezone: str, moment: dt.datetime) -> str:
     local = moment.astimezone(zoneinfo.ZoneInfo(timezone))
     absolute, relative = discord.utils.format_dt(moment, "F"), discord.utils.format_dt(moment, "R")
     return f"{absolute} ({relative}; {local:%H:%M} {timezone})"
+
+
+def _last_post(overview: ChannelOverview) -> str | None:
+    """The last briefing's day, and when it went out as a Discord timestamp."""
+    if overview.last_sent is None:
+        return None
+    if overview.last_sent_at is None:
+        return overview.last_sent.isoformat()
+    at = overview.last_sent_at
+    sent = f"{discord.utils.format_dt(at, 'f')} ({discord.utils.format_dt(at, 'R')})"
+    return f"{overview.last_sent.isoformat()}'s, posted {sent}"
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:
@@ -233,7 +244,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
                 "template": overview.template_set,
                 "active": overview.active,
                 "reason": overview.disabled_reason,
-                "last": str(overview.last_sent) if overview.last_sent else None,
+                "last": _last_post(overview),
                 "problems": list(overview.problems),
             }
             for overview in self.service.overview(guild.id)

@@ -29,6 +29,7 @@ class ChannelOverview:
     disabled_reason: str
     last_sent: dt.date | None
     problems: tuple[str, ...]
+    last_sent_at: dt.datetime | None = None  # when that post was delivered
 
     @classmethod
     def of(
@@ -54,7 +55,7 @@ class ChannelOverview:
             if entry.status == PostStatus.CLAIMED
             and now - (entry.progress_at or entry.claimed_at) > unknown_after
         ]
-        sent = [entry.local_date for entry in ledger if entry.status == PostStatus.SENT]
+        sent = [entry for entry in ledger if entry.status == PostStatus.SENT]
         return cls(
             channel_id=subscription.channel_id,
             post_time=subscription.post_time,
@@ -62,8 +63,9 @@ class ChannelOverview:
             template_set=subscription.template_set,
             active=subscription.active,
             disabled_reason=subscription.disabled_reason or "",
-            last_sent=sent[0] if sent else None,
+            last_sent=sent[0].local_date if sent else None,
             problems=tuple(problems),
+            last_sent_at=sent[0].finished_at if sent else None,
         )
 
 
