@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from briefings.replies import PAGE_BREAK, Reply, ReplyKind
+from briefings.replies import PAGE_BREAK, Reply, ReplyKind, article_label
 from briefings.store import Citation
 
 __all__ = ["Limits", "build_pages", "shorten", "split_line"]
@@ -153,16 +153,6 @@ def _citation_fields(page: _Page, letters: dict[int, str]) -> list[tuple[str, st
     return fields[: Limits.FIELDS]
 
 
-def _letter(index: int) -> str:
-    """A, B, … Z, then AA, AB, …: an article's label."""
-    word = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        word = chr(ord("A") + rest) + word
-    return word
-
-
 def build_pages(
     reply: Reply,
     render_citation: Callable[[int, Citation], str],
@@ -181,7 +171,7 @@ def build_pages(
     letters: dict[int, str] = {}
     first: dict[str, Citation] = {}
     for number, citation in enumerate(reply.citations, start=1):
-        letter = articles.setdefault(citation.article, _letter(len(articles)))
+        letter = articles.setdefault(citation.article, article_label(len(articles)))
         letters[number] = letter
         first.setdefault(letter, citation)
     sources = _Sources(

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import BaseModel
 
 from briefings.errors import shown
-from briefings.replies import PAGE_BREAK, CitationIndex, Reply, ReplyKind
+from briefings.replies import PAGE_BREAK, CitationIndex, Reply, ReplyKind, article_label
 from briefings.resources import templates_dir
 
 __all__ = [
@@ -113,6 +113,7 @@ class Renderer:
         )
         self.env.filters["spell"] = spell_number
         self.env.filters["counted"] = counted
+        self.env.filters["article_label"] = article_label
         self.env.filters["shown"] = shown  # typed text, cut short before it is echoed
 
     def _finalize(self, value: Any) -> Any:

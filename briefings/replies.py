@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.store import Citation
 
-__all__ = ["PAGE_BREAK", "CitationIndex", "Reply", "ReplyKind"]
+__all__ = ["PAGE_BREAK", "CitationIndex", "Reply", "ReplyKind", "article_label"]
 
 # A line of its own in `Reply.lines` where a paged front end starts a new page (the
 # details after an answer's first screen); a text front end shows a blank line.
@@ -26,6 +26,16 @@ ReplyKind = Literal[
     "briefing",
     "notice",
 ]
+
+
+def article_label(index: int) -> str:
+    """The label of the `index`-th article cited (from 0): A, B, … Z, then AA, AB, …"""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
 
 
 class Reply(BaseModel):

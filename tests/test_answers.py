@@ -93,7 +93,11 @@ def test_quote_kono(ask: Ask) -> None:
     assert "— as Japan’s Minister of Defense" in text
     assert "— as Japanese foreign minister" in text
     assert "printed as: he added" in text
-    assert "000_a628d338d7e45e49.txt line 28" in text
+    # Compact sources: the article once, under a letter; each citation its lines.
+    assert (
+        "Mark Wood, Cole of Duty, between 2019-08-22 and 2019-11-22 (date inferred); "
+        "000_a628d338d7e45e49.txt\n  [1] line 28: " in text
+    )
     assert "3 quotes" in text
 
 

@@ -4,6 +4,7 @@ icalendar as a calendar app would, from the domain, the CLI and Discord."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import discord
@@ -43,8 +44,8 @@ def test_one_all_day_event_per_briefing_with_its_text_and_sources(store: FactSto
         assert event.decoded("DTSTAMP") == STAMP
         assert str(event["SUMMARY"]) == f"GSOMIA briefing · {day.isoformat()}"
         description = str(event["DESCRIPTION"])
-        assert "Sources:\n[1] " in description
-        assert ".txt line" in description  # each source cited by seed and line
+        assert "Sources:\n[A] " in description  # each article once, then its citations
+        assert re.search(r"\.txt\n  \[1\] lines? \d+", description)
         assert "\\_" not in description  # plain text, not Markdown-escaped
     expiry = str(events[-1]["DESCRIPTION"])
     assert "2026-11-23" in str(events[-1]["SUMMARY"])

@@ -23,7 +23,8 @@ def test_ask_prints_the_whole_reply(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "!quote kono"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Quotes: Taro Kono\n=================\n")
-    assert "Sources:\n[1] " in out
+    assert "Sources:\n[A] " in out
+    assert "\n  [1] line " in out
     assert "[3] " in out  # every citation, not the first page only
     assert out.rstrip().endswith("-- 3 quotes · words exactly as printed")
 

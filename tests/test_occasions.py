@@ -151,7 +151,7 @@ def test_brief_on_a_day(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["brief", "--on", "2026-11-23", "--tz", "Asia/Seoul"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("GSOMIA briefing · 2026-11-23\n")
-    assert "Sources:\n[1]" in out
+    assert "Sources:\n[A]" in out
 
 
 def test_brief_next_days(capsys: pytest.CaptureFixture[str]) -> None:
