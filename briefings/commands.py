@@ -300,7 +300,7 @@ def _timeline(store: FactStore, period: str | None, actor: str | None) -> BaseMo
 class HelpOption(BaseModel):
     """One option of a command, for help."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first !help
 
     name: str
     required: bool
@@ -310,7 +310,7 @@ class HelpOption(BaseModel):
 class HelpEntry(BaseModel):
     """How one command is used: what help shows, from the command's own declaration."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first !help
 
     name: str  # qualified, e.g. "brief subscribe"
     usage: str
@@ -325,7 +325,7 @@ class HelpEntry(BaseModel):
 class HelpGroup(BaseModel):
     """Commands listed together under a heading."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first !help
 
     title: str
     entries: tuple[HelpEntry, ...]
@@ -334,7 +334,7 @@ class HelpGroup(BaseModel):
 class HelpResult(BaseModel):
     """The commands by group, or one command in detail."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first !help
 
     groups: tuple[HelpGroup, ...]
     entry: HelpEntry | None = None
