@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     facts_commands = facts.add_subparsers(dest="facts_command", required=True)
     facts_commands.add_parser("check", help="validate the annotations and print a summary")
     facts_commands.add_parser("schema", help="write the annotation JSON schema for editors")
+    export = facts_commands.add_parser(
+        "export", help="write the whole store to a new folder that loads back identically"
+    )
+    export.add_argument("target", type=Path, help="a folder that does not exist yet, or is empty")
     return parser
 
 
@@ -241,6 +245,28 @@ def _facts_check(seeds: Path) -> int:
     return EXIT_OK
 
 
+def _facts_export(seeds: Path, target: Path) -> int:
+    from briefings.export import ExportError, export_store
+
+    store, problems = check_store(seeds)
+    if store is None:
+        print(
+            f"not exported: the store has {len(problems)} problem(s); run `briefbot facts check`",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    try:
+        exported = export_store(store, target)
+    except ExportError as error:
+        print(f"not exported: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(
+        f"exported {exported.facts} facts and {exported.pages} pages to {exported.target}; "
+        "it loads back into the same facts"
+    )
+    return EXIT_OK
+
+
 def annotation_schema() -> str:
     """The JSON schema of an annotation file, as written to disk."""
     return json.dumps(AnnotationFile.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -320,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         return _health()
     if args.command == "facts":
+        if args.facts_command == "export":
+            return _facts_export(args.seeds, args.target)
         if args.facts_command == "schema":
             path = args.seeds / SCHEMA_PATH.name
             path.write_text(annotation_schema(), encoding="utf-8")

@@ -66,6 +66,7 @@ class FactStore:
     """Every fact, by id, with citations worked out once at load."""
 
     def __init__(self, merged: AnnotationFile, source_map: SourceMap) -> None:
+        self.annotations = merged  # every fact as curated, for an export that loads back
         self.map = source_map
         self.sources: list[SourceAnnotation] = list(merged.sources)
         self.articles: dict[str, ArticleAnnotation] = dict(source_map.articles)
