@@ -23,6 +23,7 @@ __all__ = ["DiscordClock", "DiscordSender"]
 log = logging.getLogger(__name__)
 
 TOO_MANY_REQUESTS = 429
+HISTORY_LOOKED_AT = 100  # messages after a crash's last progress: a briefing is among them
 SERVER_ERROR = 500
 
 
@@ -46,6 +47,14 @@ def _translate(error: discord.HTTPException, channel_id: int) -> Exception:
     return error
 
 
+def _same_page(posted: discord.Embed, expected: discord.Embed) -> bool:
+    return (posted.title, posted.description, posted.footer.text) == (
+        expected.title,
+        expected.description,
+        expected.footer.text,
+    )
+
+
 class DiscordSender:
     """Sends a briefing's pages as embeds, one page a call, each with its nonce."""
 
@@ -67,6 +76,24 @@ class DiscordSender:
     def page_count(self, reply: Reply) -> int:
         """How many embeds the briefing takes (built once per reply, then reused)."""
         return len(self.responder.pages(reply))
+
+    async def delivered(
+        self, channel_id: int, reply: Reply, page: int, since: dt.datetime
+    ) -> int | None:
+        """Look through the channel's messages since `since` for this page, posted by
+        the bot (the same title, text and footer); its id, or None. Reading history
+        needs the Read Message History permission: without it, this raises."""
+        channel = self._channel(channel_id)
+        expected = self.responder.pages(reply)[page]
+        me = self.client.user
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKED_AT, after=since):
+                mine = me is not None and message.author.id == me.id
+                if mine and message.embeds and _same_page(message.embeds[0], expected):
+                    return message.id
+        except discord.HTTPException as error:
+            raise _translate(error, channel_id) from error
+        return None
 
     async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
         """Post one page; discord.py sends `enforce_nonce` with every nonce it is given."""

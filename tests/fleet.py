@@ -81,6 +81,15 @@ class JournalDiscord:
             self.known[(int(channel), nonce)] = (self.lines, dt.datetime.fromisoformat(at))
         self.offset = journal.tell()
 
+    async def delivered(
+        self, channel_id: int, reply: Reply, page: int, since: dt.datetime
+    ) -> int | None:
+        """The channel's history: a message with this title, made since `since`."""
+        for number, (channel, _, at, title) in enumerate(read_journal(self.journal), 1):
+            if (channel, title) == (channel_id, reply.title) and at >= since:
+                return number
+        return None
+
     async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
         await asyncio.sleep(0)  # let the other sends of this process run in between
         now = self.clock.now()

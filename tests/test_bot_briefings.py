@@ -6,6 +6,7 @@ bot reads time through discord.py, which SimCord drives, so no test waits.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from discord.ext import commands
 from bot.app import BriefBot, create_bot
 from bot.settings import Settings
 from briefings.occasions import digest_for
+from briefings.replies import Reply
 from briefings.storage import PostStatus
 from briefings.store import FactStore
 from briefings.subscriptions import BriefingService, PostOutcome
@@ -240,6 +242,39 @@ async def test_a_lost_response_is_retried_with_its_nonce_and_posts_once(
     assert titles.count("GSOMIA briefing · 2026-07-01") == 1
     nonces = [post["nonce"] for post in room.message_posts() if post.get("embeds")][-2:]
     assert nonces[0] == nonces[1]
+
+
+async def test_a_crash_noticed_after_the_window_reads_the_channel_instead_of_resending(
+    room: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discord made the message, then the process died before recording it; the restart
+    comes ten minutes later, when Discord may have forgotten the nonce. The bot reads
+    the channel's history through discord.py, finds its own briefing there and records
+    it: one briefing in the channel, none lost, none doubled."""
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    await room.advance_to(FIRST_BRIEFING)
+    sender = room.service.delivery.sender
+    original = sender.send_page
+
+    async def send_then_die(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+        await original(channel_id, reply, page, nonce)
+        raise asyncio.CancelledError  # the process died before the ledger heard of it
+
+    monkeypatch.setattr(sender, "send_page", send_then_die)
+    with pytest.raises(asyncio.CancelledError):
+        await room.service.run_due()
+    monkeypatch.undo()
+    (entry,) = room.service.ledger.latest()
+    assert (entry.status, entry.pages_sent) == (PostStatus.CLAIMED, 0)
+    posts_before = len(room.message_posts())
+    outcomes = await room.run_due_after(600)
+    assert outcomes == []  # nothing was sent
+    assert len(room.message_posts()) == posts_before
+    (entry,) = room.service.ledger.latest()
+    assert (entry.status, entry.pages_sent) == (PostStatus.SENT, 1)
+    titles = [m.embeds[0].title for m in room.channel.history() if m.author.bot and m.embeds]
+    assert titles.count("GSOMIA briefing · 2026-07-01") == 1
+    assert entry.message_id == room.channel.last_message.id  # type: ignore[union-attr]
 
 
 async def test_a_deleted_channel_disables_its_subscription(room: Newsroom) -> None:

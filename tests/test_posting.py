@@ -70,6 +70,7 @@ class FakeSender:
         self.journal = journal
         self.nonce_window = nonce_window
         self.posts: list[tuple[int, str]] = []  # every message made: (channel, title)
+        self.made_at: list[dt.datetime] = []  # when each of them was made
         self.nonces: dict[tuple[int, str], tuple[int, dt.datetime]] = {}
         self.transient_failures = 0
         self.fail_every = 0  # when set, every n-th send fails once with a 503
@@ -85,9 +86,26 @@ class FakeSender:
                     dt.datetime.fromisoformat(at),
                 )
                 self.posts.append((int(channel), title))
+                self.made_at.append(dt.datetime.fromisoformat(at))
+        self.unreadable: set[int] = set()  # channels whose history cannot be read
 
     def page_count(self, reply: Reply) -> int:
         return self.pages
+
+    def _title(self, reply: Reply, page: int) -> str:
+        return reply.title if self.pages == 1 else f"{reply.title} ({page + 1}/{self.pages})"
+
+    async def delivered(
+        self, channel_id: int, reply: Reply, page: int, since: dt.datetime
+    ) -> int | None:
+        """What the channel's history shows: this page, posted since `since`?"""
+        if channel_id in self.unreadable:
+            raise ChannelUnavailableError(f"may not read the history of channel {channel_id}")
+        wanted = (channel_id, self._title(reply, page))
+        for number, (post, at) in enumerate(zip(self.posts, self.made_at, strict=True), 1):
+            if post == wanted and at >= since:
+                return number
+        return None
 
     async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
         if channel_id in self.gone:
@@ -105,8 +123,9 @@ class FakeSender:
             known = self.nonces.get((channel_id, nonce))
             if known is not None and now - known[1] <= self.nonce_window:
                 return known[0]  # Discord's answer to a nonce it has seen: the same message
-            title = reply.title if self.pages == 1 else f"{reply.title} ({page + 1}/{self.pages})"
+            title = self._title(reply, page)
             self.posts.append((channel_id, title))
+            self.made_at.append(now)
             message_id = len(self.posts)
             self.nonces[(channel_id, nonce)] = (message_id, now)
             if self.journal is not None:
@@ -370,19 +389,66 @@ def test_a_post_left_mid_send_is_resumed_within_the_window_without_a_second_copy
     assert (entry.status, entry.pages_sent, entry.resumes) == ("sent", 3, 1)
 
 
-def test_a_post_left_mid_send_past_the_window_is_never_sent_again(harness: Harness) -> None:
-    """After the window Discord may have forgotten the nonce, so the rule is at most
-    once: the post stays "outcome unknown" and is not sent again."""
+def test_a_post_left_mid_send_past_the_window_is_checked_in_its_channel(
+    harness: Harness,
+) -> None:
+    """After the window Discord may have forgotten the nonces, so a re-send could make a
+    second copy; this rule used to leave the post "outcome unknown" for good. Now the
+    channel is read: page 2, delivered but never recorded, is found and recorded, and
+    only page 3 is sent. Three messages, each once."""
     harness.sender.pages = 3
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     harness.clock.current = utc(2026, 8, 22, 0)
     _die_after_discord_accepts_page(harness, last=1)
     harness.restart()
+    outcomes = harness.at(utc(2026, 8, 22, 0) + dt.timedelta(seconds=121))
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    titles = [title for _, title in harness.sender.posts]
+    assert titles == [f"GSOMIA briefing · 2026-08-22 ({n}/3)" for n in (1, 2, 3)]
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.pages_sent, entry.resumes) == ("sent", 3, 1)
+    assert harness.at(utc(2026, 8, 22, 3)) == []  # and never again
+    assert len(harness.sender.posts) == 3
+
+
+def test_a_page_not_in_the_channel_after_the_window_is_sent_once(harness: Harness) -> None:
+    """The crash came before Discord had page 2 (the send itself failed as the process
+    died): the channel does not hold it, so it is sent, once, then page 3."""
+    harness.sender.pages = 3
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    original = harness.sender.send_page
+
+    async def dies_on_page_two(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+        if page == 1:
+            raise asyncio.CancelledError  # killed while sending page 2
+        return await original(channel_id, reply, page, nonce)
+
+    harness.sender.send_page = dies_on_page_two  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        harness.run_due()
+    harness.sender.send_page = original  # type: ignore[method-assign]
+    harness.restart()
+    outcomes = harness.at(utc(2026, 8, 22, 0, 30))
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    titles = [title for _, title in harness.sender.posts]
+    assert titles == [f"GSOMIA briefing · 2026-08-22 ({n}/3)" for n in (1, 2, 3)]
+
+
+def test_a_channel_whose_history_cannot_be_read_stays_at_most_once(harness: Harness) -> None:
+    harness.sender.pages = 3
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    _die_after_discord_accepts_page(harness, last=1)
+    harness.sender.unreadable = {100}
+    harness.restart()
     assert harness.at(utc(2026, 8, 22, 0) + dt.timedelta(seconds=121)) == []
     assert harness.at(utc(2026, 8, 22, 3)) == []
-    assert len(harness.sender.posts) == 2
+    assert len(harness.sender.posts) == 2  # nothing sent that might be a second copy
     (entry,) = harness.ledger()
-    assert (entry.status, entry.pages_sent, entry.resumes) == ("claimed", 1, 0)
+    assert (entry.status, entry.pages_sent, entry.resumes) == ("claimed", 1, 1)
+    assert entry.error is not None
+    assert entry.error.startswith("outcome unknown; the channel could not be read")
     (overview,) = harness.service.overview(1)
     assert overview.problems == ("2026-08-22: outcome unknown (the bot stopped while posting)",)
 
@@ -621,30 +687,25 @@ def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
     assert {entry.status for entry in harness.ledger()} == {PostStatus.SENT}
 
 
-def test_after_a_kill_a_late_restart_posts_every_post_not_started(
+def test_after_a_kill_a_late_restart_posts_every_briefing_exactly_once(
     database: Database, store: FactStore, tmp_path: Path
 ) -> None:
     """Claims used to be taken for every due post when a run began (500 to a
     transaction), so a kill after 24 of 30 sends left the 6 posts never started
-    claimed, and a restart after the re-send window left them "outcome unknown" for
-    ever. Now a post is claimed as its send starts: the late restart posts all 6, and
-    only the sends in flight at the kill stay unknown, none of them posted twice."""
+    claimed, and a restart after the re-send window left them, with the sends in flight
+    at the kill, "outcome unknown" for good. Now a post is claimed as its send starts,
+    and a post left in flight is looked for in its channel: the late restart finds the
+    ones Discord had, sends the ones it had not, and every channel has its briefing
+    exactly once."""
     channels, journal = _killed_after_24_of_30(database, store, tmp_path)
     # Back ten minutes later: long past the re-send window, well within the grace.
     harness = Harness(database, store, utc(2026, 8, 22, 0, 10))
     harness.sender = FakeSender(harness.clock, journal=journal)
-    delivered = {channel for channel, _ in harness.sender.posts}
     claimed_then = {entry.channel_id for entry in harness.ledger()}
     assert len(claimed_then) <= 24 + PostingPolicy().concurrency
     harness.restart()
     outcomes = harness.run_due()
-    assert {o.channel_id for o in outcomes} == set(channels) - claimed_then
-    assert all(o.status is PostStatus.SENT and o.late for o in outcomes)
+    assert all(o.status is PostStatus.SENT for o in outcomes)
     posted = [channel for channel, _ in harness.sender.posts]
-    assert len(posted) == len(set(posted))  # nothing twice
-    # "Outcome unknown": the rows in flight at the kill, which the late restart leaves
-    # alone. Each was delivered once or not at all; every other channel has its post.
-    unknown = {e.channel_id for e in harness.ledger() if e.status == PostStatus.CLAIMED}
-    assert 0 < len(unknown) <= PostingPolicy().concurrency
-    assert set(posted) == set(channels) - (unknown - delivered)
-    assert {e.status for e in harness.ledger()} == {PostStatus.SENT, PostStatus.CLAIMED}
+    assert sorted(posted) == list(channels)  # each channel once
+    assert {e.status for e in harness.ledger()} == {PostStatus.SENT}

@@ -90,6 +90,13 @@ class Sender(Protocol):
         """Post page `page` (from 0) with `nonce`; the message id."""
         ...
 
+    async def delivered(
+        self, channel_id: int, reply: Reply, page: int, since: dt.datetime
+    ) -> int | None:
+        """The id of page `page` if the channel already holds it, posted after `since`
+        (for a post a crash left unsettled, once Discord has forgotten its nonce)."""
+        ...
+
 
 def page_nonce(key: PostKey, page: int) -> str:
     """The same nonce for the same page of the same post, in every process, every time."""

@@ -59,6 +59,9 @@ class Reopened:
 
     entry: LedgerEntry
     resumed: bool  # True: its outcome was unknown; False: a retry after a server error
+    # Left so long ago that Discord may have forgotten its nonces: the channel must be
+    # looked at for its next page before anything is sent.
+    check: bool = False
 
 
 class Ledger:
@@ -198,26 +201,45 @@ class Ledger:
             connection.execute(statement, {"entry_id": entry_id, **parameters})
 
     def reopenable(
-        self, now: dt.datetime, lease: dt.timedelta, window: dt.timedelta
+        self,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        window: dt.timedelta,
+        grace: dt.timedelta | None = None,
     ) -> list[Reopened]:
-        """Retries that are due, and posts left mid-send whose last sign of life is older
+        """Retries that are due; posts left mid-send whose last sign of life is older
         than `lease` (so no live process is still on them) but within `window` (so a
-        re-sent page is still one Discord can recognise by its nonce), never resumed yet."""
+        re-sent page is still one Discord can recognise by its nonce); and, with
+        `grace`, posts left longer ago than `window` but scheduled within `grace`, to
+        be checked in their channel first. Each post is taken up again once only."""
         retry_due = and_(
             LedgerEntry.status == PostStatus.RETRY.value, LedgerEntry.next_try_at <= now
         )
-        abandoned = and_(
+        left = and_(
             LedgerEntry.status == PostStatus.CLAIMED.value,
             LedgerEntry.resumes == 0,
             LedgerEntry.progress_at < now - lease,
-            LedgerEntry.progress_at >= now - window,
         )
-        query = select(LedgerEntry).where(or_(retry_due, abandoned)).order_by(LedgerEntry.id)
+        if grace is None:
+            left = and_(left, LedgerEntry.progress_at >= now - window)
+        else:
+            left = and_(left, LedgerEntry.scheduled_for >= now - grace)
+        query = select(LedgerEntry).where(or_(retry_due, left)).order_by(LedgerEntry.id)
         with self.database.session() as session:
             return [
-                Reopened(entry, resumed=entry.status == PostStatus.CLAIMED.value)
+                Reopened(
+                    entry,
+                    resumed=entry.status == PostStatus.CLAIMED.value,
+                    check=entry.status == PostStatus.CLAIMED.value
+                    and entry.progress_at is not None
+                    and entry.progress_at < now - window,
+                )
                 for entry in session.scalars(query)
             ]
+
+    def note(self, entry_id: int, error: str) -> None:
+        """Say on the row why it could not be settled (shown by `/brief list`)."""
+        self._update(entry_id, {"error": error})
 
     def take(self, reopened: Reopened, now: dt.datetime) -> bool:
         """Own a reopened row; False if another process took it first.

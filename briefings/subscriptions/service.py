@@ -10,10 +10,11 @@ recorded as soon as Discord has it. A post is never sent again once its row
 exists, with two exceptions that cannot make a second copy:
 - a server error or rate limit leaves the post to be retried from its first
   unsent page a little later, within the re-send window;
-- a post left mid-send by a process that died is resumed once, from its first
-  unrecorded page with the same nonces, if it is found within `resend_window` of
-  its last recorded progress: Discord still recognises those nonces and returns the
-  message it already made instead of a second one. Found later, it stays as it is
+- a post left mid-send by a process that died is taken up once, from its first
+  unrecorded page: within `resend_window` of its last recorded progress it is sent
+  with the same nonces (Discord still recognises them and returns the message it
+  already made); later, the channel is read for that page first, and it is recorded
+  if there and sent if not. A channel that cannot be read leaves the post as it is
   ("outcome unknown"): at most once.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefings.calendar import IcsFile, calendar_ics
 from briefings.rendering import Renderer
@@ -38,7 +39,7 @@ from briefings.subscriptions.delivery import (
     Sender,
 )
 from briefings.subscriptions.due import Planner, ScheduledPost, local_day
-from briefings.subscriptions.ledger import Ledger, Reopened
+from briefings.subscriptions.ledger import Ledger, PageRecord, Reopened
 from briefings.subscriptions.records import SubscriptionRecords
 from briefings.subscriptions.reports import (
     PROBLEMS_LOOKED_AT,
@@ -55,6 +56,9 @@ log = logging.getLogger(__name__)
 
 RENDER_CACHE_SIZE = 256
 LATE_AFTER = dt.timedelta(minutes=1)  # later than this, a post says it is late
+# A page sent just before its row's last recorded progress would be missed by a look
+# at the channel from that instant on; clocks differ by a little.
+CHECK_SLACK = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -262,16 +266,48 @@ class BriefingService:
         ]
         return jobs, outcomes
 
-    def _reopened_jobs(self, now: dt.datetime) -> list[Job]:
-        """Retries that came due, and posts a dead process left within the window."""
+    async def _reopened_jobs(self, now: dt.datetime) -> list[Job]:
+        """Retries that came due, and posts a dead process left: within the window they
+        are resumed with the same nonces; later, their channel is looked at first."""
         jobs = []
-        for reopened in self.ledger.reopenable(now, self.policy.lease, self.policy.resend_window):
+        reopenable = self.ledger.reopenable(
+            now, self.policy.lease, self.policy.resend_window, self.policy.grace
+        )
+        for reopened in reopenable:
             if reopened.entry.id in self.delivery.in_flight or not self.ledger.take(reopened, now):
                 continue
             job = self._resume(reopened, now)
+            if job is not None and reopened.check:
+                job = await self._checked(job, reopened.entry, now)
             if job is not None:
                 jobs.append(job)
         return jobs
+
+    async def _checked(self, job: Job, entry: LedgerEntry, now: dt.datetime) -> Job | None:
+        """A post left unsettled past the window: Discord may have forgotten its nonces,
+        so whether its next page arrived is read from the channel. There: recorded, and
+        the rest follows. Not there: sent. Either way each page exists once. A channel
+        that cannot be read leaves the post as it was: at most once."""
+        post, page = job.post, job.first_page
+        since = (entry.progress_at or entry.claimed_at) - CHECK_SLACK
+        try:
+            found = await self.delivery.sender.delivered(post.channel_id, job.reply, page, since)
+        except Exception as error:  # settled by no one: say so where /brief list shows it
+            log.warning(
+                "could not check channel %s for %s: %s", post.channel_id, post.occasion, error
+            )
+            self.ledger.note(entry.id, f"outcome unknown; the channel could not be read: {error}")
+            return None
+        if found is None:
+            log.warning("%s was not in channel %s: sending it", post.occasion, post.channel_id)
+            return job
+        count = self.delivery.sender.page_count(job.reply)
+        record = PageRecord(entry.id, page + 1, count, found if page == 0 else None, now)
+        self.ledger.write([], [record], now)
+        log.warning("%s was in channel %s already: recorded", post.occasion, post.channel_id)
+        if record.last:
+            return None
+        return replace(job, first_page=page + 1)
 
     def _resume(self, reopened: Reopened, now: dt.datetime) -> Job | None:
         entry = reopened.entry
@@ -279,7 +315,7 @@ class BriefingService:
         if isinstance(post, str):
             self.ledger.fail(entry.id, post, now)
             return None
-        if reopened.resumed:
+        if reopened.resumed and not reopened.check:
             log.warning(
                 "resuming %s for channel %s at page %d with the same nonces",
                 entry.occasion,
@@ -333,7 +369,7 @@ class BriefingService:
                 listener(at)
 
     async def _run(self, due: Iterable[ScheduledPost], now: dt.datetime) -> list[PostOutcome]:
-        reopened = self._reopened_jobs(now)
+        reopened = await self._reopened_jobs(now)
         jobs, skipped = self._new_jobs(due, now)
         self._report(skipped)
         return skipped + await self._deliver(reopened + jobs)
