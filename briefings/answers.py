@@ -16,6 +16,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -36,31 +37,44 @@ from briefings.store import FactStore
 __all__ = ["Answerer", "CurrentAnswerer", "ReplyCache"]
 
 PICTURE_CACHE_SIZE = 32
+Kept = TypeVar("Kept")
+Typed = dict[str, str | None]
 
 log = logging.getLogger(__name__)
 
 
-class ReplyCache:
-    """The most recent replies by question. The store never changes under an answerer,
-    so a question asked again has the same answer; a new store means a new answerer."""
+class ReplyCache(Generic[Kept]):
+    """The most recent answers by question (replies, or the pictures drawn of them).
+    The store never changes under an answerer, so a question asked again has the same
+    answer; a new store means a new answerer."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self._replies: OrderedDict[Hashable, Reply] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Kept] = OrderedDict()
         self._lock = threading.Lock()  # slash answers are computed in worker threads
 
-    def get(self, key: Hashable, make: Callable[[], Reply]) -> Reply:
-        """The cached reply for `key`, made and kept if absent."""
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: Hashable, make: Callable[[], Kept]) -> Kept:
+        """The cached answer for `key`, made and kept if absent (not if `make` raises)."""
         with self._lock:
-            if key in self._replies:
-                self._replies.move_to_end(key)
-                return self._replies[key]
-        reply = make()
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        made = make()
         with self._lock:
-            self._replies[key] = reply
-            while len(self._replies) > self.size:
-                self._replies.popitem(last=False)
-        return reply
+            self._kept[key] = made
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return made
+
+
+def _question(command: Command, arguments: dict[str, str | None]) -> tuple[Typed, Hashable]:
+    """The arguments as typed, blank meaning absent (so `!timeline` and `/timeline
+    period:` are one question), and the key a question is kept under."""
+    typed = {key: (value or "").strip() or None for key, value in arguments.items()}
+    return typed, (command.name, tuple(sorted(typed.items())))
 
 
 class Answerer:
@@ -79,11 +93,10 @@ class Answerer:
         self.registry = registry
         # The front end's own commands (Discord's /brief ...), listed by `!help` too.
         self.more_help = more_help
-        self.cache = ReplyCache(cache_size)
+        self.cache: ReplyCache[Reply] = ReplyCache(cache_size)
         # Pictures are ~100 kB and a few questions draw them: a small cache of their own,
         # per answerer and so per store.
-        self._pictures: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._pictures_lock = threading.Lock()
+        self._pictures: ReplyCache[bytes | None] = ReplyCache(PICTURE_CACHE_SIZE)
 
     def help_topics(self, current: str) -> list[str]:
         """What `/help command:` offers for what was typed: every command's name."""
@@ -100,9 +113,7 @@ class Answerer:
     def run(self, name: str, /, **arguments: str | None) -> Reply:
         """Answer the registered command `name` with its arguments as typed (None: absent)."""
         command = self.registry[name]
-        # Blank means absent, so `!timeline` and `/timeline period:` share an answer.
-        typed = {key: (value or "").strip() or None for key, value in arguments.items()}
-        key = (command.name, tuple(sorted(typed.items())))
+        typed, key = _question(command, arguments)
         # Answers are pure functions of the question and the store: keep them.
         return self.cache.get(key, lambda: self._run(command, typed))
 
@@ -120,31 +131,24 @@ class Answerer:
         command = self.registry[name]
         if command.picture is None:
             return None
-        typed = {key: (value or "").strip() or None for key, value in arguments.items()}
-        key = (command.name, tuple(sorted(typed.items())))
-        with self._pictures_lock:
-            if key in self._pictures:
-                self._pictures.move_to_end(key)
-                return self._pictures[key]
+        typed, key = _question(command, arguments)
+        try:
+            return self._pictures.get(key, lambda: self._draw(command, typed))
+        except Exception:  # a picture that cannot be drawn leaves the text answer whole
+            log.exception("could not draw the picture of %s %s", command.name, typed)
+            return None
+
+    def _draw(self, command: Command, typed: Typed) -> bytes | None:
+        assert command.picture is not None
         try:
             result = self._query(command, typed)
         except QueryError:
             return None
         if result is None:
             return None
-        try:
-            drawn = command.picture(result) or None
-        except Exception:  # a picture that cannot be drawn leaves the text answer whole
-            log.exception("could not draw the picture of %s %s", command.name, typed)
-            return None
-        if drawn is not None:
-            with self._pictures_lock:
-                self._pictures[key] = drawn
-                while len(self._pictures) > PICTURE_CACHE_SIZE:
-                    self._pictures.popitem(last=False)
-        return drawn
+        return command.picture(result) or None
 
-    def _query(self, command: Command, typed: dict[str, str | None]) -> BaseModel | None:
+    def _query(self, command: Command, typed: Typed) -> BaseModel | None:
         """The command's result for typed arguments; None when a required one is missing."""
         values = {}
         for argument in command.arguments:
@@ -156,7 +160,7 @@ class Answerer:
             return answer_help(self.registry, self.more_help, values.get("command"))
         return command.query(self.store, **values)
 
-    def _run(self, command: Command, typed: dict[str, str | None]) -> Reply:
+    def _run(self, command: Command, typed: Typed) -> Reply:
         for argument in command.arguments:
             if argument.required and typed.get(argument.name) is None:
                 problem = f"{argument.prompt}, for example `{command.examples[0]}`."

@@ -238,14 +238,14 @@ class Delivery:
         return [outcome for outcome in outcomes if outcome is not None]
 
     async def deliver(
-        self, job: Job, last_pages: list[asyncio.Future[int | None]] | None = None
+        self, job: Job, last_pages: list[asyncio.Future[int | None]]
     ) -> PostOutcome | None:
         """Claim the post if it is new (None if someone else has it), send its remaining
         pages, recording each; decide on a final error.
 
-        With `last_pages`, the post's last page is only queued for recording, and its
-        commit is added there: the sender goes straight on to claim its next post, and
-        that claim and this record share a transaction. Without, it is awaited here.
+        The post's last page is only queued for recording, and its commit added to
+        `last_pages` (which `deliver_all` awaits): the sender goes straight on to claim
+        its next post, and that claim and this record share a transaction.
         """
         entry_id = job.entry_id
         if entry_id is None:
@@ -268,11 +268,6 @@ class Delivery:
             raise
         if recorded is None:
             self.in_flight.discard(entry_id)
-        elif last_pages is None:
-            try:
-                await recorded
-            finally:
-                self.in_flight.discard(entry_id)
         else:
             recorded.add_done_callback(lambda _: self.in_flight.discard(entry_id))
             last_pages.append(recorded)

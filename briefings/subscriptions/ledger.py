@@ -205,13 +205,13 @@ class Ledger:
         now: dt.datetime,
         lease: dt.timedelta,
         window: dt.timedelta,
-        grace: dt.timedelta | None = None,
+        grace: dt.timedelta,
     ) -> list[Reopened]:
-        """Retries that are due; posts left mid-send whose last sign of life is older
-        than `lease` (so no live process is still on them) but within `window` (so a
-        re-sent page is still one Discord can recognise by its nonce); and, with
-        `grace`, posts left longer ago than `window` but scheduled within `grace`, to
-        be checked in their channel first. Each post is taken up again once only."""
+        """Retries that are due, and posts left mid-send whose last sign of life is
+        older than `lease` (so no live process is still on them) and which were
+        scheduled within `grace`: within `window` a re-sent page is still one Discord
+        can recognise by its nonce; past it, the post is marked to be checked in its
+        channel first. Each post is taken up again once only."""
         retry_due = and_(
             LedgerEntry.status == PostStatus.RETRY.value, LedgerEntry.next_try_at <= now
         )
@@ -219,11 +219,8 @@ class Ledger:
             LedgerEntry.status == PostStatus.CLAIMED.value,
             LedgerEntry.resumes == 0,
             LedgerEntry.progress_at < now - lease,
+            LedgerEntry.scheduled_for >= now - grace,
         )
-        if grace is None:
-            left = and_(left, LedgerEntry.progress_at >= now - window)
-        else:
-            left = and_(left, LedgerEntry.scheduled_for >= now - grace)
         query = select(LedgerEntry).where(or_(retry_due, left)).order_by(LedgerEntry.id)
         with self.database.session() as session:
             return [
