@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
 
+from briefings.atomic_files import write_atomically
 from briefings.errors import StorageError
 from briefings.storage import Database, default_url, describe_url
 
@@ -59,9 +60,7 @@ def heartbeat_path(data_dir: Path, shard_ids: Sequence[int] | None) -> Path:
 def write_heartbeat(path: Path, beat: Heartbeat) -> None:
     """Replace the file in one step, so a reader never sees half a beat."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_text(beat.model_dump_json(), encoding="utf-8")
-    partial.replace(path)
+    write_atomically(path, beat.model_dump_json().encode())
 
 
 def notify_systemd(state: str) -> bool:

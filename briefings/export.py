@@ -15,12 +15,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from briefings.errors import BriefingError
 from briefings.loading import ANNOTATIONS_DIR, check_store
 from briefings.seeds import MANIFEST_NAME
 from briefings.store import FactStore
+from briefings.yaml_files import dump_yaml
 
 __all__ = ["EXPORT_FILE", "ExportError", "Exported", "export_store"]
 
@@ -58,8 +57,9 @@ def _write(staging: Path, store: FactStore) -> None:
     (staging / MANIFEST_NAME).write_text("".join(manifest), encoding="utf-8")
     dumped = store.annotations.model_dump(mode="json", exclude_defaults=True)
     header = "# Every fact of the store, written by `briefbot facts export`.\n"
-    text = yaml.safe_dump(dumped, allow_unicode=True, sort_keys=False, width=100)
-    (staging / ANNOTATIONS_DIR / EXPORT_FILE).write_text(header + text, encoding="utf-8")
+    (staging / ANNOTATIONS_DIR / EXPORT_FILE).write_text(
+        header + dump_yaml(dumped), encoding="utf-8"
+    )
 
 
 def export_store(store: FactStore, target: Path) -> Exported:

@@ -24,7 +24,14 @@ from yaml.constructor import ConstructorError
 from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode
 
-__all__ = ["LIBYAML", "MAX_DEPTH", "YamlFileError", "load_yaml", "no_cycle_collection"]
+__all__ = [
+    "LIBYAML",
+    "MAX_DEPTH",
+    "YamlFileError",
+    "dump_yaml",
+    "load_yaml",
+    "no_cycle_collection",
+]
 
 LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 MAX_DEPTH = 40
@@ -144,3 +151,9 @@ def load_yaml(data: bytes) -> Any:
         raise YamlFileError(f"nested more than {MAX_DEPTH} levels deep") from None
     finally:
         loader.dispose()
+
+
+def dump_yaml(contents: object) -> str:
+    """Annotations as YAML a curator can read: real characters, the given key order,
+    lines of about 100 columns."""
+    return yaml.safe_dump(contents, allow_unicode=True, sort_keys=False, width=100)

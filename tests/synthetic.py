@@ -13,8 +13,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from briefings.annotations import (
     ActorAnnotation,
     AnnotationFile,
@@ -27,6 +25,7 @@ from briefings.annotations import (
     SourceAnnotation,
 )
 from briefings.dates import FuzzyDate
+from briefings.yaml_files import dump_yaml
 
 SEED_NAME = "900_synthetic.txt"
 ARTICLE = "synthetic-article"
@@ -142,7 +141,5 @@ def write_seeds(
     dumped = synthetic_annotations(statements, events).model_dump(
         mode="json", exclude_defaults=True
     )
-    (annotations_dir / "synthetic.yaml").write_text(
-        yaml.safe_dump(dumped, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    (annotations_dir / "synthetic.yaml").write_text(dump_yaml(dumped), encoding="utf-8")
     return target

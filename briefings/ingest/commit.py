@@ -14,14 +14,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from briefings.atomic_files import partial_path, write_atomically
 from briefings.seeds import MANIFEST_NAME
 
-__all__ = ["JOURNAL_NAME", "AcceptJournal", "commit_accept", "roll_back_interrupted"]
+# `write_atomically` is named here too: every write of an accept goes through this
+# module's name for it, which is where the failure-injection tests replace it.
+__all__ = [
+    "JOURNAL_NAME",
+    "AcceptJournal",
+    "commit_accept",
+    "roll_back_interrupted",
+    "write_atomically",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,20 +42,6 @@ class AcceptJournal(BaseModel):
     page: str  # file name in the seeds folder
     annotations: str  # path relative to the seeds folder
     manifest_before: str
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: readers see the old file or the new."""
-    partial = _partial(path)
-    try:
-        with partial.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)  # a disk that filled up leaves no half file
-        raise
 
 
 def commit_accept(
@@ -88,14 +82,10 @@ def _undo(seeds_dir: Path, journal: AcceptJournal) -> None:
     # Removing needs no space on disk, so it comes first; the manifest is written only
     # if it was changed. The journal goes last: an undo cut short is done again.
     for added in (journal.annotations, journal.page):
-        for leftover in (seeds_dir / added, _partial(seeds_dir / added)):
+        for leftover in (seeds_dir / added, partial_path(seeds_dir / added)):
             leftover.unlink(missing_ok=True)
     manifest = seeds_dir / MANIFEST_NAME
     if manifest.read_text(encoding="utf-8") != journal.manifest_before:
         write_atomically(manifest, journal.manifest_before.encode())
-    _partial(manifest).unlink(missing_ok=True)
+    partial_path(manifest).unlink(missing_ok=True)
     (seeds_dir / JOURNAL_NAME).unlink(missing_ok=True)
-
-
-def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.name}.partial")

@@ -15,14 +15,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from briefings.errors import BriefingError, Problem
 from briefings.ingest.commit import commit_accept, roll_back_interrupted
 from briefings.ingest.draft import IngestReport, UndraftablePageError, draft_page
 from briefings.loading import ANNOTATIONS_DIR, check_store
 from briefings.seeds import MANIFEST_NAME
 from briefings.store import FactStore
+from briefings.yaml_files import dump_yaml
 
 __all__ = [
     "MAX_PAGE_BYTES",
@@ -90,10 +89,6 @@ def _manifest(seeds_dir: Path) -> dict[str, str]:
     }
 
 
-def _dump(contents: object) -> str:
-    return yaml.safe_dump(contents, allow_unicode=True, sort_keys=False, width=100)
-
-
 def _check_with(seeds_dir: Path, page: str, data: bytes, annotations: str) -> list[Problem]:
     """The problems the store would have with this draft accepted (checked on a copy)."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -128,7 +123,7 @@ def write_draft(path: Path, seeds_dir: Path, store: FactStore) -> DraftResult:
         f"# Draft for {path.name}, made by `briefbot ingest`: "
         "review it, then run `briefbot ingest --accept`.\n"
     )
-    contents = header + _dump(dumped)
+    contents = header + dump_yaml(dumped)
     drafts = seeds_dir / ANNOTATIONS_DIR / DRAFTS
     drafts.mkdir(parents=True, exist_ok=True)
     target = drafts / f"{path.stem}.yaml"
