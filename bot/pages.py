@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from briefings.replies import PAGE_BREAK, Reply, ReplyKind, article_label
+from briefings.replies import PAGE_BREAK, Reply, ReplyKind, source_groups
 from briefings.store import Citation
 
 __all__ = ["Limits", "build_pages", "shorten", "split_line"]
@@ -167,13 +167,9 @@ def build_pages(
     lines = [piece for line in reply.lines for piece in split_line(line, Limits.LINE)]
     footer_room = Limits.FOOTER - len(" · page 999/999")
     footer = shorten(reply.footer, footer_room)
-    articles: dict[str, str] = {}
-    letters: dict[int, str] = {}
-    first: dict[str, Citation] = {}
-    for number, citation in enumerate(reply.citations, start=1):
-        letter = articles.setdefault(citation.article, article_label(len(articles)))
-        letters[number] = letter
-        first.setdefault(letter, citation)
+    groups = source_groups(reply.citations)
+    letters = {number: group.label for group in groups for number in group.numbers}
+    first = {group.label: group.first for group in groups}
     sources = _Sources(
         letters,
         lambda number: render_citation(number, reply.citations[number - 1]),

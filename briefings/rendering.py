@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from pydantic import BaseModel
 
 from briefings.errors import shown
-from briefings.replies import PAGE_BREAK, CitationIndex, Reply, ReplyKind, article_label
+from briefings.replies import PAGE_BREAK, CitationIndex, Reply, ReplyKind, source_groups
 from briefings.resources import templates_dir
 
 __all__ = [
@@ -113,7 +113,6 @@ class Renderer:
         )
         self.env.filters["spell"] = spell_number
         self.env.filters["counted"] = counted
-        self.env.filters["article_label"] = article_label
         self.env.filters["shown"] = shown  # typed text, cut short before it is echoed
 
     def _finalize(self, value: Any) -> Any:
@@ -185,4 +184,5 @@ class Renderer:
     def text(self, reply: Reply) -> str:
         """The whole reply as plain text, every line and every citation."""
         template = self.env.get_template("text/reply.txt.j2")
-        return template.render(reply=reply, page_break=PAGE_BREAK).rstrip() + "\n"
+        groups = source_groups(reply.citations)
+        return template.render(reply=reply, groups=groups, page_break=PAGE_BREAK).rstrip() + "\n"

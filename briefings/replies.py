@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.store import Citation
 
-__all__ = ["PAGE_BREAK", "CitationIndex", "Reply", "ReplyKind", "article_label"]
+__all__ = ["PAGE_BREAK", "CitationIndex", "Reply", "ReplyKind", "SourceGroup", "source_groups"]
 
 # A line of its own in `Reply.lines` where a paged front end starts a new page (the
 # details after an answer's first screen); a text front end shows a blank line.
@@ -28,7 +30,7 @@ ReplyKind = Literal[
 ]
 
 
-def article_label(index: int) -> str:
+def _article_label(index: int) -> str:
     """The label of the `index`-th article cited (from 0): A, B, … Z, then AA, AB, …"""
     label = ""
     index += 1
@@ -36,6 +38,30 @@ def article_label(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         label = chr(ord("A") + rest) + label
     return label
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One article of a reply's sources: its label, its first citation (which names
+    the article) and the numbers of all its citations."""
+
+    label: str
+    first: Citation
+    numbers: tuple[int, ...]
+
+
+def source_groups(citations: Sequence[Citation]) -> list[SourceGroup]:
+    """The citations by article, each article labelled in order of first citation:
+    how every front end shows sources compactly (the article once, then its lines)."""
+    numbers: dict[str, list[int]] = {}
+    first: dict[str, Citation] = {}
+    for number, citation in enumerate(citations, start=1):
+        numbers.setdefault(citation.article, []).append(number)
+        first.setdefault(citation.article, citation)
+    return [
+        SourceGroup(_article_label(index), first[article], tuple(cited))
+        for index, (article, cited) in enumerate(numbers.items())
+    ]
 
 
 class Reply(BaseModel):

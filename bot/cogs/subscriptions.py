@@ -295,15 +295,14 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
     ) -> None:
         """Attach the channel's briefings of the coming days, one all-day event each."""
         made = await asyncio.to_thread(self.service.calendar, ctx.channel.id, days, self._plain)
-        subscribed = self.service.subscription(ctx.channel.id) is not None
         reply = self.service.renderer.notice(
             "calendar",
-            events=made.events,
-            first=made.first.isoformat(),
-            days=made.days,
-            subscribed=subscribed,
+            events=made.file.events,
+            first=made.file.first.isoformat(),
+            days=made.file.days,
+            subscribed=made.subscribed,
         )
-        file = discord.File(io.BytesIO(made.data), filename=CALENDAR_FILE)
+        file = discord.File(io.BytesIO(made.file.data), filename=CALENDAR_FILE)
         await self._send(ctx, reply, file=file)
 
     @brief.command(

@@ -10,9 +10,17 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from briefings.calendar import IcsFile
 from briefings.storage import LedgerEntry, PostStatus, Subscription
 
-__all__ = ["ChannelOverview", "NowResult", "NowStatus", "Upcoming", "UpcomingPost"]
+__all__ = [
+    "ChannelCalendar",
+    "ChannelOverview",
+    "NowResult",
+    "NowStatus",
+    "Upcoming",
+    "UpcomingPost",
+]
 
 PROBLEMS_LOOKED_AT = 5  # the newest ledger rows of a channel that `/brief list` reads
 
@@ -104,3 +112,12 @@ class NowResult:
 
     status: NowStatus
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelCalendar:
+    """`/brief calendar`: the file, and whether it follows a subscription of the channel
+    (its wording and local days) or the defaults."""
+
+    file: IcsFile
+    subscribed: bool

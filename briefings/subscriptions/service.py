@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from briefings.calendar import IcsFile, calendar_ics
+from briefings.calendar import calendar_ics
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.storage import Database, LedgerEntry, PostStatus, Subscription
@@ -43,6 +43,7 @@ from briefings.subscriptions.ledger import Ledger, PageRecord, Reopened
 from briefings.subscriptions.records import SubscriptionRecords
 from briefings.subscriptions.reports import (
     PROBLEMS_LOOKED_AT,
+    ChannelCalendar,
     ChannelOverview,
     NowResult,
     NowStatus,
@@ -192,16 +193,18 @@ class BriefingService:
         ]
         return Upcoming(tuple(sorted(posts, key=lambda post: post.at)), subscribed=bool(active))
 
-    def calendar(self, channel_id: int, days: int, renderer: Renderer) -> IcsFile:
+    def calendar(self, channel_id: int, days: int, renderer: Renderer) -> ChannelCalendar:
         """The channel's coming briefings as an iCalendar file, from its local today, in
         its subscription's wording (the default wording for a channel not subscribed).
         `renderer` should write plain text: the file is read outside Discord."""
         now = self.clock.now()
         subscription = self.records.for_channel(channel_id)
         if subscription is None:
-            return calendar_ics(self.store, renderer, now.date(), days, now)
-        first = local_day(subscription, now)
-        return calendar_ics(self.store, renderer, first, days, now, subscription.template_set)
+            file = calendar_ics(self.store, renderer, now.date(), days, now)
+        else:
+            first, wording = local_day(subscription, now), subscription.template_set
+            file = calendar_ics(self.store, renderer, first, days, now, wording)
+        return ChannelCalendar(file, subscribed=subscription is not None)
 
     def preview(self, day: dt.date, channel_id: int) -> Reply | None:
         """A day's briefing in the channel's wording; None when the day has none."""
