@@ -115,6 +115,16 @@ def _brief(store: FactStore, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_file(path: Path, data: bytes) -> bool:
+    """Write a file the user named; False, with one line saying why, if it cannot be."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        print(f"cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return False
+    return True
+
+
 def _write_calendar(
     store: FactStore, renderer: Renderer, args: argparse.Namespace, start: dt.date, now: dt.datetime
 ) -> int:
@@ -123,10 +133,7 @@ def _write_calendar(
     made = calendar_ics(
         store, renderer, start, max(args.next, 1), now.astimezone(dt.UTC), args.template_set
     )
-    try:
-        args.ics.write_bytes(made.data)
-    except OSError as error:
-        print(f"cannot write {args.ics}: {error.strerror or error}", file=sys.stderr)
+    if not _write_file(args.ics, made.data):
         return EXIT_FAILURE
     plural = "s" if made.events != 1 else ""
     print(f"wrote {made.events} briefing{plural} from {start.isoformat()} to {args.ics}")
@@ -139,10 +146,7 @@ def _write_picture(answerer: Answerer, text: str, target: Path) -> int:
     if picture is None:
         print(f"no picture for {text!r}: only !timeline draws one", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        target.write_bytes(picture)
-    except OSError as error:
-        print(f"cannot write {target}: {error.strerror or error}", file=sys.stderr)
+    if not _write_file(target, picture):
         return EXIT_FAILURE
     print(f"wrote {target} ({len(picture):,} bytes)", file=sys.stderr)
     return EXIT_OK
