@@ -57,12 +57,15 @@ class _StrictLoader(_Base):  # type: ignore[valid-type,misc]
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
+            # Constructed once: the safe constructor below finds it among those built.
             key = self.construct_object(key_node, deep=True)
             try:
-                first = seen.setdefault(key, key_node.start_mark.line + 1)
+                first = seen.get(key)
             except TypeError:
                 continue  # an unhashable key: the safe constructor reports it
-            if first != key_node.start_mark.line + 1:
+            seen.setdefault(key, key_node.start_mark.line + 1)
+            # Compared by presence, not by line: `{value: 1965, value: 1966}` is one line.
+            if first is not None:
                 raise ConstructorError(
                     None,
                     None,

@@ -355,3 +355,13 @@ def test_part_of_must_name_a_whole_that_is_known_and_not_itself_a_part(
         f"    part_of: {part_of}\n",
     )
     assert problem == expected
+
+
+def test_a_key_given_twice_on_one_line_is_refused(seeds_copy: Path) -> None:
+    """The check compared the lines of the two keys, so a flow mapping that named a key
+    twice on one line went through, the second value silently winning."""
+    problem = one_problem(seeds_copy, "events.yaml", "{value: 1965,", "{value: 1966, value: 1965,")
+    assert problem == (
+        "events.yaml: not valid YAML at line 16: "
+        "key 'value' appears twice in one mapping (first on line 16)"
+    )
