@@ -35,12 +35,12 @@ from discord.ext import commands  # noqa: E402
 # The project's modules are imported inside the functions that use them, so that the
 # bare bot's memory is measured in a process that never loaded them.
 if TYPE_CHECKING:
-    from briefings.store import FactStore
+    from briefings.store import MemoryFactStore
 
 TARGETS = {"seed": 1.2, "large": 1.5, "memory": 2.0}
 
 
-def large_store(facts: int) -> FactStore:
+def large_store(facts: int) -> MemoryFactStore:
     """The seed store plus `facts` synthetic quotes by 1,000 fictional speakers.
 
     Built in memory without the verbatim checks, which a benchmark of the bot need
@@ -49,7 +49,7 @@ def large_store(facts: int) -> FactStore:
     from briefings.loading import DEFAULT_SEEDS_DIR, read_annotations
     from briefings.seeds import SeedText, load_seeds
     from briefings.source_map import SourceMap
-    from briefings.store import FactStore
+    from briefings.store import MemoryFactStore
     from tests.synthetic import SEED_NAME, page_text, synthetic_annotations
 
     statements = [(f"Speaker {n % 1000:04d}", f"statement {n}") for n in range(facts)]
@@ -58,7 +58,7 @@ def large_store(facts: int) -> FactStore:
     annotations, _ = read_annotations(DEFAULT_SEEDS_DIR / "annotations")
     annotations.files["synthetic.yaml"] = synthetic_annotations(statements)
     merged = annotations.merged()
-    return FactStore(merged, SourceMap(list(merged.sources), seeds))
+    return MemoryFactStore(merged, SourceMap(list(merged.sources), seeds))
 
 
 def bare_bot() -> commands.Bot:
@@ -123,7 +123,7 @@ async def _one_answer(bot: commands.Bot, command: str) -> None:
         await member.send(channel, command)
 
 
-def _bot(store: FactStore | None = None) -> commands.Bot:
+def _bot(store: MemoryFactStore | None = None) -> commands.Bot:
     from bot.app import create_bot
     from bot.settings import Settings
 
@@ -176,9 +176,8 @@ def main() -> int:
     )
     started = time.perf_counter()
     store = large_store(args.facts)
-    print(
-        f"(large store: {len(store.quotes)} quotes, built in {time.perf_counter() - started:.1f} s)"
-    )
+    built = time.perf_counter() - started
+    print(f"(large store: {store.counts().quotes} quotes, built in {built:.1f} s)")
     _report("large", *asyncio.run(_latencies(_bot(store), args.runs)))
     uncached = asyncio.run(_latencies(_bot(store), args.runs, cache=False))
     print(

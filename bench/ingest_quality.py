@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefings.ingest.draft import draft_page  # noqa: E402
 from briefings.loading import DEFAULT_SEEDS_DIR, load_store  # noqa: E402
-from briefings.store import FactStore  # noqa: E402
+from briefings.store import MemoryFactStore  # noqa: E402
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Score:
     missed: list[str]
 
 
-def score_seed(store: FactStore, seed: str) -> Score:
+def score_seed(store: MemoryFactStore, seed: str) -> Score:
     """Draft one seed page and compare it with its curated quotes."""
     text = (DEFAULT_SEEDS_DIR / seed).read_text(encoding="utf-8")
     _, report = draft_page(seed, text, store)

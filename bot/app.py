@@ -108,7 +108,7 @@ class BriefBot(commands.Bot):
         """
         store = load_store(self.settings.seeds_dir)
         self.answers.use_store(store)  # reaches the cogs and the briefing service
-        log.info("fact store reloaded: %d quotes, %d events", len(store.quotes), len(store.events))
+        log.info("fact store reloaded: %s", store.counts())
         return store
 
     async def _setup_briefings(self, store: FactStore, responder: Responder) -> None:

@@ -24,7 +24,7 @@ from briefings.errors import AnnotationError, BadSettingError
 from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
 from briefings.local_time import parse_zone
 from briefings.rendering import DEFAULT_SET, Renderer
-from briefings.store import FactStore
+from briefings.store import FactStore, MemoryFactStore
 
 if TYPE_CHECKING:
     from briefings.ingest.files import DraftResult
@@ -216,7 +216,7 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary(store: FactStore) -> list[str]:
+def _summary(store: MemoryFactStore) -> list[str]:
     events = Counter(event.status for event in store.events.values())
     precisions = Counter(event.date.value.precision.value for event in store.events.values())
     off_topic = sum(len(source.off_topic) for source in store.sources)

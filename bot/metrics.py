@@ -67,13 +67,7 @@ class Metrics:
 
     def store_in_use(self, store: FactStore, at: dt.datetime) -> None:
         """Describe the store that answers from now on."""
-        counts = {
-            "quotes": len(store.quotes),
-            "events": len(store.events),
-            "actors": len(store.actors),
-            "articles": len(store.articles),
-        }
-        for kind, count in counts.items():
+        for kind, count in store.counts().model_dump().items():
             self.store_facts.labels(kind).set(count)
         self.store_loaded.set(at.timestamp())
 

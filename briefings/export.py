@@ -40,18 +40,15 @@ class Exported:
 
 
 def _facts(store: FactStore) -> int:
-    file = store.annotations
-    return sum(
-        len(getattr(file, section))
-        for section in ("actors", "roles", "events", "quotes", "printing_errors", "discrepancies")
-    ) + len(store.articles)
+    counts = store.counts()
+    return sum(counts.model_dump().values())
 
 
 def _write(staging: Path, store: FactStore) -> None:
     (staging / ANNOTATIONS_DIR).mkdir(parents=True)
     manifest = []
-    for name in sorted(store.map.seeds):
-        seed = store.map.seeds[name]
+    for name in store.page_names():
+        seed = store.page(name)
         (staging / name).write_bytes(seed.text.encode("utf-8"))
         manifest.append(f"{seed.sha256}  {name}\n")
     (staging / MANIFEST_NAME).write_text("".join(manifest), encoding="utf-8")
@@ -81,4 +78,4 @@ def export_store(store: FactStore, target: Path) -> Exported:
         raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Exported(target, len(store.map.seeds), _facts(store))
+    return Exported(target, len(store.page_names()), _facts(store))

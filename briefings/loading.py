@@ -13,7 +13,7 @@ from briefings.errors import AnnotationError, Problem
 from briefings.ingest.commit import JOURNAL_NAME, roll_back_interrupted
 from briefings.resources import seeds_dir
 from briefings.seeds import load_seeds
-from briefings.store import FactStore
+from briefings.store import MemoryFactStore
 from briefings.validation import Annotations, source_map_of, validate
 from briefings.yaml_files import YamlFileError, load_yaml, no_cycle_collection
 
@@ -99,13 +99,15 @@ def read_annotations(directory: Path) -> tuple[Annotations, list[Problem]]:
     return annotations, problems
 
 
-def check_store(seeds_dir: Path = DEFAULT_SEEDS_DIR) -> tuple[FactStore | None, list[Problem]]:
+def check_store(
+    seeds_dir: Path = DEFAULT_SEEDS_DIR,
+) -> tuple[MemoryFactStore | None, list[Problem]]:
     """Build the store, or return every problem found on the way."""
     with no_cycle_collection():  # many objects, no cycles: see `no_cycle_collection`
         return _check_store(seeds_dir)
 
 
-def _check_store(seeds_dir: Path) -> tuple[FactStore | None, list[Problem]]:
+def _check_store(seeds_dir: Path) -> tuple[MemoryFactStore | None, list[Problem]]:
     try:
         roll_back_interrupted(seeds_dir)  # a half-accepted draft is never read
     except (OSError, ValueError) as error:
@@ -120,12 +122,12 @@ def _check_store(seeds_dir: Path) -> tuple[FactStore | None, list[Problem]]:
     problems.extend(validate(annotations, seeds, source_map))
     if problems:
         return None, problems
-    store = FactStore(merged, source_map)
-    log.debug("fact store loaded: %d articles, %d quotes", len(store.articles), len(store.quotes))
+    store = MemoryFactStore(merged, source_map)
+    log.debug("fact store loaded: %s", store.counts())
     return store, []
 
 
-def load_store(seeds_dir: Path = DEFAULT_SEEDS_DIR) -> FactStore:
+def load_store(seeds_dir: Path = DEFAULT_SEEDS_DIR) -> MemoryFactStore:
     """Build the store; raise `AnnotationError` listing every problem if it does not check."""
     store, problems = check_store(seeds_dir)
     if store is None:

@@ -127,9 +127,23 @@ def _for_event(store: FactStore, event: EventAnnotation, day: dt.date) -> list[O
     return found
 
 
+def _candidates(store: FactStore, day: dt.date) -> list[EventAnnotation]:
+    """The events that may have an occasion on `day`, each once: those dated to its
+    month and day (and to 29 February, on the 28th of a common year), those dated to
+    its month when it is the first, and those expected a countdown's days later."""
+    month_days = {(day.month, day.day)}
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        month_days.add((2, 29))
+    found = store.events_on_days(month_days)
+    if day.day == 1:
+        found += store.events_in_month(day.month)
+    found += store.expected_on([day + dt.timedelta(days=n) for n in COUNTDOWN_DAYS])
+    return list({event.id: event for event in found}.values())
+
+
 def occasions_on(store: FactStore, day: dt.date) -> list[Occasion]:
     """Every occasion of `day`, countdowns first, then by the event's date."""
-    found = [o for event in store.events.values() for o in _for_event(store, event, day)]
+    found = [o for event in _candidates(store, day) for o in _for_event(store, event, day)]
     order = {OccasionKind.COUNTDOWN: 0, OccasionKind.ANNIVERSARY: 1}
     return sorted(found, key=lambda o: (order.get(o.kind, 2), o.event.date.iso, o.event.id))
 

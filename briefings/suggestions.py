@@ -30,20 +30,14 @@ def actor_choices(store: FactStore, current: str, limit: int = MAX_CHOICES) -> l
 
 def speaker_choices(store: FactStore, current: str, limit: int = MAX_CHOICES) -> list[str]:
     """Names of actors with at least one quote, matching what has been typed."""
-    speakers = {quote.speaker for quote in store.quotes.values()}
-    actors = [store.actors[actor_id] for actor_id in sorted(speakers)]
+    actors = [store.actors[actor_id] for actor_id in sorted(store.speakers())]
     index = NameIndex(Candidate(a.id, a.name, (a.name, *a.aliases)) for a in actors)
     return _ranked(index, [a.name for a in actors], current, limit)
 
 
 def period_choices(store: FactStore, current: str, limit: int = MAX_CHOICES) -> list[str]:
     """Years and months that hold events, starting with what has been typed."""
-    periods: set[str] = set()
-    for event in store.events.values():
-        date = event.date.value
-        periods.add(f"{date.earliest.year:04d}")
-        if date.latest.year == date.earliest.year and date.latest.month == date.earliest.month:
-            periods.add(f"{date.earliest.year:04d}-{date.earliest.month:02d}")
+    periods = store.event_periods()
     typed = current.strip()
     matching = sorted(p for p in periods if p.startswith(typed))
     if typed and typed not in matching and _is_period(typed):

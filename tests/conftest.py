@@ -12,7 +12,7 @@ import simcord
 from briefings.answers import Answerer
 from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.rendering import Renderer
-from briefings.store import FactStore
+from briefings.store import FactStore, MemoryFactStore
 from tests.world import World
 from tests.year import year_store
 
@@ -30,7 +30,7 @@ def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def store() -> FactStore:
+def store() -> MemoryFactStore:
     return load_store()
 
 

@@ -15,7 +15,7 @@ from briefings.answers import Answerer, CurrentAnswerer
 from briefings.commands import REGISTRY
 from briefings.loading import load_store
 from briefings.rendering import Renderer
-from briefings.store import FactStore
+from briefings.store import FactStore, MemoryFactStore
 
 Ask = Callable[[str], str]
 TEASER_WORDS = ["Kim Yo-jong", "Lazarus", "Madrid", "Pompeo", "Jo Song-gil", "Choe In-guk"]
@@ -200,12 +200,12 @@ ALL_COMMANDS = [
 ]
 
 
-def _actor_commands(store: FactStore) -> list[str]:
+def _actor_commands(store: MemoryFactStore) -> list[str]:
     return [f"!{verb} {actor.name}" for actor in store.actors.values() for verb in ("quote", "who")]
 
 
 def test_off_topic_teasers_never_reach_an_answer(
-    store: FactStore, answerer: Answerer, ask: Ask
+    store: MemoryFactStore, answerer: Answerer, ask: Ask
 ) -> None:
     teaser_lines = {
         (source.seed, line)
@@ -223,13 +223,13 @@ def test_off_topic_teasers_never_reach_an_answer(
             assert not [word for word in TEASER_WORDS if word in text], command
 
 
-def test_every_citation_is_verbatim(store: FactStore, answerer: Answerer) -> None:
+def test_every_citation_is_verbatim(store: MemoryFactStore, answerer: Answerer) -> None:
     for command in ALL_COMMANDS + _actor_commands(store):
         for citation in answerer.answer(command).citations:
             assert citation.excerpt in store.map.seeds[citation.seed].text
 
 
-def test_missing_template_variable_is_an_error(tmp_path: Path, store: FactStore) -> None:
+def test_missing_template_variable_is_an_error(tmp_path: Path, store: MemoryFactStore) -> None:
     (tmp_path / "answers").mkdir()
     (tmp_path / "answers" / "help.j2").write_text(
         "{% block title %}{{ no_such_variable }}{% endblock %}"
@@ -240,7 +240,7 @@ def test_missing_template_variable_is_an_error(tmp_path: Path, store: FactStore)
         Answerer(store, Renderer(tmp_path)).run("help")
 
 
-def test_escape_applies_to_values_not_citation_markers(store: FactStore) -> None:
+def test_escape_applies_to_values_not_citation_markers(store: MemoryFactStore) -> None:
     shouting = Renderer(escape=str.upper)
     reply = Answerer(store, shouting).run("quote", speaker="kono")
     assert any("“MAKE A SENSIBLE DECISION”" in line for line in reply.lines)
@@ -255,7 +255,7 @@ def test_any_text_gets_a_reply(answerer: Answerer, text: str) -> None:
         assert reply.title
 
 
-def test_a_new_store_reaches_every_holder_of_the_current_answerer(store: FactStore) -> None:
+def test_a_new_store_reaches_every_holder_of_the_current_answerer(store: MemoryFactStore) -> None:
     renderer = Renderer(escape=str.upper)
     current = CurrentAnswerer(Answerer(store, renderer))
     first = current.answerer

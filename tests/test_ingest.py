@@ -19,7 +19,7 @@ from briefings.ingest.files import BadPageError, accept_drafts, write_draft
 from briefings.ingest.quotes import split_sentences
 from briefings.ingest.segment import LineKind, segment
 from briefings.loading import check_store, load_store
-from briefings.store import FactStore
+from briefings.store import FactStore, MemoryFactStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ingest_quality import score_seed
@@ -40,7 +40,7 @@ def drafted(store: FactStore, *paragraphs: str) -> IngestReport:
 # --- the seeds ----------------------------------------------------------------------------
 
 
-def test_the_seeds_are_drafted_to_target(store: FactStore) -> None:
+def test_the_seeds_are_drafted_to_target(store: MemoryFactStore) -> None:
     scores = [score_seed(store, source.seed) for source in store.sources]
     found = sum(s.found for s in scores)
     curated = sum(s.curated for s in scores)

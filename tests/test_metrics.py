@@ -67,7 +67,7 @@ async def test_the_bot_counts_briefings_and_times_commands(
     bot = env.bot
     assert isinstance(bot, BriefBot)
     value = bot.metrics.registry.get_sample_value
-    assert value("briefbot_store_facts", {"kind": "quotes"}) == len(store.quotes)
+    assert value("briefbot_store_facts", {"kind": "quotes"}) == store.counts().quotes
 
     await editor.send(channel, "!brief subscribe 09:00 Asia/Seoul")
     await editor.send(channel, "!quote kono")
@@ -91,7 +91,7 @@ async def test_metrics_are_served_on_localhost(store: FactStore) -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as page:
             text = page.read().decode()
         await env.bot.close()
-    assert f'briefbot_store_facts{{kind="quotes"}} {float(len(store.quotes))}' in text
+    assert f'briefbot_store_facts{{kind="quotes"}} {float(store.counts().quotes)}' in text
     assert "# TYPE briefbot_posts_total counter" in text
     assert "# TYPE briefbot_command_seconds histogram" in text
     with pytest.raises(urllib.error.URLError, match="Connection refused"):  # closed with the bot

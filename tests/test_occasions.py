@@ -17,16 +17,16 @@ from briefings.occasions import (
     occasions_on,
 )
 from briefings.rendering import Renderer
-from briefings.store import FactStore
+from briefings.store import MemoryFactStore
 
 D = dt.date
 
 
-def kinds(store: FactStore, day: D) -> list[tuple[str, str]]:
+def kinds(store: MemoryFactStore, day: D) -> list[tuple[str, str]]:
     return [(o.kind.value, o.event.id) for o in occasions_on(store, day)]
 
 
-def test_day_precise_events_have_anniversaries(store: FactStore) -> None:
+def test_day_precise_events_have_anniversaries(store: MemoryFactStore) -> None:
     assert kinds(store, D(2026, 8, 22)) == [
         ("anniversary", "ambassador-summoned"),
         ("anniversary", "decision-not-to-renew"),
@@ -37,7 +37,7 @@ def test_day_precise_events_have_anniversaries(store: FactStore) -> None:
     assert occasion.key == "anniversary:decision-not-to-renew:2026-08-22"
 
 
-def test_month_precise_signing_gets_a_month_note_never_a_day(store: FactStore) -> None:
+def test_month_precise_signing_gets_a_month_note_never_a_day(store: MemoryFactStore) -> None:
     year = occasions_between(store, D(2026, 1, 1), D(2026, 12, 31))
     signing = [o for o in year if o.event.id == "gsomia-signed"]
     assert [(o.day, o.kind) for o in signing] == [(D(2026, 11, 1), OccasionKind.MONTH_ANNIVERSARY)]
@@ -45,14 +45,14 @@ def test_month_precise_signing_gets_a_month_note_never_a_day(store: FactStore) -
     assert signing[0].round
 
 
-def test_ranges_and_years_give_nothing(store: FactStore) -> None:
+def test_ranges_and_years_give_nothing(store: MemoryFactStore) -> None:
     year = occasions_between(store, D(2026, 1, 1), D(2026, 12, 31))
     ids = {o.event.id for o in year}
     assert not ids & {"foreign-ministers-meet", "mutual-recognition", "japanese-occupation"}
     assert not ids & {"us-pressure", "seoul-removes-japan", "tokyo-removes-sk-fast-track"}
 
 
-def test_expected_expiry_anniversary_never_says_expired(store: FactStore) -> None:
+def test_expected_expiry_anniversary_never_says_expired(store: MemoryFactStore) -> None:
     digest = digest_for(store, D(2026, 11, 23))
     assert digest is not None
     renderer = Renderer()
@@ -61,14 +61,14 @@ def test_expected_expiry_anniversary_never_says_expired(store: FactStore) -> Non
     assert " expired" not in text
 
 
-def test_countdowns_only_once_announced(store: FactStore) -> None:
+def test_countdowns_only_once_announced(store: MemoryFactStore) -> None:
     autumn = occasions_between(store, D(2019, 10, 1), D(2019, 11, 30))
     countdowns = [(o.day, o.days_left) for o in autumn if o.kind is OccasionKind.COUNTDOWN]
     # 30 and 7 days before, no published source had announced the expiry yet.
     assert countdowns == [(D(2019, 11, 22), 1), (D(2019, 11, 23), 0)]
 
 
-def test_countdown_reads_as_an_expectation(store: FactStore) -> None:
+def test_countdown_reads_as_an_expectation(store: MemoryFactStore) -> None:
     digest = digest_for(store, D(2019, 11, 22))
     assert digest is not None
     renderer = Renderer()
@@ -77,7 +77,7 @@ def test_countdown_reads_as_an_expectation(store: FactStore) -> None:
     assert "not an announced fact" in lines[1]
 
 
-def test_several_occasions_make_one_digest(store: FactStore) -> None:
+def test_several_occasions_make_one_digest(store: MemoryFactStore) -> None:
     digest = digest_for(store, D(2026, 8, 22))
     assert digest is not None
     assert len(digest.occasions) == 2
@@ -87,7 +87,7 @@ def test_several_occasions_make_one_digest(store: FactStore) -> None:
     assert sum(line.startswith("• ") for line in reply.lines) == 2
 
 
-def test_a_quiet_day_has_no_digest(store: FactStore) -> None:
+def test_a_quiet_day_has_no_digest(store: MemoryFactStore) -> None:
     assert digest_for(store, D(2026, 11, 24)) is None
 
 
@@ -103,7 +103,7 @@ def test_leap_day_anniversaries(event_day: D, year: int, expected: D) -> None:
     assert _anniversary_day(event_day, year) == expected
 
 
-def test_leap_day_event_is_remembered_every_year(store: FactStore) -> None:
+def test_leap_day_event_is_remembered_every_year(store: MemoryFactStore) -> None:
     leap = EventAnnotation(
         id="leap-day",
         title="Something on a leap day",
@@ -111,22 +111,20 @@ def test_leap_day_event_is_remembered_every_year(store: FactStore) -> None:
         status="happened",
         evidence=[Evidence(article="fitsanakis-2019-11-22", text="Most observers expect")],
     )
-    store.events["leap-day"] = leap
-    try:
-        days = [o.day for o in occasions_between(store, D(2021, 1, 1), D(2024, 12, 31))]
-        leap_days = [d for d in days if d.month == 2]
-        assert leap_days == [D(2021, 2, 28), D(2022, 2, 28), D(2023, 2, 28), D(2024, 2, 29)]
-    finally:
-        del store.events["leap-day"]
+    file = store.annotations
+    with_leap = MemoryFactStore(file.model_copy(update={"events": [*file.events, leap]}), store.map)
+    days = [o.day for o in occasions_between(with_leap, D(2021, 1, 1), D(2024, 12, 31))]
+    leap_days = [d for d in days if d.month == 2]
+    assert leap_days == [D(2021, 2, 28), D(2022, 2, 28), D(2023, 2, 28), D(2024, 2, 29)]
 
 
-def test_round_anniversaries(store: FactStore) -> None:
+def test_round_anniversaries(store: MemoryFactStore) -> None:
     first = occasions_on(store, D(2020, 8, 22))
     assert all(o.round and o.years == 1 for o in first)
     assert not any(o.round for o in occasions_on(store, D(2026, 8, 22)))
 
 
-def test_template_sets_can_be_chosen_by_name(store: FactStore) -> None:
+def test_template_sets_can_be_chosen_by_name(store: MemoryFactStore) -> None:
     renderer = Renderer()
     digest = digest_for(store, D(2026, 8, 22))
     assert digest is not None
@@ -135,7 +133,7 @@ def test_template_sets_can_be_chosen_by_name(store: FactStore) -> None:
     assert renderer.briefing(digest, "no-such-set").title == "GSOMIA briefing · 2026-08-22"
 
 
-def test_every_briefing_template_renders_every_kind(store: FactStore) -> None:
+def test_every_briefing_template_renders_every_kind(store: MemoryFactStore) -> None:
     renderer = Renderer()
     days = [D(2019, 11, 22), D(2019, 11, 23), D(2026, 8, 22), D(2026, 11, 1)]
     for template_set in renderer.template_sets():

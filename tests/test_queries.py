@@ -9,10 +9,10 @@ import pytest
 from briefings import queries
 from briefings.dates import parse_period
 from briefings.errors import UnknownNameError
-from briefings.store import FactStore
+from briefings.store import MemoryFactStore
 
 
-def test_status_now(store: FactStore) -> None:
+def test_status_now(store: MemoryFactStore) -> None:
     result = queries.status(store)
     assert [(m.id, m.date.iso) for m in result.milestones] == [
         ("gsomia-signed", "2016-11"),
@@ -26,7 +26,7 @@ def test_status_now(store: FactStore) -> None:
     assert result.pending[0].status == "expected"
 
 
-def test_status_as_of_september_knows_nothing_of_november(store: FactStore) -> None:
+def test_status_as_of_september_knows_nothing_of_november(store: MemoryFactStore) -> None:
     result = queries.status(store, dt.date(2019, 9, 1))
     ids = [m.id for m in result.milestones]
     assert ids == ["gsomia-signed", "decision-not-to-renew", "renewal-due"]
@@ -38,14 +38,14 @@ def test_status_as_of_september_knows_nothing_of_november(store: FactStore) -> N
     assert all("November" not in summary for summary in decision.discrepancies)
 
 
-def test_status_before_any_source(store: FactStore) -> None:
+def test_status_before_any_source(store: MemoryFactStore) -> None:
     result = queries.status(store, dt.date(2019, 8, 1))
     assert result.milestones == []
     assert result.sources == []
     assert result.horizon is None
 
 
-def test_timeline_is_ordered_and_complete(store: FactStore) -> None:
+def test_timeline_is_ordered_and_complete(store: MemoryFactStore) -> None:
     events = queries.timeline(store).events
     assert len(events) == len(store.events)
     keys = [(e.date.iso, e.id) for e in events]
@@ -65,23 +65,23 @@ def test_timeline_is_ordered_and_complete(store: FactStore) -> None:
         ("1950/1970", {"mutual-recognition"}),
     ],
 )
-def test_timeline_by_period(store: FactStore, period: str, expected: set[str]) -> None:
+def test_timeline_by_period(store: MemoryFactStore, period: str, expected: set[str]) -> None:
     events = queries.timeline(store, parse_period(period)).events
     assert {e.id for e in events} == expected
 
 
-def test_timeline_by_actor(store: FactStore) -> None:
+def test_timeline_by_actor(store: MemoryFactStore) -> None:
     result = queries.timeline(store, actor="moon")
     assert [a.name for a in result.actors] == ["Moon Jae-in"]
     assert [e.id for e in result.events] == ["decision-not-to-renew"]
 
 
-def test_timeline_unknown_actor(store: FactStore) -> None:
+def test_timeline_unknown_actor(store: MemoryFactStore) -> None:
     with pytest.raises(UnknownNameError):
         queries.timeline(store, actor="zzzz")
 
 
-def test_quotes_kono_in_both_roles(store: FactStore) -> None:
+def test_quotes_kono_in_both_roles(store: MemoryFactStore) -> None:
     result = queries.quotes(store, "kono")
     assert [s.speaker.name for s in result.speakers] == ["Taro Kono"]
     quotes = result.speakers[0].quotes
@@ -95,11 +95,11 @@ def test_quotes_kono_in_both_roles(store: FactStore) -> None:
 
 
 @pytest.mark.parametrize("typed", ["kno", "Kōno", "KONO", "taro", "Taro Kōno"])
-def test_quotes_fuzzy(store: FactStore, typed: str) -> None:
+def test_quotes_fuzzy(store: MemoryFactStore, typed: str) -> None:
     assert [s.speaker.id for s in queries.quotes(store, typed).speakers] == ["taro-kono"]
 
 
-def test_quotes_kang_gives_both_kangs(store: FactStore) -> None:
+def test_quotes_kang_gives_both_kangs(store: MemoryFactStore) -> None:
     result = queries.quotes(store, "kang")
     speakers = {s.speaker.name: s.quotes for s in result.speakers}
     assert set(speakers) == {"Kang Kyung-wha", "Kang Gi-jung"}
@@ -109,42 +109,42 @@ def test_quotes_kang_gives_both_kangs(store: FactStore) -> None:
     )
 
 
-def test_quotes_full_name_gives_one_kang(store: FactStore) -> None:
+def test_quotes_full_name_gives_one_kang(store: MemoryFactStore) -> None:
     assert [s.speaker.id for s in queries.quotes(store, "kang gi-jung").speakers] == [
         "kang-gi-jung"
     ]
 
 
-def test_a_misspelt_name_in_another_order_still_finds_its_speaker(store: FactStore) -> None:
+def test_a_misspelt_name_in_another_order_still_finds_its_speaker(store: MemoryFactStore) -> None:
     result = queries.quotes(store, "Iwaia Takesh")
     assert [s.speaker.name for s in result.speakers] == ["Takeshi Iwaya"]
 
 
-def test_quotes_unmatched_speaker_suggests(store: FactStore) -> None:
+def test_quotes_unmatched_speaker_suggests(store: MemoryFactStore) -> None:
     with pytest.raises(UnknownNameError) as caught:
         queries.quotes(store, "toro kani")
     assert caught.value.suggestions == ["Taro Kono"]
 
 
-def test_a_name_that_only_shares_a_near_word_is_not_suggested(store: FactStore) -> None:
+def test_a_name_that_only_shares_a_near_word_is_not_suggested(store: MemoryFactStore) -> None:
     """Issue 11: `!quote kim jong-un` suggested Kang Gi-jung, for "jong" ~ "jung"."""
     with pytest.raises(UnknownNameError) as caught:
         queries.quotes(store, "kim jong-un")
     assert caught.value.suggestions == []
 
 
-def test_quotes_nobody_near(store: FactStore) -> None:
+def test_quotes_nobody_near(store: MemoryFactStore) -> None:
     with pytest.raises(UnknownNameError) as caught:
         queries.quotes(store, "zzxxqq")
     assert caught.value.suggestions == []
 
 
-def test_quote_of_an_actor_who_said_nothing(store: FactStore) -> None:
+def test_quote_of_an_actor_who_said_nothing(store: MemoryFactStore) -> None:
     result = queries.quotes(store, "moon jae-in")
     assert result.speakers[0].quotes == []
 
 
-def test_undated_quote_says_so(store: FactStore) -> None:
+def test_undated_quote_says_so(store: MemoryFactStore) -> None:
     quote = next(
         q
         for q in queries.quotes(store, "kono").speakers[0].quotes
@@ -154,7 +154,7 @@ def test_undated_quote_says_so(store: FactStore) -> None:
     assert quote.date_note == "Not stated; printed on 2019-11-22."
 
 
-def test_who_kang_gi_jung(store: FactStore) -> None:
+def test_who_kang_gi_jung(store: MemoryFactStore) -> None:
     entry = queries.who(store, "kang gi-jung").entries[0]
     assert entry.actor.name == "Kang Gi-jung"
     assert [r.title for r in entry.roles] == [
@@ -164,7 +164,7 @@ def test_who_kang_gi_jung(store: FactStore) -> None:
     assert [q.id for q in entry.quotes] == ["kang-gi-jung-white-flag"]
 
 
-def test_sources_contributions(store: FactStore) -> None:
+def test_sources_contributions(store: MemoryFactStore) -> None:
     result = queries.sources(store)
     assert [d.seed for d in result.documents] == [
         "000_a628d338d7e45e49.txt",

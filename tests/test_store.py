@@ -12,7 +12,7 @@ from briefings.annotations import Evidence
 from briefings.dates import Precision
 from briefings.loading import DEFAULT_SEEDS_DIR
 from briefings.source_map import FACT_REGIONS, Region
-from briefings.store import FactStore
+from briefings.store import MemoryFactStore
 
 SHARED_SEEDS = DEFAULT_SEEDS_DIR.parent.parent / "shared" / "seeds"
 
@@ -33,7 +33,7 @@ def test_manifest_pins_every_seed() -> None:
         assert hashlib.sha256((DEFAULT_SEEDS_DIR / name).read_bytes()).hexdigest() == digest
 
 
-def test_three_articles_and_their_dates(store: FactStore) -> None:
+def test_three_articles_and_their_dates(store: MemoryFactStore) -> None:
     dates = {a.id: (a.date.value.iso, a.date.how) for a in store.articles.values()}
     assert dates == {
         "wood-undated": ("2019-08-22/2019-11-22", "inferred"),
@@ -44,7 +44,7 @@ def test_three_articles_and_their_dates(store: FactStore) -> None:
     assert store.horizon == dt.date(2019, 11, 22)
 
 
-def test_teasers_are_off_topic(store: FactStore) -> None:
+def test_teasers_are_off_topic(store: MemoryFactStore) -> None:
     page = next(s for s in store.sources if s.seed.startswith("004"))
     lines = [n for segment in page.off_topic for n in _span(segment.lines)]
     assert lines == list(range(7, 20))
@@ -56,7 +56,7 @@ def _span(span: str) -> list[int]:
     return list(range(int(first), int(last or first) + 1))
 
 
-def test_no_fact_draws_on_an_off_topic_line(store: FactStore) -> None:
+def test_no_fact_draws_on_an_off_topic_line(store: MemoryFactStore) -> None:
     evidence: list[Evidence] = [
         *(e for event in store.events.values() for e in event.evidence),
         *(e for quote in store.quotes.values() for e in quote.evidence),
@@ -72,12 +72,12 @@ def test_no_fact_draws_on_an_off_topic_line(store: FactStore) -> None:
             assert owner.region is Region.BODY
 
 
-def test_publishers(store: FactStore) -> None:
+def test_publishers(store: MemoryFactStore) -> None:
     publishers = {s.seed[:3]: (s.publisher.name, s.publisher.how) for s in store.sources}
     assert publishers == {"000": ("Cole of Duty", "inferred"), "004": (None, "not printed")}
 
 
-def test_kono_has_two_roles_bounded_by_their_sources(store: FactStore) -> None:
+def test_kono_has_two_roles_bounded_by_their_sources(store: MemoryFactStore) -> None:
     roles = store.roles_of("taro-kono")
     assert [role.title for role in roles] == [
         "Japanese foreign minister",
@@ -89,7 +89,7 @@ def test_kono_has_two_roles_bounded_by_their_sources(store: FactStore) -> None:
     ]
 
 
-def test_kono_aliases_include_the_macron(store: FactStore) -> None:
+def test_kono_aliases_include_the_macron(store: MemoryFactStore) -> None:
     assert {"Kono", "Taro Kono", "Kōno"} <= set(store.actors["taro-kono"].aliases)
 
 
@@ -104,7 +104,7 @@ def test_kono_aliases_include_the_macron(store: FactStore) -> None:
     ],
 )
 def test_event_dates_keep_their_precision(
-    store: FactStore, event: str, iso: str, precision: Precision, status: str
+    store: MemoryFactStore, event: str, iso: str, precision: Precision, status: str
 ) -> None:
     stored = store.events[event]
     assert stored.date.value.iso == iso
@@ -112,7 +112,7 @@ def test_event_dates_keep_their_precision(
     assert stored.status == status
 
 
-def test_expiry_resolves_come_saturday(store: FactStore) -> None:
+def test_expiry_resolves_come_saturday(store: MemoryFactStore) -> None:
     date = store.events["expiry-expected"].date
     assert (date.how, date.phrase, date.anchor) == (
         "resolved",
@@ -121,13 +121,13 @@ def test_expiry_resolves_come_saturday(store: FactStore) -> None:
     )
 
 
-def test_on_thursday_resolves_against_the_article(store: FactStore) -> None:
+def test_on_thursday_resolves_against_the_article(store: MemoryFactStore) -> None:
     date = store.quotes["kang-kyung-wha-wont-reconsider"].date
     assert date is not None
     assert (date.value.iso, date.how, date.phrase) == ("2019-11-21", "resolved", "On Thursday")
 
 
-def test_pronouns_are_resolved_to_speakers(store: FactStore) -> None:
+def test_pronouns_are_resolved_to_speakers(store: MemoryFactStore) -> None:
     added = store.quotes["kono-protest-strongly"]
     assert (added.speaker, added.attribution) == ("taro-kono", "he added")
     said = store.quotes["iwaya-thorough-exchange"]
@@ -136,7 +136,7 @@ def test_pronouns_are_resolved_to_speakers(store: FactStore) -> None:
     assert (japan.speaker, japan.attribution) == ("japanese-government", "It added")
 
 
-def test_words_are_kept_as_printed(store: FactStore) -> None:
+def test_words_are_kept_as_printed(store: MemoryFactStore) -> None:
     spokesman = store.quotes["sk-spokesman-national-interest"]
     assert "[…]" in spokesman.words[0]
     assert store.printing_errors["gnosia"].printed.startswith("GNOSIA")
@@ -144,13 +144,13 @@ def test_words_are_kept_as_printed(store: FactStore) -> None:
     assert store.printing_errors["iwaya-unclosed-quotation"].kind == "unclosed quotation"
 
 
-def test_misprints_attach_to_the_quotes_they_touch(store: FactStore) -> None:
+def test_misprints_attach_to_the_quotes_they_touch(store: MemoryFactStore) -> None:
     errors = store.printing_errors_in(store.quotes["iwaya-vital"].evidence)
     assert [e.id for e in errors] == ["iwaya-unclosed-quotation"]
     assert store.printing_errors_in(store.quotes["kono-sensible-decision"].evidence) == []
 
 
-def test_collective_voices_are_actors(store: FactStore) -> None:
+def test_collective_voices_are_actors(store: MemoryFactStore) -> None:
     kinds = {a.name: a.kind for a in store.actors.values() if a.kind == "collective"}
     assert {
         "a South Korean official",
@@ -160,7 +160,7 @@ def test_collective_voices_are_actors(store: FactStore) -> None:
     } <= set(kinds)
 
 
-def test_discrepancy_on_the_decision_date(store: FactStore) -> None:
+def test_discrepancy_on_the_decision_date(store: MemoryFactStore) -> None:
     discrepancy = store.discrepancies["decision-date"]
     readings = [claim.evidence.text for claim in discrepancy.claims]
     assert "said a South Korean official on August 22" in readings

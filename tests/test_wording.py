@@ -10,13 +10,13 @@ import pytest
 from briefings.answers import Answerer
 from briefings.rendering import TEMPLATES_DIR, Renderer
 from briefings.replies import Reply
-from briefings.store import FactStore
+from briefings.store import MemoryFactStore
 
 Ask = Callable[[str], str]
 LONG = "z" * 3000
 
 
-def test_an_empty_timeline_for_an_actor_reads_as_english(store: FactStore, ask: Ask) -> None:
+def test_an_empty_timeline_for_an_actor_reads_as_english(store: MemoryFactStore, ask: Ask) -> None:
     involved = {actor for event in store.events.values() for actor in event.actors}
     idle = next(a for a in store.actors.values() if a.id not in involved)
     assert f"No event in the sources involves {idle.name}." in ask(f'!timeline "{idle.name}"')

@@ -52,7 +52,8 @@ class AdminCog(commands.Cog, name="Admin"):
                 "(see `briefbot facts check`). Still answering from the previous store."
             )
             return
-        await ctx.send(f"Reloaded: {len(store.quotes)} quotes, {len(store.events)} events.")
+        counts = store.counts()
+        await ctx.send(f"Reloaded: {counts.quotes} quotes, {counts.events} events.")
 
     @commands.command(
         name="sync",

@@ -114,8 +114,10 @@ class _Drafter:
         # Drafted actors by folded name and by each word of it, first introduced first.
         self._drafted_names: dict[str, str] = {}
         self._drafted_words: dict[str, str] = {}
-        self.taken = set(store.actors) | set(store.roles) | set(store.quotes) | set(store.events)
-        self.taken |= set(store.articles)
+        self.known = store.annotations  # read once: a database store reads it all
+        self.taken = set(store.actors) | set(store.articles)
+        for facts in (self.known.roles, self.known.quotes, self.known.events):
+            self.taken |= {fact.id for fact in facts}
 
     def _unique(self, base: str) -> str:
         ident, n = base, 2
@@ -239,7 +241,7 @@ class _Drafter:
         if match is None:
             return None
         month, day = month_number(match["month"]), int(match["day"])
-        for event in self.store.events.values():
+        for event in self.known.events:
             value = event.date.value
             if value.is_exact_day and (value.earliest.month, value.earliest.day) == (month, day):
                 return DateFinding(
@@ -379,7 +381,7 @@ class _Drafter:
         found = []
         # Folded once each: a page of thousands of dated sentences meets every stored
         # event, and folding is the costly part of the comparison.
-        known_titles = [(known, fold(known.title)) for known in self.store.events.values()]
+        known_titles = [(known, fold(known.title)) for known in self.known.events]
         for drafted in self.events:
             title = fold(drafted.title)
             for known, known_title in known_titles:

@@ -151,7 +151,7 @@ def _printing_error_text(printed: str, kind: str, intended: str | None, note: st
 def quote_item(store: FactStore, quote: QuoteAnnotation, visibility: Visibility) -> QuoteItem:
     """A quote with its speaker, role, date, misprints and citations."""
     speaker = store.actors[quote.speaker]
-    role = store.roles[quote.role].title if quote.role else None
+    role = store.role(quote.role).title if quote.role else None
     return QuoteItem(
         id=quote.id,
         speaker=speaker.name,

@@ -62,7 +62,9 @@ def teaser_mentions(store: FactStore, name: str) -> list[str]:
         return []
     found = []
     for source in store.sources:
-        seed = store.map.seeds[source.seed]
+        if not source.off_topic:
+            continue
+        seed = store.page(source.seed)
         numbers = [
             str(number)
             for segment in source.off_topic

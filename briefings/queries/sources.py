@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefings.annotations import Evidence
 from briefings.queries.items import DateItem, date_item
 from briefings.store import FactStore
 
@@ -48,27 +44,9 @@ class SourcesResult(BaseModel):
     horizon: str
 
 
-def _contributions(store: FactStore) -> dict[str, Counter[str]]:
-    kinds: list[tuple[str, list[Sequence[Evidence]]]] = [
-        ("events", [e.evidence for e in store.events.values()]),
-        ("quotes", [q.evidence for q in store.quotes.values()]),
-        ("roles", [r.evidence for r in store.roles.values()]),
-        ("actors", [a.evidence for a in store.actors.values()]),
-        ("discrepancies", [[c.evidence for c in d.claims] for d in store.discrepancies.values()]),
-    ]
-    counts: dict[str, Counter[str]] = {article: Counter() for article in store.articles}
-    for kind, evidence_lists in kinds:
-        for evidence in evidence_lists:
-            for article in {item.article for item in evidence}:
-                counts[article][kind] += 1
-    for error in store.printing_errors.values():
-        counts[error.article]["printing errors"] += 1
-    return counts
-
-
 def sources(store: FactStore) -> SourcesResult:
     """Summarise each seed document, its articles and its off-topic parts."""
-    counts = _contributions(store)
+    counts = store.contributions()
     documents = [
         DocumentSummary(
             seed=source.seed,

@@ -54,9 +54,8 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
     day = as_of or store.horizon
     milestones = [
         event
-        for event in store.events.values()
-        if event.milestone
-        and visibility.admits(event.evidence)
+        for event in store.milestones()
+        if visibility.admits(event.evidence)
         and (event.status == "expected" or event.date.value.earliest <= day)
     ]
     milestones.sort(key=lambda event: event.date.value.sort_key())
@@ -90,11 +89,8 @@ def _known_later(store: FactStore, day: dt.date, known: set[str]) -> list[EventI
     everything = store.visibility()
     found = [
         event
-        for event in store.events.values()
-        if event.milestone
-        and event.id not in known
-        and event.status != "expected"
-        and event.date.value.earliest <= day
+        for event in store.milestones()
+        if event.id not in known and event.status != "expected" and event.date.value.earliest <= day
     ]
     found.sort(key=lambda event: event.date.value.sort_key())
     return [event_item(store, event, everything) for event in found]

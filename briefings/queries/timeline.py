@@ -42,12 +42,7 @@ def timeline(
     """
     visibility = store.visibility()
     actor_ids = [match.key for match in find_actors(store, actor)] if actor else []
-    events = [
-        event
-        for event in store.events.values()
-        if (period is None or event.date.value.overlaps(period))
-        and (not actor_ids or set(actor_ids) & set(event.actors))
-    ]
+    events = store.find_events(period, actor_ids)
     events.sort(key=lambda event: (*event.date.value.sort_key(), event.id))
     return TimelineResult(
         period=period.label() if period else None,

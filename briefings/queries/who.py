@@ -49,10 +49,7 @@ def who(store: FactStore, name: str) -> WhoResult:
     entries = []
     for match in find_actors(store, name):
         actor = store.actors[match.key]
-        events = sorted(
-            (e for e in store.events.values() if actor.id in e.actors),
-            key=lambda e: e.date.value.sort_key(),
-        )
+        events = sorted(store.find_events(actors=[actor.id]), key=lambda e: e.date.value.sort_key())
         entries.append(
             WhoEntry(
                 actor=actor_item(store, actor.id),
