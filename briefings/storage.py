@@ -57,8 +57,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = migrations_dir()
 # A fixed key for pg_advisory_lock, shared by every briefbot process on a server.
-MIGRATION_LOCK = 0x62726966  # "brif"
-SCHEMA_REVISION = "0002"  # the newest migration; a test holds it to alembic's head
+EXCLUSIVE_LOCK = 0x62726966  # "brif"
+SCHEMA_REVISION = "0003"  # the newest migration; a test holds it to alembic's head
 
 
 class PostStatus(StrEnum):
@@ -244,7 +244,7 @@ class Database:
         """
         if self.revision() == SCHEMA_REVISION:
             return
-        with self._migration_lock():
+        with self.exclusive():
             # Processes started together all find an empty database: one migrates while
             # the others wait here, then find the schema in place.
             if self.revision() == SCHEMA_REVISION:
@@ -260,18 +260,18 @@ class Database:
                 command.upgrade(config, "head")
 
     @contextmanager
-    def _migration_lock(self) -> Iterator[None]:
-        """Let one process at a time migrate: a PostgreSQL advisory lock, or an exclusive
-        lock on a file beside a SQLite database."""
+    def exclusive(self) -> Iterator[None]:
+        """Let one process at a time migrate or sync facts: a PostgreSQL advisory lock,
+        or an exclusive lock on a file beside a SQLite database."""
         dialect, path = self.engine.dialect.name, self.engine.url.database
         if dialect == "postgresql":
             with self.engine.connect() as connection:
-                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": EXCLUSIVE_LOCK})
                 try:
                     yield
                 finally:
                     connection.execute(
-                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": EXCLUSIVE_LOCK}
                     )
         elif dialect == "sqlite" and path and path != ":memory:":
             with Path(f"{path}.migrate-lock").open("a") as handle:

@@ -10,8 +10,10 @@ import pytest
 import simcord
 
 from briefings.answers import Answerer
+from briefings.factbase import DatabaseFactStore, sync_facts
 from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.rendering import Renderer
+from briefings.storage import open_database
 from briefings.store import FactStore, MemoryFactStore
 from tests.world import World
 from tests.year import year_store
@@ -35,8 +37,19 @@ def store() -> MemoryFactStore:
 
 
 @pytest.fixture(scope="session")
-def answerer(store: FactStore) -> Answerer:
-    return Answerer(store)
+def database_store(tmp_path_factory: pytest.TempPathFactory) -> DatabaseFactStore:
+    """The same facts synced into a database of its own, read back from it."""
+    database = open_database(None, tmp_path_factory.mktemp("facts"))
+    sync_facts(database, DEFAULT_SEEDS_DIR)
+    return DatabaseFactStore(database)
+
+
+@pytest.fixture(scope="session", params=["memory", "database"])
+def answerer(request: pytest.FixtureRequest, store: MemoryFactStore) -> Answerer:
+    """Every answer test runs on both stores: the replies are the contract."""
+    if request.param == "memory":
+        return Answerer(store)
+    return Answerer(request.getfixturevalue("database_store"))
 
 
 @pytest.fixture(scope="session")

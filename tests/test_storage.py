@@ -83,6 +83,19 @@ def test_the_schema_revision_is_alembics_head(database: Database) -> None:
     assert database.revision() == SCHEMA_REVISION
 
 
+def test_the_migrations_make_the_schema_the_models_describe(database: Database) -> None:
+    """Every table, column and index of the models (fact tables included) exists as
+    the migrations made it: the models and the migrations cannot drift apart."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import briefings.factbase.tables  # noqa: F401 - registers the fact tables
+
+    with database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
 def _open_when_released(url: str, data_dir: Path, barrier: Barrier, results: Queue[str]) -> None:
     barrier.wait(timeout=60)
     try:

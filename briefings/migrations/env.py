@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from briefings.factbase import tables as _fact_tables  # noqa: F401 - registers the fact tables
 from briefings.storage import Base
 
 target_metadata = Base.metadata

@@ -1,0 +1,13 @@
+"""The fact store in the database: its tables, `facts sync`, and the store that reads it.
+
+The curated YAML in `seeds/annotations/` stays the reviewable source, versioned in
+git. `sync_facts` checks it with every check `facts check` runs and writes it to the
+database in one transaction, with a new store version; `DatabaseFactStore` answers
+the queries from the tables' indexes and follows the version, so every process on
+the database sees a sync or an accept without a restart.
+"""
+
+from briefings.factbase.database_store import DatabaseFactStore
+from briefings.factbase.sync import SyncResult, sync_facts
+
+__all__ = ["DatabaseFactStore", "SyncResult", "sync_facts"]

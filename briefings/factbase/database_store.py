@@ -1,0 +1,287 @@
+"""`DatabaseFactStore`: the fact store read from the database, one index per question.
+
+It holds in memory what nearly every answer needs and what stays small as the store
+grows: the sources with their articles, and the actors (whose names every lookup
+matches against). Every other fact is read when a question needs it, through the
+index made for that question, and decoded from its stored JSON.
+
+The store answers from one version of the tables (`version`). `refresh` moves it to
+the newest version; the bot calls it every few seconds and between answers, so one
+answer never mixes two versions. Rows of a version are never changed, and stay in
+the database for a while after a newer one arrives (see `factbase.sync`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Iterable
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Executable, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from briefings.annotations import (
+    ActorAnnotation,
+    AnnotationFile,
+    DiscrepancyAnnotation,
+    EventAnnotation,
+    Evidence,
+    ExcludedQuotation,
+    PrintingErrorAnnotation,
+    QuoteAnnotation,
+    RoleAnnotation,
+    SourceAnnotation,
+)
+from briefings.dates import FuzzyDate, Precision
+from briefings.errors import StorageError
+from briefings.factbase.payloads import decode
+from briefings.factbase.sync import STATE_ID, citation_key
+from briefings.factbase.tables import (
+    FactActorRow,
+    FactCitationRow,
+    FactContributionRow,
+    FactDiscrepancyLinkRow,
+    FactDiscrepancyRow,
+    FactEventActorRow,
+    FactEventRow,
+    FactExcludedRow,
+    FactPageRow,
+    FactPrintingErrorRow,
+    FactQuoteRow,
+    FactRoleRow,
+    FactSourceRow,
+    FactStateRow,
+)
+from briefings.seeds import SeedText
+from briefings.source_map import Location
+from briefings.storage import Database
+from briefings.store import FactCounts, FactStore, periods_of
+
+__all__ = ["DatabaseFactStore"]
+
+Fact = TypeVar("Fact")
+
+
+class DatabaseFactStore(FactStore):
+    """The facts of the newest synced version, read from the database as asked."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__([], [])
+        self.database = database
+        self.version = 0
+        self._periods: set[str] | None = None  # these two are read once per version
+        self._counts: FactCounts | None = None
+        self._longest_event = 0
+        if not self.refresh():
+            raise StorageError("the database holds no facts yet: run `briefbot facts sync`")
+
+    # --- following the version ---------------------------------------------------
+
+    def current_version(self) -> int:
+        """The version the database holds now (0 before the first sync)."""
+        with self.database.engine.connect() as connection:
+            query = select(FactStateRow.version).where(FactStateRow.id == STATE_ID)
+            return connection.execute(query).scalar() or 0
+
+    def refresh(self) -> bool:
+        """Answer from the newest version from now on; True when that is a new one."""
+        version = self.current_version()
+        if version in (0, self.version):
+            return False
+        sources = self._decoded(SourceAnnotation, FactSourceRow, version)
+        actors = self._decoded(ActorAnnotation, FactActorRow, version)
+        FactStore.__init__(self, sources, actors)
+        self.version = version
+        self._periods = self._counts = None
+        longest = select(func.max(FactEventRow.span_days)).where(FactEventRow.version == version)
+        self._longest_event = self._scalar(longest) or 0
+        return True
+
+    # --- reading -------------------------------------------------------------------
+
+    def _all(self, query: Executable) -> list[Any]:
+        with self.database.engine.connect() as connection:
+            return list(connection.execute(query))
+
+    def _scalar(self, query: Executable) -> Any:
+        with self.database.engine.connect() as connection:
+            return connection.execute(query).scalar()
+
+    def _decoded(
+        self,
+        kind: type[Fact],
+        table: Any,
+        version: int | None = None,
+        *where: ColumnElement[bool],
+        order: Iterable[InstrumentedAttribute[Any]] = (),
+    ) -> list[Fact]:
+        """The facts of `table` matching `where`, decoded, in `order` (store order)."""
+        query = (
+            select(table.payload)
+            .where(table.version == (version or self.version), *where)
+            .order_by(*order, table.ordinal)
+        )
+        return [decode(kind, payload) for (payload,) in self._all(query)]
+
+    def _events(self, *where: ColumnElement[bool]) -> list[EventAnnotation]:
+        return self._decoded(EventAnnotation, FactEventRow, None, *where)
+
+    # --- the contract --------------------------------------------------------------
+
+    def locate(self, evidence: Evidence) -> Location:
+        row = self._located(evidence)
+        return Location(row.seed, row.first_line, row.last_line)
+
+    def _located(self, evidence: Evidence) -> Any:
+        query = select(FactCitationRow).where(
+            FactCitationRow.version == self.version,
+            FactCitationRow.key == citation_key(evidence),
+        )
+        rows = self._all(query)
+        if not rows:  # pragma: no cover - every excerpt was located at sync
+            raise LookupError(f"excerpt not located: {evidence.text!r}")
+        return rows[0]
+
+    def role(self, role_id: str) -> RoleAnnotation:
+        (role,) = self._decoded(RoleAnnotation, FactRoleRow, None, FactRoleRow.id == role_id)
+        return role
+
+    def roles_held_by(self, actor: str) -> list[RoleAnnotation]:
+        return self._decoded(RoleAnnotation, FactRoleRow, None, FactRoleRow.actor == actor)
+
+    def quotes_by(self, actor: str) -> list[QuoteAnnotation]:
+        order = (
+            FactQuoteRow.sort_earliest,
+            FactQuoteRow.sort_latest,
+            FactQuoteRow.sort_seed,
+            FactQuoteRow.sort_offset,
+        )
+        where = FactQuoteRow.speaker == actor
+        return self._decoded(QuoteAnnotation, FactQuoteRow, None, where, order=order)
+
+    def speakers(self) -> set[str]:
+        query = select(FactQuoteRow.speaker).where(FactQuoteRow.version == self.version)
+        return {speaker for (speaker,) in self._all(query.distinct())}
+
+    def find_events(
+        self, period: FuzzyDate | None = None, actors: Collection[str] = ()
+    ) -> list[EventAnnotation]:
+        where: list[ColumnElement[bool]] = []
+        if period is not None:
+            # An event overlapping the period starts at most the longest event's length
+            # before it: that bound keeps the index scan to the period's neighbourhood.
+            reach = period.earliest - dt.timedelta(days=self._longest_event)
+            where += [
+                FactEventRow.earliest.between(reach, period.latest),
+                FactEventRow.latest >= period.earliest,
+            ]
+        if actors:
+            involved = select(FactEventActorRow.event_id).where(
+                FactEventActorRow.version == self.version,
+                FactEventActorRow.actor_id.in_(list(actors)),
+            )
+            where.append(FactEventRow.id.in_(involved))
+        return self._events(*where)
+
+    def milestones(self) -> list[EventAnnotation]:
+        return self._events(FactEventRow.milestone.is_(True))
+
+    def events_on_days(self, month_days: Collection[tuple[int, int]]) -> list[EventAnnotation]:
+        days = [and_(FactEventRow.month == m, FactEventRow.day == d) for m, d in month_days]
+        return self._events(FactEventRow.precision == Precision.DAY.value, or_(*days))
+
+    def events_in_month(self, month: int) -> list[EventAnnotation]:
+        return self._events(
+            FactEventRow.precision == Precision.MONTH.value, FactEventRow.month == month
+        )
+
+    def expected_on(self, days: Collection[dt.date]) -> list[EventAnnotation]:
+        return self._events(
+            FactEventRow.status == "expected",
+            FactEventRow.precision == Precision.DAY.value,
+            FactEventRow.earliest.in_(list(days)),
+        )
+
+    def event_periods(self) -> set[str]:
+        if self._periods is None:
+            query = select(FactEventRow.earliest, FactEventRow.latest).where(
+                FactEventRow.version == self.version
+            )
+            self._periods = periods_of(self._all(query.distinct()))
+        return self._periods
+
+    def contributions(self) -> dict[str, Counter[str]]:
+        counts: dict[str, Counter[str]] = {article: Counter() for article in self.articles}
+        query = select(
+            FactContributionRow.article, FactContributionRow.kind, FactContributionRow.count
+        ).where(FactContributionRow.version == self.version)
+        for article, kind, count in self._all(query):
+            counts[article][kind] = count
+        return counts
+
+    def discrepancies_about(self, fact_ids: Iterable[str]) -> list[DiscrepancyAnnotation]:
+        about = select(FactDiscrepancyLinkRow.discrepancy_id).where(
+            FactDiscrepancyLinkRow.version == self.version,
+            FactDiscrepancyLinkRow.fact_id.in_(list(fact_ids)),
+        )
+        where = FactDiscrepancyRow.id.in_(about)
+        return self._decoded(DiscrepancyAnnotation, FactDiscrepancyRow, None, where)
+
+    def printing_errors_in(self, evidence: Iterable[Evidence]) -> list[PrintingErrorAnnotation]:
+        overlaps = []
+        for item in evidence:
+            row = self._located(item)
+            start, end = row.offset, row.offset + len(item.text)
+            overlaps.append(
+                and_(
+                    FactPrintingErrorRow.seed == row.seed,
+                    FactPrintingErrorRow.start < end,
+                    FactPrintingErrorRow.end > start,
+                )
+            )
+        if not overlaps:
+            return []
+        return self._decoded(PrintingErrorAnnotation, FactPrintingErrorRow, None, or_(*overlaps))
+
+    def counts(self) -> FactCounts:
+        if self._counts is None:
+            tables: dict[str, Any] = {
+                "actors": FactActorRow,
+                "roles": FactRoleRow,
+                "events": FactEventRow,
+                "quotes": FactQuoteRow,
+                "printing_errors": FactPrintingErrorRow,
+                "discrepancies": FactDiscrepancyRow,
+            }
+            counted = {
+                kind: self._scalar(
+                    select(func.count()).select_from(table).where(table.version == self.version)
+                )
+                for kind, table in tables.items()
+            }
+            self._counts = FactCounts(articles=len(self.articles), **counted)
+        return self._counts
+
+    def page(self, seed: str) -> SeedText:
+        query = select(FactPageRow.text).where(
+            FactPageRow.version == self.version, FactPageRow.seed == seed
+        )
+        return SeedText.from_bytes(seed, self._scalar(query).encode("utf-8"))
+
+    def page_names(self) -> list[str]:
+        query = select(FactPageRow.seed).where(FactPageRow.version == self.version)
+        return [seed for (seed,) in self._all(query.order_by(FactPageRow.seed))]
+
+    @property
+    def annotations(self) -> AnnotationFile:
+        return AnnotationFile(
+            sources=self.sources,
+            actors=list(self.actors.values()),
+            roles=self._decoded(RoleAnnotation, FactRoleRow),
+            events=self._events(),
+            quotes=self._decoded(QuoteAnnotation, FactQuoteRow),
+            excluded_quotations=self._decoded(ExcludedQuotation, FactExcludedRow),
+            printing_errors=self._decoded(PrintingErrorAnnotation, FactPrintingErrorRow),
+            discrepancies=self._decoded(DiscrepancyAnnotation, FactDiscrepancyRow),
+        )

@@ -1,0 +1,302 @@
+"""`briefbot facts sync`: the curated YAML, checked, into the database as a new version.
+
+A sync first hashes its input files (the seeds folder's pages and manifest, and the
+annotation files). When they are the files the database was last synced from,
+nothing is read or written: a start with an unchanged store costs a few hashes.
+Otherwise the files go through every check `facts check` runs, and only a store that
+passes is written, in one transaction: the next version's rows, then `fact_state`
+pointing at them, then the version before the current one dropped. Whatever raises
+on the way, the transaction is rolled back and the database holds what it held.
+
+Processes starting together take the database's exclusive lock in turn: the first
+syncs, the others find its hashes and skip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from briefings.annotations import Evidence
+from briefings.errors import AnnotationError
+from briefings.factbase.payloads import encode
+from briefings.factbase.tables import (
+    FACT_TABLES,
+    FactActorRow,
+    FactChangeRow,
+    FactCitationRow,
+    FactContributionRow,
+    FactDiscrepancyLinkRow,
+    FactDiscrepancyRow,
+    FactEventActorRow,
+    FactEventRow,
+    FactExcludedRow,
+    FactInputRow,
+    FactPageRow,
+    FactPrintingErrorRow,
+    FactQuoteRow,
+    FactRoleRow,
+    FactSourceRow,
+    FactStateRow,
+)
+from briefings.loading import ANNOTATIONS_DIR, check_store
+from briefings.storage import Database
+from briefings.store import MemoryFactStore, contributions_of
+
+__all__ = ["SyncResult", "citation_key", "input_hashes", "stored_version", "sync_facts"]
+
+STATE_ID = 1
+# How long a superseded version's rows stay for processes still answering from it:
+# far longer than the few seconds between two looks at the version.
+RETENTION = dt.timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What a sync did: the version the database holds now, and whether it wrote it."""
+
+    version: int
+    changed: bool
+    seconds: float
+
+
+def citation_key(evidence: Evidence) -> str:
+    """The key of an excerpt's location: a hash, since an excerpt may be long."""
+    return hashlib.sha256(f"{evidence.article}\0{evidence.text}".encode()).hexdigest()
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_hashes(seeds_dir: Path) -> dict[str, str]:
+    """name -> sha256 of every file a store is built from: the files of the seeds
+    folder (pages, manifest, an accept's journal) and the annotation files."""
+    files = [path for path in sorted(seeds_dir.iterdir()) if path.is_file()]
+    files += sorted((seeds_dir / ANNOTATIONS_DIR).glob("*.yaml"))
+    return {str(path.relative_to(seeds_dir)): _hash(path) for path in files}
+
+
+def stored_version(session: Session) -> int:
+    """The version the tables hold; 0 before the first sync."""
+    state = session.get(FactStateRow, STATE_ID)
+    return state.version if state else 0
+
+
+def sync_facts(
+    database: Database,
+    seeds_dir: Path,
+    *,
+    by: str = "briefbot facts sync",
+    now: dt.datetime | None = None,
+) -> SyncResult:
+    """Bring the database's facts to the files in `seeds_dir`.
+
+    Raises `AnnotationError` listing every problem when the files do not check; the
+    database then keeps the version it had.
+    """
+    started = time.perf_counter()
+    hashes = input_hashes(seeds_dir)
+    with database.exclusive(), database.session() as session, session.begin():
+        current = stored_version(session)
+        rows = session.execute(select(FactInputRow.name, FactInputRow.sha256))
+        synced = dict(rows.all())  # the list of rows: a Result has keys(), dict() misreads it
+        if current and synced == hashes:
+            return SyncResult(current, False, time.perf_counter() - started)
+        store, problems = check_store(seeds_dir)
+        if store is None:
+            raise AnnotationError(problems)
+        version, now = current + 1, now or dt.datetime.now(dt.UTC)
+        _write(session, version, store)
+        _record(session, version, hashes, by, now, store)
+        _drop_unread_versions(session, now)
+    return SyncResult(version, True, time.perf_counter() - started)
+
+
+def _drop_unread_versions(session: Session, now: dt.datetime) -> None:
+    """Drop the rows of versions that were superseded `RETENTION` ago or more: every
+    process has followed the newer version by then (they look every few seconds)."""
+    settled = session.scalar(
+        select(func.max(FactChangeRow.version)).where(FactChangeRow.changed_at <= now - RETENTION)
+    )
+    if settled is not None:
+        for table in FACT_TABLES:
+            session.execute(delete(table).where(table.version < settled))
+
+
+def _record(
+    session: Session,
+    version: int,
+    hashes: dict[str, str],
+    by: str,
+    now: dt.datetime,
+    store: MemoryFactStore,
+) -> None:
+    """Point the state at `version`, remember the inputs and who changed the store."""
+    session.execute(delete(FactInputRow))
+    session.execute(insert(FactInputRow), [{"name": n, "sha256": h} for n, h in hashes.items()])
+    state = session.get(FactStateRow, STATE_ID)
+    if state is None:
+        session.add(FactStateRow(id=STATE_ID, version=version, changed_at=now))
+    else:
+        state.version, state.changed_at = version, now
+    counts = store.counts()
+    summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.model_dump().items())
+    session.add(FactChangeRow(version=version, changed_at=now, changed_by=by, summary=summary))
+
+
+def _write(session: Session, version: int, store: MemoryFactStore) -> None:
+    for table, rows in _rows(store):
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append({"version": version, **row})
+            if len(batch) == 5_000:  # bounded memory whatever the store's size
+                session.execute(insert(table), batch)
+                batch = []
+        if batch:
+            session.execute(insert(table), batch)
+
+
+Rows = Iterator[dict[str, Any]]
+
+
+def _rows(store: MemoryFactStore) -> Iterator[tuple[type[Any], Rows]]:
+    """Each table and its rows (without the version)."""
+    file = store.annotations
+    yield FactPageRow, _pages(store)
+    yield (
+        FactSourceRow,
+        ({"seed": s.seed, "ordinal": n, "payload": encode(s)} for n, s in enumerate(file.sources)),
+    )
+    yield (
+        FactActorRow,
+        ({"id": a.id, "ordinal": n, "payload": encode(a)} for n, a in enumerate(file.actors)),
+    )
+    yield (
+        FactRoleRow,
+        (
+            {"id": r.id, "ordinal": n, "actor": r.actor, "payload": encode(r)}
+            for n, r in enumerate(file.roles)
+        ),
+    )
+    yield FactEventRow, _events(store)
+    yield (
+        FactEventActorRow,
+        (
+            {"event_id": event.id, "actor_id": actor}
+            for event in file.events
+            for actor in dict.fromkeys(event.actors)
+        ),
+    )
+    yield FactQuoteRow, _quotes(store)
+    yield (
+        FactDiscrepancyRow,
+        (
+            {"id": d.id, "ordinal": n, "payload": encode(d)}
+            for n, d in enumerate(file.discrepancies)
+        ),
+    )
+    yield (
+        FactDiscrepancyLinkRow,
+        (
+            {"discrepancy_id": d.id, "fact_id": fact}
+            for d in file.discrepancies
+            for fact in dict.fromkeys(d.facts)
+        ),
+    )
+    yield FactPrintingErrorRow, _printing_errors(store)
+    yield (
+        FactExcludedRow,
+        ({"ordinal": n, "payload": encode(x)} for n, x in enumerate(file.excluded_quotations)),
+    )
+    yield FactCitationRow, _citations(store)
+    yield (
+        FactContributionRow,
+        (
+            {"article": article, "kind": kind, "count": count}
+            for article, kinds in contributions_of(file).items()
+            for kind, count in kinds.items()
+        ),
+    )
+
+
+def _pages(store: MemoryFactStore) -> Rows:
+    for name in store.page_names():
+        page = store.page(name)
+        yield {"seed": name, "sha256": page.sha256, "text": page.text}
+
+
+def _events(store: MemoryFactStore) -> Rows:
+    for n, event in enumerate(store.annotations.events):
+        date = event.date.value
+        yield {
+            "id": event.id,
+            "ordinal": n,
+            "earliest": date.earliest,
+            "latest": date.latest,
+            "span_days": (date.latest - date.earliest).days,
+            "precision": date.precision.value,
+            "month": date.earliest.month,
+            "day": date.earliest.day,
+            "status": event.status,
+            "milestone": event.milestone,
+            "payload": encode(event),
+        }
+
+
+def _quotes(store: MemoryFactStore) -> Rows:
+    for n, quote in enumerate(store.annotations.quotes):
+        earliest, latest, seed, offset = store.quote_sort_key(quote)
+        yield {
+            "id": quote.id,
+            "ordinal": n,
+            "speaker": quote.speaker,
+            "sort_earliest": earliest,
+            "sort_latest": latest,
+            "sort_seed": seed,
+            "sort_offset": offset,
+            "payload": encode(quote),
+        }
+
+
+def _printing_errors(store: MemoryFactStore) -> Rows:
+    for n, error in enumerate(store.annotations.printing_errors):
+        seed, start, end = store.span(error.article, error.printed)
+        yield {
+            "id": error.id,
+            "ordinal": n,
+            "seed": seed,
+            "start": start,
+            "end": end,
+            "payload": encode(error),
+        }
+
+
+def _citations(store: MemoryFactStore) -> Rows:
+    """Every excerpt a fact cites, located once, here."""
+    seen: set[str] = set()
+    for evidence in store.annotations.all_evidence():
+        key = citation_key(evidence)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            located = store.locate(evidence)
+        except LookupError:
+            continue  # a misprint's words may stand where no fact may be cited from
+        _, offset, _ = store.span(evidence.article, evidence.text)
+        yield {
+            "key": key,
+            "seed": located.seed,
+            "first_line": located.first_line,
+            "last_line": located.last_line,
+            "offset": offset,
+        }
