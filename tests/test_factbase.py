@@ -1,0 +1,181 @@
+"""The fact store in the database: sync, versions, failures, and the same answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from briefings.errors import AnnotationError, StorageError
+from briefings.export import export_store
+from briefings.factbase import DatabaseFactStore, sync, sync_facts
+from briefings.factbase.tables import FactQuoteRow, FactStateRow
+from briefings.loading import check_store, load_store
+from briefings.occasions import digest_for
+from briefings.storage import Database, open_database
+from briefings.store import MemoryFactStore
+from tests.conftest import edit
+from tests.synthetic import write_seeds
+from tests.year import EVENTS
+
+T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Database:
+    return open_database(None, tmp_path / "db")
+
+
+def _rows_by_version(database: Database) -> dict[int, int]:
+    query = select(FactQuoteRow.version, func.count()).group_by(FactQuoteRow.version)
+    with database.session() as session:
+        return dict(session.execute(query).all())
+
+
+def test_a_sync_of_unchanged_files_reads_nothing(
+    database: Database, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = sync_facts(database, seeds_copy)
+    assert (first.version, first.changed) == (1, True)
+
+    def no_check(_: Path) -> None:
+        raise AssertionError("an unchanged store was read and checked again")
+
+    monkeypatch.setattr(sync, "check_store", no_check)
+    again = sync_facts(database, seeds_copy)
+    assert (again.version, again.changed) == (1, False)
+    assert again.seconds < 0.5
+
+
+def _title(store: DatabaseFactStore, event_id: str) -> str:
+    return next(event.title for event in store.find_events() if event.id == event_id)
+
+
+def test_an_edited_file_makes_a_new_version_that_a_store_follows(
+    database: Database, seeds_copy: Path
+) -> None:
+    sync_facts(database, seeds_copy, now=T0)
+    store = DatabaseFactStore(database)
+    events = seeds_copy / "annotations" / "events.yaml"
+    edit(events, "title: Japan occupies the Korean peninsula", "title: Japan rules Korea")
+    result = sync_facts(database, seeds_copy, by="a curator", now=T0 + dt.timedelta(minutes=1))
+    assert (result.version, result.changed) == (2, True)
+    # Until it looks again, the store answers from version 1, whole.
+    assert store.version == 1
+    assert _title(store, "japanese-occupation") == "Japan occupies the Korean peninsula"
+    assert store.refresh()
+    assert store.version == 2
+    assert _title(store, "japanese-occupation") == "Japan rules Korea"
+    assert not store.refresh()
+
+
+def test_a_store_that_does_not_check_leaves_the_database_as_it_was(
+    database: Database, seeds_copy: Path
+) -> None:
+    sync_facts(database, seeds_copy)
+    edit(seeds_copy / "annotations" / "events.yaml", "value: 1965,", "value: 1965-02-30,")
+    with pytest.raises(AnnotationError) as raised:
+        sync_facts(database, seeds_copy)
+    assert any("1965-02-30" in str(problem) for problem in raised.value.problems)
+    store = DatabaseFactStore(database)
+    assert store.version == 1
+    assert store.annotations == load_store().annotations
+
+
+@pytest.mark.parametrize("step", ["_write", "_record", "_drop_unread_versions"])
+def test_a_failure_at_any_step_of_a_sync_changes_nothing(
+    database: Database, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    sync_facts(database, seeds_copy, now=T0)
+    (seeds_copy / "annotations" / "extra.yaml").write_text("actors: []\n", encoding="utf-8")
+    real = getattr(sync, step)
+
+    def fail_after(*args: object, **kwargs: object) -> None:
+        real(*args, **kwargs)  # the step's writes happen, then it raises
+        raise OSError("disk full")
+
+    monkeypatch.setattr(sync, step, fail_after)
+    with pytest.raises(OSError, match="disk full"):
+        sync_facts(database, seeds_copy, now=T0 + dt.timedelta(hours=1))
+    assert _rows_by_version(database) == {1: 15}
+    with database.session() as session:
+        assert session.get(FactStateRow, 1).version == 1  # type: ignore[union-attr]
+    monkeypatch.undo()
+    assert sync_facts(database, seeds_copy, now=T0 + dt.timedelta(hours=2)).changed
+
+
+def test_a_superseded_version_stays_while_readers_may_still_use_it(
+    database: Database, seeds_copy: Path
+) -> None:
+    extra = seeds_copy / "annotations" / "extra.yaml"
+    for minutes, comment in ((0, "a"), (1, "b"), (10, "c")):
+        extra.write_text(f"# {comment}\nactors: []\n", encoding="utf-8")
+        sync_facts(database, seeds_copy, now=T0 + dt.timedelta(minutes=minutes))
+        if minutes == 1:
+            assert _rows_by_version(database) == {1: 15, 2: 15}  # v1 superseded just now
+    # At minute 10 version 2 had been current for 9 minutes: version 1 has no reader.
+    assert _rows_by_version(database) == {2: 15, 3: 15}
+
+
+def test_an_empty_database_is_named_not_a_traceback(database: Database) -> None:
+    with pytest.raises(StorageError, match="run `briefbot facts sync`"):
+        DatabaseFactStore(database)
+
+
+def test_every_day_of_a_year_has_the_same_digest_from_both_stores(
+    database: Database, tmp_path: Path
+) -> None:
+    """Anniversaries by day of year (29 February on the 28th), month notes on the first,
+    countdowns: every index the digest uses, against the memory store, day by day."""
+    seeds = write_seeds(tmp_path / "seeds", [("Ana Pell", "We keep the calendar.")], EVENTS)
+    memory = load_store(seeds)
+    sync_facts(database, seeds)
+    stored = DatabaseFactStore(database)
+    day, found = dt.date(2026, 1, 1), 0
+    while day.year == 2026:
+        expected = digest_for(memory, day)
+        assert digest_for(stored, day) == expected, day
+        found += expected is not None
+        day += dt.timedelta(days=1)
+    assert found == len(EVENTS)
+
+
+def test_the_database_store_exports_what_loads_back(
+    database_store: DatabaseFactStore, store: MemoryFactStore, tmp_path: Path
+) -> None:
+    exported = export_store(database_store, tmp_path / "backup")
+    loaded, problems = check_store(exported.target)
+    assert problems == []
+    assert loaded is not None
+    assert loaded.annotations == store.annotations
+
+
+def _sync_when_released(url: str, seeds: Path, barrier: Barrier, results: Queue[str]) -> None:
+    barrier.wait(timeout=60)
+    try:
+        results.put(str(sync_facts(Database(url), seeds).changed))
+    except Exception as error:  # reported to the test, which names it
+        results.put(f"{type(error).__name__}: {error}")
+
+
+def test_processes_syncing_together_write_one_version(database: Database, seeds_copy: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(3), context.Queue()
+    processes = [
+        context.Process(
+            target=_sync_when_released, args=(database.url, seeds_copy, barrier, results)
+        )
+        for _ in range(3)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = sorted(results.get(timeout=60) for _ in processes)
+    for process in processes:
+        process.join(timeout=60)
+    assert outcomes == ["False", "False", "True"]
+    assert _rows_by_version(database) == {1: 15}
