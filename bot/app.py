@@ -15,6 +15,7 @@ from bot.briefing_sender import DiscordClock, DiscordSender
 from bot.cogs.admin import AdminCog
 from bot.cogs.briefings import BriefingsCog
 from bot.cogs.errors import ErrorsCog
+from bot.cogs.facts import FactsCog
 from bot.cogs.health import HealthCog
 from bot.cogs.subscriptions import SubscriptionsCog
 from bot.health import heartbeat_path
@@ -24,6 +25,7 @@ from bot.metrics import Metrics
 from bot.responding import Responder
 from bot.settings import Settings
 from briefings.answers import Answerer, CurrentAnswerer
+from briefings.factbase import DatabaseFactStore, open_fact_store, sync_facts
 from briefings.loading import load_store
 from briefings.rendering import Renderer
 from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
@@ -72,7 +74,10 @@ class BriefBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Load the fact store and the cogs once (on_ready fires again after resumes)."""
-        store = self._store or load_store(self.settings.seeds_dir)
+        settings = self.settings
+        database = self._database or open_database(settings.database_url, settings.data_dir)
+        self._database = database
+        store = self._store or open_fact_store(database, settings.seeds_dir, by="briefbot start")
         self.answers = CurrentAnswerer(Answerer(store, Renderer(escape=escape_markdown)))
         self.metrics.store_in_use(store, self.clock.now())
         self.answers.on_new_store(lambda new: self.metrics.store_in_use(new, self.clock.now()))
@@ -82,7 +87,9 @@ class BriefBot(commands.Bot):
         await self.add_cog(BriefingsCog(self.answers, responder))
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
-        await self._setup_briefings(store, responder)
+        await self._setup_briefings(database, store, responder)
+        if settings.facts_poll_seconds and isinstance(store, DatabaseFactStore):
+            await self.add_cog(FactsCog(self.answers, settings.facts_poll_seconds))
         # Every cog is in: `!help` lists their commands after the answers.
         self.answers.add_help(help_groups(self, self.settings.command_prefix))
         if self.settings.dev_guild_id is not None:
@@ -101,19 +108,28 @@ class BriefBot(commands.Bot):
             elapsed = time.perf_counter() - started
             self.metrics.command_seconds.labels(ctx.command.qualified_name).observe(elapsed)
 
-    def reload_store(self) -> FactStore:
-        """Load the fact store from disk again and answer from it from now on.
+    def reload_store(self, by: str) -> FactStore:
+        """Read the curated files again and answer from them from now on: synced into
+        the database (as a new version every process follows) when the store lives
+        there, else loaded into memory.
 
-        Raises `AnnotationError` (and keeps the current store) if it does not check.
+        Raises `AnnotationError` or `StorageError` (and keeps the current store) if the
+        files do not check or the database fails.
         """
-        store = load_store(self.settings.seeds_dir)
+        store = self.answers.store
+        if isinstance(store, DatabaseFactStore):
+            sync_facts(store.database, self.settings.seeds_dir, by=by)
+            store.refresh()
+        else:
+            store = load_store(self.settings.seeds_dir)
         self.answers.use_store(store)  # reaches the cogs and the briefing service
         log.info("fact store reloaded: %s", store.counts())
         return store
 
-    async def _setup_briefings(self, store: FactStore, responder: Responder) -> None:
+    async def _setup_briefings(
+        self, database: Database, store: FactStore, responder: Responder
+    ) -> None:
         settings = self.settings
-        database = self._database or open_database(settings.database_url, settings.data_dir)
         policy = posting_policy(settings)
         self.briefings = BriefingService(
             database, store, DiscordSender(self, responder), self.clock, responder.renderer, policy

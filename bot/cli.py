@@ -1,4 +1,4 @@
-"""The `briefbot` command line: ask, console, run, facts check.
+"""The `briefbot` command line: ask, console, run, facts check, sync and export.
 
 `briefbot ask` is a one-shot path: it must not import discord.py (a benchmark holds
 it to that), so nothing here imports it at module level.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
 import sys
@@ -27,6 +28,7 @@ from briefings.rendering import DEFAULT_SET, Renderer
 from briefings.store import FactStore, MemoryFactStore
 
 if TYPE_CHECKING:
+    from briefings.factbase import DatabaseFactStore, SyncResult
     from briefings.ingest.files import DraftResult
 
 __all__ = ["main"]
@@ -70,9 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     facts = commands.add_parser("facts", help="the fact store")
     facts_commands = facts.add_subparsers(dest="facts_command", required=True)
     facts_commands.add_parser("check", help="validate the annotations and print a summary")
+    facts_commands.add_parser(
+        "sync", help="check the annotations and load them into the database (skipped if unchanged)"
+    )
     facts_commands.add_parser("schema", help="write the annotation JSON schema for editors")
     export = facts_commands.add_parser(
-        "export", help="write the whole store to a new folder that loads back identically"
+        "export", help="write the database's facts to a new folder that loads back identically"
     )
     export.add_argument("target", type=Path, help="a folder that does not exist yet, or is empty")
     return parser
@@ -199,8 +204,10 @@ def _ingest(args: argparse.Namespace) -> int:
                 for problem in item.problems:
                     print(f"  - {problem}")
             else:
-                print(f"{item.seed}: accepted into the store. Restart the bot or use !reload.")
-        return EXIT_FAILURE if any(item.problems for item in accepted) else EXIT_OK
+                print(f"{item.seed}: accepted into the curated files.")
+        if any(item.problems for item in accepted):
+            return EXIT_FAILURE
+        return _sync_accepted(args.seeds) if accepted else EXIT_OK
     if args.page is None:
         print("Name a page to ingest, or give --accept.", file=sys.stderr)
         return EXIT_USAGE
@@ -213,6 +220,19 @@ def _ingest(args: argparse.Namespace) -> int:
         print(result.message)
         return EXIT_OK
     _print_report(result)
+    return EXIT_OK
+
+
+def _sync_accepted(seeds: Path) -> int:
+    """Put what was accepted into the database at once, as a version of its own that
+    names who accepted it: every running bot answers with it within seconds."""
+    who = f"briefbot ingest --accept by {getpass.getuser()}"
+    synced = _synced(seeds, who, "accepted, but not yet in the database")
+    if synced is None:
+        print("The bot's next start (or `briefbot facts sync`) puts it there.", file=sys.stderr)
+        return EXIT_FAILURE
+    _, result = synced
+    print(f"In the database as version {result.version}: running bots answer with it shortly.")
     return EXIT_OK
 
 
@@ -249,24 +269,60 @@ def _facts_check(seeds: Path) -> int:
     return EXIT_OK
 
 
+def _synced(seeds: Path, by: str, failed: str) -> tuple[DatabaseFactStore, SyncResult] | None:
+    """The database of the settings, synced with `seeds`; None after one line on stderr
+    (starting with `failed`) saying why it could not be."""
+    from bot.settings import InvalidSettingsError, load_settings
+    from briefings.errors import StorageError
+    from briefings.factbase import DatabaseFactStore, sync_facts
+    from briefings.storage import open_database
+
+    try:
+        settings = load_settings()
+        database = open_database(settings.database_url, settings.data_dir)
+        result = sync_facts(database, seeds, by=by)
+        return DatabaseFactStore(database), result
+    except InvalidSettingsError as error:
+        print(f"{failed}: bad setting: {error}", file=sys.stderr)
+    except AnnotationError as error:
+        count = len(error.problems)
+        print(
+            f"{failed}: the annotations have {count} problem(s); run `briefbot facts check`",
+            file=sys.stderr,
+        )
+    except StorageError as error:
+        print(f"{failed}: {error}", file=sys.stderr)
+    return None
+
+
+def _facts_sync(seeds: Path) -> int:
+    synced = _synced(seeds, "briefbot facts sync", "not synced")
+    if synced is None:
+        return EXIT_FAILURE
+    store, result = synced
+    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in store.counts())
+    if result.changed:
+        print(f"synced version {result.version} in {result.seconds:.1f} s: {counts}")
+    else:
+        print(f"unchanged: the database holds version {result.version} ({counts})")
+    return EXIT_OK
+
+
 def _facts_export(seeds: Path, target: Path) -> int:
     from briefings.export import ExportError, export_store
 
-    store, problems = check_store(seeds)
-    if store is None:
-        print(
-            f"not exported: the store has {len(problems)} problem(s); run `briefbot facts check`",
-            file=sys.stderr,
-        )
+    synced = _synced(seeds, "briefbot facts export", "not exported")
+    if synced is None:
         return EXIT_FAILURE
+    store, result = synced
     try:
         exported = export_store(store, target)
     except ExportError as error:
         print(f"not exported: {error}", file=sys.stderr)
         return EXIT_FAILURE
     print(
-        f"exported {exported.facts} facts and {exported.pages} pages to {exported.target}; "
-        "it loads back into the same facts"
+        f"exported version {result.version}: {exported.facts} facts and {exported.pages} pages"
+        f" to {exported.target}; it loads back into the same facts"
     )
     return EXIT_OK
 
@@ -352,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "facts":
         if args.facts_command == "export":
             return _facts_export(args.seeds, args.target)
+        if args.facts_command == "sync":
+            return _facts_sync(args.seeds)
         if args.facts_command == "schema":
             path = args.seeds / SCHEMA_PATH.name
             path.write_text(annotation_schema(), encoding="utf-8")

@@ -49,6 +49,9 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     for handler in list(root.handlers):
         root.removeHandler(handler)  # e.g. the CLI's plain handler: one line per record
     discord.utils.setup_logging(level=logging.getLevelName(level.upper()), root=True)
+    # alembic logs each plugin it sets up at INFO on every migration; the database
+    # logs the one line that matters (which revision it migrated to), at DEBUG.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     redactor = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)

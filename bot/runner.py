@@ -13,7 +13,7 @@ from bot.app import create_bot
 from bot.logs import setup_logging
 from bot.settings import Settings
 from briefings.errors import AnnotationError, StorageError
-from briefings.loading import load_store
+from briefings.factbase import open_fact_store
 from briefings.storage import Database, open_database
 from briefings.store import FactStore
 
@@ -27,18 +27,18 @@ class StartupError(Exception):
 
 
 def _preflight(settings: Settings) -> tuple[FactStore, Database]:
-    """Load the store and open the database before connecting, so that a start that
-    cannot proceed fails at once with what is wrong, not later and as a traceback."""
+    """Open the database and sync the fact store into it before connecting, so that a
+    start that cannot proceed fails at once with what is wrong, not later and as a
+    traceback."""
     try:
-        store = load_store(settings.seeds_dir)
+        database = open_database(settings.database_url, settings.data_dir)
+        store = open_fact_store(database, settings.seeds_dir, by="briefbot start")
     except AnnotationError as error:
         count = len(error.problems)
         raise StartupError(
             f"the fact store does not check ({count} problem{'s' if count != 1 else ''} in "
             f"{settings.seeds_dir}); run `briefbot facts check` to list them"
         ) from None
-    try:
-        database = open_database(settings.database_url, settings.data_dir)
     except StorageError as error:
         raise StartupError(str(error)) from None
     return store, database

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         le=300,
         description="How often the bot writes its heartbeat for `briefbot health`; 0: never",
     )
+    facts_poll_seconds: float = Field(
+        default=5,
+        ge=0,
+        le=300,
+        description="How often to look for a new version of the facts in the database; 0: never",
+    )
     health_max_age_seconds: float = Field(
         default=60,
         ge=20,

@@ -51,6 +51,7 @@ __all__ = [
     "default_url",
     "describe_url",
     "open_database",
+    "reason",
 ]
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ def open_database(url: str | None, data_dir: Path) -> Database:
         database.migrate()
     except (SQLAlchemyError, OSError) as error:
         raise StorageError(
-            f"cannot open the database {describe_url(url)}: {_reason(error)}"
+            f"cannot open the database {describe_url(url)}: {reason(error)}"
         ) from None
     return database
 
@@ -178,7 +179,7 @@ def describe_url(url: str) -> str:
         return repr(url)
 
 
-def _reason(error: BaseException) -> str:
+def reason(error: BaseException) -> str:
     """The first line of what the driver said, without SQLAlchemy's background links."""
     original = getattr(error, "orig", None) or error
     lines = str(original).strip().splitlines()
@@ -230,7 +231,7 @@ class Database:
             revision = self.revision()
         except (SQLAlchemyError, OSError) as error:
             raise StorageError(
-                f"the database {describe_url(self.url)} does not answer: {_reason(error)}"
+                f"the database {describe_url(self.url)} does not answer: {reason(error)}"
             ) from None
         if revision is None:
             raise StorageError(f"the database {describe_url(self.url)} has no schema yet")
@@ -258,6 +259,7 @@ class Database:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+            log.debug("database %s migrated to schema %s", describe_url(self.url), SCHEMA_REVISION)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:

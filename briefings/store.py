@@ -139,6 +139,10 @@ class FactStore(ABC):
     them), so that every query sorts them the same way whichever store answers.
     """
 
+    # Which version of the facts the store answers from; anything cached from a store
+    # is keyed by it too. The memory store has one version for good.
+    version = 0
+
     def __init__(self, sources: Sequence[SourceAnnotation], actors: Iterable[ActorAnnotation]):
         self.sources: list[SourceAnnotation] = list(sources)
         self.articles: dict[str, ArticleAnnotation] = {
@@ -154,6 +158,11 @@ class FactStore(ABC):
         for actor in self.actors.values():
             if actor.part_of is not None:
                 self._parts.setdefault(actor.part_of, []).append(actor.id)
+
+    def refresh(self) -> bool:
+        """Move to the newest version of the facts, if the store has versions; True when
+        it moved. The memory store has one version, for good."""
+        return False
 
     # --- sources and time ------------------------------------------------------
 

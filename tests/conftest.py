@@ -28,6 +28,7 @@ def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The heartbeat would run every 15 simulated seconds through the months that
     # tests advance SimCord's clock by; the tests of the heartbeat turn it on.
     monkeypatch.setenv("HEARTBEAT_SECONDS", "0")
+    monkeypatch.setenv("FACTS_POLL_SECONDS", "0")  # likewise; its own tests turn it on
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
 

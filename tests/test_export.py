@@ -47,7 +47,7 @@ def test_the_command_says_what_it_did_in_one_line(
 ) -> None:
     assert main(["facts", "export", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("exported ")
+    assert out.startswith("exported version 1: ")
     assert out.endswith(f"to {tmp_path / 'out'}; it loads back into the same facts\n")
     assert main(["--seeds", str(tmp_path / "out"), "facts", "check"]) == 0
     capsys.readouterr()

@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.settings import Settings
 from briefings.dates import FuzzyDate
+from briefings.factbase import DatabaseFactStore
+from briefings.factbase.tables import FactChangeRow
 from briefings.ingest.draft import IngestReport, draft_page
 from briefings.ingest.files import BadPageError, accept_drafts, write_draft
 from briefings.ingest.quotes import split_sentences
 from briefings.ingest.segment import LineKind, segment
 from briefings.loading import check_store, load_store
+from briefings.storage import open_database
 from briefings.store import FactStore, MemoryFactStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -286,7 +290,18 @@ def test_cli_ingest_and_accept(
     assert "Rufus Tadwell · 2021-03-03 (resolved)" in out
     assert "The draft passes `briefbot facts check` as it stands." in out
     assert main(["--seeds", str(seeds_copy), "ingest", "--accept"]) == 0
-    assert "901_fiction.txt: accepted into the store" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "901_fiction.txt: accepted into the curated files." in out
+    assert "In the database as version 1: running bots answer with it shortly." in out
+    # In the database at once, with who accepted it and when.
+    settings = Settings(_env_file=None)
+    database = open_database(settings.database_url, settings.data_dir)
+    with database.session() as session:
+        change = session.get(FactChangeRow, 1)
+    assert change is not None
+    assert change.changed_by.startswith("briefbot ingest --accept by ")
+    assert "18 quotes" in change.summary
+    assert DatabaseFactStore(database).quotes_by("rufus-tadwell")
 
 
 def test_cli_refuses_a_bad_page(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from discord import app_commands
 from discord.ext import commands
 
-from briefings.errors import AnnotationError
+from briefings.errors import AnnotationError, StorageError
 from briefings.store import FactStore
 
 __all__ = ["AdminCog"]
@@ -21,7 +21,7 @@ class AdminCog(commands.Cog, name="Admin"):
     """Checking on the bot, and tools for its owners."""
 
     def __init__(
-        self, tree: app_commands.CommandTree[Any], reload_store: Callable[[], FactStore]
+        self, tree: app_commands.CommandTree[Any], reload_store: Callable[[str], FactStore]
     ) -> None:
         self.tree = tree
         self.reload_store = reload_store
@@ -44,13 +44,17 @@ class AdminCog(commands.Cog, name="Admin"):
     async def reload(self, ctx: commands.Context[commands.Bot]) -> None:
         """Pick up accepted drafts without a restart; keep the old store if the new one fails."""
         try:
-            store = self.reload_store()
+            store = self.reload_store(f"!reload by {ctx.author} ({ctx.author.id})")
         except AnnotationError as error:
             log.error("reload refused: %s", error)
             await ctx.send(
                 f"Not reloaded: the fact store has {len(error.problems)} problems "
                 "(see `briefbot facts check`). Still answering from the previous store."
             )
+            return
+        except StorageError as error:
+            log.error("reload failed: %s", error)
+            await ctx.send(f"Not reloaded: {error}. Still answering from the previous store.")
             return
         counts = store.counts()
         await ctx.send(f"Reloaded: {counts.quotes} quotes, {counts.events} events.")

@@ -7,7 +7,17 @@ the queries from the tables' indexes and follows the version, so every process o
 the database sees a sync or an accept without a restart.
 """
 
+from pathlib import Path
+
 from briefings.factbase.database_store import DatabaseFactStore
 from briefings.factbase.sync import SyncResult, sync_facts
+from briefings.storage import Database
 
-__all__ = ["DatabaseFactStore", "SyncResult", "sync_facts"]
+__all__ = ["DatabaseFactStore", "SyncResult", "open_fact_store", "sync_facts"]
+
+
+def open_fact_store(database: Database, seeds_dir: Path, *, by: str) -> DatabaseFactStore:
+    """Sync the curated files into the database (nothing is read when they are
+    unchanged), then read the store from there."""
+    sync_facts(database, seeds_dir, by=by)
+    return DatabaseFactStore(database)

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Executable, and_, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute
 
 from briefings.annotations import (
@@ -55,7 +56,7 @@ from briefings.factbase.tables import (
 )
 from briefings.seeds import SeedText
 from briefings.source_map import Location
-from briefings.storage import Database
+from briefings.storage import Database, reason
 from briefings.store import FactCounts, FactStore, periods_of
 
 __all__ = ["DatabaseFactStore"]
@@ -79,10 +80,14 @@ class DatabaseFactStore(FactStore):
     # --- following the version ---------------------------------------------------
 
     def current_version(self) -> int:
-        """The version the database holds now (0 before the first sync)."""
-        with self.database.engine.connect() as connection:
-            query = select(FactStateRow.version).where(FactStateRow.id == STATE_ID)
-            return connection.execute(query).scalar() or 0
+        """The version the database holds now (0 before the first sync); `StorageError`
+        in one line if the database does not answer."""
+        query = select(FactStateRow.version).where(FactStateRow.id == STATE_ID)
+        try:
+            with self.database.engine.connect() as connection:
+                return connection.execute(query).scalar() or 0
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot read the fact store's version: {reason(error)}") from None
 
     def refresh(self) -> bool:
         """Answer from the newest version from now on; True when that is a new one."""

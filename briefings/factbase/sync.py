@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from briefings.annotations import Evidence
-from briefings.errors import AnnotationError
+from briefings.errors import AnnotationError, Problem, StorageError
 from briefings.factbase.payloads import encode
 from briefings.factbase.tables import (
     FACT_TABLES,
@@ -48,7 +49,7 @@ from briefings.factbase.tables import (
     FactStateRow,
 )
 from briefings.loading import ANNOTATIONS_DIR, check_store
-from briefings.storage import Database
+from briefings.storage import Database, describe_url, reason
 from briefings.store import MemoryFactStore, contributions_of
 
 __all__ = ["SyncResult", "citation_key", "input_hashes", "stored_version", "sync_facts"]
@@ -79,10 +80,15 @@ def _hash(path: Path) -> str:
 
 def input_hashes(seeds_dir: Path) -> dict[str, str]:
     """name -> sha256 of every file a store is built from: the files of the seeds
-    folder (pages, manifest, an accept's journal) and the annotation files."""
-    files = [path for path in sorted(seeds_dir.iterdir()) if path.is_file()]
-    files += sorted((seeds_dir / ANNOTATIONS_DIR).glob("*.yaml"))
-    return {str(path.relative_to(seeds_dir)): _hash(path) for path in files}
+    folder (pages, manifest, an accept's journal) and the annotation files.
+    `AnnotationError` naming the file if one cannot be read."""
+    try:
+        files = [path for path in sorted(seeds_dir.iterdir()) if path.is_file()]
+        files += sorted((seeds_dir / ANNOTATIONS_DIR).glob("*.yaml"))
+        return {str(path.relative_to(seeds_dir)): _hash(path) for path in files}
+    except OSError as error:
+        where = error.filename or str(seeds_dir)
+        raise AnnotationError([Problem(str(where), None, error.strerror or str(error))]) from None
 
 
 def stored_version(session: Session) -> int:
@@ -100,11 +106,28 @@ def sync_facts(
 ) -> SyncResult:
     """Bring the database's facts to the files in `seeds_dir`.
 
-    Raises `AnnotationError` listing every problem when the files do not check; the
-    database then keeps the version it had.
+    Raises `AnnotationError` listing every problem when the files do not check, and
+    `StorageError` in one line when the database fails; either way the database keeps
+    the version it had.
     """
     started = time.perf_counter()
     hashes = input_hashes(seeds_dir)
+    try:
+        return _sync(database, seeds_dir, hashes, by, now, started)
+    except SQLAlchemyError as error:
+        raise StorageError(
+            f"cannot sync the facts into {describe_url(database.url)}: {reason(error)}"
+        ) from None
+
+
+def _sync(
+    database: Database,
+    seeds_dir: Path,
+    hashes: dict[str, str],
+    by: str,
+    now: dt.datetime | None,
+    started: float,
+) -> SyncResult:
     with database.exclusive(), database.session() as session, session.begin():
         current = stored_version(session)
         rows = session.execute(select(FactInputRow.name, FactInputRow.sha256))

@@ -12,9 +12,20 @@ from briefings.store import FactStore
 __all__ = ["actor_index", "author_index", "find_actors", "teaser_mentions"]
 
 
-@lru_cache(maxsize=4)
 def actor_index(store: FactStore) -> NameIndex:
-    """The name index of a store's actors (built once per store)."""
+    """The name index of a store's actors (built once per version of the store)."""
+    return _actor_index(store, store.version)
+
+
+def author_index(store: FactStore) -> NameIndex:
+    """The name index of the articles' authors, keyed by article id."""
+    return _author_index(store, store.version)
+
+
+# Keyed by the version too: a database store moves to a new version in place.
+@lru_cache(maxsize=4)
+def _actor_index(store: FactStore, version: int) -> NameIndex:
+    del version
     return NameIndex(
         Candidate(actor.id, actor.name, (actor.name, *actor.aliases))
         for actor in store.actors.values()
@@ -22,8 +33,8 @@ def actor_index(store: FactStore) -> NameIndex:
 
 
 @lru_cache(maxsize=4)
-def author_index(store: FactStore) -> NameIndex:
-    """The name index of the articles' authors, keyed by article id."""
+def _author_index(store: FactStore, version: int) -> NameIndex:
+    del version
     return NameIndex(
         Candidate(article.id, article.author, (article.author,))
         for article in store.articles.values()

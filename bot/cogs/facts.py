@@ -1,0 +1,53 @@
+"""Following the fact store: a sync or an accept by any process reaches this one.
+
+Every `FACTS_POLL_SECONDS` the store looks up its version in the database (one
+indexed read). When it moved, the store reads the new version's sources and actors
+and the one `CurrentAnswerer` hands it on: a new answerer (so no reply of the old
+version is served from a cache), autocomplete, the error handler and the briefing
+service all answer from the new version from the next question on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from discord.ext import commands, tasks
+
+from briefings.answers import CurrentAnswerer
+from briefings.errors import StorageError
+
+__all__ = ["FactsCog"]
+
+log = logging.getLogger(__name__)
+
+
+class FactsCog(commands.Cog, name="Facts"):
+    """Looks for a new version of the fact store every few seconds."""
+
+    def __init__(self, answers: CurrentAnswerer, every_seconds: float) -> None:
+        self.answers = answers
+        self.following.change_interval(seconds=every_seconds)
+
+    async def cog_load(self) -> None:
+        self.following.start()
+
+    async def cog_unload(self) -> None:
+        self.following.cancel()
+
+    @tasks.loop(seconds=5)
+    async def following(self) -> None:
+        self.follow()
+
+    def follow(self) -> bool:
+        """Move to the store's newest version; True when there was one. Runs between
+        two answers, on the event loop, so an answer never sees two versions."""
+        store = self.answers.store
+        try:
+            moved = store.refresh()
+        except StorageError as error:
+            log.warning("still answering from the facts in hand: %s", error)
+            return False
+        if moved:
+            self.answers.use_store(store)
+            log.info("now answering from the fact store's newest version: %s", store.counts())
+        return moved
