@@ -41,7 +41,8 @@ test: lint typecheck pytest
 # package and removed afterwards.
 test-postgres: $(STAMP)
 	scripts/with-postgres $(BIN)/python -m pytest tests/test_storage.py tests/test_posting.py \
-		tests/test_fleet.py tests/test_bot_briefings.py::test_a_simulated_year_through_the_bot
+		tests/test_fleet.py tests/test_bot_briefings.py::test_a_simulated_year_through_the_bot \
+		tests/test_factbase.py tests/test_facts_following.py
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+from collections.abc import Iterator
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
@@ -17,18 +18,22 @@ from briefings.factbase import DatabaseFactStore, sync, sync_facts
 from briefings.factbase.tables import FactQuoteRow, FactStateRow
 from briefings.loading import check_store, load_store
 from briefings.occasions import digest_for
-from briefings.storage import Database, open_database
+from briefings.storage import Database
 from briefings.store import MemoryFactStore
 from tests.conftest import edit
 from tests.synthetic import write_seeds
+from tests.test_posting import database_url, fresh_database
 from tests.year import EVENTS
 
 T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Database:
-    return open_database(None, tmp_path / "db")
+def database(tmp_path: Path) -> Iterator[Database]:
+    """SQLite here; the PostgreSQL server under `make test-postgres`."""
+    db = fresh_database(database_url(tmp_path))
+    yield db
+    db.dispose()
 
 
 def _rows_by_version(database: Database) -> dict[int, int]:

@@ -16,6 +16,7 @@ from briefings.errors import StorageError
 from briefings.factbase import DatabaseFactStore, sync_facts
 from briefings.storage import open_database
 from tests.conftest import edit
+from tests.test_posting import database_url, empty_database
 from tests.world import World
 
 NEW_TITLE = "Japan rules the Korean peninsula"
@@ -29,8 +30,15 @@ def _text(world: World) -> str:
 
 
 def _settings(seeds: Path, poll: float) -> Settings:
+    """A bot on an empty database: SQLite here, PostgreSQL under `make test-postgres`."""
+    url = database_url(seeds.parent)
+    empty_database(url).dispose()
     return Settings(
-        _env_file=None, seeds_dir=seeds, scheduler_enabled=False, facts_poll_seconds=poll
+        _env_file=None,
+        seeds_dir=seeds,
+        database_url=url,
+        scheduler_enabled=False,
+        facts_poll_seconds=poll,
     )
 
 
@@ -55,6 +63,7 @@ async def test_a_sync_by_another_process_reaches_the_answers_within_the_poll(
         )
         other = open_database(settings.database_url, settings.data_dir)
         assert sync_facts(other, seeds_copy, by="a curator").version == 2
+        other.dispose()
         await world.alice.send(world.channel, "!timeline 1910")
         assert NEW_TITLE not in _text(world)  # not looked yet: still version 1
 
@@ -62,6 +71,7 @@ async def test_a_sync_by_another_process_reaches_the_answers_within_the_poll(
         assert store.version == 2
         await world.alice.send(world.channel, "!timeline 1910")
         assert NEW_TITLE in _text(world)
+        store.database.dispose()  # SimCord detaches the bot without closing it
 
 
 async def test_a_database_that_stops_answering_keeps_the_facts_in_hand(
