@@ -158,7 +158,8 @@ class Answerer:
             values[argument.name] = None if text is None else argument.parse(text)
         if command.query is None:  # help: about the commands, not the store
             return answer_help(self.registry, self.more_help, values.get("command"))
-        return command.query(self.store, **values)
+        with self.store.reading():
+            return command.query(self.store, **values)
 
     def _run(self, command: Command, typed: Typed) -> Reply:
         for argument in command.arguments:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from icalendar import Calendar, Event
-
 from briefings.occasions import digest_for
 from briefings.rendering import DEFAULT_SET, Renderer
 from briefings.store import FactStore
@@ -43,6 +41,9 @@ def calendar_ics(
 ) -> IcsFile:
     """The briefings from `first` for `days` days; `stamp` (aware, UTC) is when the
     file was made, which every event must carry (DTSTAMP)."""
+    # Imported when a file is made: icalendar costs the running bot ~15 MiB otherwise.
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -143,7 +143,8 @@ def _candidates(store: FactStore, day: dt.date) -> list[EventAnnotation]:
 
 def occasions_on(store: FactStore, day: dt.date) -> list[Occasion]:
     """Every occasion of `day`, countdowns first, then by the event's date."""
-    found = [o for event in _candidates(store, day) for o in _for_event(store, event, day)]
+    with store.reading():
+        found = [o for event in _candidates(store, day) for o in _for_event(store, event, day)]
     order = {OccasionKind.COUNTDOWN: 0, OccasionKind.ANNIVERSARY: 1}
     return sorted(found, key=lambda o: (order.get(o.kind, 2), o.event.date.iso, o.event.id))
 

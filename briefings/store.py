@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -163,6 +164,14 @@ class FactStore(ABC):
         """Move to the newest version of the facts, if the store has versions; True when
         it moved. The memory store has one version, for good."""
         return False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Around the work of one answer: a database store reads it over one connection
+        and fetches what goes with the facts it returns (their citations, discrepancies,
+        roles) in a few batched reads instead of one read per fact. Nothing is kept
+        after it. The memory store has everything at hand."""
+        yield
 
     # --- sources and time ------------------------------------------------------
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Executable, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Executable, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -64,6 +66,28 @@ __all__ = ["DatabaseFactStore"]
 Fact = TypeVar("Fact")
 
 
+CHUNK = 500  # ids per IN (...): well under every database's limit on parameters
+
+
+@dataclass
+class _Reading:
+    """What one answer has read so far, over one connection; dropped when it ends."""
+
+    connection: Connection
+    located: dict[str, Any] = field(default_factory=dict)  # citation key -> its row
+    # fact id -> (ordinal, discrepancy) of those that concern it, for the fetched facts
+    discrepancies: dict[str, list[tuple[int, DiscrepancyAnnotation]]] = field(default_factory=dict)
+    roles: dict[str, RoleAnnotation] = field(default_factory=dict)
+    # citation key -> (ordinal, misprint) overlapping that excerpt, for the fetched quotes
+    misprints: dict[str, list[tuple[int, PrintingErrorAnnotation]]] = field(default_factory=dict)
+
+
+def _chunks(values: Collection[str]) -> Iterator[list[str]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
 class DatabaseFactStore(FactStore):
     """The facts of the newest synced version, read from the database as asked."""
 
@@ -71,6 +95,7 @@ class DatabaseFactStore(FactStore):
         super().__init__([], [])
         self.database = database
         self.version = 0
+        self._reading: _Reading | None = None
         self._periods: set[str] | None = None  # these two are read once per version
         self._counts: FactCounts | None = None
         self._longest_event = 0
@@ -105,13 +130,27 @@ class DatabaseFactStore(FactStore):
 
     # --- reading -------------------------------------------------------------------
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        if self._reading is not None:  # already inside one: it goes on
+            yield
+            return
+        with self.database.engine.connect() as connection:
+            self._reading = _Reading(connection)
+            try:
+                yield
+            finally:
+                self._reading = None
+
     def _all(self, query: Executable) -> list[Any]:
+        if self._reading is not None:
+            return list(self._reading.connection.execute(query))
         with self.database.engine.connect() as connection:
             return list(connection.execute(query))
 
     def _scalar(self, query: Executable) -> Any:
-        with self.database.engine.connect() as connection:
-            return connection.execute(query).scalar()
+        rows = self._all(query)
+        return rows[0][0] if rows else None
 
     def _decoded(
         self,
@@ -130,7 +169,102 @@ class DatabaseFactStore(FactStore):
         return [decode(kind, payload) for (payload,) in self._all(query)]
 
     def _events(self, *where: ColumnElement[bool]) -> list[EventAnnotation]:
-        return self._decoded(EventAnnotation, FactEventRow, None, *where)
+        return self._with_context(self._decoded(EventAnnotation, FactEventRow, None, *where))
+
+    # --- what goes with the facts an answer reads ---------------------------------
+
+    def _with_context(self, facts: list[Fact]) -> list[Fact]:
+        """Inside a reading, fetch at once what the answer will ask of each of `facts`:
+        where their excerpts stand, the discrepancies about them, and for quotes their
+        roles and misprints. A few reads for the lot, not a few per fact."""
+        reading = self._reading
+        if reading is None or not facts:
+            return facts
+        evidence = [item for fact in facts for item in getattr(fact, "evidence", ())]
+        self._fetch_located(reading, evidence)
+        self._fetch_discrepancies(reading, [getattr(fact, "id", "") for fact in facts])
+        quotes = [fact for fact in facts if isinstance(fact, QuoteAnnotation)]
+        if quotes:
+            self._fetch_roles(reading, [q.role for q in quotes if q.role is not None])
+            self._fetch_misprints(reading, [item for q in quotes for item in q.evidence])
+        return facts
+
+    def _fetch_located(self, reading: _Reading, evidence: Iterable[Evidence]) -> None:
+        keys = {citation_key(item) for item in evidence} - reading.located.keys()
+        for chunk in _chunks(keys):
+            query = select(FactCitationRow).where(
+                FactCitationRow.version == self.version, FactCitationRow.key.in_(chunk)
+            )
+            reading.located.update((row.key, row) for row in self._all(query))
+
+    def _fetch_discrepancies(self, reading: _Reading, fact_ids: Iterable[str]) -> None:
+        wanted = set(fact_ids) - reading.discrepancies.keys()
+        for fact_id in wanted:
+            reading.discrepancies[fact_id] = []
+        for chunk in _chunks(wanted):
+            query = (
+                select(FactDiscrepancyLinkRow.fact_id, FactDiscrepancyRow.ordinal)
+                .add_columns(FactDiscrepancyRow.payload)
+                .join(
+                    FactDiscrepancyRow,
+                    and_(
+                        FactDiscrepancyRow.version == FactDiscrepancyLinkRow.version,
+                        FactDiscrepancyRow.id == FactDiscrepancyLinkRow.discrepancy_id,
+                    ),
+                )
+                .where(
+                    FactDiscrepancyLinkRow.version == self.version,
+                    FactDiscrepancyLinkRow.fact_id.in_(chunk),
+                )
+            )
+            for fact_id, ordinal, payload in self._all(query):
+                found = (ordinal, decode(DiscrepancyAnnotation, payload))
+                reading.discrepancies[fact_id].append(found)
+
+    def _fetch_roles(self, reading: _Reading, role_ids: Iterable[str]) -> None:
+        wanted = set(role_ids) - reading.roles.keys()
+        for chunk in _chunks(wanted):
+            where = FactRoleRow.id.in_(chunk)
+            for role in self._decoded(RoleAnnotation, FactRoleRow, None, where):
+                reading.roles[role.id] = role
+
+    def _fetch_misprints(self, reading: _Reading, evidence: Iterable[Evidence]) -> None:
+        """The misprints overlapping each excerpt: one read per page the excerpts are on,
+        over the stretch of the page between the first and the last of them."""
+        spans: dict[str, list[tuple[str, int, int]]] = {}
+        for item in evidence:
+            key = citation_key(item)
+            if key in reading.misprints or key not in reading.located:
+                continue
+            row = reading.located[key]
+            spans.setdefault(row.seed, []).append((key, row.offset, row.offset + len(item.text)))
+        for seed, excerpts in spans.items():
+            low, high = min(s for _, s, _ in excerpts), max(e for _, _, e in excerpts)
+            query = (
+                select(
+                    FactPrintingErrorRow.start,
+                    FactPrintingErrorRow.end,
+                    FactPrintingErrorRow.ordinal,
+                    FactPrintingErrorRow.payload,
+                )
+                .where(
+                    FactPrintingErrorRow.version == self.version,
+                    FactPrintingErrorRow.seed == seed,
+                    FactPrintingErrorRow.start < high,
+                    FactPrintingErrorRow.end > low,
+                )
+                .order_by(FactPrintingErrorRow.ordinal)
+            )
+            errors = [
+                (start, end, ordinal, decode(PrintingErrorAnnotation, payload))
+                for start, end, ordinal, payload in self._all(query)
+            ]
+            for key, begin, finish in excerpts:
+                reading.misprints[key] = [
+                    (ordinal, error)
+                    for start, end, ordinal, error in errors
+                    if start < finish and begin < end
+                ]
 
     # --- the contract --------------------------------------------------------------
 
@@ -139,6 +273,9 @@ class DatabaseFactStore(FactStore):
         return Location(row.seed, row.first_line, row.last_line)
 
     def _located(self, evidence: Evidence) -> Any:
+        key = citation_key(evidence)
+        if self._reading is not None and key in self._reading.located:
+            return self._reading.located[key]
         query = select(FactCitationRow).where(
             FactCitationRow.version == self.version,
             FactCitationRow.key == citation_key(evidence),
@@ -149,6 +286,8 @@ class DatabaseFactStore(FactStore):
         return rows[0]
 
     def role(self, role_id: str) -> RoleAnnotation:
+        if self._reading is not None and role_id in self._reading.roles:
+            return self._reading.roles[role_id]
         (role,) = self._decoded(RoleAnnotation, FactRoleRow, None, FactRoleRow.id == role_id)
         return role
 
@@ -163,7 +302,8 @@ class DatabaseFactStore(FactStore):
             FactQuoteRow.sort_offset,
         )
         where = FactQuoteRow.speaker == actor
-        return self._decoded(QuoteAnnotation, FactQuoteRow, None, where, order=order)
+        quotes = self._decoded(QuoteAnnotation, FactQuoteRow, None, where, order=order)
+        return self._with_context(quotes)
 
     def speakers(self) -> set[str]:
         query = select(FactQuoteRow.speaker).where(FactQuoteRow.version == self.version)
@@ -226,16 +366,27 @@ class DatabaseFactStore(FactStore):
         return counts
 
     def discrepancies_about(self, fact_ids: Iterable[str]) -> list[DiscrepancyAnnotation]:
+        wanted = list(fact_ids)
+        fetched = self._reading.discrepancies if self._reading is not None else {}
+        if all(fact_id in fetched for fact_id in wanted):
+            found = {d.id: (n, d) for fact_id in wanted for n, d in fetched[fact_id]}
+            return [d for _, d in sorted(found.values(), key=lambda pair: pair[0])]
         about = select(FactDiscrepancyLinkRow.discrepancy_id).where(
             FactDiscrepancyLinkRow.version == self.version,
-            FactDiscrepancyLinkRow.fact_id.in_(list(fact_ids)),
+            FactDiscrepancyLinkRow.fact_id.in_(wanted),
         )
         where = FactDiscrepancyRow.id.in_(about)
         return self._decoded(DiscrepancyAnnotation, FactDiscrepancyRow, None, where)
 
     def printing_errors_in(self, evidence: Iterable[Evidence]) -> list[PrintingErrorAnnotation]:
+        items = list(evidence)
+        fetched = self._reading.misprints if self._reading is not None else {}
+        keys = [citation_key(item) for item in items]
+        if all(key in fetched for key in keys):
+            found = {e.id: (n, e) for key in keys for n, e in fetched[key]}
+            return [e for _, e in sorted(found.values(), key=lambda pair: pair[0])]
         overlaps = []
-        for item in evidence:
+        for item in items:
             row = self._located(item)
             start, end = row.offset, row.offset + len(item.text)
             overlaps.append(

@@ -52,7 +52,14 @@ from briefings.loading import ANNOTATIONS_DIR, check_store
 from briefings.storage import Database, describe_url, reason
 from briefings.store import MemoryFactStore, contributions_of
 
-__all__ = ["SyncResult", "citation_key", "input_hashes", "stored_version", "sync_facts"]
+__all__ = [
+    "SyncResult",
+    "citation_key",
+    "input_hashes",
+    "publish",
+    "stored_version",
+    "sync_facts",
+]
 
 STATE_ID = 1
 # How long a superseded version's rows stay for processes still answering from it:
@@ -137,11 +144,27 @@ def _sync(
         store, problems = check_store(seeds_dir)
         if store is None:
             raise AnnotationError(problems)
-        version, now = current + 1, now or dt.datetime.now(dt.UTC)
-        _write(session, version, store)
-        _record(session, version, hashes, by, now, store)
-        _drop_unread_versions(session, now)
+        version = _publish(session, store, hashes, by, now or dt.datetime.now(dt.UTC))
     return SyncResult(version, True, time.perf_counter() - started)
+
+
+def publish(
+    database: Database, store: MemoryFactStore, *, by: str, now: dt.datetime | None = None
+) -> int:
+    """Write a store that was checked already (or built by a benchmark) as the next
+    version, in one transaction; its version. The next sync of files reads them again."""
+    with database.exclusive(), database.session() as session, session.begin():
+        return _publish(session, store, {}, by, now or dt.datetime.now(dt.UTC))
+
+
+def _publish(
+    session: Session, store: MemoryFactStore, hashes: dict[str, str], by: str, now: dt.datetime
+) -> int:
+    version = stored_version(session) + 1
+    _write(session, version, store)
+    _record(session, version, hashes, by, now, store)
+    _drop_unread_versions(session, now)
+    return version
 
 
 def _drop_unread_versions(session: Session, now: dt.datetime) -> None:
@@ -165,7 +188,9 @@ def _record(
 ) -> None:
     """Point the state at `version`, remember the inputs and who changed the store."""
     session.execute(delete(FactInputRow))
-    session.execute(insert(FactInputRow), [{"name": n, "sha256": h} for n, h in hashes.items()])
+    if hashes:  # a published store has no input files: the next sync reads them
+        rows = [{"name": name, "sha256": sha256} for name, sha256 in hashes.items()]
+        session.execute(insert(FactInputRow), rows)
     state = session.get(FactStateRow, STATE_ID)
     if state is None:
         session.add(FactStateRow(id=STATE_ID, version=version, changed_at=now))
