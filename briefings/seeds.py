@@ -56,7 +56,7 @@ class SeedText:
 
     def occurrences(self, excerpt: str) -> list[tuple[int, int]]:
         """Every (first line, last line) where `excerpt` stands verbatim."""
-        return self._spans(excerpt, self._starts(excerpt, 0, len(self.text)))
+        return self.spans_of(excerpt, self._starts(excerpt, 0, len(self.text)))
 
     def occurrences_of_all(self, excerpts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
         """`occurrences` of many excerpts at once, in time linear in the page and the
@@ -67,16 +67,22 @@ class SeedText:
         indexed in one pass over the page, and only the words the excerpts need. An
         excerpt with no whole word inside it is looked for in the whole page.
         """
+        found = self.starts_of_all(excerpts)
+        return {excerpt: self.spans_of(excerpt, starts) for excerpt, starts in found.items()}
+
+    def starts_of_all(self, excerpts: Iterable[str]) -> dict[str, list[int]]:
+        """Where each excerpt starts, every time (character offsets, in order); found
+        as `occurrences_of_all` says."""
         wanted = {excerpt: _inner_words(excerpt) for excerpt in set(excerpts)}
         needed = {word for words in wanted.values() for word in words}
         lines: dict[str, list[int]] = {word: [] for word in needed}
         for number in range(1, self.line_count + 1):
             for word in set(_WORD.findall(self.line(number))) & needed:
                 lines[word].append(number)
-        found: dict[str, list[tuple[int, int]]] = {}
+        found: dict[str, list[int]] = {}
         for excerpt, words in wanted.items():
             if not words:
-                found[excerpt] = self.occurrences(excerpt)
+                found[excerpt] = self._starts(excerpt, 0, len(self.text))
                 continue
             anchor_lines = min((lines[word] for word in words), key=len)
             starts: set[int] = set()
@@ -86,7 +92,7 @@ class SeedText:
                 low = max(0, self._line_starts[number - 1] - len(excerpt))
                 high = self._line_end(number) + len(excerpt)
                 starts.update(self._starts(excerpt, low, high))
-            found[excerpt] = self._spans(excerpt, sorted(starts))
+            found[excerpt] = sorted(starts)
         return found
 
     def _line_end(self, number: int) -> int:
@@ -101,7 +107,8 @@ class SeedText:
             start = self.text.find(excerpt, start + 1, high)
         return starts
 
-    def _spans(self, excerpt: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+    def spans_of(self, excerpt: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+        """(first line, last line) of `excerpt` at each of its starts."""
         return [(self.line_at(start), self.line_at(start + len(excerpt) - 1)) for start in starts]
 
 

@@ -71,8 +71,10 @@ class SourceMap:
         # seed name -> every claimed run of lines; kept as runs, not per line, so that a
         # page of 100,000 lines costs a handful of entries
         self.runs: dict[str, list[tuple[range, LineOwner]]] = {}
-        # (seed, excerpt) -> where it stands, found for all evidence at once by `prepare`
+        # (seed, excerpt) -> where it stands (its lines; the offset of its first
+        # occurrence), found for all evidence at once by `prepare`
         self._found: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self._first: dict[tuple[str, str], int] = {}
         for source in sources:
             self._add_source(source)
 
@@ -85,8 +87,15 @@ class SourceMap:
             if seed is not None:
                 by_seed.setdefault(seed, set()).add(item.text)
         for seed, excerpts in by_seed.items():
-            for excerpt, spans in self.seeds[seed].occurrences_of_all(excerpts).items():
-                self._found[(seed, excerpt)] = spans
+            page = self.seeds[seed]
+            for excerpt, starts in page.starts_of_all(excerpts).items():
+                self._found[(seed, excerpt)] = page.spans_of(excerpt, starts)
+                self._first[(seed, excerpt)] = starts[0] if starts else -1
+
+    def first_offset(self, seed: str, excerpt: str) -> int:
+        """Where `excerpt` first starts in the page (-1 when it is not there)."""
+        found = self._first.get((seed, excerpt))
+        return self.seeds[seed].text.find(excerpt) if found is None else found
 
     def _claim(self, seed: str, lines: range, owner: LineOwner) -> None:
         self.runs.setdefault(seed, []).append((lines, owner))

@@ -378,7 +378,7 @@ class MemoryFactStore(FactStore):
     def span(self, article: str, text: str) -> tuple[str, int, int]:
         """(seed, start, end) of the first place `text` stands in the article's seed."""
         seed = self.map.seed_of[article]
-        start = self.map.seeds[seed].text.find(text)
+        start = self.map.first_offset(seed, text)  # found once, at load, for every excerpt
         return seed, start, start + len(text)
 
     def speakers(self) -> set[str]:
