@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import threading
 from collections.abc import Iterator
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
@@ -12,12 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from briefings.answers import Answerer
 from briefings.errors import AnnotationError, StorageError
 from briefings.export import export_store
 from briefings.factbase import DatabaseFactStore, sync, sync_facts
 from briefings.factbase.tables import FactQuoteRow, FactStateRow
 from briefings.loading import check_store, load_store
 from briefings.occasions import digest_for
+from briefings.rendering import Renderer
 from briefings.storage import Database
 from briefings.store import MemoryFactStore
 from tests.conftest import edit
@@ -184,3 +187,23 @@ def test_processes_syncing_together_write_one_version(database: Database, seeds_
         process.join(timeout=60)
     assert outcomes == ["False", "False", "True"]
     assert _rows_by_version(database) == {1: 15}
+
+
+def test_each_thread_reads_on_its_own(
+    database_store: DatabaseFactStore, store: MemoryFactStore
+) -> None:
+    """The bot draws a picture in a worker thread while the event loop answers from the
+    same store: a reading belongs to the thread that opened it."""
+    renderer = Renderer()
+    elsewhere: list[object] = []
+
+    def answer_in_a_thread() -> None:
+        elsewhere.append(database_store._reading)
+        elsewhere.append(renderer.text(Answerer(database_store).answer("!quote kono")))
+
+    with database_store.reading():
+        assert database_store._reading is not None
+        worker = threading.Thread(target=answer_in_a_thread)
+        worker.start()
+        worker.join()
+    assert elsewhere == [None, renderer.text(Answerer(store).answer("!quote kono"))]

@@ -14,6 +14,7 @@ the database for a while after a newer one arrives (see `factbase.sync`).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -95,7 +96,9 @@ class DatabaseFactStore(FactStore):
         super().__init__([], [])
         self.database = database
         self.version = 0
-        self._reading: _Reading | None = None
+        # One reading per thread: the bot draws pictures in a worker thread while the
+        # event loop answers the next question from the same store.
+        self._readings = threading.local()
         self._periods: set[str] | None = None  # these two are read once per version
         self._counts: FactCounts | None = None
         self._longest_event = 0
@@ -130,17 +133,23 @@ class DatabaseFactStore(FactStore):
 
     # --- reading -------------------------------------------------------------------
 
+    @property
+    def _reading(self) -> _Reading | None:
+        """This thread's reading, if it is inside one."""
+        current: _Reading | None = getattr(self._readings, "current", None)
+        return current
+
     @contextmanager
     def reading(self) -> Iterator[None]:
         if self._reading is not None:  # already inside one: it goes on
             yield
             return
         with self.database.engine.connect() as connection:
-            self._reading = _Reading(connection)
+            self._readings.current = _Reading(connection)
             try:
                 yield
             finally:
-                self._reading = None
+                self._readings.current = None
 
     def _all(self, query: Executable) -> list[Any]:
         if self._reading is not None:
