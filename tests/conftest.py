@@ -46,11 +46,18 @@ def database_store(tmp_path_factory: pytest.TempPathFactory) -> DatabaseFactStor
 
 
 @pytest.fixture(scope="session", params=["memory", "database"])
-def answerer(request: pytest.FixtureRequest, store: MemoryFactStore) -> Answerer:
-    """Every answer test runs on both stores: the replies are the contract."""
+def either_store(request: pytest.FixtureRequest, store: MemoryFactStore) -> FactStore:
+    """The seed store in memory, then in the database: a test asking for it runs on both."""
     if request.param == "memory":
-        return Answerer(store)
-    return Answerer(request.getfixturevalue("database_store"))
+        return store
+    database_store: DatabaseFactStore = request.getfixturevalue("database_store")
+    return database_store
+
+
+@pytest.fixture(scope="session")
+def answerer(either_store: FactStore) -> Answerer:
+    """Every answer test runs on both stores: the replies are the contract."""
+    return Answerer(either_store)
 
 
 @pytest.fixture(scope="session")

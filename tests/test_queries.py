@@ -1,4 +1,4 @@
-"""The pure queries against the real seeds."""
+"""The pure queries against the real seeds, on the memory store and on the database store."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 from briefings import queries
 from briefings.dates import parse_period
 from briefings.errors import UnknownNameError
-from briefings.store import MemoryFactStore
+from briefings.store import FactStore
 
 
-def test_status_now(store: MemoryFactStore) -> None:
-    result = queries.status(store)
+def test_status_now(either_store: FactStore) -> None:
+    result = queries.status(either_store)
     assert [(m.id, m.date.iso) for m in result.milestones] == [
         ("gsomia-signed", "2016-11"),
         ("decision-not-to-renew", "2019-08-22"),
@@ -26,8 +26,8 @@ def test_status_now(store: MemoryFactStore) -> None:
     assert result.pending[0].status == "expected"
 
 
-def test_status_as_of_september_knows_nothing_of_november(store: MemoryFactStore) -> None:
-    result = queries.status(store, dt.date(2019, 9, 1))
+def test_status_as_of_september_knows_nothing_of_november(either_store: FactStore) -> None:
+    result = queries.status(either_store, dt.date(2019, 9, 1))
     ids = [m.id for m in result.milestones]
     assert ids == ["gsomia-signed", "decision-not-to-renew", "renewal-due"]
     cited = {c.article for m in result.milestones for c in m.citations}
@@ -38,16 +38,16 @@ def test_status_as_of_september_knows_nothing_of_november(store: MemoryFactStore
     assert all("November" not in summary for summary in decision.discrepancies)
 
 
-def test_status_before_any_source(store: MemoryFactStore) -> None:
-    result = queries.status(store, dt.date(2019, 8, 1))
+def test_status_before_any_source(either_store: FactStore) -> None:
+    result = queries.status(either_store, dt.date(2019, 8, 1))
     assert result.milestones == []
     assert result.sources == []
     assert result.horizon is None
 
 
-def test_timeline_is_ordered_and_complete(store: MemoryFactStore) -> None:
-    events = queries.timeline(store).events
-    assert len(events) == len(store.events)
+def test_timeline_is_ordered_and_complete(either_store: FactStore) -> None:
+    events = queries.timeline(either_store).events
+    assert len(events) == either_store.counts().events
     keys = [(e.date.iso, e.id) for e in events]
     assert keys[0][1] == "japanese-occupation"
     assert keys[-1][1] == "expiry-expected"
@@ -65,24 +65,24 @@ def test_timeline_is_ordered_and_complete(store: MemoryFactStore) -> None:
         ("1950/1970", {"mutual-recognition"}),
     ],
 )
-def test_timeline_by_period(store: MemoryFactStore, period: str, expected: set[str]) -> None:
-    events = queries.timeline(store, parse_period(period)).events
+def test_timeline_by_period(either_store: FactStore, period: str, expected: set[str]) -> None:
+    events = queries.timeline(either_store, parse_period(period)).events
     assert {e.id for e in events} == expected
 
 
-def test_timeline_by_actor(store: MemoryFactStore) -> None:
-    result = queries.timeline(store, actor="moon")
+def test_timeline_by_actor(either_store: FactStore) -> None:
+    result = queries.timeline(either_store, actor="moon")
     assert [a.name for a in result.actors] == ["Moon Jae-in"]
     assert [e.id for e in result.events] == ["decision-not-to-renew"]
 
 
-def test_timeline_unknown_actor(store: MemoryFactStore) -> None:
+def test_timeline_unknown_actor(either_store: FactStore) -> None:
     with pytest.raises(UnknownNameError):
-        queries.timeline(store, actor="zzzz")
+        queries.timeline(either_store, actor="zzzz")
 
 
-def test_quotes_kono_in_both_roles(store: MemoryFactStore) -> None:
-    result = queries.quotes(store, "kono")
+def test_quotes_kono_in_both_roles(either_store: FactStore) -> None:
+    result = queries.quotes(either_store, "kono")
     assert [s.speaker.name for s in result.speakers] == ["Taro Kono"]
     quotes = result.speakers[0].quotes
     assert [q.role for q in quotes] == [
@@ -95,12 +95,12 @@ def test_quotes_kono_in_both_roles(store: MemoryFactStore) -> None:
 
 
 @pytest.mark.parametrize("typed", ["kno", "Kōno", "KONO", "taro", "Taro Kōno"])
-def test_quotes_fuzzy(store: MemoryFactStore, typed: str) -> None:
-    assert [s.speaker.id for s in queries.quotes(store, typed).speakers] == ["taro-kono"]
+def test_quotes_fuzzy(either_store: FactStore, typed: str) -> None:
+    assert [s.speaker.id for s in queries.quotes(either_store, typed).speakers] == ["taro-kono"]
 
 
-def test_quotes_kang_gives_both_kangs(store: MemoryFactStore) -> None:
-    result = queries.quotes(store, "kang")
+def test_quotes_kang_gives_both_kangs(either_store: FactStore) -> None:
+    result = queries.quotes(either_store, "kang")
     speakers = {s.speaker.name: s.quotes for s in result.speakers}
     assert set(speakers) == {"Kang Kyung-wha", "Kang Gi-jung"}
     assert speakers["Kang Kyung-wha"][0].role == "South Korea’s Minister of Foreign Affairs"
@@ -109,53 +109,53 @@ def test_quotes_kang_gives_both_kangs(store: MemoryFactStore) -> None:
     )
 
 
-def test_quotes_full_name_gives_one_kang(store: MemoryFactStore) -> None:
-    assert [s.speaker.id for s in queries.quotes(store, "kang gi-jung").speakers] == [
+def test_quotes_full_name_gives_one_kang(either_store: FactStore) -> None:
+    assert [s.speaker.id for s in queries.quotes(either_store, "kang gi-jung").speakers] == [
         "kang-gi-jung"
     ]
 
 
-def test_a_misspelt_name_in_another_order_still_finds_its_speaker(store: MemoryFactStore) -> None:
-    result = queries.quotes(store, "Iwaia Takesh")
+def test_a_misspelt_name_in_another_order_still_finds_its_speaker(either_store: FactStore) -> None:
+    result = queries.quotes(either_store, "Iwaia Takesh")
     assert [s.speaker.name for s in result.speakers] == ["Takeshi Iwaya"]
 
 
-def test_quotes_unmatched_speaker_suggests(store: MemoryFactStore) -> None:
+def test_quotes_unmatched_speaker_suggests(either_store: FactStore) -> None:
     with pytest.raises(UnknownNameError) as caught:
-        queries.quotes(store, "toro kani")
+        queries.quotes(either_store, "toro kani")
     assert caught.value.suggestions == ["Taro Kono"]
 
 
-def test_a_name_that_only_shares_a_near_word_is_not_suggested(store: MemoryFactStore) -> None:
+def test_a_name_that_only_shares_a_near_word_is_not_suggested(either_store: FactStore) -> None:
     """Issue 11: `!quote kim jong-un` suggested Kang Gi-jung, for "jong" ~ "jung"."""
     with pytest.raises(UnknownNameError) as caught:
-        queries.quotes(store, "kim jong-un")
+        queries.quotes(either_store, "kim jong-un")
     assert caught.value.suggestions == []
 
 
-def test_quotes_nobody_near(store: MemoryFactStore) -> None:
+def test_quotes_nobody_near(either_store: FactStore) -> None:
     with pytest.raises(UnknownNameError) as caught:
-        queries.quotes(store, "zzxxqq")
+        queries.quotes(either_store, "zzxxqq")
     assert caught.value.suggestions == []
 
 
-def test_quote_of_an_actor_who_said_nothing(store: MemoryFactStore) -> None:
-    result = queries.quotes(store, "moon jae-in")
+def test_quote_of_an_actor_who_said_nothing(either_store: FactStore) -> None:
+    result = queries.quotes(either_store, "moon jae-in")
     assert result.speakers[0].quotes == []
 
 
-def test_undated_quote_says_so(store: MemoryFactStore) -> None:
+def test_undated_quote_says_so(either_store: FactStore) -> None:
     quote = next(
         q
-        for q in queries.quotes(store, "kono").speakers[0].quotes
+        for q in queries.quotes(either_store, "kono").speakers[0].quotes
         if q.id == "kono-sensible-decision"
     )
     assert quote.date is None
     assert quote.date_note == "Not stated; printed on 2019-11-22."
 
 
-def test_who_kang_gi_jung(store: MemoryFactStore) -> None:
-    entry = queries.who(store, "kang gi-jung").entries[0]
+def test_who_kang_gi_jung(either_store: FactStore) -> None:
+    entry = queries.who(either_store, "kang gi-jung").entries[0]
     assert entry.actor.name == "Kang Gi-jung"
     assert [r.title for r in entry.roles] == [
         "Political Affairs Secretary to South Korean President Moon Jae-in"
@@ -164,8 +164,8 @@ def test_who_kang_gi_jung(store: MemoryFactStore) -> None:
     assert [q.id for q in entry.quotes] == ["kang-gi-jung-white-flag"]
 
 
-def test_sources_contributions(store: MemoryFactStore) -> None:
-    result = queries.sources(store)
+def test_sources_contributions(either_store: FactStore) -> None:
+    result = queries.sources(either_store)
     assert [d.seed for d in result.documents] == [
         "000_a628d338d7e45e49.txt",
         "004_0c24133c7eb35b49.txt",

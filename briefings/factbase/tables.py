@@ -52,6 +52,14 @@ class _Versioned:
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
+class _WholeFact(_Versioned):
+    """A fact stored whole: its id, its place in the curated files, its JSON."""
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+
+
 class FactStateRow(Base):
     """The one row saying which version of the store the tables hold."""
 
@@ -102,29 +110,22 @@ class FactSourceRow(_Versioned, Base):
     payload: Mapped[str] = mapped_column(Text)
 
 
-class FactActorRow(_Versioned, Base):
+class FactActorRow(_WholeFact, Base):
     """A person, government or body."""
 
     __tablename__ = "fact_actors"
 
-    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text)
 
-
-class FactRoleRow(_Versioned, Base):
+class FactRoleRow(_WholeFact, Base):
     """A post an actor holds, as one source states it."""
 
     __tablename__ = "fact_roles"
     __table_args__ = (Index("ix_fact_roles_actor", "version", "actor"),)
 
-    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(ID))
-    payload: Mapped[str] = mapped_column(Text)
 
 
-class FactEventRow(_Versioned, Base):
+class FactEventRow(_WholeFact, Base):
     """An event, with the first and last day it may have happened on."""
 
     __tablename__ = "fact_events"
@@ -136,8 +137,6 @@ class FactEventRow(_Versioned, Base):
         Index("ix_fact_events_span_days", "version", "span_days"),
     )
 
-    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
     earliest: Mapped[dt.date] = mapped_column(Date)
     latest: Mapped[dt.date] = mapped_column(Date)
     # latest - earliest: the longest bounds how far before a period a search must look.
@@ -147,7 +146,6 @@ class FactEventRow(_Versioned, Base):
     day: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     milestone: Mapped[bool] = mapped_column(Boolean)
-    payload: Mapped[str] = mapped_column(Text)
 
 
 class FactEventActorRow(_Versioned, Base):
@@ -160,7 +158,7 @@ class FactEventActorRow(_Versioned, Base):
     actor_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
 
 
-class FactQuoteRow(_Versioned, Base):
+class FactQuoteRow(_WholeFact, Base):
     """A quote, with the key it sorts by among its speaker's quotes."""
 
     __tablename__ = "fact_quotes"
@@ -177,25 +175,18 @@ class FactQuoteRow(_Versioned, Base):
         ),
     )
 
-    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
     speaker: Mapped[str] = mapped_column(String(ID))
     # Its date, else its article's; then where its first excerpt stands in the page.
     sort_earliest: Mapped[dt.date] = mapped_column(Date)
     sort_latest: Mapped[dt.date] = mapped_column(Date)
     sort_seed: Mapped[str] = mapped_column(String(NAME))
     sort_offset: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text)
 
 
-class FactDiscrepancyRow(_Versioned, Base):
+class FactDiscrepancyRow(_WholeFact, Base):
     """Sources that do not agree."""
 
     __tablename__ = "fact_discrepancies"
-
-    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text)
 
 
 class FactDiscrepancyLinkRow(_Versioned, Base):
@@ -208,18 +199,15 @@ class FactDiscrepancyLinkRow(_Versioned, Base):
     fact_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
 
 
-class FactPrintingErrorRow(_Versioned, Base):
+class FactPrintingErrorRow(_WholeFact, Base):
     """A misprint, with where its printed words first stand in the page."""
 
     __tablename__ = "fact_printing_errors"
     __table_args__ = (Index("ix_fact_printing_errors_span", "version", "seed", "start"),)
 
-    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
     seed: Mapped[str] = mapped_column(String(NAME))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text)
 
 
 class FactExcludedRow(_Versioned, Base):
