@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefings.annotations import EventAnnotation
 from briefings.dates import Precision
 from briefings.queries.items import EventItem, event_item
-from briefings.store import FactStore
+from briefings.store import FactStore, Visibility
 
 __all__ = [
     "COUNTDOWN_DAYS",
@@ -93,10 +93,10 @@ def _occasion(
     event: EventAnnotation,
     kind: OccasionKind,
     day: dt.date,
+    visibility: Visibility,
     years: int | None = None,
     days_left: int | None = None,
 ) -> Occasion:
-    visibility = store.visibility(day)
     return Occasion(
         key=f"{kind.value}:{event.id}:{day.isoformat()}",
         kind=kind,
@@ -109,21 +109,26 @@ def _occasion(
     )
 
 
-def _for_event(store: FactStore, event: EventAnnotation, day: dt.date) -> list[Occasion]:
+def _for_event(
+    store: FactStore, event: EventAnnotation, day: dt.date, visibility: Visibility
+) -> list[Occasion]:
+    """The occasions one event has on `day`; `visibility`: the sources published by then."""
     date = event.date.value
     found: list[Occasion] = []
     years = day.year - date.earliest.year
     on_the_day = day == _anniversary_day(date.earliest, day.year)
     if date.precision is Precision.DAY and years > 0 and on_the_day:
-        found.append(_occasion(store, event, OccasionKind.ANNIVERSARY, day, years=years))
+        kind = OccasionKind.ANNIVERSARY
+        found.append(_occasion(store, event, kind, day, visibility, years=years))
     first_of_month = (day.month, day.day) == (date.earliest.month, 1)
     if date.precision is Precision.MONTH and years > 0 and first_of_month:
-        found.append(_occasion(store, event, OccasionKind.MONTH_ANNIVERSARY, day, years=years))
+        kind = OccasionKind.MONTH_ANNIVERSARY
+        found.append(_occasion(store, event, kind, day, visibility, years=years))
     if event.status == "expected" and date.precision is Precision.DAY:
         days_left = (date.earliest - day).days
-        announced = store.visibility(day).admits(event.evidence)
-        if days_left in COUNTDOWN_DAYS and announced:
-            found.append(_occasion(store, event, OccasionKind.COUNTDOWN, day, days_left=days_left))
+        if days_left in COUNTDOWN_DAYS and visibility.admits(event.evidence):
+            kind = OccasionKind.COUNTDOWN
+            found.append(_occasion(store, event, kind, day, visibility, days_left=days_left))
     return found
 
 
@@ -143,8 +148,13 @@ def _candidates(store: FactStore, day: dt.date) -> list[EventAnnotation]:
 
 def occasions_on(store: FactStore, day: dt.date) -> list[Occasion]:
     """Every occasion of `day`, countdowns first, then by the event's date."""
+    visibility = store.visibility(day)
     with store.reading():
-        found = [o for event in _candidates(store, day) for o in _for_event(store, event, day)]
+        found = [
+            occasion
+            for event in _candidates(store, day)
+            for occasion in _for_event(store, event, day, visibility)
+        ]
     order = {OccasionKind.COUNTDOWN: 0, OccasionKind.ANNIVERSARY: 1}
     return sorted(found, key=lambda o: (order.get(o.kind, 2), o.event.date.iso, o.event.id))
 

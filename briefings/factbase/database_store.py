@@ -21,7 +21,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Executable, and_, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Executable,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -68,6 +78,57 @@ Fact = TypeVar("Fact")
 
 
 CHUNK = 500  # ids per IN (...): well under every database's limit on parameters
+
+# The statements every answer runs, built once: building one costs more than running
+# it on an index. Each takes the version and its values as bound parameters.
+_VERSION: BindParameter[int] = bindparam("version")
+_QUOTES_BY = (
+    select(FactQuoteRow.payload)
+    .where(FactQuoteRow.version == _VERSION, FactQuoteRow.speaker == bindparam("speaker"))
+    .order_by(
+        FactQuoteRow.sort_earliest,
+        FactQuoteRow.sort_latest,
+        FactQuoteRow.sort_seed,
+        FactQuoteRow.sort_offset,
+        FactQuoteRow.ordinal,
+    )
+)
+_LOCATED = select(FactCitationRow).where(
+    FactCitationRow.version == _VERSION,
+    FactCitationRow.key.in_(bindparam("keys", expanding=True)),
+)
+_ROLES = select(FactRoleRow.payload).where(
+    FactRoleRow.version == _VERSION, FactRoleRow.id.in_(bindparam("ids", expanding=True))
+)
+_DISCREPANCIES_ABOUT = (
+    select(FactDiscrepancyLinkRow.fact_id, FactDiscrepancyRow.ordinal, FactDiscrepancyRow.payload)
+    .join(
+        FactDiscrepancyRow,
+        and_(
+            FactDiscrepancyRow.version == FactDiscrepancyLinkRow.version,
+            FactDiscrepancyRow.id == FactDiscrepancyLinkRow.discrepancy_id,
+        ),
+    )
+    .where(
+        FactDiscrepancyLinkRow.version == _VERSION,
+        FactDiscrepancyLinkRow.fact_id.in_(bindparam("ids", expanding=True)),
+    )
+)
+_MISPRINTS = (
+    select(
+        FactPrintingErrorRow.start,
+        FactPrintingErrorRow.end,
+        FactPrintingErrorRow.ordinal,
+        FactPrintingErrorRow.payload,
+    )
+    .where(
+        FactPrintingErrorRow.version == _VERSION,
+        FactPrintingErrorRow.seed == bindparam("seed"),
+        FactPrintingErrorRow.start < bindparam("high"),
+        FactPrintingErrorRow.end > bindparam("low"),
+    )
+    .order_by(FactPrintingErrorRow.ordinal)
+)
 
 
 @dataclass
@@ -151,11 +212,13 @@ class DatabaseFactStore(FactStore):
             finally:
                 self._readings.current = None
 
-    def _all(self, query: Executable) -> list[Any]:
+    def _all(self, query: Executable, **values: Any) -> list[Any]:
+        """The rows of `query`; `values` for its bound parameters (the version is given)."""
+        parameters = {"version": self.version, **values} if values else None
         if self._reading is not None:
-            return list(self._reading.connection.execute(query))
+            return list(self._reading.connection.execute(query, parameters))
         with self.database.engine.connect() as connection:
-            return list(connection.execute(query))
+            return list(connection.execute(query, parameters))
 
     def _scalar(self, query: Executable) -> Any:
         rows = self._all(query)
@@ -201,40 +264,22 @@ class DatabaseFactStore(FactStore):
     def _fetch_located(self, reading: _Reading, evidence: Iterable[Evidence]) -> None:
         keys = {citation_key(item) for item in evidence} - reading.located.keys()
         for chunk in _chunks(keys):
-            query = select(FactCitationRow).where(
-                FactCitationRow.version == self.version, FactCitationRow.key.in_(chunk)
-            )
-            reading.located.update((row.key, row) for row in self._all(query))
+            reading.located.update((row.key, row) for row in self._all(_LOCATED, keys=chunk))
 
     def _fetch_discrepancies(self, reading: _Reading, fact_ids: Iterable[str]) -> None:
         wanted = set(fact_ids) - reading.discrepancies.keys()
         for fact_id in wanted:
             reading.discrepancies[fact_id] = []
         for chunk in _chunks(wanted):
-            query = (
-                select(FactDiscrepancyLinkRow.fact_id, FactDiscrepancyRow.ordinal)
-                .add_columns(FactDiscrepancyRow.payload)
-                .join(
-                    FactDiscrepancyRow,
-                    and_(
-                        FactDiscrepancyRow.version == FactDiscrepancyLinkRow.version,
-                        FactDiscrepancyRow.id == FactDiscrepancyLinkRow.discrepancy_id,
-                    ),
-                )
-                .where(
-                    FactDiscrepancyLinkRow.version == self.version,
-                    FactDiscrepancyLinkRow.fact_id.in_(chunk),
-                )
-            )
-            for fact_id, ordinal, payload in self._all(query):
+            for fact_id, ordinal, payload in self._all(_DISCREPANCIES_ABOUT, ids=chunk):
                 found = (ordinal, decode(DiscrepancyAnnotation, payload))
                 reading.discrepancies[fact_id].append(found)
 
     def _fetch_roles(self, reading: _Reading, role_ids: Iterable[str]) -> None:
         wanted = set(role_ids) - reading.roles.keys()
         for chunk in _chunks(wanted):
-            where = FactRoleRow.id.in_(chunk)
-            for role in self._decoded(RoleAnnotation, FactRoleRow, None, where):
+            for (payload,) in self._all(_ROLES, ids=chunk):
+                role = decode(RoleAnnotation, payload)
                 reading.roles[role.id] = role
 
     def _fetch_misprints(self, reading: _Reading, evidence: Iterable[Evidence]) -> None:
@@ -249,24 +294,11 @@ class DatabaseFactStore(FactStore):
             spans.setdefault(row.seed, []).append((key, row.offset, row.offset + len(item.text)))
         for seed, excerpts in spans.items():
             low, high = min(s for _, s, _ in excerpts), max(e for _, _, e in excerpts)
-            query = (
-                select(
-                    FactPrintingErrorRow.start,
-                    FactPrintingErrorRow.end,
-                    FactPrintingErrorRow.ordinal,
-                    FactPrintingErrorRow.payload,
-                )
-                .where(
-                    FactPrintingErrorRow.version == self.version,
-                    FactPrintingErrorRow.seed == seed,
-                    FactPrintingErrorRow.start < high,
-                    FactPrintingErrorRow.end > low,
-                )
-                .order_by(FactPrintingErrorRow.ordinal)
-            )
             errors = [
                 (start, end, ordinal, decode(PrintingErrorAnnotation, payload))
-                for start, end, ordinal, payload in self._all(query)
+                for start, end, ordinal, payload in self._all(
+                    _MISPRINTS, seed=seed, low=low, high=high
+                )
             ]
             for key, begin, finish in excerpts:
                 reading.misprints[key] = [
@@ -304,15 +336,8 @@ class DatabaseFactStore(FactStore):
         return self._decoded(RoleAnnotation, FactRoleRow, None, FactRoleRow.actor == actor)
 
     def quotes_by(self, actor: str) -> list[QuoteAnnotation]:
-        order = (
-            FactQuoteRow.sort_earliest,
-            FactQuoteRow.sort_latest,
-            FactQuoteRow.sort_seed,
-            FactQuoteRow.sort_offset,
-        )
-        where = FactQuoteRow.speaker == actor
-        quotes = self._decoded(QuoteAnnotation, FactQuoteRow, None, where, order=order)
-        return self._with_context(quotes)
+        rows = self._all(_QUOTES_BY, speaker=actor)
+        return self._with_context([decode(QuoteAnnotation, payload) for (payload,) in rows])
 
     def speakers(self) -> set[str]:
         query = select(FactQuoteRow.speaker).where(FactQuoteRow.version == self.version)
