@@ -145,6 +145,10 @@ class FactStore(ABC):
     version = 0
 
     def __init__(self, sources: Sequence[SourceAnnotation], actors: Iterable[ActorAnnotation]):
+        self._hold(sources, actors)
+
+    def _hold(self, sources: Sequence[SourceAnnotation], actors: Iterable[ActorAnnotation]) -> None:
+        """Keep the sources and actors at hand, indexed (again, for a new version)."""
         self.sources: list[SourceAnnotation] = list(sources)
         self.articles: dict[str, ArticleAnnotation] = {
             article.id: article for source in self.sources for article in source.articles

@@ -207,3 +207,18 @@ def test_each_thread_reads_on_its_own(
         worker.start()
         worker.join()
     assert elsewhere == [None, renderer.text(Answerer(store).answer("!quote kono"))]
+
+
+def test_a_store_stays_on_its_version_while_an_answer_is_read(
+    database: Database, seeds_copy: Path
+) -> None:
+    """A picture drawn in a worker thread finishes on the version it began with."""
+    sync_facts(database, seeds_copy, now=T0)
+    store = DatabaseFactStore(database)
+    edit(seeds_copy / "annotations" / "events.yaml", "Japan occupies", "Japan rules")
+    with store.reading():
+        sync_facts(database, seeds_copy, now=T0 + dt.timedelta(minutes=1))
+        assert not store.refresh()
+        assert _title(store, "japanese-occupation") == "Japan occupies the Korean peninsula"
+    assert store.refresh()
+    assert _title(store, "japanese-occupation") == "Japan rules the Korean peninsula"

@@ -158,8 +158,11 @@ class DatabaseFactStore(FactStore):
         self.database = database
         self.version = 0
         # One reading per thread: the bot draws pictures in a worker thread while the
-        # event loop answers the next question from the same store.
+        # event loop answers the next question from the same store. While any is open
+        # the store stays on its version (see `refresh`).
         self._readings = threading.local()
+        self._open_readings = 0
+        self._lock = threading.Lock()
         self._periods: set[str] | None = None  # these two are read once per version
         self._counts: FactCounts | None = None
         self._longest_event = 0
@@ -179,13 +182,17 @@ class DatabaseFactStore(FactStore):
             raise StorageError(f"cannot read the fact store's version: {reason(error)}") from None
 
     def refresh(self) -> bool:
-        """Answer from the newest version from now on; True when that is a new one."""
+        """Answer from the newest version from now on; True when that is a new one.
+
+        Not while an answer is being read in another thread (a picture being drawn):
+        that answer finishes on the version it began with, and the next look moves.
+        """
         version = self.current_version()
-        if version in (0, self.version):
+        if version in (0, self.version) or self._open_readings:
             return False
         sources = self._decoded(SourceAnnotation, FactSourceRow, version)
         actors = self._decoded(ActorAnnotation, FactActorRow, version)
-        FactStore.__init__(self, sources, actors)
+        self._hold(sources, actors)
         self.version = version
         self._periods = self._counts = None
         longest = select(func.max(FactEventRow.span_days)).where(FactEventRow.version == version)
@@ -207,10 +214,14 @@ class DatabaseFactStore(FactStore):
             return
         with self.database.engine.connect() as connection:
             self._readings.current = _Reading(connection)
+            with self._lock:
+                self._open_readings += 1
             try:
                 yield
             finally:
                 self._readings.current = None
+                with self._lock:
+                    self._open_readings -= 1
 
     def _all(self, query: Executable, **values: Any) -> list[Any]:
         """The rows of `query`; `values` for its bound parameters (the version is given)."""
