@@ -123,7 +123,7 @@ class BriefBot(commands.Bot):
         else:
             store = load_store(self.settings.seeds_dir)
         self.answers.use_store(store)  # reaches the cogs and the briefing service
-        log.info("fact store reloaded: %s", store.counts())
+        log.info("fact store reloaded: %s", store.counts().summary())
         return store
 
     async def _setup_briefings(

@@ -300,7 +300,7 @@ def _facts_sync(seeds: Path) -> int:
     if synced is None:
         return EXIT_FAILURE
     store, result = synced
-    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in store.counts())
+    counts = store.counts().summary()
     if result.changed:
         print(f"synced version {result.version} in {result.seconds:.1f} s: {counts}")
     else:

@@ -123,7 +123,7 @@ def _check_store(seeds_dir: Path) -> tuple[MemoryFactStore | None, list[Problem]
     if problems:
         return None, problems
     store = MemoryFactStore(merged, source_map)
-    log.debug("fact store loaded: %s", store.counts())
+    log.debug("fact store loaded: %s", store.counts().summary())
     return store, []
 
 

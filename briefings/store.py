@@ -100,6 +100,10 @@ class FactCounts(BaseModel):
     printing_errors: int
     discrepancies: int
 
+    def summary(self) -> str:
+        """`3 articles, 20 actors, ...` for a line of output or a change's record."""
+        return ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self)
+
 
 def periods_of(spans: Iterable[tuple[dt.date, dt.date]]) -> set[str]:
     """The years, and the months, that (earliest, latest) event dates fall in: a date

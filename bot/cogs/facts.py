@@ -49,5 +49,9 @@ class FactsCog(commands.Cog, name="Facts"):
             return False
         if moved:
             self.answers.use_store(store)
-            log.info("now answering from the fact store's newest version: %s", store.counts())
+            log.info(
+                "now answering from version %d of the facts: %s",
+                store.version,
+                store.counts().summary(),
+            )
         return moved

@@ -196,8 +196,7 @@ def _record(
         session.add(FactStateRow(id=STATE_ID, version=version, changed_at=now))
     else:
         state.version, state.changed_at = version, now
-    counts = store.counts()
-    summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.model_dump().items())
+    summary = store.counts().summary()
     session.add(FactChangeRow(version=version, changed_at=now, changed_by=by, summary=summary))
 
 
