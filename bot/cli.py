@@ -226,7 +226,11 @@ def _ingest(args: argparse.Namespace) -> int:
 def _sync_accepted(seeds: Path) -> int:
     """Put what was accepted into the database at once, as a version of its own that
     names who accepted it: every running bot answers with it within seconds."""
-    who = f"briefbot ingest --accept by {getpass.getuser()}"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a container's user with no name
+        user = "an unnamed user"
+    who = f"briefbot ingest --accept by {user}"
     synced = _synced(seeds, who, "accepted, but not yet in the database")
     if synced is None:
         print("The bot's next start (or `briefbot facts sync`) puts it there.", file=sys.stderr)
