@@ -227,9 +227,9 @@ class DatabaseFactStore(FactStore):
         """The rows of `query`; `values` for its bound parameters (the version is given)."""
         parameters = {"version": self.version, **values} if values else None
         if self._reading is not None:
-            return list(self._reading.connection.execute(query, parameters))
+            return list(self._reading.connection.execute(query, parameters).all())
         with self.database.engine.connect() as connection:
-            return list(connection.execute(query, parameters))
+            return list(connection.execute(query, parameters).all())
 
     def _scalar(self, query: Executable) -> Any:
         rows = self._all(query)
