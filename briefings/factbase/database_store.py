@@ -136,15 +136,19 @@ class _Reading:
     """What one answer has read so far, over one connection; dropped when it ends."""
 
     connection: Connection
-    located: dict[str, Any] = field(default_factory=dict)  # citation key -> its row
+    # Keyed by the excerpt itself (hashed by its words), not its stored key: the sha256
+    # of the key is worked out only for those read from the database.
+    located: dict[Evidence, Any] = field(default_factory=dict)  # excerpt -> its row
     # fact id -> (ordinal, discrepancy) of those that concern it, for the fetched facts
     discrepancies: dict[str, list[tuple[int, DiscrepancyAnnotation]]] = field(default_factory=dict)
     roles: dict[str, RoleAnnotation] = field(default_factory=dict)
-    # citation key -> (ordinal, misprint) overlapping that excerpt, for the fetched quotes
-    misprints: dict[str, list[tuple[int, PrintingErrorAnnotation]]] = field(default_factory=dict)
+    # excerpt -> (ordinal, misprint) overlapping it, for the fetched quotes
+    misprints: dict[Evidence, list[tuple[int, PrintingErrorAnnotation]]] = field(
+        default_factory=dict
+    )
 
 
-def _chunks(values: Collection[str]) -> Iterator[list[str]]:
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
     ordered = sorted(set(values))
     for start in range(0, len(ordered), CHUNK):
         yield ordered[start : start + CHUNK]
@@ -273,9 +277,10 @@ class DatabaseFactStore(FactStore):
         return facts
 
     def _fetch_located(self, reading: _Reading, evidence: Iterable[Evidence]) -> None:
-        keys = {citation_key(item) for item in evidence} - reading.located.keys()
-        for chunk in _chunks(keys):
-            reading.located.update((row.key, row) for row in self._all(_LOCATED, keys=chunk))
+        wanted = {citation_key(item): item for item in evidence if item not in reading.located}
+        for chunk in _chunks(wanted):
+            for row in self._all(_LOCATED, keys=chunk):
+                reading.located[wanted[row.key]] = row
 
     def _fetch_discrepancies(self, reading: _Reading, fact_ids: Iterable[str]) -> None:
         wanted = set(fact_ids) - reading.discrepancies.keys()
@@ -296,13 +301,12 @@ class DatabaseFactStore(FactStore):
     def _fetch_misprints(self, reading: _Reading, evidence: Iterable[Evidence]) -> None:
         """The misprints overlapping each excerpt: one read per page the excerpts are on,
         over the stretch of the page between the first and the last of them."""
-        spans: dict[str, list[tuple[str, int, int]]] = {}
+        spans: dict[str, list[tuple[Evidence, int, int]]] = {}
         for item in evidence:
-            key = citation_key(item)
-            if key in reading.misprints or key not in reading.located:
+            row = reading.located.get(item)
+            if item in reading.misprints or row is None:
                 continue
-            row = reading.located[key]
-            spans.setdefault(row.seed, []).append((key, row.offset, row.offset + len(item.text)))
+            spans.setdefault(row.seed, []).append((item, row.offset, row.offset + len(item.text)))
         for seed, excerpts in spans.items():
             low, high = min(s for _, s, _ in excerpts), max(e for _, _, e in excerpts)
             errors = [
@@ -311,8 +315,8 @@ class DatabaseFactStore(FactStore):
                     _MISPRINTS, seed=seed, low=low, high=high
                 )
             ]
-            for key, begin, finish in excerpts:
-                reading.misprints[key] = [
+            for item, begin, finish in excerpts:
+                reading.misprints[item] = [
                     (ordinal, error)
                     for start, end, ordinal, error in errors
                     if start < finish and begin < end
@@ -325,9 +329,8 @@ class DatabaseFactStore(FactStore):
         return Location(row.seed, row.first_line, row.last_line)
 
     def _located(self, evidence: Evidence) -> Any:
-        key = citation_key(evidence)
-        if self._reading is not None and key in self._reading.located:
-            return self._reading.located[key]
+        if self._reading is not None and evidence in self._reading.located:
+            return self._reading.located[evidence]
         query = select(FactCitationRow).where(
             FactCitationRow.version == self.version,
             FactCitationRow.key == citation_key(evidence),
@@ -426,9 +429,8 @@ class DatabaseFactStore(FactStore):
     def printing_errors_in(self, evidence: Iterable[Evidence]) -> list[PrintingErrorAnnotation]:
         items = list(evidence)
         fetched = self._reading.misprints if self._reading is not None else {}
-        keys = [citation_key(item) for item in items]
-        if all(key in fetched for key in keys):
-            found = {e.id: (n, e) for key in keys for n, e in fetched[key]}
+        if all(item in fetched for item in items):
+            found = {e.id: (n, e) for item in items for n, e in fetched[item]}
             return [e for _, e in sorted(found.values(), key=lambda pair: pair[0])]
         overlaps = []
         for item in items:
