@@ -7,9 +7,10 @@ gives it.
 
 Every row belongs to one store version, and a version's rows never change: a sync
 writes the next version's rows beside the current ones and then moves `fact_state`
-to it, in one transaction, and drops the version before. A process still reading
-the previous version reads it whole, never half of each, without the database
-having to hold a snapshot open; it moves to the new version at its next question.
+to it, in one transaction, and drops the versions superseded long enough ago that
+no process reads them any more. A process still reading the previous version reads
+it whole, never half of each, without the database having to hold a snapshot open;
+it moves to the new version when it next looks, between two answers.
 `fact_changes` keeps who made each version and when.
 """
 
