@@ -167,7 +167,9 @@ class DatabaseFactStore(FactStore):
         self._readings = threading.local()
         self._open_readings = 0
         self._lock = threading.Lock()
-        self._periods: set[str] | None = None  # these two are read once per version
+        # Read once per version: autocomplete asks for them at every keystroke.
+        self._periods: set[str] | None = None
+        self._speakers: set[str] | None = None
         self._counts: FactCounts | None = None
         self._longest_event = 0
         if not self.refresh():
@@ -198,7 +200,7 @@ class DatabaseFactStore(FactStore):
         actors = self._decoded(ActorAnnotation, FactActorRow, version)
         self._hold(sources, actors)
         self.version = version
-        self._periods = self._counts = None
+        self._periods = self._speakers = self._counts = None
         longest = select(func.max(FactEventRow.span_days)).where(FactEventRow.version == version)
         self._longest_event = self._scalar(longest) or 0
         return True
@@ -354,8 +356,10 @@ class DatabaseFactStore(FactStore):
         return self._with_context([decode(QuoteAnnotation, payload) for (payload,) in rows])
 
     def speakers(self) -> set[str]:
-        query = select(FactQuoteRow.speaker).where(FactQuoteRow.version == self.version)
-        return {speaker for (speaker,) in self._all(query.distinct())}
+        if self._speakers is None:
+            query = select(FactQuoteRow.speaker).where(FactQuoteRow.version == self.version)
+            self._speakers = {speaker for (speaker,) in self._all(query.distinct())}
+        return self._speakers
 
     def find_events(
         self, period: FuzzyDate | None = None, actors: Collection[str] = ()
