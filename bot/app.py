@@ -77,7 +77,7 @@ class BriefBot(commands.Bot):
         settings = self.settings
         database = self._database or open_database(settings.database_url, settings.data_dir)
         self._database = database
-        store = self._store or open_fact_store(database, settings.seeds_dir, by="briefbot start")
+        store = self._store or open_fact_store(database, settings.start_seeds, by="briefbot start")
         self.answers = CurrentAnswerer(Answerer(store, Renderer(escape=escape_markdown)))
         self.metrics.store_in_use(store, self.clock.now())
         self.answers.on_new_store(lambda new: self.metrics.store_in_use(new, self.clock.now()))

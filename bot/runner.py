@@ -32,7 +32,7 @@ def _preflight(settings: Settings) -> tuple[FactStore, Database]:
     traceback."""
     try:
         database = open_database(settings.database_url, settings.data_dir)
-        store = open_fact_store(database, settings.seeds_dir, by="briefbot start")
+        store = open_fact_store(database, settings.start_seeds, by="briefbot start")
     except AnnotationError as error:
         count = len(error.problems)
         raise StartupError(

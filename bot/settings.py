@@ -67,6 +67,14 @@ class Settings(BaseSettings):
         le=300,
         description="How often the bot writes its heartbeat for `briefbot health`; 0: never",
     )
+    facts_sync_at_start: bool = Field(
+        default=True,
+        description=(
+            "Sync the curated files into the database at start; false on all but one "
+            "process of a fleet, so that a rolling deploy's old processes cannot write "
+            "their older files back"
+        ),
+    )
     facts_poll_seconds: float = Field(
         default=5,
         ge=0,
@@ -105,6 +113,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part.strip()!r} is not a shard number or a range like 0-3")
             ids.extend(range(int(first), int(last or first) + 1))
         return ids
+
+    @property
+    def start_seeds(self) -> Path | None:
+        """The seeds folder to sync at start, or None to start on what the database holds."""
+        return self.seeds_dir if self.facts_sync_at_start else None
 
     @model_validator(mode="after")
     def _beats_fit(self) -> Self:

@@ -124,3 +124,29 @@ def test_facts_sync_names_a_database_it_cannot_open_in_one_line(
     captured = capsys.readouterr()
     assert captured.err.startswith("not synced: cannot open the database ")
     assert captured.err.count("\n") == 1
+
+
+async def test_a_bot_that_does_not_sync_at_start_answers_from_the_database(
+    seeds_copy: Path,
+) -> None:
+    """In a fleet whose deploys roll, an old process restarting must not write its older
+    files back: with FACTS_SYNC_AT_START=false it starts on what the database holds."""
+    settings = _settings(seeds_copy, poll=0)
+    edit(
+        seeds_copy / "annotations" / "events.yaml", "Japan occupies the Korean peninsula", NEW_TITLE
+    )
+    database = open_database(settings.database_url, settings.data_dir)
+    sync_facts(database, seeds_copy, by="the deploy")
+    edit(seeds_copy / "annotations" / "events.yaml", NEW_TITLE, "An older title")
+    quiet = settings.model_copy(update={"facts_sync_at_start": False})
+    async with simcord.run(create_bot(quiet)) as env:
+        world = World(env)
+        await world.alice.send(world.channel, "!timeline 1910")
+        assert NEW_TITLE in _text(world)
+        bot = world.bot
+        assert isinstance(bot, BriefBot)
+        started_on = bot.answers.store
+        assert isinstance(started_on, DatabaseFactStore)
+        started_on.database.dispose()  # SimCord detaches the bot without closing it
+    assert DatabaseFactStore(database).version == 1  # nothing written back
+    database.dispose()

@@ -87,3 +87,8 @@ def test_a_bad_setting_is_one_line_naming_it(
     line = _one_line(_run(tmp_path, **env))
     assert line.startswith("cannot start: bad setting: ")
     assert expected in line
+
+
+def test_a_start_without_sync_on_an_empty_database_is_one_line(tmp_path: Path) -> None:
+    line = _one_line(_run(tmp_path, FACTS_SYNC_AT_START="false"))
+    assert "the database holds no facts yet: run `briefbot facts sync`" in line
