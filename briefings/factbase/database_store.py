@@ -148,6 +148,15 @@ class _Reading:
     )
 
 
+Kept = TypeVar("Kept", DiscrepancyAnnotation, PrintingErrorAnnotation)
+
+
+def _once_in_order(found: Iterable[tuple[int, Kept]]) -> list[Kept]:
+    """Each fact once, in store order, from (ordinal, fact) pairs that may repeat."""
+    unique = {fact.id: (ordinal, fact) for ordinal, fact in found}
+    return [fact for _, fact in sorted(unique.values(), key=lambda pair: pair[0])]
+
+
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
     ordered = sorted(set(values))
     for start in range(0, len(ordered), CHUNK):
@@ -421,8 +430,7 @@ class DatabaseFactStore(FactStore):
         wanted = list(fact_ids)
         fetched = self._reading.discrepancies if self._reading is not None else {}
         if all(fact_id in fetched for fact_id in wanted):
-            found = {d.id: (n, d) for fact_id in wanted for n, d in fetched[fact_id]}
-            return [d for _, d in sorted(found.values(), key=lambda pair: pair[0])]
+            return _once_in_order(pair for fact_id in wanted for pair in fetched[fact_id])
         about = select(FactDiscrepancyLinkRow.discrepancy_id).where(
             FactDiscrepancyLinkRow.version == self.version,
             FactDiscrepancyLinkRow.fact_id.in_(wanted),
@@ -434,8 +442,7 @@ class DatabaseFactStore(FactStore):
         items = list(evidence)
         fetched = self._reading.misprints if self._reading is not None else {}
         if all(item in fetched for item in items):
-            found = {e.id: (n, e) for item in items for n, e in fetched[item]}
-            return [e for _, e in sorted(found.values(), key=lambda pair: pair[0])]
+            return _once_in_order(pair for item in items for pair in fetched[item])
         overlaps = []
         for item in items:
             row = self._located(item)
