@@ -69,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="draft annotations for a new article page")
     ingest.add_argument("page", nargs="?", type=Path, help="the page, saved as UTF-8 text")
     ingest.add_argument("--accept", action="store_true", help="move reviewed drafts into the store")
+    sources = commands.add_parser("sources", help="fetch new articles to draft")
+    sources_commands = sources.add_subparsers(dest="sources_command", required=True)
+    fetch = sources_commands.add_parser(
+        "fetch", help="fetch one article's page (HTML or text) and draft it, as ingest does"
+    )
+    fetch.add_argument("url", help="an http(s) address")
     facts = commands.add_parser("facts", help="the fact store")
     facts_commands = facts.add_subparsers(dest="facts_command", required=True)
     facts_commands.add_parser("check", help="validate the annotations and print a summary")
@@ -216,6 +222,42 @@ def _ingest(args: argparse.Namespace) -> int:
     except BadPageError as error:
         print(f"Not ingested: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if result.report is None:
+        print(result.message)
+        return EXIT_OK
+    _print_report(result)
+    return EXIT_OK
+
+
+def _sources_fetch(url: str, seeds: Path) -> int:
+    """Fetch one page and draft it like `briefbot ingest`; one line if it cannot be."""
+    import asyncio
+    import tempfile
+
+    from bot.settings import InvalidSettingsError, load_settings
+    from briefings.fetching import FetchError, fetch
+    from briefings.ingest.files import BadPageError, write_draft
+    from briefings.ingest.web import page_name, page_text
+
+    try:
+        allow_private = load_settings().allow_private_urls
+        fetched = asyncio.run(fetch(url, allow_private=allow_private))
+        text = page_text(fetched)
+    except InvalidSettingsError as error:
+        print(f"Not fetched: bad setting: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except FetchError as error:
+        print(f"Not fetched: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / page_name(fetched)
+        page.write_text(text, encoding="utf-8")
+        try:
+            result = write_draft(page, seeds, load_store(seeds))
+        except BadPageError as error:
+            print(f"Not ingested: {error}", file=sys.stderr)
+            return EXIT_FAILURE
+    print(f"Fetched {fetched.final_url} as {page.name}.")
     if result.report is None:
         print(result.message)
         return EXIT_OK
@@ -409,6 +451,12 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_FAILURE
     if args.command == "health":
         return _health()
+    if args.command == "sources":
+        try:
+            return _sources_fetch(args.url, args.seeds)
+        except AnnotationError as error:
+            print(error, file=sys.stderr)
+            return EXIT_FAILURE
     if args.command == "facts":
         if args.facts_command == "export":
             return _facts_export(args.seeds, args.target)

@@ -67,6 +67,13 @@ class Settings(BaseSettings):
         le=300,
         description="How often the bot writes its heartbeat for `briefbot health`; 0: never",
     )
+    allow_private_urls: bool = Field(
+        default=False,
+        description=(
+            "Fetch pages on loopback, private and link-local addresses too (for tests and "
+            "an intranet); never by default"
+        ),
+    )
     facts_sync_at_start: bool = Field(
         default=True,
         description=(

@@ -1,0 +1,167 @@
+"""Fetching one page over HTTP, as a careful client: for `briefbot sources fetch`.
+
+The rules (issue 10): http and https only; a timeout; a body of at most 2 MiB, read
+as it streams and abandoned past that; at most 5 redirects, each followed by hand so
+that every hop is checked; a `User-Agent` naming the bot; a conditional GET when an
+ETag or Last-Modified is known. No address on loopback, a private or link-local
+network (169.254.169.254 is a cloud's metadata service), or otherwise not public, is
+fetched, before or after a redirect, unless the operator allows private addresses
+(`ALLOW_PRIVATE_URLS`). Every refusal and failure is a `FetchError` of one line.
+
+What it does not guard: a name that resolves to a public address when checked and to
+a private one when connected (DNS rebinding). Pinning the checked address would need
+a transport of our own; a note in the README says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+import httpx
+
+from briefings.errors import BriefingError
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_REDIRECTS",
+    "USER_AGENT",
+    "FetchError",
+    "Fetched",
+    "fetch",
+    "refused_address",
+]
+
+USER_AGENT = "briefbot/0.1 (a Discord briefing bot that cites its sources)"
+MAX_BYTES = 2 * 1024 * 1024
+MAX_REDIRECTS = 5
+TIMEOUT_SECONDS = 20.0
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+class FetchError(BriefingError):
+    """A page that was not fetched; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A page as the server sent it (its body at most `MAX_BYTES`)."""
+
+    url: str  # as asked
+    final_url: str  # after redirects
+    status: int
+    content_type: str
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        """The server said the page is as it was (a conditional GET's 304)."""
+        return self.status == httpx.codes.NOT_MODIFIED
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise FetchError(f"cannot find {host}: {error.strerror}") from None
+    return [str(info[4][0]) for info in infos]
+
+
+def refused_address(address: Address, allowed: Iterable[Network]) -> bool:
+    """True for an address that is not public (loopback, private, link-local, reserved,
+    multicast, unspecified) and in none of the `allowed` networks."""
+    if any(address in network for network in allowed):
+        return False
+    return not address.is_global or address.is_multicast
+
+
+def _checked_url(text: str) -> httpx.URL:
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as error:
+        raise FetchError(f"not a URL: {text!r} ({error})") from None
+    if url.scheme not in ("http", "https"):
+        raise FetchError(f"only http and https are fetched, not {url.scheme or 'no scheme'}")
+    if not url.host:
+        raise FetchError(f"no host in {text!r}")
+    return url
+
+
+async def _check_host(url: httpx.URL, allowed: Iterable[Network], resolve: Resolver) -> None:
+    port = url.port or (443 if url.scheme == "https" else 80)
+    for found in await resolve(url.host, port):
+        address = ipaddress.ip_address(found.split("%", 1)[0])  # drop an IPv6 zone
+        if refused_address(address, list(allowed)):
+            raise FetchError(
+                f"{url.host} is at {address}, not a public address; "
+                "set ALLOW_PRIVATE_URLS=true to fetch such pages"
+            )
+
+
+async def fetch(
+    url: str,
+    *,
+    allow_private: bool = False,
+    allowed_networks: Iterable[Network] = (),
+    etag: str | None = None,
+    last_modified: str | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    resolve: Resolver = _resolve,
+) -> Fetched:
+    """Fetch `url` by the rules above; `FetchError` in one line if it cannot be."""
+    allowed = list(allowed_networks)
+    if allow_private:
+        allowed += [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+    headers = {"User-Agent": USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    current = _checked_url(url)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            await _check_host(current, allowed, resolve)
+            try:
+                fetched = await _get(client, url, current, headers)
+            except httpx.TimeoutException:
+                raise FetchError(f"{current.host} did not answer within {timeout:g} s") from None
+            except httpx.HTTPError as error:
+                raise FetchError(f"cannot fetch {current}: {error}") from None
+            if isinstance(fetched, Fetched):
+                return fetched
+            current = _checked_url(str(current.join(fetched)))
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+
+async def _get(
+    client: httpx.AsyncClient, asked: str, url: httpx.URL, headers: dict[str, str]
+) -> Fetched | str:
+    """The page, or where a redirect points."""
+    async with client.stream("GET", url, headers=headers) as response:
+        if response.is_redirect and "location" in response.headers:
+            return response.headers["location"]
+        if response.status_code >= 400:
+            raise FetchError(f"{url} answered {response.status_code} {response.reason_phrase}")
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_BYTES:
+                raise FetchError(f"{url} is larger than {MAX_BYTES // 1024 // 1024} MiB")
+        return Fetched(
+            url=asked,
+            final_url=str(url),
+            status=response.status_code,
+            content_type=response.headers.get("content-type", "").split(";")[0].strip(),
+            body=bytes(body),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )

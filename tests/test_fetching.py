@@ -1,0 +1,234 @@
+"""Fetching a page to draft: the rules of a careful client, against a local HTTP server.
+
+The server runs on 127.0.0.1 in a thread of its own (aiohttp, which discord.py brings),
+so the command line's own event loop can fetch from it. Loopback is not a public
+address: the tests allow 127.0.0.1/32 alone (or ALLOW_PRIVATE_URLS, for the command),
+so that a redirect to any other private address is still refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.cli import main
+from briefings.fetching import MAX_BYTES, USER_AGENT, FetchError, fetch, refused_address
+from briefings.ingest.web import page_text
+
+LOOPBACK = [ipaddress.ip_network("127.0.0.1/32")]
+
+ARTICLE = """<html><head><title>Freedonia closes its ports</title>
+<meta name="author" content="Ada Quill">
+<meta property="article:published_time" content="2021-03-05">
+</head><body><nav>Home | World | Sport</nav><article><h1>Freedonia closes its ports</h1>
+<p>Freedonia’s Minister of Ports, Rufus Tadwell, said on Wednesday that his country
+would “not sign anything this month”. “We have waited long enough,” he added.</p>
+<p>Officials in the capital declined to comment further on the decision.</p>
+</article><footer>© Fictional Times</footer></body></html>"""
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _status(code: int) -> Handler:
+    async def answer(_: web.Request) -> web.StreamResponse:
+        return web.Response(status=code)
+
+    return answer
+
+
+def _redirect(location: str) -> Handler:
+    async def answer(_: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(location)
+
+    return answer
+
+
+class Site:
+    """The routes a watcher meets, and what the server saw."""
+
+    def __init__(self) -> None:
+        self.user_agents: list[str] = []
+        self.hits = 0
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/article.html", self.article)
+        app.router.add_get("/plain.txt", self.plain)
+        app.router.add_get("/missing", _status(404))
+        app.router.add_get("/broken", _status(500))
+        app.router.add_get("/slow", self.slow)
+        app.router.add_get("/huge", self.huge)
+        app.router.add_get("/loop", _redirect("/loop"))
+        app.router.add_get("/to-metadata", _redirect("http://169.254.169.254/"))
+        app.router.add_get("/feed.xml", self.feed)
+        app.router.add_get("/tagged", self.tagged)
+        return app
+
+    async def article(self, request: web.Request) -> web.Response:
+        self.hits += 1
+        self.user_agents.append(request.headers.get("User-Agent", ""))
+        return web.Response(text=ARTICLE, content_type="text/html")
+
+    async def plain(self, _: web.Request) -> web.Response:
+        return web.Response(text="Title\n\nA body.\n", content_type="text/plain")
+
+    async def slow(self, _: web.Request) -> web.Response:
+        await asyncio.Event().wait()  # never answers: the client's timeout ends it
+        raise AssertionError("unreachable")
+
+    async def huge(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        chunk = b"x" * 65536
+        for _ in range(10 * 16):  # 10 MiB, far past the cap
+            await response.write(chunk)
+        return response
+
+    async def feed(self, _: web.Request) -> web.Response:
+        return web.Response(text="<rss/>", content_type="application/rss+xml")
+
+    async def tagged(self, request: web.Request) -> web.Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return web.Response(status=304)
+        return web.Response(
+            text="Title\n\nA body.\n", content_type="text/plain", headers={"ETag": '"v1"'}
+        )
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[tuple[str, Site]]:
+    """The server, on a port of its own, in a thread with its own event loop."""
+    served = Site()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(served.app(), shutdown_timeout=0.1)  # /slow never ends
+    loop.run_until_complete(runner.setup())
+    tcp = web.TCPSite(runner, "127.0.0.1", 0)
+    loop.run_until_complete(tcp.start())
+    port = runner.addresses[0][1]
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}", served
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=10)
+    loop.close()
+
+
+async def test_an_article_is_fetched_with_the_bot_s_name(site: tuple[str, Site]) -> None:
+    base, served = site
+    fetched = await fetch(f"{base}/article.html", allowed_networks=LOOPBACK)
+    assert fetched.status == 200
+    assert fetched.content_type == "text/html"
+    assert served.user_agents[-1] == USER_AGENT
+    text = page_text(fetched)
+    assert text.startswith("Freedonia closes its ports\nMarch 5, 2021 by Ada Quill\n\n")
+    assert "“We have waited long enough,” he added." in text
+    assert "Home | World" not in text  # the page's furniture is left out
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/missing", "answered 404 Not Found"),
+        ("/broken", "answered 500 Internal Server Error"),
+        ("/huge", f"is larger than {MAX_BYTES // 1024 // 1024} MiB"),
+        ("/loop", "more than 5 redirects"),
+        ("/to-metadata", "169.254.169.254 is at 169.254.169.254, not a public address"),
+    ],
+)
+async def test_what_is_not_fetched_says_why_in_one_line(
+    site: tuple[str, Site], path: str, message: str
+) -> None:
+    base, _ = site
+    with pytest.raises(FetchError) as raised:
+        await fetch(f"{base}{path}", allowed_networks=LOOPBACK)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+async def test_a_server_that_does_not_answer_times_out(site: tuple[str, Site]) -> None:
+    base, _ = site
+    with pytest.raises(FetchError, match=r"did not answer within 0\.2 s"):
+        await fetch(f"{base}/slow", allowed_networks=LOOPBACK, timeout=0.2)
+
+
+async def test_loopback_is_refused_before_any_request(site: tuple[str, Site]) -> None:
+    base, served = site
+    hits = served.hits
+    with pytest.raises(FetchError, match=r"127\.0\.0\.1 is at 127\.0\.0\.1, not a public address"):
+        await fetch(f"{base}/article.html")
+    assert served.hits == hits
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/a", "file:///etc/passwd", "example.org"])
+async def test_only_http_and_https(url: str) -> None:
+    with pytest.raises(FetchError, match="only http and https are fetched"):
+        await fetch(url)
+
+
+async def test_a_page_known_by_its_etag_is_not_fetched_again(site: tuple[str, Site]) -> None:
+    base, _ = site
+    first = await fetch(f"{base}/tagged", allowed_networks=LOOPBACK)
+    assert (first.etag, first.not_modified) == ('"v1"', False)
+    again = await fetch(f"{base}/tagged", allowed_networks=LOOPBACK, etag=first.etag)
+    assert again.not_modified
+
+
+async def test_a_feed_is_refused_for_now_in_one_line(site: tuple[str, Site]) -> None:
+    base, _ = site
+    fetched = await fetch(f"{base}/feed.xml", allowed_networks=LOOPBACK)
+    with pytest.raises(FetchError, match="is a feed; feeds are not drafted yet"):
+        page_text(fetched)
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),
+        ("0.0.0.0", True),
+        ("100.64.0.1", True),  # carrier-grade NAT
+        ("::1", True),
+        ("fe80::1", True),
+        ("fd00::1", True),
+        ("224.0.0.1", True),
+        ("93.184.216.34", False),
+        ("2606:4700:4700::1111", False),
+    ],
+)
+def test_which_addresses_are_refused(address: str, refused: bool) -> None:
+    assert refused_address(ipaddress.ip_address(address), []) is refused
+
+
+def test_the_command_drafts_a_fetched_article(
+    site: tuple[str, Site],
+    seeds_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base, _ = site
+    url = f"{base}/article.html"
+    assert main(["--seeds", str(seeds_copy), "sources", "fetch", url]) == 1
+    refused = capsys.readouterr().err
+    assert refused == (
+        "Not fetched: 127.0.0.1 is at 127.0.0.1, not a public address; "
+        "set ALLOW_PRIVATE_URLS=true to fetch such pages\n"
+    )
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
+    assert main(["--seeds", str(seeds_copy), "sources", "fetch", url]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Fetched {url} as web_")
+    assert "Quotes found: 2" in out
+    assert "Rufus Tadwell" in out
+    drafted = sorted(p.suffix for p in (seeds_copy / "annotations" / "drafts").glob("web_*"))
+    assert drafted == [".txt", ".yaml"]  # the page and its draft, as ingest leaves them
