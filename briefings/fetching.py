@@ -8,9 +8,10 @@ network (169.254.169.254 is a cloud's metadata service), or otherwise not public
 fetched, before or after a redirect, unless the operator allows private addresses
 (`ALLOW_PRIVATE_URLS`). Every refusal and failure is a `FetchError` of one line.
 
-What it does not guard: a name that resolves to a public address when checked and to
-a private one when connected (DNS rebinding). Pinning the checked address would need
-a transport of our own; a note in the README says so.
+The connection goes to the address that was checked, not to whatever the name
+resolves to a moment later (DNS rebinding): the request is sent to that address,
+with the name in its `Host` header and, for https, as the TLS server name, against
+which the certificate is verified.
 """
 
 from __future__ import annotations
@@ -96,15 +97,21 @@ def _checked_url(text: str) -> httpx.URL:
     return url
 
 
-async def _check_host(url: httpx.URL, allowed: Iterable[Network], resolve: Resolver) -> None:
+async def _checked_address(url: httpx.URL, allowed: list[Network], resolve: Resolver) -> Address:
+    """The address to connect to for `url`. Every address its name has must be allowed:
+    a name with one private address among public ones is refused."""
     port = url.port or (443 if url.scheme == "https" else 80)
-    for found in await resolve(url.host, port):
-        address = ipaddress.ip_address(found.split("%", 1)[0])  # drop an IPv6 zone
-        if refused_address(address, list(allowed)):
+    found = await resolve(url.host, port)
+    addresses = [ipaddress.ip_address(text.split("%", 1)[0]) for text in found]  # no zone
+    if not addresses:
+        raise FetchError(f"cannot find {url.host}")
+    for address in addresses:
+        if refused_address(address, allowed):
             raise FetchError(
                 f"{url.host} is at {address}, not a public address; "
                 "set ALLOW_PRIVATE_URLS=true to fetch such pages"
             )
+    return addresses[0]
 
 
 async def fetch(
@@ -129,9 +136,9 @@ async def fetch(
     current = _checked_url(url)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            await _check_host(current, allowed, resolve)
+            address = await _checked_address(current, allowed, resolve)
             try:
-                fetched = await _get(client, url, current, headers)
+                fetched = await _get(client, url, current, address, headers)
             except httpx.TimeoutException:
                 raise FetchError(f"{current.host} did not answer within {timeout:g} s") from None
             except httpx.HTTPError as error:
@@ -143,10 +150,20 @@ async def fetch(
 
 
 async def _get(
-    client: httpx.AsyncClient, asked: str, url: httpx.URL, headers: dict[str, str]
+    client: httpx.AsyncClient,
+    asked: str,
+    url: httpx.URL,
+    address: Address,
+    headers: dict[str, str],
 ) -> Fetched | str:
-    """The page, or where a redirect points."""
-    async with client.stream("GET", url, headers=headers) as response:
+    """The page, or where a redirect points, from `address` (the one checked)."""
+    pinned = url.copy_with(host=str(address))
+    host = url.host if url.port is None else f"{url.host}:{url.port}"
+    request = client.build_request(
+        "GET", pinned, headers={**headers, "Host": host}, extensions={"sni_hostname": url.host}
+    )
+    response = await client.send(request, stream=True)
+    try:
         if response.is_redirect and "location" in response.headers:
             return response.headers["location"]
         if response.status_code >= 400:
@@ -165,3 +182,5 @@ async def _get(
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
         )
+    finally:
+        await response.aclose()

@@ -55,6 +55,7 @@ class Site:
 
     def __init__(self) -> None:
         self.user_agents: list[str] = []
+        self.hosts: list[str] = []
         self.hits = 0
 
     def app(self) -> web.Application:
@@ -74,6 +75,7 @@ class Site:
     async def article(self, request: web.Request) -> web.Response:
         self.hits += 1
         self.user_agents.append(request.headers.get("User-Agent", ""))
+        self.hosts.append(request.headers.get("Host", ""))
         return web.Response(text=ARTICLE, content_type="text/html")
 
     async def plain(self, _: web.Request) -> web.Response:
@@ -102,6 +104,14 @@ class Site:
         )
 
 
+async def _stop(runner: web.AppRunner) -> None:
+    """Stop serving, and end the handler of /slow, which would wait for ever."""
+    await runner.cleanup()
+    for task in asyncio.all_tasks():
+        if task is not asyncio.current_task():
+            task.cancel()
+
+
 @pytest.fixture(scope="module")
 def site() -> Iterator[tuple[str, Site]]:
     """The server, on a port of its own, in a thread with its own event loop."""
@@ -115,7 +125,7 @@ def site() -> Iterator[tuple[str, Site]]:
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}", served
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+    asyncio.run_coroutine_threadsafe(_stop(runner), loop).result(timeout=10)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(timeout=10)
     loop.close()
@@ -232,3 +242,30 @@ def test_the_command_drafts_a_fetched_article(
     assert "Rufus Tadwell" in out
     drafted = sorted(p.suffix for p in (seeds_copy / "annotations" / "drafts").glob("web_*"))
     assert drafted == [".txt", ".yaml"]  # the page and its draft, as ingest leaves them
+
+
+async def test_the_connection_goes_to_the_address_that_was_checked(
+    site: tuple[str, Site],
+) -> None:
+    """A name is resolved once, checked, and that address is the one connected to (with
+    the name in the Host header): a second lookup cannot swap in a private address.
+    `news.test` exists only in this resolver, so only the checked address could serve."""
+    base, served = site
+    port = base.rsplit(":", 1)[1]
+
+    async def resolve(host: str, _: int) -> list[str]:
+        assert host == "news.test"
+        return ["127.0.0.1"]
+
+    url = f"http://news.test:{port}/article.html"
+    fetched = await fetch(url, allowed_networks=LOOPBACK, resolve=resolve)
+    assert fetched.final_url == url
+    assert served.hosts[-1] == f"news.test:{port}"
+
+
+async def test_a_name_with_one_private_address_among_public_ones_is_refused() -> None:
+    async def resolve(_: str, __: int) -> list[str]:
+        return ["93.184.216.34", "10.0.0.7"]
+
+    with pytest.raises(FetchError, match=r"is at 10\.0\.0\.7, not a public address"):
+        await fetch("https://news.test/a", resolve=resolve)
