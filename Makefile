@@ -42,7 +42,8 @@ test: lint typecheck pytest
 test-postgres: $(STAMP)
 	scripts/with-postgres $(BIN)/python -m pytest tests/test_storage.py tests/test_posting.py \
 		tests/test_fleet.py tests/test_bot_briefings.py::test_a_simulated_year_through_the_bot \
-		tests/test_factbase.py tests/test_facts_following.py
+		tests/test_factbase.py tests/test_facts_following.py \
+		tests/test_fetching.py::test_two_processes_claim_one_article_once
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -30,6 +30,8 @@ from briefings.store import FactStore, MemoryFactStore
 if TYPE_CHECKING:
     from briefings.factbase import DatabaseFactStore, SyncResult
     from briefings.ingest.files import DraftResult
+    from briefings.ingest.web import WebPage
+    from briefings.storage import Database
 
 __all__ = ["main"]
 
@@ -230,34 +232,56 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _sources_fetch(url: str, seeds: Path) -> int:
-    """Fetch one page and draft it like `briefbot ingest`; one line if it cannot be."""
+    """Fetch one page and draft it like `briefbot ingest`, once per edition of the
+    article whoever fetches it; one line if it cannot be."""
     import asyncio
-    import tempfile
 
     from bot.settings import InvalidSettingsError, load_settings
+    from briefings.errors import StorageError
     from briefings.fetching import FetchError, fetch
-    from briefings.ingest.files import BadPageError, write_draft
-    from briefings.ingest.web import page_name, page_text
+    from briefings.ingest.web import page_text
+    from briefings.storage import open_database
 
     try:
-        allow_private = load_settings().allow_private_urls
-        fetched = asyncio.run(fetch(url, allow_private=allow_private))
-        text = page_text(fetched)
+        settings = load_settings()
+        fetched = asyncio.run(fetch(url, allow_private=settings.allow_private_urls))
+        page = page_text(fetched)
+        database = open_database(settings.database_url, settings.data_dir)
     except InvalidSettingsError as error:
         print(f"Not fetched: bad setting: {error}", file=sys.stderr)
         return EXIT_FAILURE
-    except FetchError as error:
+    except (FetchError, StorageError) as error:
         print(f"Not fetched: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    try:
+        return _draft_fetched(database, page, seeds)
+    finally:
+        database.dispose()
+
+
+def _draft_fetched(database: Database, page: WebPage, seeds: Path) -> int:
+    import tempfile
+
+    from briefings.ingest.files import BadPageError, write_draft
+    from briefings.ingest.seen import claim, release, what_changed
+
+    claimed = claim(database, page, dt.datetime.now(dt.UTC))  # the entry point's clock
+    if not claimed.new:
+        print(f"Already drafted from {page.url} as {claimed.page_name}: nothing new.")
+        return EXIT_OK
     with tempfile.TemporaryDirectory() as folder:
-        page = Path(folder) / page_name(fetched)
-        page.write_text(text, encoding="utf-8")
+        path = Path(folder) / claimed.page_name
+        path.write_text(page.text, encoding="utf-8")
         try:
-            result = write_draft(page, seeds, load_store(seeds))
-        except BadPageError as error:
+            result = write_draft(path, seeds, load_store(seeds))
+        except (BadPageError, AnnotationError) as error:
+            release(database, page)  # not drafted: the next fetch tries again
             print(f"Not ingested: {error}", file=sys.stderr)
             return EXIT_FAILURE
-    print(f"Fetched {fetched.final_url} as {page.name}.")
+    print(f"Fetched {page.url} as {claimed.page_name}.")
+    if claimed.previous_text is not None:
+        change = what_changed(claimed.previous_text, page.text)
+        print(f"An edited version of {claimed.previous_name}: {change}.")
     if result.report is None:
         print(result.message)
         return EXIT_OK
@@ -452,11 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         return _health()
     if args.command == "sources":
-        try:
-            return _sources_fetch(args.url, args.seeds)
-        except AnnotationError as error:
-            print(error, file=sys.stderr)
-            return EXIT_FAILURE
+        return _sources_fetch(args.url, args.seeds)
     if args.command == "facts":
         if args.facts_command == "export":
             return _facts_export(args.seeds, args.target)

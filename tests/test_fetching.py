@@ -9,9 +9,13 @@ so that a redirect to any other private address is still refused.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import ipaddress
+import multiprocessing
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,10 @@ from aiohttp import web
 
 from bot.cli import main
 from briefings.fetching import MAX_BYTES, USER_AGENT, FetchError, fetch, refused_address
-from briefings.ingest.web import page_text
+from briefings.ingest.seen import claim
+from briefings.ingest.web import WebPage, page_text
+from briefings.storage import Database
+from tests.test_posting import database_url, fresh_database
 
 LOOPBACK = [ipaddress.ip_network("127.0.0.1/32")]
 
@@ -56,6 +63,7 @@ class Site:
     def __init__(self) -> None:
         self.user_agents: list[str] = []
         self.hosts: list[str] = []
+        self.changes = 0
         self.hits = 0
 
     def app(self) -> web.Application:
@@ -70,6 +78,7 @@ class Site:
         app.router.add_get("/to-metadata", _redirect("http://169.254.169.254/"))
         app.router.add_get("/feed.xml", self.feed)
         app.router.add_get("/tagged", self.tagged)
+        app.router.add_get("/changing", self.changing)
         return app
 
     async def article(self, request: web.Request) -> web.Response:
@@ -92,6 +101,18 @@ class Site:
         for _ in range(10 * 16):  # 10 MiB, far past the cap
             await response.write(chunk)
         return response
+
+    async def changing(self, _: web.Request) -> web.Response:
+        """The article, with one more paragraph at each fetch after the second (an
+        article updated as the story goes on)."""
+        self.changes += 1
+        later = "".join(
+            f"<p>Update {n}: officials in the capital said more about the ports.</p>"
+            for n in range(max(self.changes - 2, 0))
+        )
+        return web.Response(
+            text=ARTICLE.replace("</article>", later + "</article>"), content_type="text/html"
+        )
 
     async def feed(self, _: web.Request) -> web.Response:
         return web.Response(text="<rss/>", content_type="application/rss+xml")
@@ -137,7 +158,9 @@ async def test_an_article_is_fetched_with_the_bot_s_name(site: tuple[str, Site])
     assert fetched.status == 200
     assert fetched.content_type == "text/html"
     assert served.user_agents[-1] == USER_AGENT
-    text = page_text(fetched)
+    page = page_text(fetched)
+    assert page.url == f"{base}/article.html"
+    text = page.text
     assert text.startswith("Freedonia closes its ports\nMarch 5, 2021 by Ada Quill\n\n")
     assert "“We have waited long enough,” he added." in text
     assert "Home | World" not in text  # the page's furniture is left out
@@ -269,3 +292,52 @@ async def test_a_name_with_one_private_address_among_public_ones_is_refused() ->
 
     with pytest.raises(FetchError, match=r"is at 10\.0\.0\.7, not a public address"):
         await fetch("https://news.test/a", resolve=resolve)
+
+
+def test_an_article_is_drafted_once_and_an_edited_one_again(
+    site: tuple[str, Site],
+    seeds_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base, _ = site
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
+    command = ["--seeds", str(seeds_copy), "sources", "fetch", f"{base}/changing"]
+    assert main(command) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    name = first.rsplit(" as ", 1)[1].removesuffix(".")
+    assert main(command) == 0  # the same text again: nothing new
+    assert capsys.readouterr().out == (
+        f"Already drafted from {base}/changing as {name}: nothing new.\n"
+    )
+    assert main(command) == 0  # one paragraph more: the next edition
+    lines = capsys.readouterr().out.splitlines()
+    edition = name.removesuffix(".txt") + "-2.txt"
+    assert lines[:2] == [
+        f"Fetched {base}/changing as {edition}.",
+        f"An edited version of {name}: 1 paragraph added, 0 removed.",
+    ]
+    drafts = seeds_copy / "annotations" / "drafts"
+    assert sorted(p.name for p in drafts.glob("web_*.txt")) == [edition, name]
+
+
+def _claim_when_released(url: str, barrier: Barrier, results: Queue[bool]) -> None:
+    barrier.wait(timeout=60)
+    page = WebPage("https://news.test/story", "Title\n\nA body.\n")
+    results.put(claim(Database(url), page, dt.datetime(2026, 11, 30, tzinfo=dt.UTC)).new)
+
+
+def test_two_processes_claim_one_article_once(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    fresh_database(url).dispose()
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(2), context.Queue()
+    processes = [
+        context.Process(target=_claim_when_released, args=(url, barrier, results)) for _ in range(2)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = sorted(results.get(timeout=60) for _ in processes)
+    for process in processes:
+        process.join(timeout=60)
+    assert outcomes == [False, True]

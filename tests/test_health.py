@@ -48,7 +48,7 @@ def test_healthy_with_a_recent_heartbeat_and_a_database_that_answers(data_dir: P
     report = check_health(None, data_dir, None, NOW, MINUTE)
     assert report.ok
     assert report.line.startswith("healthy: gateway heartbeat 12 s ago, 42 ms (pid 4242)")
-    assert report.line.endswith(f"; database {default_url(data_dir)} answers (schema 0003)")
+    assert report.line.endswith(f"; database {default_url(data_dir)} answers (schema 0004)")
 
 
 def test_a_stale_heartbeat_is_unhealthy(data_dir: Path) -> None:

@@ -89,7 +89,8 @@ def test_the_migrations_make_the_schema_the_models_describe(database: Database) 
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import briefings.factbase.tables  # noqa: F401 - registers the fact tables
+    import briefings.factbase.tables  # registers the fact tables
+    import briefings.ingest.seen  # noqa: F401 - and the fetched articles
 
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)

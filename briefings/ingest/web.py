@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 from briefings.fetching import Fetched, FetchError
 
-__all__ = ["HTML_TYPES", "page_name", "page_text"]
+__all__ = ["HTML_TYPES", "WebPage", "page_name", "page_text"]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
@@ -22,17 +23,34 @@ FEED_TYPES = frozenset(
 )
 
 
-def page_name(fetched: Fetched) -> str:
-    """A file name for the page, the same for the same address."""
-    return f"web_{hashlib.sha256(fetched.final_url.encode()).hexdigest()[:16]}.txt"
+@dataclass(frozen=True)
+class WebPage:
+    """A page to draft: its text, and the address that names the article (the page's
+    canonical link when it gives one, so that tracking parameters do not make two)."""
+
+    url: str
+    text: str
+
+    @property
+    def content_hash(self) -> str:
+        """What tells an edited article from the same one fetched again."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def page_text(fetched: Fetched) -> str:
+def page_name(url: str, edition: int = 1) -> str:
+    """A file name for an article's page: the same for the same address, and `-2`,
+    `-3` … for later editions of it."""
+    stem = f"web_{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    return f"{stem}.txt" if edition == 1 else f"{stem}-{edition}.txt"
+
+
+def page_text(fetched: Fetched) -> WebPage:
     """The page to draft from; `FetchError` in one line if there is none."""
     kind = fetched.content_type.lower()
+    address = fetched.final_url.split("#", 1)[0]
     if kind == "text/plain":
         try:
-            return fetched.body.decode("utf-8")
+            return WebPage(address, fetched.body.decode("utf-8"))
         except UnicodeDecodeError:
             raise FetchError(f"{fetched.final_url} is not UTF-8 text") from None
     if kind in HTML_TYPES:
@@ -44,7 +62,7 @@ def page_text(fetched: Fetched) -> str:
     raise FetchError(f"{fetched.final_url} is {kind or 'of no stated type'}, not a page")
 
 
-def _article(fetched: Fetched) -> str:
+def _article(fetched: Fetched) -> WebPage:
     # Imported here: trafilatura (and lxml) cost the bot nothing until a page is fetched.
     import trafilatura
 
@@ -62,7 +80,9 @@ def _article(fetched: Fetched) -> str:
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
     if paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]  # the extractor repeats the headline
-    return "\n\n".join(["\n".join(lines), *paragraphs]) + "\n"
+    text = "\n\n".join(["\n".join(lines), *paragraphs]) + "\n"
+    canonical = getattr(found, "url", None) or fetched.final_url.split("#", 1)[0]
+    return WebPage(canonical, text)
 
 
 def _dateline(date: str | None, author: str | None) -> str | None:
