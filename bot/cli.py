@@ -30,7 +30,7 @@ from briefings.store import FactStore, MemoryFactStore
 if TYPE_CHECKING:
     from briefings.factbase import DatabaseFactStore, SyncResult
     from briefings.ingest.files import DraftResult
-    from briefings.ingest.web import WebPage
+    from briefings.ingest.web import FeedItem, WebPage
     from briefings.storage import Database
 
 __all__ = ["main"]
@@ -74,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", help="fetch new articles to draft")
     sources_commands = sources.add_subparsers(dest="sources_command", required=True)
     fetch = sources_commands.add_parser(
-        "fetch", help="fetch one article's page (HTML or text) and draft it, as ingest does"
+        "fetch",
+        help="fetch an article's page (HTML or text), or a feed's new items, and draft them",
     )
     fetch.add_argument("url", help="an http(s) address")
     facts = commands.add_parser("facts", help="the fact store")
@@ -239,13 +240,15 @@ def _sources_fetch(url: str, seeds: Path) -> int:
     from bot.settings import InvalidSettingsError, load_settings
     from briefings.errors import StorageError
     from briefings.fetching import FetchError, fetch
-    from briefings.ingest.web import page_text
+    from briefings.ingest.web import FEED_TYPES, feed_items, page_text
     from briefings.storage import open_database
 
     try:
         settings = load_settings()
-        fetched = asyncio.run(fetch(url, allow_private=settings.allow_private_urls))
-        page = page_text(fetched)
+        allow_private = settings.allow_private_urls
+        fetched = asyncio.run(fetch(url, allow_private=allow_private))
+        feed = feed_items(fetched) if fetched.content_type in FEED_TYPES else None
+        page = page_text(fetched) if feed is None else None
         database = open_database(settings.database_url, settings.data_dir)
     except InvalidSettingsError as error:
         print(f"Not fetched: bad setting: {error}", file=sys.stderr)
@@ -254,18 +257,46 @@ def _sources_fetch(url: str, seeds: Path) -> int:
         print(f"Not fetched: {error}", file=sys.stderr)
         return EXIT_FAILURE
     try:
-        return _draft_fetched(database, page, seeds)
+        if page is not None:
+            return _draft_fetched(database, page, seeds)
+        assert feed is not None
+        return _draft_feed(database, *feed, seeds, allow_private)
     finally:
         database.dispose()
 
 
-def _draft_fetched(database: Database, page: WebPage, seeds: Path) -> int:
+def _draft_feed(
+    database: Database, title: str, items: list[FeedItem], seeds: Path, allow_private: bool
+) -> int:
+    """Draft each item of a feed not drafted before (by its GUID), one report each."""
+    import asyncio
+
+    from briefings.fetching import FetchError, fetch
+    from briefings.ingest.seen import drafted_item
+    from briefings.ingest.web import page_text
+
+    new = [item for item in items if drafted_item(database, item.guid) is None]
+    print(f"Feed “{title}”: {len(items)} items, {len(new) or 'none'} new.")
+    status = EXIT_OK
+    for number, item in enumerate(new, start=1):
+        print(f"\nItem {number} of {len(new)}: {item.title or item.link}")
+        try:
+            page = page_text(asyncio.run(fetch(item.link, allow_private=allow_private)))
+        except FetchError as error:
+            print(f"Not fetched: {error}", file=sys.stderr)
+            status = EXIT_FAILURE
+            continue
+        status = max(status, _draft_fetched(database, page, seeds, guid=item.guid))
+    return status
+
+
+def _draft_fetched(database: Database, page: WebPage, seeds: Path, guid: str | None = None) -> int:
     import tempfile
 
     from briefings.ingest.files import BadPageError, write_draft
     from briefings.ingest.seen import claim, release, what_changed
 
-    claimed = claim(database, page, dt.datetime.now(dt.UTC))  # the entry point's clock
+    claimed = claim(database, page, dt.datetime.now(dt.UTC), guid)  # the entry point's clock
     if not claimed.new:
         print(f"Already drafted from {page.url} as {claimed.page_name}: nothing new.")
         return EXIT_OK

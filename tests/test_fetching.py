@@ -24,7 +24,7 @@ from aiohttp import web
 from bot.cli import main
 from briefings.fetching import MAX_BYTES, USER_AGENT, FetchError, fetch, refused_address
 from briefings.ingest.seen import claim
-from briefings.ingest.web import WebPage, page_text
+from briefings.ingest.web import WebPage, feed_items, page_text
 from briefings.storage import Database
 from tests.test_posting import database_url, fresh_database
 
@@ -57,6 +57,16 @@ def _redirect(location: str) -> Handler:
     return answer
 
 
+SECOND = """<html><head><title>Freedonia hears from Sylvania</title>
+<meta name="author" content="Ada Quill">
+<meta property="article:published_time" content="2021-03-08">
+</head><body><article><h1>Freedonia hears from Sylvania</h1>
+<p>Sylvania’s envoy, Mira Kovac, spoke in the capital on Monday about the ports.
+“The door remains open,” said Mira Kovac, who had flown in that morning.</p>
+<p>No date was set for further talks between the two neighbouring countries.</p>
+</article></body></html>"""
+
+
 class Site:
     """The routes a watcher meets, and what the server saw."""
 
@@ -77,6 +87,8 @@ class Site:
         app.router.add_get("/loop", _redirect("/loop"))
         app.router.add_get("/to-metadata", _redirect("http://169.254.169.254/"))
         app.router.add_get("/feed.xml", self.feed)
+        app.router.add_get("/bad-feed.xml", self.bad_feed)
+        app.router.add_get("/second.html", self.second)
         app.router.add_get("/tagged", self.tagged)
         app.router.add_get("/changing", self.changing)
         return app
@@ -114,8 +126,23 @@ class Site:
             text=ARTICLE.replace("</article>", later + "</article>"), content_type="text/html"
         )
 
-    async def feed(self, _: web.Request) -> web.Response:
-        return web.Response(text="<rss/>", content_type="application/rss+xml")
+    async def feed(self, request: web.Request) -> web.Response:
+        base = f"http://{request.host}"
+        items = "".join(
+            f"<item><title>{title}</title><link>{base}{path}</link><guid>{guid}</guid></item>"
+            for title, path, guid in (
+                ("Freedonia closes its ports", "/article.html", "ft-1"),
+                ("Freedonia hears from Sylvania", "/second.html", "ft-2"),
+            )
+        )
+        feed = f"<rss version='2.0'><channel><title>Fictional Times</title>{items}</channel></rss>"
+        return web.Response(text=feed, content_type="application/rss+xml")
+
+    async def second(self, _: web.Request) -> web.Response:
+        return web.Response(text=SECOND, content_type="text/html")
+
+    async def bad_feed(self, _: web.Request) -> web.Response:
+        return web.Response(text="<rss><channel><item>", content_type="application/rss+xml")
 
     async def tagged(self, request: web.Request) -> web.Response:
         if request.headers.get("If-None-Match") == '"v1"':
@@ -214,11 +241,22 @@ async def test_a_page_known_by_its_etag_is_not_fetched_again(site: tuple[str, Si
     assert again.not_modified
 
 
-async def test_a_feed_is_refused_for_now_in_one_line(site: tuple[str, Site]) -> None:
+async def test_a_feed_s_items_are_read(site: tuple[str, Site]) -> None:
     base, _ = site
-    fetched = await fetch(f"{base}/feed.xml", allowed_networks=LOOPBACK)
-    with pytest.raises(FetchError, match="is a feed; feeds are not drafted yet"):
-        page_text(fetched)
+    title, items = feed_items(await fetch(f"{base}/feed.xml", allowed_networks=LOOPBACK))
+    assert title == "Fictional Times"
+    assert [(item.guid, item.link) for item in items] == [
+        ("ft-1", f"{base}/article.html"),
+        ("ft-2", f"{base}/second.html"),
+    ]
+
+
+async def test_malformed_xml_is_not_a_feed_in_one_line(site: tuple[str, Site]) -> None:
+    base, _ = site
+    fetched = await fetch(f"{base}/bad-feed.xml", allowed_networks=LOOPBACK)
+    with pytest.raises(FetchError, match="is not a feed that can be read: ") as raised:
+        feed_items(fetched)
+    assert "\n" not in str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -341,3 +379,24 @@ def test_two_processes_claim_one_article_once(tmp_path: Path) -> None:
     for process in processes:
         process.join(timeout=60)
     assert outcomes == [False, True]
+
+
+def test_a_feed_s_new_items_are_drafted_once_each(
+    site: tuple[str, Site],
+    seeds_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base, _ = site
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
+    command = ["--seeds", str(seeds_copy), "sources", "fetch", f"{base}/feed.xml"]
+    assert main(command) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Feed “Fictional Times”: 2 items, 2 new.\n")
+    assert "Item 1 of 2: Freedonia closes its ports" in out
+    assert "Item 2 of 2: Freedonia hears from Sylvania" in out
+    assert out.count("Quotes found:") == 2  # one report per item, as ingest prints
+    drafts = seeds_copy / "annotations" / "drafts"
+    assert len(list(drafts.glob("web_*.yaml"))) == 2
+    assert main(command) == 0
+    assert capsys.readouterr().out == "Feed “Fictional Times”: 2 items, none new.\n"

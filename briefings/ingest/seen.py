@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from briefings.ingest.web import WebPage, page_name
 from briefings.storage import Base, Database, UTCDateTime
 
-__all__ = ["Claim", "FetchedArticleRow", "claim", "release", "what_changed"]
+__all__ = ["Claim", "FetchedArticleRow", "claim", "drafted_item", "release", "what_changed"]
 
 
 class FetchedArticleRow(Base):
@@ -41,6 +41,8 @@ class FetchedArticleRow(Base):
     page_name: Mapped[str] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(Text)
     fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The feed item's GUID, hashed, when the page came from a feed.
+    guid_hash: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,16 @@ def _url_hash(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def claim(database: Database, page: WebPage, now: dt.datetime) -> Claim:
+def drafted_item(database: Database, guid: str) -> str | None:
+    """The page a feed item (by its GUID) was drafted as, if it was."""
+    query = select(FetchedArticleRow.page_name).where(
+        FetchedArticleRow.guid_hash == _url_hash(guid)
+    )
+    with database.session() as session:
+        return session.scalars(query.limit(1)).first()
+
+
+def claim(database: Database, page: WebPage, now: dt.datetime, guid: str | None = None) -> Claim:
     """Claim the page for drafting, or say it was drafted already (by anyone)."""
     key = _url_hash(page.url)
     with database.session() as session:
@@ -82,13 +93,14 @@ def claim(database: Database, page: WebPage, now: dt.datetime) -> Claim:
                 page_name=name,
                 text=page.text,
                 fetched_at=now,
+                guid_hash=_url_hash(guid) if guid else None,
             )
         )
         try:
             session.commit()
         except IntegrityError:  # another process claimed this very text a moment ago
             session.rollback()
-            return claim(database, page, now)
+            return claim(database, page, now, guid)
     last = editions[-1] if editions else None
     return Claim(
         name,

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 from briefings.fetching import Fetched, FetchError
 
-__all__ = ["HTML_TYPES", "WebPage", "page_name", "page_text"]
+__all__ = [
+    "FEED_TYPES",
+    "HTML_TYPES",
+    "FeedItem",
+    "WebPage",
+    "feed_items",
+    "page_name",
+    "page_text",
+]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
@@ -37,6 +45,37 @@ class WebPage:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class FeedItem:
+    """An item of a feed: its GUID (its link when it has none), its link, its title."""
+
+    guid: str
+    link: str
+    title: str
+
+
+def feed_items(fetched: Fetched) -> tuple[str, list[FeedItem]]:
+    """The feed's title and its items with a link; `FetchError` in one line if the
+    document is not a feed that can be read."""
+    # Imported here, like trafilatura: only fetching needs it.
+    import feedparser
+
+    parsed = feedparser.parse(fetched.body)
+    items = [
+        FeedItem(
+            guid=str(entry.get("id") or entry["link"]),
+            link=str(entry["link"]),
+            title=str(entry.get("title", "")).strip(),
+        )
+        for entry in parsed.entries
+        if entry.get("link")
+    ]
+    if not items and parsed.get("bozo"):  # feedparser reads what it can of broken XML
+        problem = str(parsed.get("bozo_exception", "not well-formed")).splitlines()[0]
+        raise FetchError(f"{fetched.final_url} is not a feed that can be read: {problem}")
+    return str(parsed.feed.get("title", "")).strip() or fetched.final_url, items
+
+
 def page_name(url: str, edition: int = 1) -> str:
     """A file name for an article's page: the same for the same address, and `-2`,
     `-3` … for later editions of it."""
@@ -55,10 +94,6 @@ def page_text(fetched: Fetched) -> WebPage:
             raise FetchError(f"{fetched.final_url} is not UTF-8 text") from None
     if kind in HTML_TYPES:
         return _article(fetched)
-    if kind in FEED_TYPES:
-        raise FetchError(
-            f"{fetched.final_url} is a feed; feeds are not drafted yet: fetch an article's page"
-        )
     raise FetchError(f"{fetched.final_url} is {kind or 'of no stated type'}, not a page")
 
 

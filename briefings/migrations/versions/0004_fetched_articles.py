@@ -26,9 +26,11 @@ def upgrade() -> None:
         sa.Column("page_name", sa.String(255), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("guid_hash", sa.String(64), nullable=True),
         sa.UniqueConstraint("url_hash", "content_hash"),
     )
     op.create_index("ix_fetched_articles_url_hash", "fetched_articles", ["url_hash"])
+    op.create_index("ix_fetched_articles_guid_hash", "fetched_articles", ["guid_hash"])
 
 
 def downgrade() -> None:
