@@ -332,15 +332,24 @@ async def test_a_name_with_one_private_address_among_public_ones_is_refused() ->
         await fetch("https://news.test/a", resolve=resolve)
 
 
+@pytest.fixture
+def fetch_command(
+    site: tuple[str, Site], seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[str], list[str]]:
+    """`briefbot sources fetch` of a path of the site, with loopback allowed."""
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
+    base, _ = site
+    return lambda path: ["--seeds", str(seeds_copy), "sources", "fetch", f"{base}{path}"]
+
+
 def test_an_article_is_drafted_once_and_an_edited_one_again(
     site: tuple[str, Site],
     seeds_copy: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    fetch_command: Callable[[str], list[str]],
 ) -> None:
     base, _ = site
-    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
-    command = ["--seeds", str(seeds_copy), "sources", "fetch", f"{base}/changing"]
+    command = fetch_command("/changing")
     assert main(command) == 0
     first = capsys.readouterr().out.splitlines()[0]
     name = first.rsplit(" as ", 1)[1].removesuffix(".")
@@ -382,14 +391,11 @@ def test_two_processes_claim_one_article_once(tmp_path: Path) -> None:
 
 
 def test_a_feed_s_new_items_are_drafted_once_each(
-    site: tuple[str, Site],
     seeds_copy: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    fetch_command: Callable[[str], list[str]],
 ) -> None:
-    base, _ = site
-    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
-    command = ["--seeds", str(seeds_copy), "sources", "fetch", f"{base}/feed.xml"]
+    command = fetch_command("/feed.xml")
     assert main(command) == 0
     out = capsys.readouterr().out
     assert out.startswith("Feed “Fictional Times”: 2 items, 2 new.\n")
