@@ -5,6 +5,9 @@ author and date); plain text is taken as it is. The page is written the way save
 pages are: the title on the first line, then "August 22, 2019 by Jane Roe" when the
 date (and author) are known, then the paragraphs, so the existing pipeline drafts it
 and every drafted fact quotes the page as written.
+
+A feed (RSS or Atom, read by feedparser) gives the links of its items, each known by
+its GUID; each item's page is then fetched and made into a page the same way.
 """
 
 from __future__ import annotations
