@@ -33,7 +33,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import InstrumentedAttribute
 
 from briefings.annotations import (
     ActorAnnotation,
@@ -205,8 +204,8 @@ class DatabaseFactStore(FactStore):
         version = self.current_version()
         if version in (0, self.version) or self._open_readings:
             return False
-        sources = self._decoded(SourceAnnotation, FactSourceRow, version)
-        actors = self._decoded(ActorAnnotation, FactActorRow, version)
+        sources = self._decoded(SourceAnnotation, FactSourceRow, version=version)
+        actors = self._decoded(ActorAnnotation, FactActorRow, version=version)
         self._hold(sources, actors)
         self.version = version
         self._periods = self._speakers = self._counts = None
@@ -224,15 +223,21 @@ class DatabaseFactStore(FactStore):
 
     @contextmanager
     def reading(self) -> Iterator[None]:
-        if self._reading is not None:  # already inside one: it goes on
+        with self._open():
             yield
+
+    @contextmanager
+    def _open(self) -> Iterator[_Reading]:
+        """This thread's reading: the one under way, or a new one for the duration."""
+        if self._reading is not None:  # already inside one: it goes on
+            yield self._reading
             return
         with self.database.engine.connect() as connection:
-            self._readings.current = _Reading(connection)
+            current = self._readings.current = _Reading(connection)
             with self._lock:
                 self._open_readings += 1
             try:
-                yield
+                yield current
             finally:
                 self._readings.current = None
                 with self._lock:
@@ -254,20 +259,20 @@ class DatabaseFactStore(FactStore):
         self,
         kind: type[Fact],
         table: Any,
-        version: int | None = None,
         *where: ColumnElement[bool],
-        order: Iterable[InstrumentedAttribute[Any]] = (),
+        version: int | None = None,
     ) -> list[Fact]:
-        """The facts of `table` matching `where`, decoded, in `order` (store order)."""
+        """The facts of `table` matching `where`, decoded, in store order (of this
+        store's version, or of `version`)."""
         query = (
             select(table.payload)
             .where(table.version == (version or self.version), *where)
-            .order_by(*order, table.ordinal)
+            .order_by(table.ordinal)
         )
         return [decode(kind, payload) for (payload,) in self._all(query)]
 
     def _events(self, *where: ColumnElement[bool]) -> list[EventAnnotation]:
-        return self._with_context(self._decoded(EventAnnotation, FactEventRow, None, *where))
+        return self._with_context(self._decoded(EventAnnotation, FactEventRow, *where))
 
     # --- what goes with the facts an answer reads ---------------------------------
 
@@ -336,29 +341,20 @@ class DatabaseFactStore(FactStore):
     # --- the contract --------------------------------------------------------------
 
     def locate(self, evidence: Evidence) -> Location:
-        row = self._located(evidence)
+        with self._open() as reading:
+            self._fetch_located(reading, [evidence])
+            row = reading.located.get(evidence)
+        if row is None:  # pragma: no cover - every excerpt was located at sync
+            raise LookupError(f"excerpt not located: {evidence.text!r}")
         return Location(row.seed, row.first_line, row.last_line)
 
-    def _located(self, evidence: Evidence) -> Any:
-        if self._reading is not None and evidence in self._reading.located:
-            return self._reading.located[evidence]
-        query = select(FactCitationRow).where(
-            FactCitationRow.version == self.version,
-            FactCitationRow.key == citation_key(evidence),
-        )
-        rows = self._all(query)
-        if not rows:  # pragma: no cover - every excerpt was located at sync
-            raise LookupError(f"excerpt not located: {evidence.text!r}")
-        return rows[0]
-
     def role(self, role_id: str) -> RoleAnnotation:
-        if self._reading is not None and role_id in self._reading.roles:
-            return self._reading.roles[role_id]
-        (role,) = self._decoded(RoleAnnotation, FactRoleRow, None, FactRoleRow.id == role_id)
-        return role
+        with self._open() as reading:
+            self._fetch_roles(reading, [role_id])
+            return reading.roles[role_id]
 
     def roles_held_by(self, actor: str) -> list[RoleAnnotation]:
-        return self._decoded(RoleAnnotation, FactRoleRow, None, FactRoleRow.actor == actor)
+        return self._decoded(RoleAnnotation, FactRoleRow, FactRoleRow.actor == actor)
 
     def quotes_by(self, actor: str) -> list[QuoteAnnotation]:
         rows = self._all(_QUOTES_BY, speaker=actor)
@@ -428,35 +424,17 @@ class DatabaseFactStore(FactStore):
 
     def discrepancies_about(self, fact_ids: Iterable[str]) -> list[DiscrepancyAnnotation]:
         wanted = list(fact_ids)
-        fetched = self._reading.discrepancies if self._reading is not None else {}
-        if all(fact_id in fetched for fact_id in wanted):
-            return _once_in_order(pair for fact_id in wanted for pair in fetched[fact_id])
-        about = select(FactDiscrepancyLinkRow.discrepancy_id).where(
-            FactDiscrepancyLinkRow.version == self.version,
-            FactDiscrepancyLinkRow.fact_id.in_(wanted),
-        )
-        where = FactDiscrepancyRow.id.in_(about)
-        return self._decoded(DiscrepancyAnnotation, FactDiscrepancyRow, None, where)
+        with self._open() as reading:
+            self._fetch_discrepancies(reading, wanted)
+            return _once_in_order(pair for fact in wanted for pair in reading.discrepancies[fact])
 
     def printing_errors_in(self, evidence: Iterable[Evidence]) -> list[PrintingErrorAnnotation]:
         items = list(evidence)
-        fetched = self._reading.misprints if self._reading is not None else {}
-        if all(item in fetched for item in items):
-            return _once_in_order(pair for item in items for pair in fetched[item])
-        overlaps = []
-        for item in items:
-            row = self._located(item)
-            start, end = row.offset, row.offset + len(item.text)
-            overlaps.append(
-                and_(
-                    FactPrintingErrorRow.seed == row.seed,
-                    FactPrintingErrorRow.start < end,
-                    FactPrintingErrorRow.end > start,
-                )
-            )
-        if not overlaps:
-            return []
-        return self._decoded(PrintingErrorAnnotation, FactPrintingErrorRow, None, or_(*overlaps))
+        with self._open() as reading:
+            self._fetch_located(reading, items)
+            self._fetch_misprints(reading, items)
+            found = (pair for item in items for pair in reading.misprints.get(item, []))
+            return _once_in_order(found)
 
     def counts(self) -> FactCounts:
         if self._counts is None:
