@@ -10,6 +10,7 @@ id points anywhere, and whether every quotation is covered is checked afterwards
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from typing import Annotated, Literal
@@ -135,6 +136,16 @@ class PublisherAnnotation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class ReviewRecord:
+    """Provenance of a page drafted from the web and accepted in review: not a fact
+    about the story, so nothing cites it; `!sources` shows it."""
+
+    url: str
+    accepted_by: str  # the reviewer, as "name (id)"
+    accepted_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
 class SourceAnnotation:
     """A seed file: its publisher, its articles and everything else on the page."""
 
@@ -146,6 +157,9 @@ class SourceAnnotation:
     )
     off_topic: list[Segment] = Field(
         default_factory=list, description="Paragraphs about other subjects: never cited"
+    )
+    review: ReviewRecord | None = Field(
+        default=None, description="Where the page was fetched and who accepted its draft"
     )
 
 

@@ -19,6 +19,7 @@ from tests.world import World
 from tests.year import year_store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.web_site"]  # the local web site (`site`) for the fetching tests
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from bot.cogs.health import HealthCog, gateway_latency
 from bot.health import Heartbeat, check_health, heartbeat_path, write_heartbeat
 from bot.settings import Settings
 from briefings.errors import StorageError
-from briefings.storage import Database, default_url
+from briefings.storage import SCHEMA_REVISION, Database, default_url
 from briefings.store import FactStore
 
 BRIEFBOT = Path(sys.executable).parent / "briefbot"
@@ -48,7 +48,8 @@ def test_healthy_with_a_recent_heartbeat_and_a_database_that_answers(data_dir: P
     report = check_health(None, data_dir, None, NOW, MINUTE)
     assert report.ok
     assert report.line.startswith("healthy: gateway heartbeat 12 s ago, 42 ms (pid 4242)")
-    assert report.line.endswith(f"; database {default_url(data_dir)} answers (schema 0004)")
+    database = default_url(data_dir)
+    assert report.line.endswith(f"; database {database} answers (schema {SCHEMA_REVISION})")
 
 
 def test_a_stale_heartbeat_is_unhealthy(data_dir: Path) -> None:

@@ -1,12 +1,13 @@
 """`briefbot facts sync`: the curated YAML, checked, into the database as a new version.
 
-A sync first hashes its input files (the seeds folder's pages and manifest, and the
-annotation files). When they are the files the database was last synced from,
-nothing is read or written: a start with an unchanged store costs a few hashes.
-Otherwise the files go through every check `facts check` runs, and only a store that
-passes is written, in one transaction: the next version's rows, then `fact_state`
-pointing at them, then the version before the current one dropped. Whatever raises
-on the way, the transaction is rolled back and the database holds what it held.
+A sync first hashes its inputs (the seeds folder's pages and manifest, the annotation
+files, and the drafts accepted in review, which live in the database). When they are
+what the database was last synced from, nothing is read or written: a start with an
+unchanged store costs a few hashes. Otherwise the store goes through every check
+`facts check` runs, and only a store that passes is written, in one transaction: the
+next version's rows, then `fact_state` pointing at them, then the version before the
+current one dropped. Whatever raises on the way, the transaction is rolled back and
+the database holds what it held.
 
 Processes starting together take the database's exclusive lock in turn: the first
 syncs, the others find its hashes and skip.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,10 @@ from briefings.factbase.tables import (
     FactSourceRow,
     FactStateRow,
 )
+from briefings.ingest.files import ExtraPage, manifest_names, seeds_with
 from briefings.loading import ANNOTATIONS_DIR, check_store
+from briefings.review.drafts import DraftRow, DraftStatus
+from briefings.seeds import MANIFEST_NAME
 from briefings.storage import Database, describe_url, reason
 from briefings.store import MemoryFactStore, contributions_of
 
@@ -62,6 +66,7 @@ __all__ = [
 ]
 
 STATE_ID = 1
+REVIEWED = "reviewed"  # the input name of a page accepted in review: reviewed/<page>
 # How long a superseded version's rows stay for processes still answering from it:
 # far longer than the few seconds between two looks at the version.
 RETENTION = dt.timedelta(minutes=2)
@@ -110,17 +115,21 @@ def sync_facts(
     *,
     by: str = "briefbot facts sync",
     now: dt.datetime | None = None,
+    first: Callable[[Session], None] | None = None,
 ) -> SyncResult:
-    """Bring the database's facts to the files in `seeds_dir`.
+    """Bring the database's facts to the files in `seeds_dir` and the drafts accepted
+    in review (which are not in that folder yet).
 
-    Raises `AnnotationError` listing every problem when the files do not check, and
-    `StorageError` in one line when the database fails; either way the database keeps
-    the version it had.
+    `first`, when given, runs at the start of the sync's transaction (an accept marks
+    its draft there), so that what it writes and the version it leads to are
+    committed together, or neither. Raises `AnnotationError` listing every problem
+    when the store does not check, and `StorageError` in one line when the database
+    fails; either way the database keeps the version it had.
     """
     started = time.perf_counter()
     hashes = input_hashes(seeds_dir)
     try:
-        return _sync(database, seeds_dir, hashes, by, now, started)
+        return _sync(database, seeds_dir, hashes, by, now, started, first)
     except SQLAlchemyError as error:
         raise StorageError(
             f"cannot sync the facts into {describe_url(database.url)}: {reason(error)}"
@@ -134,18 +143,44 @@ def _sync(
     by: str,
     now: dt.datetime | None,
     started: float,
+    first: Callable[[Session], None] | None,
 ) -> SyncResult:
     with database.exclusive(), database.session() as session, session.begin():
+        if first is not None:
+            first(session)
+        reviewed = _reviewed_pages(session, seeds_dir)
+        hashes = {**hashes, **{f"{REVIEWED}/{page.name}": _digest(page) for page in reviewed}}
         current = stored_version(session)
         rows = session.execute(select(FactInputRow.name, FactInputRow.sha256))
         synced = dict(rows.all())  # the list of rows: a Result has keys(), dict() misreads it
         if current and synced == hashes:
             return SyncResult(current, False, time.perf_counter() - started)
-        store, problems = check_store(seeds_dir)
+        with seeds_with(seeds_dir, reviewed) as folder:
+            store, problems = check_store(folder)
         if store is None:
             raise AnnotationError(problems)
         version = _publish(session, store, hashes, by, now or dt.datetime.now(dt.UTC))
     return SyncResult(version, True, time.perf_counter() - started)
+
+
+def _reviewed_pages(session: Session, seeds_dir: Path) -> list[ExtraPage]:
+    """The pages accepted in review that the seeds folder does not hold: once a page
+    is exported and committed to the folder, the folder's copy is the one read."""
+    in_folder = manifest_names(seeds_dir) if (seeds_dir / MANIFEST_NAME).is_file() else {}
+    accepted = session.execute(
+        select(DraftRow.page_name, DraftRow.page_text, DraftRow.annotations)
+        .where(DraftRow.status == DraftStatus.ACCEPTED)
+        .order_by(DraftRow.id)
+    )
+    return [
+        ExtraPage(name, text.encode("utf-8"), annotations)
+        for name, text, annotations in accepted
+        if name not in in_folder
+    ]
+
+
+def _digest(page: ExtraPage) -> str:
+    return hashlib.sha256(page.data + b"\0" + page.annotations.encode("utf-8")).hexdigest()
 
 
 def publish(

@@ -12,6 +12,8 @@ import hashlib
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,10 @@ __all__ = [
     "Accepted",
     "BadPageError",
     "DraftResult",
+    "ExtraPage",
     "accept_drafts",
+    "manifest_names",
+    "seeds_with",
     "write_draft",
 ]
 
@@ -82,22 +87,45 @@ def _read_page(path: Path) -> tuple[bytes, str]:
     return data, text
 
 
-def _manifest(seeds_dir: Path) -> dict[str, str]:
+def manifest_names(seeds_dir: Path) -> dict[str, str]:
+    """Page name -> sha256, as the seeds folder's manifest lists them."""
     lines = (seeds_dir / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
     return {
         name.strip(): digest for digest, _, name in (line.partition("  ") for line in lines) if name
     }
 
 
-def _check_with(seeds_dir: Path, page: str, data: bytes, annotations: str) -> list[Problem]:
-    """The problems the store would have with this draft accepted (checked on a copy)."""
+@dataclass(frozen=True)
+class ExtraPage:
+    """A page and its annotations that are not in the seeds folder (yet)."""
+
+    name: str
+    data: bytes
+    annotations: str
+
+
+@contextmanager
+def seeds_with(seeds_dir: Path, pages: Sequence[ExtraPage]) -> Iterator[Path]:
+    """The seeds folder with `pages` added: a copy, in a temporary folder, when there
+    are pages to add (the folder itself is never changed); the folder itself if none."""
+    if not pages:
+        yield seeds_dir
+        return
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "seeds"
         shutil.copytree(seeds_dir, copy, ignore=shutil.ignore_patterns(DRAFTS))
-        (copy / page).write_bytes(data)
         with (copy / MANIFEST_NAME).open("a", encoding="utf-8") as manifest:
-            manifest.write(f"{hashlib.sha256(data).hexdigest()}  {page}\n")
-        (copy / ANNOTATIONS_DIR / f"{Path(page).stem}.yaml").write_text(annotations, "utf-8")
+            for page in pages:
+                (copy / page.name).write_bytes(page.data)
+                manifest.write(f"{hashlib.sha256(page.data).hexdigest()}  {page.name}\n")
+                annotations = copy / ANNOTATIONS_DIR / f"{Path(page.name).stem}.yaml"
+                annotations.write_text(page.annotations, "utf-8")
+        yield copy
+
+
+def _check_with(seeds_dir: Path, page: str, data: bytes, annotations: str) -> list[Problem]:
+    """The problems the store would have with this draft accepted (checked on a copy)."""
+    with seeds_with(seeds_dir, [ExtraPage(page, data, annotations)]) as copy:
         _, problems = check_store(copy)
         return problems
 
@@ -106,7 +134,7 @@ def write_draft(path: Path, seeds_dir: Path, store: FactStore) -> DraftResult:
     """Draft annotations for the page at `path`; the store itself is not touched."""
     data, text = _read_page(path)
     digest = hashlib.sha256(data).hexdigest()
-    manifest = _manifest(seeds_dir)
+    manifest = manifest_names(seeds_dir)
     for name, known in manifest.items():
         if known == digest:
             return DraftResult(
@@ -192,7 +220,7 @@ def _already_in(seeds_dir: Path, name: str, data: bytes, annotations: Path, text
         and page.read_bytes() == data
         and annotation_file.is_file()
         and annotation_file.read_text(encoding="utf-8") == text
-        and _manifest(seeds_dir).get(name) == hashlib.sha256(data).hexdigest()
+        and manifest_names(seeds_dir).get(name) == hashlib.sha256(data).hexdigest()
     )
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from briefings.factbase import tables as _fact_tables  # noqa: F401 - registers the fact tables
-from briefings.ingest import seen as _seen  # noqa: F401 - registers the fetched articles
-from briefings.storage import Base
+from briefings.models import METADATA
 
-target_metadata = Base.metadata
+target_metadata = METADATA
 
 
 def run() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.queries.items import DateItem, date_item
@@ -33,6 +35,9 @@ class DocumentSummary(BaseModel):
     publisher_reason: str
     articles: list[ArticleSummary]
     off_topic: list[str] = Field(description="What each off-topic paragraph is about")
+    fetched_from: str | None = Field(default=None, description="The address it was fetched from")
+    accepted_by: str | None = Field(default=None, description="Who accepted its draft in review")
+    accepted_at: dt.datetime | None = None
 
 
 class SourcesResult(BaseModel):
@@ -64,6 +69,9 @@ def sources(store: FactStore) -> SourcesResult:
                 for article in source.articles
             ],
             off_topic=[segment.what for segment in source.off_topic],
+            fetched_from=source.review.url if source.review else None,
+            accepted_by=source.review.accepted_by if source.review else None,
+            accepted_at=source.review.accepted_at if source.review else None,
         )
         for source in store.sources
     ]

@@ -1,0 +1,239 @@
+"""The review desk: a fetched page becomes a draft under review; a curator accepts it
+(dropping single items first, if they like) or rejects it.
+
+Accepting checks the whole store with the draft added and writes the new version in
+the same transaction that marks the draft accepted, with the reviewer and the time:
+both happen, or neither (a draft that does not check stays pending, and the curator
+is told why). Every process answers from the new version within seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from briefings.annotations import AnnotationFile, ExcludedQuotation, ReviewRecord
+from briefings.errors import AnnotationError, BriefingError, Problem
+from briefings.factbase.sync import SyncResult, sync_facts
+from briefings.ingest.draft import draft_page
+from briefings.ingest.seen import Claim
+from briefings.ingest.web import WebPage
+from briefings.review.drafts import Draft, DraftRow, DraftStatus
+from briefings.storage import Database
+from briefings.store import FactStore
+from briefings.yaml_files import dump_yaml, load_yaml
+
+__all__ = [
+    "DecisionError",
+    "DraftItem",
+    "ReviewDesk",
+    "draft_items",
+    "without_items",
+]
+
+HEADER = "# Drafted from {url} for review in Discord.\n"
+
+
+class DecisionError(BriefingError):
+    """A decision that cannot be made: the draft is gone or was decided already, or
+    the store would not check with it; the message says which, in one line."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    """One proposed fact of a draft, as a reviewer sees it."""
+
+    id: str
+    kind: str  # quote, event, actor, role, discrepancy
+    label: str  # one line: who said what, what happened when
+    unsure: tuple[str, ...] = ()
+
+    @property
+    def droppable(self) -> bool:
+        """Whether the reviewer may leave it out (the article itself may not be)."""
+        return self.kind in DROPPABLE
+
+
+DROPPABLE = ("quote", "event", "discrepancy")
+
+
+def _parsed(annotations: str) -> AnnotationFile:
+    return AnnotationFile.model_validate(load_yaml(annotations.encode("utf-8")))
+
+
+def draft_items(draft: Draft) -> list[DraftItem]:
+    """The draft's proposed facts, in the order a reviewer reads them."""
+    file = _parsed(draft.annotations)
+    names = {actor.id: actor.name for actor in file.actors}
+    titles = {role.id: role.title for role in file.roles}
+    items = []
+    for quote in file.quotes:
+        speaker = names.get(quote.speaker, quote.speaker)
+        role = f", {titles[quote.role]}" if quote.role in titles else ""
+        when = f" ({quote.date.value})" if quote.date else " (undated)"
+        words = " … ".join(quote.words)
+        label = f"{speaker}{role}{when}: “{words}”"
+        items.append(DraftItem(quote.id, "quote", label, tuple(draft.unsure.get(quote.id, ()))))
+    for event in file.events:
+        label = f"{event.date.value}: {event.title} ({event.status})"
+        items.append(DraftItem(event.id, "event", label))
+    for actor in file.actors:
+        items.append(DraftItem(actor.id, "actor", f"{actor.name} ({actor.kind})"))
+    for discrepancy in file.discrepancies:
+        items.append(DraftItem(discrepancy.id, "discrepancy", discrepancy.summary))
+    return items
+
+
+def without_items(file: AnnotationFile, dropped: set[str], by: str) -> AnnotationFile:
+    """The draft with the dropped quotes, events and discrepancies left out, and the
+    discrepancies about a dropped fact with them. A dropped quote's words are still
+    printed on the page: they are listed as excluded (every quotation on a page is a
+    quote or excluded, `facts check` says), with who left them out."""
+    discrepancies = [
+        d for d in file.discrepancies if d.id not in dropped and not dropped.intersection(d.facts)
+    ]
+    excluded = [
+        ExcludedQuotation(
+            article=quote.evidence[0].article, text=words, reason=f"left out in review by {by}"
+        )
+        for quote in file.quotes
+        if quote.id in dropped
+        for words in quote.words
+    ]
+    return file.model_copy(
+        update={
+            "quotes": [q for q in file.quotes if q.id not in dropped],
+            "events": [e for e in file.events if e.id not in dropped],
+            "discrepancies": discrepancies,
+            "excluded_quotations": [*file.excluded_quotations, *excluded],
+        }
+    )
+
+
+def _as_accepted(draft: Draft, dropped: set[str], by: str, now: dt.datetime) -> str:
+    """The annotations as accepted: without the dropped items, and with the page's
+    provenance (where it was fetched, who accepted it and when) on its source."""
+    file = without_items(_parsed(draft.annotations), dropped, by)
+    record = ReviewRecord(url=draft.url, accepted_by=by, accepted_at=now)
+    sources = [dataclasses.replace(source, review=record) for source in file.sources]
+    accepted = file.model_copy(update={"sources": sources})
+    dumped = accepted.model_dump(mode="json", exclude_defaults=True)
+    return HEADER.format(url=draft.url) + dump_yaml(dumped)
+
+
+class ReviewDesk:
+    """Drafts in, decisions out."""
+
+    def __init__(self, database: Database, seeds_dir: Path) -> None:
+        self.database = database
+        self.seeds_dir = seeds_dir
+
+    def stage(
+        self,
+        page: WebPage,
+        claim: Claim,
+        store: FactStore,
+        now: dt.datetime,
+        title: str = "",
+        change_note: str | None = None,
+    ) -> Draft:
+        """Draft a claimed page for review. `UndraftablePageError` (a `BriefingError`)
+        if the page holds no article a draft could describe."""
+        annotations, report = draft_page(claim.page_name, page.text, store)
+        dumped = annotations.model_dump(mode="json", exclude_defaults=True)
+        unsure = {quote.id: quote.unsure for quote in report.quotes if quote.unsure}
+        if report.unsure:
+            unsure[""] = report.unsure
+        articles = annotations.sources[0].articles
+        row = DraftRow(
+            page_name=claim.page_name,
+            url=page.url,
+            title=title or articles[0].title,
+            page_text=page.text,
+            annotations=HEADER.format(url=page.url) + dump_yaml(dumped),
+            unsure=json.dumps(unsure),
+            change_note=change_note,
+            status=DraftStatus.PENDING,
+            created_at=now,
+            dropped="[]",
+        )
+        with self.database.session() as session:
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # staged already by another process
+                session.rollback()
+                existing = session.scalars(
+                    select(DraftRow).where(DraftRow.page_name == claim.page_name)
+                ).one()
+                return Draft.of(existing)
+            return Draft.of(row)
+
+    def get(self, draft_id: int) -> Draft | None:
+        """A draft by its id."""
+        with self.database.session() as session:
+            row = session.get(DraftRow, draft_id)
+            return Draft.of(row) if row else None
+
+    def drafts(self, status: DraftStatus | None = None) -> list[Draft]:
+        """Every draft, or those with `status`, oldest first."""
+        query = select(DraftRow).order_by(DraftRow.id)
+        if status is not None:
+            query = query.where(DraftRow.status == status)
+        with self.database.session() as session:
+            return [Draft.of(row) for row in session.scalars(query)]
+
+    def accept(
+        self, draft_id: int, by: str, now: dt.datetime, dropped: set[str] | None = None
+    ) -> SyncResult:
+        """Accept the draft (less the `dropped` items) into the store, in one
+        transaction with the new version; `DecisionError` if it cannot be."""
+        left_out = set(dropped or ())
+
+        def mark(session: Session) -> None:
+            row = self._pending(session, draft_id)
+            accepted = _as_accepted(Draft.of(row), left_out, by, now)
+            row.annotations, row.dropped = accepted, json.dumps(sorted(left_out))
+            row.status, row.reviewed_by, row.reviewed_at = DraftStatus.ACCEPTED, by, now
+            session.flush()
+
+        try:
+            return sync_facts(
+                self.database, self.seeds_dir, by=f"review accept by {by}", now=now, first=mark
+            )
+        except AnnotationError as error:
+            raise DecisionError(
+                f"not accepted: the store would not check with it ({len(error.problems)} "
+                "problems); it stays pending",
+                error.problems,
+            ) from None
+
+    def reject(self, draft_id: int, by: str, now: dt.datetime) -> Draft:
+        """Mark the draft rejected (kept, so its article is not drafted again)."""
+        with self.database.exclusive(), self.database.session() as session, session.begin():
+            row = self._pending(session, draft_id)
+            row.status, row.reviewed_by, row.reviewed_at = DraftStatus.REJECTED, by, now
+            session.flush()
+            return Draft.of(row)
+
+    @staticmethod
+    def _pending(session: Session, draft_id: int) -> DraftRow:
+        # Read under the sync's lock or this transaction: two curators clicking at once
+        # decide once, and the second is told who was first.
+        row = session.get(DraftRow, draft_id)
+        if row is None:
+            raise DecisionError("that draft is no longer in the database")
+        if row.status != DraftStatus.PENDING:
+            raise DecisionError(f"already {row.status} by {row.reviewed_by}")
+        return row

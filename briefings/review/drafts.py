@@ -1,0 +1,200 @@
+"""Drafts waiting for review, kept in the database so that any process can post,
+accept or reject them, and where each server reviews them.
+
+A draft holds the fetched page and its drafted annotations (as the YAML a curator
+would read), what the extractor was unsure of, and its fate: pending, accepted (with
+who and when, and the items the reviewer dropped) or rejected. A rejected draft stays,
+so its article is not drafted again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Integer, String, Text, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from briefings.storage import Base, Database, UTCDateTime
+
+__all__ = [
+    "Draft",
+    "DraftRow",
+    "DraftStatus",
+    "ReviewChannelRow",
+    "ReviewPostRow",
+    "ReviewSettings",
+]
+
+
+class DraftStatus(StrEnum):
+    """Where a draft stands."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class DraftRow(Base):
+    """A page drafted from the web, and its review."""
+
+    __tablename__ = "review_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_name: Mapped[str] = mapped_column(String(255), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    page_text: Mapped[str] = mapped_column(Text)
+    annotations: Mapped[str] = mapped_column(Text)  # YAML, as `briefbot ingest` writes it
+    unsure: Mapped[str] = mapped_column(Text)  # JSON: item id (or "") -> lines
+    change_note: Mapped[str | None] = mapped_column(Text, default=None)  # an edited article
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    reviewed_by: Mapped[str | None] = mapped_column(Text, default=None)  # "name (id)"
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    dropped: Mapped[str] = mapped_column(Text, default="[]")  # JSON: item ids left out
+
+
+class ReviewChannelRow(Base):
+    """Where a server's drafts go, and which role may review them."""
+
+    __tablename__ = "review_channels"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    curator_role_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    set_by: Mapped[int] = mapped_column(BigInteger)
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewPostRow(Base):
+    """A draft posted for review in a server: claimed before posting, so each server
+    sees each draft once whichever process posts it."""
+
+    __tablename__ = "review_posts"
+
+    draft_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft's values, detached from any session."""
+
+    id: int
+    page_name: str
+    url: str
+    title: str
+    page_text: str
+    annotations: str
+    unsure: dict[str, list[str]]
+    change_note: str | None
+    status: DraftStatus
+    created_at: dt.datetime
+    reviewed_by: str | None = None
+    reviewed_at: dt.datetime | None = None
+    dropped: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, row: DraftRow) -> Draft:
+        """The row's values."""
+        return cls(
+            id=row.id,
+            page_name=row.page_name,
+            url=row.url,
+            title=row.title,
+            page_text=row.page_text,
+            annotations=row.annotations,
+            unsure=json.loads(row.unsure),
+            change_note=row.change_note,
+            status=DraftStatus(row.status),
+            created_at=row.created_at,
+            reviewed_by=row.reviewed_by,
+            reviewed_at=row.reviewed_at,
+            dropped=json.loads(row.dropped),
+        )
+
+
+@dataclass(frozen=True)
+class ReviewChannel:
+    """A server's review channel and curator role."""
+
+    guild_id: int
+    channel_id: int
+    curator_role_id: int | None
+
+
+class ReviewSettings:
+    """Review channels, and which drafts each server has been shown."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def set_channel(
+        self, guild_id: int, channel_id: int, role_id: int | None, by: int, now: dt.datetime
+    ) -> None:
+        """Send the server's drafts to `channel_id`; `role_id` may review them."""
+        with self.database.session() as session, session.begin():
+            row = session.get(ReviewChannelRow, guild_id)
+            if row is None:
+                row = ReviewChannelRow(guild_id=guild_id)
+                session.add(row)
+            row.channel_id, row.curator_role_id = channel_id, role_id
+            row.set_by, row.set_at = by, now
+
+    def channel(self, guild_id: int) -> ReviewChannel | None:
+        """The server's review channel, if it has one."""
+        with self.database.session() as session:
+            row = session.get(ReviewChannelRow, guild_id)
+            if row is None:
+                return None
+            return ReviewChannel(row.guild_id, row.channel_id, row.curator_role_id)
+
+    def unposted(self, guild_ids: list[int]) -> list[tuple[ReviewChannel, Draft]]:
+        """Pending drafts not yet posted in these servers' review channels."""
+        found = []
+        with self.database.session() as session:
+            channels = session.scalars(
+                select(ReviewChannelRow).where(ReviewChannelRow.guild_id.in_(guild_ids))
+            ).all()
+            for channel in channels:
+                posted = select(ReviewPostRow.draft_id).where(
+                    ReviewPostRow.guild_id == channel.guild_id
+                )
+                drafts = session.scalars(
+                    select(DraftRow)
+                    .where(DraftRow.status == DraftStatus.PENDING, DraftRow.id.not_in(posted))
+                    .order_by(DraftRow.id)
+                )
+                where = ReviewChannel(channel.guild_id, channel.channel_id, channel.curator_role_id)
+                found += [(where, Draft.of(row)) for row in drafts]
+        return found
+
+    def claim_post(self, draft_id: int, guild_id: int, channel_id: int) -> bool:
+        """Claim the posting of a draft in a server; False if it was claimed already."""
+        with self.database.session() as session:
+            session.add(ReviewPostRow(draft_id=draft_id, guild_id=guild_id, channel_id=channel_id))
+            try:
+                session.commit()
+            except IntegrityError:
+                return False
+        return True
+
+    def unclaim_post(self, draft_id: int, guild_id: int) -> None:
+        """Give a claim back when the post failed: the next round posts it again."""
+        with self.database.session() as session, session.begin():
+            row = session.get(ReviewPostRow, (draft_id, guild_id))
+            if row is not None and row.message_id is None:
+                session.delete(row)
+
+    def posted(self, draft_id: int, guild_id: int, message_id: int) -> None:
+        """Remember the review message, so a decision can update it."""
+        with self.database.session() as session, session.begin():
+            row = session.get(ReviewPostRow, (draft_id, guild_id))
+            if row is not None:
+                row.message_id = message_id

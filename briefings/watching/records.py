@@ -1,0 +1,252 @@
+"""The watch list in the database: which addresses each server watches, and how the
+last fetch of each went.
+
+A row per (server, address) holds its polling interval and its state: when it was last
+fetched, the ETag and Last-Modified its server sent (for the next conditional GET),
+the consecutive failures, and when to try next. A failure pushes the next try back
+exponentially (`backoff`), and `/sources list` shows it.
+
+Fetches are leased per address, not per row: two servers watching one feed, or two
+processes finding one row due, still fetch it once at a time. A lease lasts as long
+as a fetch may take; a process that dies holding one loses it when it runs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from briefings.storage import Base, Database, UTCDateTime
+
+__all__ = [
+    "LEASE",
+    "LONGEST_RETRY",
+    "FetchLeaseRow",
+    "WatchedSourceRow",
+    "Watchlist",
+    "address_key",
+    "backoff",
+]
+
+LONGEST_RETRY = dt.timedelta(days=1)
+# Longer than a fetch can take (a feed of 20 items at 20 s each at worst, with margin).
+LEASE = dt.timedelta(minutes=10)
+
+
+class WatchedSourceRow(Base):
+    """An address a server watches, and the state of its fetches."""
+
+    __tablename__ = "watched_sources"
+    __table_args__ = (UniqueConstraint("guild_id", "url_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    url: Mapped[str] = mapped_column(Text)
+    url_hash: Mapped[str] = mapped_column(String(64))  # an address may outgrow an index
+    every_seconds: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    next_try_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    last_fetch_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_outcome: Mapped[str | None] = mapped_column(Text, default=None)  # one line
+    etag: Mapped[str | None] = mapped_column(Text, default=None)
+    last_modified: Mapped[str | None] = mapped_column(Text, default=None)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # consecutive
+
+
+class FetchLeaseRow(Base):
+    """Who is fetching an address, until when."""
+
+    __tablename__ = "fetch_leases"
+
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A watched address as the domain hands it out (no session attached)."""
+
+    id: int
+    guild_id: int
+    url: str
+    every: dt.timedelta
+    added_by: int
+    added_at: dt.datetime
+    next_try_at: dt.datetime
+    last_fetch_at: dt.datetime | None
+    last_outcome: str | None
+    etag: str | None
+    last_modified: str | None
+    failures: int
+
+    @classmethod
+    def of(cls, row: WatchedSourceRow) -> Watched:
+        """The row's values."""
+        return cls(
+            id=row.id,
+            guild_id=row.guild_id,
+            url=row.url,
+            every=dt.timedelta(seconds=row.every_seconds),
+            added_by=row.added_by,
+            added_at=row.added_at,
+            next_try_at=row.next_try_at,
+            last_fetch_at=row.last_fetch_at,
+            last_outcome=row.last_outcome,
+            etag=row.etag,
+            last_modified=row.last_modified,
+            failures=row.failures,
+        )
+
+
+def address_key(url: str) -> str:
+    """The key an address is known by in the tables."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def backoff(failures: int, every: dt.timedelta) -> dt.timedelta:
+    """How long to wait after `failures` consecutive failures: the usual interval,
+    doubled for each failure, and at most a day (or the interval, if that is longer).
+    A failing site is asked less and less often, and never more often than a healthy
+    one."""
+    wait: dt.timedelta = every * (2 ** min(failures, 16))
+    return min(wait, max(LONGEST_RETRY, every))
+
+
+class Watchlist:
+    """The watched addresses of every server, and the fetch leases."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        insert = (
+            postgresql.insert if database.engine.dialect.name == "postgresql" else sqlite.insert
+        )
+        self._take_free_lease = insert(FetchLeaseRow).on_conflict_do_nothing(
+            index_elements=["url_hash"]
+        )
+
+    def add(
+        self, guild_id: int, url: str, every: dt.timedelta, by: int, now: dt.datetime
+    ) -> tuple[Watched, bool]:
+        """Watch `url` in the server (fetched first at once); the row, and whether it
+        is new. Watching it again changes its interval."""
+        key = address_key(url)
+        with self.database.session() as session, session.begin():
+            row = session.scalars(
+                select(WatchedSourceRow).where(
+                    WatchedSourceRow.guild_id == guild_id, WatchedSourceRow.url_hash == key
+                )
+            ).first()
+            created = row is None
+            if row is None:
+                row = WatchedSourceRow(
+                    guild_id=guild_id,
+                    url=url,
+                    url_hash=key,
+                    added_by=by,
+                    added_at=now,
+                    next_try_at=now,
+                    failures=0,
+                )
+                session.add(row)
+            row.every_seconds = int(every.total_seconds())
+            session.flush()
+            return Watched.of(row), created
+
+    def remove(self, guild_id: int, url: str) -> bool:
+        """Stop watching `url` in the server; whether it was watched."""
+        with self.database.session() as session, session.begin():
+            result = session.execute(
+                delete(WatchedSourceRow).where(
+                    WatchedSourceRow.guild_id == guild_id,
+                    WatchedSourceRow.url_hash == address_key(url),
+                )
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def listed(self, guild_id: int) -> list[Watched]:
+        """The server's watched addresses, in the order they were added."""
+        query = (
+            select(WatchedSourceRow)
+            .where(WatchedSourceRow.guild_id == guild_id)
+            .order_by(WatchedSourceRow.id)
+        )
+        with self.database.session() as session:
+            return [Watched.of(row) for row in session.scalars(query)]
+
+    def count(self, guild_id: int) -> int:
+        """How many addresses the server watches."""
+        return len(self.listed(guild_id))
+
+    def due(self, now: dt.datetime, limit: int = 100) -> list[Watched]:
+        """Rows whose next try has come, the longest waiting first."""
+        query = (
+            select(WatchedSourceRow)
+            .where(WatchedSourceRow.next_try_at <= now)
+            .order_by(WatchedSourceRow.next_try_at, WatchedSourceRow.id)
+            .limit(limit)
+        )
+        with self.database.session() as session:
+            return [Watched.of(row) for row in session.scalars(query)]
+
+    def lease(self, url: str, holder: str, now: dt.datetime) -> bool:
+        """Take the address's fetch lease for `LEASE`; False if someone else holds it."""
+        key, until = address_key(url), now + LEASE
+        with self.database.session() as session, session.begin():
+            # A free lease is one never taken, or one that ran out (its holder died).
+            inserted = session.execute(
+                self._take_free_lease.values(url_hash=key, holder=holder, until=until)
+            )
+            if inserted.rowcount:  # type: ignore[attr-defined]
+                return True
+            taken = session.execute(
+                update(FetchLeaseRow)
+                .where(FetchLeaseRow.url_hash == key, FetchLeaseRow.until <= now)
+                .values(holder=holder, until=until)
+            )
+            return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+    def release(self, url: str, holder: str) -> None:
+        """Give the lease back (only if this holder still has it)."""
+        with self.database.session() as session, session.begin():
+            session.execute(
+                delete(FetchLeaseRow).where(
+                    FetchLeaseRow.url_hash == address_key(url), FetchLeaseRow.holder == holder
+                )
+            )
+
+    def fetched(
+        self,
+        url: str,
+        now: dt.datetime,
+        outcome: str,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> None:
+        """Record a fetch that worked, on every row of the address (each server's row
+        comes due again after its own interval)."""
+        with self.database.session() as session, session.begin():
+            for row in self._rows(session, url):
+                row.last_fetch_at, row.last_outcome, row.failures = now, outcome, 0
+                row.etag, row.last_modified = etag, last_modified
+                row.next_try_at = now + dt.timedelta(seconds=row.every_seconds)
+
+    def failed(self, url: str, now: dt.datetime, outcome: str) -> None:
+        """Record a fetch that failed: one more failure, and the next try backed off."""
+        with self.database.session() as session, session.begin():
+            for row in self._rows(session, url):
+                row.last_fetch_at, row.last_outcome = now, outcome
+                row.failures += 1
+                every = dt.timedelta(seconds=row.every_seconds)
+                row.next_try_at = now + backoff(row.failures, every)
+
+    @staticmethod
+    def _rows(session: Session, url: str) -> list[WatchedSourceRow]:
+        query = select(WatchedSourceRow).where(WatchedSourceRow.url_hash == address_key(url))
+        return list(session.scalars(query))

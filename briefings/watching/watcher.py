@@ -1,0 +1,121 @@
+"""The watcher: each round, fetch the watched addresses that are due, and stage each
+new article as a draft for review.
+
+Every address is fetched under its lease (one fetch of an address at a time across
+processes), conditionally (its ETag and Last-Modified), and its outcome recorded:
+success resets the failures, a failure backs the next try off. An article is staged
+once, whoever fetches it (`briefings.ingest.seen`); an edited one is staged as its
+next edition, saying what changed. The clock is the caller's: `poll(now)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from briefings.errors import BriefingError
+from briefings.fetching import FetchError, fetch
+from briefings.ingest.seen import claim, drafted_item, what_changed
+from briefings.review.desk import ReviewDesk
+from briefings.review.drafts import Draft
+from briefings.store import FactStore
+from briefings.watching.harvest import Fetcher, NewPage, harvest
+from briefings.watching.records import Watched, Watchlist
+
+__all__ = ["PollReport", "Watcher"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PollReport:
+    """What one address's poll did."""
+
+    url: str
+    outcome: str  # one line, as `/sources list` shows it
+    staged: tuple[Draft, ...] = ()
+    failed: bool = False
+
+
+class Watcher:
+    """Polls what is due and stages what is new."""
+
+    def __init__(
+        self,
+        watchlist: Watchlist,
+        desk: ReviewDesk,
+        store: Callable[[], FactStore],
+        *,
+        holder: str,
+        allow_private: bool,
+        fetcher: Fetcher = fetch,
+    ) -> None:
+        self.watchlist = watchlist
+        self.desk = desk
+        self.store = store  # the store in use now: drafts match speakers against it
+        self.holder = holder  # names this process in the leases
+        self.allow_private = allow_private
+        self.fetcher = fetcher
+
+    async def poll(self, now: dt.datetime) -> list[PollReport]:
+        """Fetch every address due at `now` that no other process is fetching."""
+        reports = []
+        due: dict[str, Watched] = {}
+        for watched in self.watchlist.due(now):
+            due.setdefault(watched.url, watched)  # two servers watching one address: one fetch
+        for url, known in due.items():
+            if not self.watchlist.lease(url, self.holder, now):
+                continue
+            try:
+                reports.append(await self._poll(known, now))
+            finally:
+                self.watchlist.release(url, self.holder)
+        return reports
+
+    async def _poll(self, known: Watched, now: dt.datetime) -> PollReport:
+        url, database = known.url, self.watchlist.database
+        try:
+            found = await harvest(
+                url,
+                seen_item=lambda guid: drafted_item(database, guid) is not None,
+                allow_private=self.allow_private,
+                etag=known.etag,
+                last_modified=known.last_modified,
+                fetcher=self.fetcher,
+            )
+        except FetchError as error:
+            self.watchlist.failed(url, now, str(error))
+            log.info("watching %s: %s", url, error)
+            return PollReport(url, str(error), failed=True)
+        staged, notes = [], []
+        for new in found.pages:
+            draft, note = await asyncio.to_thread(self._stage, new, now)
+            if draft is not None:
+                staged.append(draft)
+            if note:
+                notes.append(note)
+        outcome = "; ".join(
+            [found.outcome, f"{len(staged) or 'nothing'} drafted", *notes, *found.item_failures]
+        )
+        self.watchlist.fetched(url, now, outcome, found.etag, found.last_modified)
+        return PollReport(url, outcome, tuple(staged))
+
+    def _stage(self, new: NewPage, now: dt.datetime) -> tuple[Draft | None, str | None]:
+        """Stage a page, once; a page that cannot be drafted is remembered as seen, so
+        it is not fetched and refused again at every poll (an edit makes it new)."""
+        database = self.watchlist.database
+        claimed = claim(database, new.page, now, new.guid)
+        if not claimed.new:
+            return None, None
+        change = None
+        if claimed.previous_text is not None:
+            changed = what_changed(claimed.previous_text, new.page.text)
+            change = f"an edited version of {claimed.previous_name}: {changed}"
+        try:
+            draft = self.desk.stage(new.page, claimed, self.store(), now, new.title, change)
+        except BriefingError as error:
+            return None, f"{new.page.url} not drafted: {error}"
+        return draft, None

@@ -1,0 +1,163 @@
+"""The review desk: a staged draft is accepted into the store (less the items a
+curator dropped) in one transaction with the new version, or rejected and kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from bot.console import answer_text
+from briefings.answers import Answerer
+from briefings.export import export_store
+from briefings.factbase import DatabaseFactStore, sync_facts
+from briefings.ingest.seen import claim
+from briefings.ingest.web import WebPage
+from briefings.loading import DEFAULT_SEEDS_DIR
+from briefings.rendering import Renderer
+from briefings.review.desk import DecisionError, ReviewDesk, draft_items
+from briefings.review.drafts import Draft, DraftRow, DraftStatus
+from briefings.storage import Database
+from tests.test_posting import database_url, fresh_database
+
+NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+URL = "https://news.example/freedonia-ports"
+CURATOR = "Cora (42)"
+PAGE = """Freedonia closes its ports
+March 5, 2021 by Ada Quill
+
+Freedonia’s Minister of Ports, Rufus Tadwell, said on Wednesday that his country would “not sign anything this month”. “We have waited long enough,” he added.
+
+Officials in the capital declined to comment further on the decision.
+"""  # noqa: E501 - a page as fetched: one paragraph per line
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = fresh_database(database_url(tmp_path))
+    sync_facts(db, DEFAULT_SEEDS_DIR)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def desk(database: Database) -> ReviewDesk:
+    return ReviewDesk(database, DEFAULT_SEEDS_DIR)
+
+
+def _staged(database: Database, desk: ReviewDesk) -> Draft:
+    page = WebPage(URL, PAGE)
+    return desk.stage(page, claim(database, page, NOW), DatabaseFactStore(database), NOW)
+
+
+def _answer(database: Database, text: str) -> str:
+    renderer = Renderer()
+    return answer_text(Answerer(DatabaseFactStore(database), renderer), renderer, text)
+
+
+def test_a_staged_draft_lists_what_it_proposes_and_what_is_unsure(
+    database: Database, desk: ReviewDesk
+) -> None:
+    draft = _staged(database, desk)
+    assert draft.status is DraftStatus.PENDING
+    assert draft.title == "Freedonia closes its ports"
+    items = {item.id: item for item in draft_items(draft)}
+    quote = items["ada-quill-2021-03-05-q1"]
+    assert quote.kind == "quote"
+    assert quote.droppable
+    assert quote.label == (
+        "Rufus Tadwell, Freedonia’s Minister of Ports (2021-03-03): “not sign anything this month”"
+    )
+    assert quote.unsure == ("new actor 'Rufus Tadwell'",)
+    assert items["rufus-tadwell"].kind == "actor"
+    assert not items["rufus-tadwell"].droppable
+    assert "event" in {item.kind for item in items.values()}
+
+
+def test_accepting_puts_the_words_in_the_answers_with_who_accepted_them(
+    database: Database, desk: ReviewDesk
+) -> None:
+    draft = _staged(database, desk)
+    assert "Tadwell" not in _answer(database, "!quote tadwell")
+    result = desk.accept(draft.id, CURATOR, NOW)
+    assert (result.version, result.changed) == (2, True)
+    quotes = _answer(database, "!quote tadwell")
+    assert "not sign anything this month" in quotes
+    assert "Freedonia closes its ports" in quotes  # cited, as every answer is
+    sources = _answer(database, "!sources")
+    assert f"Fetched from {URL}; accepted in review by {CURATOR} on 2026-11-30 09:00 UTC." in (
+        sources
+    )
+    decided = desk.get(draft.id)
+    assert decided is not None
+    assert (decided.status, decided.reviewed_by, decided.reviewed_at) == (
+        DraftStatus.ACCEPTED,
+        CURATOR,
+        NOW,
+    )
+    # The next sync reads the accepted draft as an input like the files: unchanged.
+    assert not sync_facts(database, DEFAULT_SEEDS_DIR).changed
+
+
+def test_dropped_items_stay_out(database: Database, desk: ReviewDesk) -> None:
+    draft = _staged(database, desk)
+    desk.accept(draft.id, CURATOR, NOW, dropped={"ada-quill-2021-03-05-q2"})
+    quotes = _answer(database, "!quote tadwell")
+    assert "not sign anything this month" in quotes
+    assert "waited long enough" not in quotes
+    decided = desk.get(draft.id)
+    assert decided is not None
+    assert decided.dropped == ["ada-quill-2021-03-05-q2"]
+
+
+def test_a_draft_is_decided_once(database: Database, desk: ReviewDesk) -> None:
+    draft = _staged(database, desk)
+    desk.reject(draft.id, "Rex (7)", NOW)
+    with pytest.raises(DecisionError, match=r"^already rejected by Rex \(7\)$"):
+        desk.accept(draft.id, CURATOR, NOW)
+    with pytest.raises(DecisionError, match="already rejected"):
+        desk.reject(draft.id, CURATOR, NOW)
+    assert "Tadwell" not in _answer(database, "!quote tadwell")
+    rejected = desk.get(draft.id)
+    assert rejected is not None
+    assert rejected.status is DraftStatus.REJECTED
+    with pytest.raises(DecisionError, match="no longer in the database"):
+        desk.accept(999, CURATOR, NOW)
+
+
+def test_a_draft_the_store_would_not_check_with_stays_pending(
+    database: Database, desk: ReviewDesk
+) -> None:
+    """An accept is one transaction: marking the draft and the new version are
+    committed together or not at all."""
+    draft = _staged(database, desk)
+    broken = draft.annotations.replace("speaker: rufus-tadwell", "speaker: nobody-known")
+    assert broken != draft.annotations
+    with database.session() as session, session.begin():
+        session.execute(update(DraftRow).where(DraftRow.id == draft.id).values(annotations=broken))
+    with pytest.raises(DecisionError, match="would not check with it") as raised:
+        desk.accept(draft.id, CURATOR, NOW)
+    assert any("nobody-known" in problem.message for problem in raised.value.problems)
+    after = desk.get(draft.id)
+    assert after is not None
+    assert after.status is DraftStatus.PENDING
+    assert DatabaseFactStore(database).version == 1
+
+
+def test_an_exported_store_made_the_seeds_folder_holds_the_page_once(
+    database: Database, desk: ReviewDesk, tmp_path: Path
+) -> None:
+    """`facts export` after an accept, made the seeds folder (as a team commits it to
+    git): the folder's copy of the page is read, not the draft's as well."""
+    draft = _staged(database, desk)
+    desk.accept(draft.id, CURATOR, NOW)
+    seeds = tmp_path / "exported"
+    export_store(DatabaseFactStore(database), seeds)
+    assert sync_facts(database, seeds, now=NOW + dt.timedelta(hours=1)).changed
+    store = DatabaseFactStore(database)
+    assert [source.seed for source in store.sources].count(draft.page_name) == 1
+    assert "not sign anything this month" in _answer(database, "!quote tadwell")
+    assert f"accepted in review by {CURATOR}" in _answer(database, "!sources")

@@ -1,0 +1,233 @@
+"""Watching addresses: the watch list, leases, back-off, and the watcher staging new
+articles for review, against the local web site (`tests/web_site.py`). The clock is
+passed in: nothing sleeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefings.errors import BadSettingError
+from briefings.factbase import DatabaseFactStore, sync_facts
+from briefings.fetching import fetch
+from briefings.loading import DEFAULT_SEEDS_DIR
+from briefings.review.desk import ReviewDesk
+from briefings.review.drafts import DraftStatus
+from briefings.storage import Database
+from briefings.watching import Watcher, Watchlist, backoff, describe_every, parse_every
+from briefings.watching.records import LEASE, LONGEST_RETRY
+from tests.test_posting import database_url, fresh_database
+from tests.web_site import LOOPBACK, Site
+
+NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+HOUR = dt.timedelta(hours=1)
+GUILD, OTHER_GUILD, CURATOR = 10, 20, 42
+
+
+@pytest.mark.parametrize(
+    ("typed", "every"),
+    [
+        (None, HOUR),
+        ("30m", dt.timedelta(minutes=30)),
+        ("2h", dt.timedelta(hours=2)),
+        ("1d", dt.timedelta(days=1)),
+        ("1h30m", dt.timedelta(minutes=90)),
+        (" 1H 30M ", dt.timedelta(minutes=90)),
+    ],
+)
+def test_intervals_as_typed(typed: str | None, every: dt.timedelta) -> None:
+    assert parse_every(typed) == every
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("soon", "'soon' is not an interval like 30m, 2h, 1d or 1h30m."),
+        ("1x", "is not an interval"),
+        ("5m", "'5m' is 5 min: poll every 15 min to 7 d."),
+        ("30d", "'30d' is 30 d: poll every 15 min to 7 d."),
+        ("9" * 40 + "m", "is not an interval"),
+    ],
+)
+def test_a_bad_interval_is_one_line_naming_it(typed: str, message: str) -> None:
+    with pytest.raises(BadSettingError) as raised:
+        parse_every(typed)
+    assert message in str(raised.value)
+
+
+def test_intervals_are_described_as_typed_back() -> None:
+    assert describe_every(dt.timedelta(minutes=90)) == "1 h 30 min"
+    assert describe_every(dt.timedelta(days=2)) == "2 d"
+
+
+def test_back_off_doubles_the_interval_up_to_a_day() -> None:
+    assert [backoff(n, HOUR) for n in (1, 2, 3, 4, 5, 6)] == [
+        2 * HOUR,
+        4 * HOUR,
+        8 * HOUR,
+        16 * HOUR,
+        LONGEST_RETRY,
+        LONGEST_RETRY,
+    ]
+    week = dt.timedelta(days=7)
+    assert backoff(3, week) == week  # a weekly address is not asked more often
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = fresh_database(database_url(tmp_path))
+    sync_facts(db, DEFAULT_SEEDS_DIR)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def watchlist(database: Database) -> Watchlist:
+    return Watchlist(database)
+
+
+def _watcher(database: Database, holder: str = "process-1") -> Watcher:
+    store = DatabaseFactStore(database)
+    return Watcher(
+        Watchlist(database),
+        ReviewDesk(database, DEFAULT_SEEDS_DIR),
+        lambda: store,
+        holder=holder,
+        allow_private=False,  # loopback alone is allowed, below: not 169.254.169.254
+        fetcher=functools.partial(fetch, allowed_networks=LOOPBACK, timeout=0.5),
+    )
+
+
+def test_a_server_s_watch_list(watchlist: Watchlist) -> None:
+    first, created = watchlist.add(GUILD, "https://example.org/feed", HOUR, CURATOR, NOW)
+    assert created
+    assert first.next_try_at == NOW  # fetched at the next round
+    _, created = watchlist.add(GUILD, "https://example.org/feed", 2 * HOUR, CURATOR, NOW)
+    assert not created
+    watchlist.add(OTHER_GUILD, "https://example.org/other", HOUR, CURATOR, NOW)
+    listed = watchlist.listed(GUILD)
+    assert [(w.url, w.every) for w in listed] == [("https://example.org/feed", 2 * HOUR)]
+    assert watchlist.remove(GUILD, "https://example.org/feed")
+    assert not watchlist.remove(GUILD, "https://example.org/feed")
+    assert watchlist.listed(GUILD) == []
+    assert [w.url for w in watchlist.listed(OTHER_GUILD)] == ["https://example.org/other"]
+
+
+def test_one_fetch_of_an_address_at_a_time(watchlist: Watchlist) -> None:
+    url = "https://example.org/feed"
+    assert watchlist.lease(url, "process-1", NOW)
+    assert not watchlist.lease(url, "process-2", NOW)
+    watchlist.release(url, "process-2")  # not its lease: nothing happens
+    assert not watchlist.lease(url, "process-2", NOW + LEASE - dt.timedelta(seconds=1))
+    # A holder that died loses the lease when it runs out.
+    assert watchlist.lease(url, "process-2", NOW + LEASE)
+    watchlist.release(url, "process-2")
+    assert watchlist.lease(url, "process-1", NOW + LEASE)
+
+
+async def test_a_feed_s_new_articles_are_staged_for_review_once(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    base, _ = site
+    watchlist.add(GUILD, f"{base}/feed.xml", HOUR, CURATOR, NOW)
+    watchlist.add(OTHER_GUILD, f"{base}/feed.xml", HOUR, CURATOR, NOW)
+    watcher = _watcher(database)
+    [report] = await watcher.poll(NOW)  # two servers, one address: one fetch
+    assert report.outcome == "feed “Fictional Times”: 2 items, 2 new; 2 drafted"
+    titles = [draft.title for draft in report.staged]
+    assert titles == ["Freedonia closes its ports", "Freedonia hears from Sylvania"]
+    assert all(draft.status is DraftStatus.PENDING for draft in report.staged)
+    assert report.staged[0].unsure  # what the extractor was unsure of goes to review
+    assert await watcher.poll(NOW + dt.timedelta(minutes=59)) == []  # not due yet
+    [again] = await _watcher(database, "process-2").poll(NOW + HOUR)
+    assert again.outcome == "feed “Fictional Times”: 2 items, none new; nothing drafted"
+    assert len(ReviewDesk(database, DEFAULT_SEEDS_DIR).drafts()) == 2
+    for watched in (*watchlist.listed(GUILD), *watchlist.listed(OTHER_GUILD)):
+        assert (watched.last_fetch_at, watched.failures) == (NOW + HOUR, 0)
+        assert watched.next_try_at == NOW + 2 * HOUR
+
+
+async def test_an_address_another_process_is_fetching_is_left_to_it(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    base, served = site
+    watchlist.add(GUILD, f"{base}/article.html", HOUR, CURATOR, NOW)
+    assert watchlist.lease(f"{base}/article.html", "process-2", NOW)
+    hits = served.hits
+    assert await _watcher(database).poll(NOW) == []
+    assert served.hits == hits
+
+
+async def test_failures_back_off_and_show_why_then_success_resets(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    base, served = site
+    url = f"{base}/sometimes"
+    watchlist.add(GUILD, url, HOUR, CURATOR, NOW)
+    watcher = _watcher(database)
+    served.down = True
+    try:
+        [first] = await watcher.poll(NOW)
+        assert first.failed
+        assert first.outcome == f"{url} answered 503 Service Unavailable"
+        [watched] = watchlist.listed(GUILD)
+        assert (watched.failures, watched.next_try_at) == (1, NOW + 2 * HOUR)
+        assert await watcher.poll(NOW + HOUR) == []  # backed off: not due at the hour
+        await watcher.poll(NOW + 2 * HOUR)
+        [watched] = watchlist.listed(GUILD)
+        assert (watched.failures, watched.next_try_at) == (2, NOW + 6 * HOUR)
+    finally:
+        served.down = False
+    [back] = await watcher.poll(NOW + 6 * HOUR)
+    assert not back.failed
+    assert back.outcome == "fetched the page; 1 drafted"
+    [watched] = watchlist.listed(GUILD)
+    assert (watched.failures, watched.next_try_at) == (0, NOW + 7 * HOUR)
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("/missing", "answered 404 Not Found"),
+        ("/broken", "answered 500 Internal Server Error"),
+        ("/slow", "did not answer within 0.5 s"),
+        ("/huge", "is larger than 2 MiB"),
+        ("/bad-feed.xml", "is not a feed that can be read"),
+        ("/loop", "more than 5 redirects"),
+        ("/to-metadata", "169.254.169.254 is at 169.254.169.254, not a public address"),
+    ],
+)
+async def test_what_cannot_be_fetched_is_recorded_in_one_line(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist, path: str, why: str
+) -> None:
+    base, _ = site
+    watchlist.add(GUILD, f"{base}{path}", HOUR, CURATOR, NOW)
+    [report] = await _watcher(database).poll(NOW)
+    assert report.failed
+    [watched] = watchlist.listed(GUILD)
+    assert watched.last_outcome is not None
+    assert why in watched.last_outcome
+    assert "\n" not in watched.last_outcome
+    assert watched.failures == 1
+
+
+async def test_an_edited_article_is_staged_again_saying_what_changed(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    base, served = site
+    served.changes = 0
+    watchlist.add(GUILD, f"{base}/changing", HOUR, CURATOR, NOW)
+    watcher = _watcher(database)
+    [first] = await watcher.poll(NOW)
+    [same] = await watcher.poll(NOW + HOUR)  # fetch 2: the same text
+    [edited] = await watcher.poll(NOW + 2 * HOUR)  # fetch 3: one paragraph more
+    assert (len(first.staged), len(same.staged), len(edited.staged)) == (1, 0, 1)
+    [draft] = edited.staged
+    assert draft.page_name.endswith("-2.txt")
+    assert draft.change_note == (
+        f"an edited version of {first.staged[0].page_name}: 1 paragraph added, 0 removed"
+    )
