@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
 import time
 
 import discord
@@ -17,21 +19,26 @@ from bot.cogs.briefings import BriefingsCog
 from bot.cogs.errors import ErrorsCog
 from bot.cogs.facts import FactsCog
 from bot.cogs.health import HealthCog
+from bot.cogs.sources import SourcesCog
 from bot.cogs.subscriptions import SubscriptionsCog
 from bot.health import heartbeat_path
 from bot.help_catalog import help_groups
 from bot.markdown import escape_markdown
 from bot.metrics import Metrics
 from bot.responding import Responder
+from bot.review_views import ReviewButton, ReviewSelect
 from bot.settings import Settings
 from briefings.answers import Answerer, CurrentAnswerer
 from briefings.factbase import DatabaseFactStore, open_fact_store, sync_facts
 from briefings.loading import load_store
 from briefings.rendering import Renderer
+from briefings.review.desk import ReviewDesk
+from briefings.review.drafts import ReviewSettings
 from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
 from briefings.storage import Database, open_database
 from briefings.store import FactStore
 from briefings.subscriptions import BriefingService, Clock, PostingPolicy
+from briefings.watching import Watcher, Watchlist
 
 __all__ = ["BriefBot", "ShardedBriefBot", "create_bot"]
 
@@ -84,10 +91,12 @@ class BriefBot(commands.Bot):
         if self.settings.metrics_port is not None:
             self.metrics.serve(self.settings.metrics_port)
         responder = Responder(self.answers.answerer.renderer)
-        await self.add_cog(BriefingsCog(self.answers, responder))
+        self._answer_cog = BriefingsCog(self.answers, responder)
+        await self.add_cog(self._answer_cog)
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
         await self._setup_briefings(database, store, responder)
+        await self._setup_sources(database, responder)
         if settings.facts_poll_seconds and isinstance(store, DatabaseFactStore):
             await self.add_cog(FactsCog(self.answers, settings.facts_poll_seconds))
         # Every cog is in: `!help` lists their commands after the answers.
@@ -125,6 +134,45 @@ class BriefBot(commands.Bot):
         self.answers.use_store(store)  # reaches the cogs and the briefing service
         log.info("fact store reloaded: %s", store.counts().summary())
         return store
+
+    def follow_facts(self) -> None:
+        """Answer from the database's newest version now (after an accept here), not at
+        the next poll."""
+        store = self.answers.store
+        if isinstance(store, DatabaseFactStore) and store.refresh():
+            self.answers.use_store(store)
+
+    async def _show_sources(self, ctx: commands.Context[commands.Bot]) -> None:
+        """`!sources` and `/sources show`: the answer command, with its per-user limit."""
+        await self._answer_cog.cog_check(ctx)
+        await self._answer_cog.run(ctx, "sources", {})
+
+    async def _setup_sources(self, database: Database, responder: Responder) -> None:
+        settings = self.settings
+        watchlist, desk = Watchlist(database), ReviewDesk(database, settings.seeds_dir)
+        watcher = Watcher(
+            watchlist,
+            desk,
+            lambda: self.answers.store,
+            holder=f"{socket.gethostname()}:{os.getpid()}"[:64],
+            allow_private=settings.allow_private_urls,
+        )
+        cog = SourcesCog(
+            self,
+            watchlist=watchlist,
+            review=ReviewSettings(database),
+            desk=desk,
+            watcher=watcher,
+            responder=responder,
+            clock=self.clock,
+            show_sources=self._show_sources,
+            on_accepted=self.follow_facts,
+            poll_seconds=settings.watch_poll_seconds,
+        )
+        await self.add_cog(cog)
+        # The review buttons of any message, posted before a restart or by another
+        # process, reach the cog: their custom ids name the draft.
+        self.add_dynamic_items(ReviewButton, ReviewSelect)
 
     async def _setup_briefings(
         self, database: Database, store: FactStore, responder: Responder

@@ -88,6 +88,15 @@ class Settings(BaseSettings):
         le=300,
         description="How often to look for a new version of the facts in the database; 0: never",
     )
+    watch_poll_seconds: float = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description=(
+            "How often the watcher looks for watched sources that are due (each has its "
+            "own interval) and posts new drafts for review; 0: never"
+        ),
+    )
     health_max_age_seconds: float = Field(
         default=60,
         ge=20,

@@ -32,6 +32,7 @@ __all__ = [
     "USER_AGENT",
     "FetchError",
     "Fetched",
+    "check_url",
     "fetch",
     "refused_address",
 ]
@@ -83,6 +84,15 @@ def refused_address(address: Address, allowed: Iterable[Network]) -> bool:
     if any(address in network for network in allowed):
         return False
     return not address.is_global or address.is_multicast
+
+
+def check_url(text: str) -> str:
+    """The address as typed, if it is one that may be fetched (http or https, with a
+    host); `FetchError` in one line if not. Discord's `<…>` (no preview) is taken off."""
+    typed = text.strip()
+    if typed.startswith("<") and typed.endswith(">"):
+        typed = typed[1:-1].strip()
+    return str(_checked_url(typed))
 
 
 def _checked_url(text: str) -> httpx.URL:

@@ -30,6 +30,7 @@ def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # tests advance SimCord's clock by; the tests of the heartbeat turn it on.
     monkeypatch.setenv("HEARTBEAT_SECONDS", "0")
     monkeypatch.setenv("FACTS_POLL_SECONDS", "0")  # likewise; its own tests turn it on
+    monkeypatch.setenv("WATCH_POLL_SECONDS", "0")  # the watcher's tests run its rounds
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
 

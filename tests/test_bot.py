@@ -242,7 +242,9 @@ async def test_setup_happens_once(world: World) -> None:
     cogs = set(world.bot.cogs)
     world.bot.dispatch("ready")
     await world.env.settle()
-    assert set(world.bot.cogs) == cogs == {"Briefings", "Admin", "Errors", "Subscriptions"}
+    assert (
+        set(world.bot.cogs) == cogs == {"Briefings", "Admin", "Errors", "Subscriptions", "Sources"}
+    )
 
 
 async def test_ping(world: World) -> None:

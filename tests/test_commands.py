@@ -93,7 +93,18 @@ async def test_every_member_command_is_prefix_and_slash(bot: BriefBot) -> None:
         # A group typed alone runs a subcommand; as a slash command it is a group.
         assert command.qualified_name in tree, command.qualified_name
     prefix = {command.qualified_name for command in bot.walk_commands()}
+    # A group that runs something alone (`!sources`) does so in slash as its fallback
+    # subcommand (`/sources show`).
+    prefix |= {f"{group.qualified_name} {group.fallback}" for group in _fallback_groups(bot)}
     assert set(tree) <= prefix  # and no slash command without its prefix form
+
+
+def _fallback_groups(bot: BriefBot) -> list[commands.HybridGroup[Any, ..., Any]]:
+    return [
+        command
+        for command in bot.walk_commands()
+        if isinstance(command, commands.HybridGroup) and command.fallback
+    ]
 
 
 async def test_every_registry_entry_is_reachable_from_discord(bot: BriefBot) -> None:
@@ -102,8 +113,10 @@ async def test_every_registry_entry_is_reachable_from_discord(bot: BriefBot) -> 
         prefix = bot.get_command(command.name)
         assert prefix is not None, command.name
         assert prefix.extras[REGISTRY_KEY] == command.name
-        assert command.name in slash, command.name
-        options = {p.name: p for p in slash[command.name].parameters}
+        fallback = getattr(prefix, "fallback", None)  # `/sources show` runs `!sources`
+        name = f"{command.name} {fallback}" if fallback else command.name
+        assert name in slash, command.name
+        options = {p.name: p for p in slash[name].parameters}
         assert list(options) == [a.name for a in command.arguments]
         for argument in command.arguments:
             option = options[argument.name]
@@ -153,6 +166,7 @@ async def test_help_lists_every_command_discord_holds_grouped(world: World) -> N
         "Answers (from the two seed documents, every one cited):",
         "Checking on the bot, and tools for its owners:",
         "Scheduled briefings in this server's channels:",
+        "Watching feeds and pages, and reviewing the facts they add:",
     ]
     assert "(servers only; changing needs Manage Server)" in text
     assert len(text) <= 4096

@@ -35,7 +35,7 @@ from briefings.commands import (
     command_choices,
 )
 
-__all__ = ["ALIAS_KEY", "REGISTRY_KEY", "BriefingsCog", "build_cog_class"]
+__all__ = ["ALIAS_KEY", "ELSEWHERE", "REGISTRY_KEY", "BriefingsCog", "build_cog_class"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ CLASS_NAME = "BriefingsCog"
 # The costly commands allow a few calls per user per 30 seconds. The limit lives on the
 # cog, not on the command objects, whose cooldown caches every copy of a command shares.
 COOLDOWN_RATE, COOLDOWN_PER = 5, 30.0
+# Registry commands whose Discord form another cog makes: `sources` is the group that
+# also holds watching and review (bot.cogs.sources); `!sources` alone answers as here.
+ELSEWHERE = frozenset({"sources"})
 
 
 def _choices(names: list[str]) -> Choices:
@@ -185,8 +188,11 @@ def _method_name(name: str) -> str:
     return name.replace(" ", "_").replace("-", "_")
 
 
-def _commands(registry: Registry) -> dict[str, commands.Command[Any, ..., Any]]:
-    """Every Discord command the registry declares, by the cog attribute that holds it."""
+def _commands(
+    registry: Registry, elsewhere: frozenset[str]
+) -> dict[str, commands.Command[Any, ..., Any]]:
+    """Every Discord command the registry declares, by the cog attribute that holds it,
+    but those another cog gives a Discord form of its own (`elsewhere`)."""
     made: dict[str, commands.Command[Any, ..., Any]] = {}
     groups: dict[str, commands.HybridGroup[Any, ..., Any]] = {}
     for group in registry.groups.values():
@@ -199,6 +205,8 @@ def _commands(registry: Registry) -> dict[str, commands.Command[Any, ..., Any]]:
         )
         groups[group.name] = made[f"group_{group.name}"] = hybrid_group
     for command in registry:
+        if command.name in elsewhere:
+            continue
         method = _method_name(command.name)
         # A subcommand's aliases are typed at the top level: shortcuts, made below.
         top_level = list(command.aliases) if command.group is None else []
@@ -226,14 +234,17 @@ def _commands(registry: Registry) -> dict[str, commands.Command[Any, ..., Any]]:
     return made
 
 
-def build_cog_class(registry: Registry = REGISTRY) -> type[AnswerCog]:
-    """A cog class holding one generated command per registry entry."""
+def build_cog_class(
+    registry: Registry = REGISTRY, elsewhere: frozenset[str] = ELSEWHERE
+) -> type[AnswerCog]:
+    """A cog class holding one generated command per registry entry (but those in
+    `elsewhere`)."""
     namespace: dict[str, Any] = {
         "__module__": __name__,
         "__qualname__": CLASS_NAME,
         "__doc__": "GSOMIA status, timeline, quotes, people and sources.",
         "registry": registry,
-        **_commands(registry),
+        **_commands(registry, elsewhere),
     }
     return commands.CogMeta(CLASS_NAME, (AnswerCog,), namespace, name="Briefings")  # type: ignore[return-value]
 

@@ -14,12 +14,12 @@ import logging
 import re
 import zoneinfo
 from collections.abc import Callable
-from typing import TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.arguments import BadSettingError, argument
 from bot.responding import Responder
 from briefings import errors, local_time
 from briefings.rendering import Renderer
@@ -32,32 +32,19 @@ __all__ = ["SubscriptionsCog", "parse_time"]
 log = logging.getLogger(__name__)
 
 Choices = list[app_commands.Choice[str]]
-T = TypeVar("T")
 NEEDED = ("view_channel", "send_messages", "embed_links")
 # A word made of digits and clock punctuation was meant as a time, not a channel.
 _TIME_SHAPED = re.compile(r"[-+\d:.]+")
 
 
-class BadSettingError(commands.BadArgument):
-    """A channel, time, zone or date that cannot be used; the message says why."""
-
-
-def _argument(parse: Callable[[str], T], text: str) -> T:
-    """A domain parser's refusal as a command-argument error, which the error cog answers."""
-    try:
-        return parse(text)
-    except errors.BadSettingError as error:
-        raise BadSettingError(str(error)) from None
-
-
 def parse_time(text: str) -> dt.time:
     """A 24-hour local time, as a command argument."""
-    return _argument(local_time.parse_time, text)
+    return argument(local_time.parse_time, text)
 
 
 def parse_zone(text: str) -> str:
     """An IANA time zone name, as a command argument."""
-    return _argument(local_time.parse_zone, text)
+    return argument(local_time.parse_zone, text)
 
 
 def _when(timezone: str, moment: dt.datetime) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,10 @@ from briefings.yaml_files import dump_yaml, load_yaml
 
 __all__ = [
     "DecisionError",
+    "DraftArticle",
     "DraftItem",
     "ReviewDesk",
+    "draft_articles",
     "draft_items",
     "without_items",
 ]
@@ -70,6 +73,25 @@ DROPPABLE = ("quote", "event", "discrepancy")
 
 def _parsed(annotations: str) -> AnnotationFile:
     return AnnotationFile.model_validate(load_yaml(annotations.encode("utf-8")))
+
+
+@dataclass(frozen=True)
+class DraftArticle:
+    """An article of a draft as the review post heads it."""
+
+    title: str
+    author: str | None
+    date: str  # ISO, or as precise as the page allows
+    date_how: str  # printed, resolved or inferred
+
+
+def draft_articles(draft: Draft) -> list[DraftArticle]:
+    """The draft's articles (a page usually holds one)."""
+    return [
+        DraftArticle(article.title, article.author, str(article.date.value), article.date.how)
+        for source in _parsed(draft.annotations).sources
+        for article in source.articles
+    ]
 
 
 def draft_items(draft: Draft) -> list[DraftItem]:
@@ -194,15 +216,26 @@ class ReviewDesk:
         with self.database.session() as session:
             return [Draft.of(row) for row in session.scalars(query)]
 
+    def drop(self, draft_id: int, item_ids: Iterable[str]) -> Draft:
+        """Leave these items out when the draft is accepted (replacing any choice made
+        before); only quotes, events and discrepancies of the draft may be."""
+        with self.database.session() as session, session.begin():
+            row = self._pending(session, draft_id)
+            droppable = {item.id for item in draft_items(Draft.of(row)) if item.droppable}
+            row.dropped = json.dumps(sorted(set(item_ids) & droppable))
+            session.flush()
+            return Draft.of(row)
+
     def accept(
         self, draft_id: int, by: str, now: dt.datetime, dropped: set[str] | None = None
     ) -> SyncResult:
-        """Accept the draft (less the `dropped` items) into the store, in one
-        transaction with the new version; `DecisionError` if it cannot be."""
-        left_out = set(dropped or ())
+        """Accept the draft into the store, less the `dropped` items (by default those
+        chosen with `drop`), in one transaction with the new version; `DecisionError`
+        if it cannot be."""
 
         def mark(session: Session) -> None:
             row = self._pending(session, draft_id)
+            left_out = set(json.loads(row.dropped)) if dropped is None else dropped
             accepted = _as_accepted(Draft.of(row), left_out, by, now)
             row.annotations, row.dropped = accepted, json.dumps(sorted(left_out))
             row.status, row.reviewed_by, row.reviewed_at = DraftStatus.ACCEPTED, by, now

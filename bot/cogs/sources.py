@@ -1,0 +1,388 @@
+"""`/sources`: what the store was built from (`/sources show`, `!sources`), and keeping
+it current: watching feeds and pages, and reviewing the drafts they bring.
+
+Changing the watch list or the review channel needs Manage Server; every command but
+`show` is for servers only. Every `WATCH_POLL_SECONDS` the cog runs one round: the
+watcher fetches what is due and stages new articles (`briefings.watching`), then each
+pending draft is posted once in each server's review channel, with the buttons of
+`bot.review_views`. A curator's click lands in `decide` or `drop`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.arguments import BadSettingError, argument
+from bot.cogs.briefings import REGISTRY_KEY
+from bot.responding import Responder
+from bot.review_views import review_view
+from briefings.fetching import check_url
+from briefings.replies import Reply
+from briefings.review.desk import DecisionError, ReviewDesk, draft_articles, draft_items
+from briefings.review.drafts import Draft, ReviewChannel, ReviewSettings
+from briefings.subscriptions import Clock
+from briefings.watching import Watched, Watcher, Watchlist, describe_every, parse_every
+
+__all__ = ["MAX_WATCHED", "SourcesCog"]
+
+log = logging.getLogger(__name__)
+
+Choices = list[app_commands.Choice[str]]
+MAX_WATCHED = 50  # per server: enough for a news desk, and a bound on each round's work
+NEEDED = ("view_channel", "send_messages", "embed_links")
+MANAGE_NOTE = "servers only; changing needs Manage Server"
+
+
+def _stamp(moment: Any) -> str:
+    """A moment as Discord shows it to each member in their own time zone."""
+    return f"{discord.utils.format_dt(moment, 'f')} ({discord.utils.format_dt(moment, 'R')})"
+
+
+def _who(user: discord.abc.User) -> str:
+    """A reviewer as provenance records them: name and id (a name can change)."""
+    return f"{user.name} ({user.id})"
+
+
+class SourcesCog(commands.Cog, name="Sources"):
+    """Watching feeds and pages, and reviewing the facts they add."""
+
+    def __init__(
+        self,
+        client: discord.Client,
+        *,
+        watchlist: Watchlist,
+        review: ReviewSettings,
+        desk: ReviewDesk,
+        watcher: Watcher,
+        responder: Responder,
+        clock: Clock,
+        show_sources: Callable[[commands.Context[commands.Bot]], Awaitable[None]],
+        on_accepted: Callable[[], None],
+        poll_seconds: float,
+    ) -> None:
+        self.client = client
+        self.watchlist = watchlist
+        self.review = review
+        self.desk = desk
+        self.watcher = watcher
+        self.responder = responder
+        self.renderer = responder.renderer
+        self.clock = clock
+        self.show_sources = show_sources
+        self.on_accepted = on_accepted  # answers from the new version at once
+        self.poll_seconds = poll_seconds
+        if poll_seconds:
+            self.watching.change_interval(seconds=poll_seconds)
+
+    async def cog_load(self) -> None:
+        if self.poll_seconds:
+            self.watching.start()
+
+    async def cog_unload(self) -> None:
+        self.watching.cancel()
+
+    async def _send(self, ctx: commands.Context[commands.Bot], reply: Reply) -> None:
+        await self.responder.send(ctx, lambda: reply)
+
+    # --- commands ---------------------------------------------------------------------
+
+    @commands.hybrid_group(
+        name="sources",
+        invoke_without_command=True,
+        fallback="show",
+        description="The source documents and what each contributed.",
+        extras={REGISTRY_KEY: "sources"},
+    )
+    async def sources(self, ctx: commands.Context[commands.Bot]) -> None:
+        """The answer command `sources`: the same reply as in the console."""
+        await self.show_sources(ctx)
+
+    @sources.command(
+        name="watch",
+        description="Watch a feed or a page: new articles are drafted for review.",
+        extras={
+            "examples": (
+                "!sources watch https://news.example/rss.xml 2h",
+                "/sources watch url:https://news.example/story every:1d",
+            ),
+            "note": MANAGE_NOTE,
+        },
+    )
+    @app_commands.describe(
+        url="An RSS or Atom feed, or one article's page (http or https)",
+        every="How often to look: 30m, 2h, 1d … (default 1h, at least 15m)",
+    )
+    @commands.guild_only()
+    @commands.has_guild_permissions(manage_guild=True)
+    async def watch(
+        self, ctx: commands.Context[commands.Bot], url: str, every: str | None = None
+    ) -> None:
+        """Add an address to the server's watch list (or change its interval)."""
+        assert ctx.guild is not None
+        address = argument(check_url, url)
+        interval = argument(parse_every, every or "")
+        known = {watched.url for watched in self.watchlist.listed(ctx.guild.id)}
+        if address not in known and len(known) >= MAX_WATCHED:
+            raise BadSettingError(
+                f"This server watches {MAX_WATCHED} addresses already; unwatch one first."
+            )
+        _, created = self.watchlist.add(
+            ctx.guild.id, address, interval, ctx.author.id, self.clock.now()
+        )
+        channel = self._review_channel(ctx.guild)
+        log.info("%s watched in %s by %s every %s", address, ctx.guild.id, ctx.author.id, interval)
+        reply = self.renderer.notice(
+            "watching",
+            url=address,
+            every=describe_every(interval),
+            created=created,
+            review_channel=channel.name if channel else None,
+        )
+        await self._send(ctx, reply)
+
+    @sources.command(
+        name="unwatch",
+        description="Stop watching a feed or a page.",
+        extras={
+            "examples": (
+                "!sources unwatch https://news.example/rss.xml",
+                "/sources unwatch url:https://news.example/rss.xml",
+            ),
+            "note": MANAGE_NOTE,
+        },
+    )
+    @app_commands.describe(url="A watched address (see /sources list)")
+    @commands.guild_only()
+    @commands.has_guild_permissions(manage_guild=True)
+    async def unwatch(self, ctx: commands.Context[commands.Bot], url: str) -> None:
+        """Remove an address from the server's watch list."""
+        assert ctx.guild is not None
+        address = argument(check_url, url)
+        removed = self.watchlist.remove(ctx.guild.id, address)
+        await self._send(ctx, self.renderer.notice("unwatched", url=address, removed=removed))
+
+    @unwatch.autocomplete("url")
+    async def _watched_choices(self, interaction: discord.Interaction, current: str) -> Choices:
+        if interaction.guild_id is None:
+            return []
+        typed = current.lower()
+        return [
+            app_commands.Choice(name=watched.url[:100], value=watched.url[:100])
+            for watched in self.watchlist.listed(interaction.guild_id)
+            if typed in watched.url.lower() and len(watched.url) <= 100
+        ][:25]
+
+    @sources.command(
+        name="list",
+        description="What this server watches, and how the last fetches went.",
+        extras={"examples": ("!sources list", "/sources list"), "note": "servers only"},
+    )
+    @commands.guild_only()
+    async def list(self, ctx: commands.Context[commands.Bot]) -> None:
+        """Each watched address, its interval, its last fetch and any back-off."""
+        assert ctx.guild is not None
+        rows = [self._row(watched) for watched in self.watchlist.listed(ctx.guild.id)]
+        where = self.review.channel(ctx.guild.id)
+        channel = self._review_channel(ctx.guild)
+        role = (
+            ctx.guild.get_role(where.curator_role_id) if where and where.curator_role_id else None
+        )
+        reply = self.renderer.notice(
+            "watchlist",
+            rows=rows,
+            review_channel=channel.name if channel else None,
+            curator_role=role.name if role else None,
+        )
+        await self._send(ctx, reply)
+
+    @staticmethod
+    def _row(watched: Watched) -> dict[str, Any]:
+        return {
+            "url": watched.url,
+            "every": describe_every(watched.every),
+            "last": _stamp(watched.last_fetch_at) if watched.last_fetch_at else None,
+            "outcome": watched.last_outcome,
+            "failures": watched.failures,
+            "next": _stamp(watched.next_try_at),
+        }
+
+    @sources.command(
+        name="review-channel",
+        description="Where drafts are posted for review, and which role may review them.",
+        extras={
+            "examples": (
+                "!sources review-channel #drafts @curators",
+                "/sources review-channel channel:#drafts",
+            ),
+            "note": MANAGE_NOTE,
+        },
+    )
+    @app_commands.describe(
+        channel="The channel drafts are posted in",
+        curator="A role whose members may review (Manage Server always may)",
+    )
+    @commands.guild_only()
+    @commands.has_guild_permissions(manage_guild=True)
+    async def review_channel(
+        self,
+        ctx: commands.Context[commands.Bot],
+        channel: discord.TextChannel,
+        curator: discord.Role | None = None,
+    ) -> None:
+        """Set the review channel (and the curator role)."""
+        guild = ctx.guild
+        assert guild is not None
+        if curator is not None and curator.is_default():
+            raise BadSettingError("@everyone cannot be the curator role; name a role.")
+        self.review.set_channel(
+            guild.id, channel.id, curator.id if curator else None, ctx.author.id, self.clock.now()
+        )
+        permissions = channel.permissions_for(guild.me)
+        warnings = [
+            f"The bot lacks the {name.replace('_', ' ').title()} permission in #{channel.name}."
+            for name in NEEDED
+            if not getattr(permissions, name)
+        ]
+        reply = self.renderer.notice(
+            "review-channel",
+            channel=channel.name,
+            curator_role=curator.name if curator else None,
+            warnings=warnings,
+        )
+        await self._send(ctx, reply)
+
+    def _review_channel(self, guild: discord.Guild) -> discord.abc.GuildChannel | None:
+        where = self.review.channel(guild.id)
+        return guild.get_channel(where.channel_id) if where else None
+
+    # --- the watcher's rounds ---------------------------------------------------------
+
+    @tasks.loop(seconds=60)
+    async def watching(self) -> None:
+        try:
+            await self.run_round()
+        except Exception:  # a round that fails is logged; the next one tries again
+            log.exception("the watcher's round failed")
+
+    @watching.before_loop
+    async def _connected(self) -> None:
+        await self.client.wait_until_ready()
+
+    async def run_round(self) -> None:
+        """Fetch what is due, then post the drafts no review channel has shown yet."""
+        await self.watcher.poll(self.clock.now())
+        await self.post_drafts()
+
+    async def post_drafts(self) -> int:
+        """Post each pending draft once in each review channel of this process's
+        servers; how many were posted."""
+        guilds = [guild.id for guild in self.client.guilds]
+        posted = 0
+        for where, draft in self.review.unposted(guilds):
+            if self.review.claim_post(draft.id, where.guild_id, where.channel_id):
+                posted += await self._post(where, draft)
+        return posted
+
+    async def _post(self, where: ReviewChannel, draft: Draft) -> int:
+        channel = self.client.get_channel(where.channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            self.review.unclaim_post(draft.id, where.guild_id)
+            log.warning("review channel %s of %s is gone", where.channel_id, where.guild_id)
+            return 0
+        try:
+            message = await channel.send(
+                embed=self._embed(draft), view=review_view(draft.id, draft_items(draft), [])
+            )
+        except discord.HTTPException as error:
+            self.review.unclaim_post(draft.id, where.guild_id)  # the next round tries again
+            log.warning("could not post draft %s for review: %s", draft.id, error)
+            return 0
+        self.review.posted(draft.id, where.guild_id, message.id)
+        return 1
+
+    def _embed(self, draft: Draft, decision: str | None = None) -> discord.Embed:
+        """The draft as one embed: its article, each proposed item with what the
+        extractor was unsure of, and the decision once there is one."""
+        items = [
+            {
+                "kind": item.kind,
+                "label": item.label,
+                "unsure": list(item.unsure),
+                "dropped": item.id in draft.dropped,
+            }
+            for item in draft_items(draft)
+        ]
+        reply = self.renderer.notice(
+            "draft",
+            title=draft.title,
+            url=draft.url,
+            articles=draft_articles(draft),
+            change_note=draft.change_note,
+            items=items,
+            unsure=draft.unsure.get("", []),
+            page_name=draft.page_name,
+            decision=decision,
+        )
+        return self.responder.pages(reply)[0]
+
+    # --- reviewing --------------------------------------------------------------------
+
+    def may_review(self, interaction: discord.Interaction) -> bool:
+        """Members with Manage Server, or with the server's curator role."""
+        member = interaction.user
+        if interaction.guild_id is None or not isinstance(member, discord.Member):
+            return False
+        if member.guild_permissions.manage_guild:
+            return True
+        where = self.review.channel(interaction.guild_id)
+        role = where.curator_role_id if where else None
+        return role is not None and any(r.id == role for r in member.roles)
+
+    async def decide(self, interaction: discord.Interaction, action: str, draft_id: int) -> None:
+        """Accept or reject the draft, and show the decision on its message."""
+        await interaction.response.defer()  # an accept checks the whole store
+        by, now = _who(interaction.user), self.clock.now()
+        try:
+            if action == "accept":
+                result = await asyncio.to_thread(self.desk.accept, draft_id, by, now)
+                self.on_accepted()
+                decision = (
+                    f"✅ Accepted by {by} on {_stamp(now)}: in the store as version "
+                    f"{result.version}, answered from at once."
+                )
+            else:
+                self.desk.reject(draft_id, by, now)
+                decision = f"✖ Rejected by {by} on {_stamp(now)}; kept, so it is not drafted again."
+        except DecisionError as error:
+            await interaction.followup.send(self._refusal(error), ephemeral=True)
+            return
+        draft = self.desk.get(draft_id)
+        assert draft is not None
+        log.info("draft %s %sed by %s", draft_id, action, by)
+        await interaction.edit_original_response(embed=self._embed(draft, decision), view=None)
+
+    @staticmethod
+    def _refusal(error: DecisionError) -> str:
+        problems = [f"• {problem}" for problem in error.problems[:5]]
+        more = len(error.problems) - len(problems)
+        lines = [f"Not done: {error}.", *problems, *([f"… and {more} more"] if more > 0 else [])]
+        return "\n".join(lines)[:2000]
+
+    async def drop(
+        self, interaction: discord.Interaction, draft_id: int, ids: Sequence[str]
+    ) -> None:
+        """Record which items to leave out, and show them struck through."""
+        try:
+            draft = self.desk.drop(draft_id, ids)
+        except DecisionError as error:
+            await interaction.response.send_message(self._refusal(error), ephemeral=True)
+            return
+        view = review_view(draft.id, draft_items(draft), draft.dropped)
+        await interaction.response.edit_message(embed=self._embed(draft), view=view)

@@ -1,0 +1,197 @@
+"""Watching and review through the real bot and SimCord: a curator watches a feed,
+the drafts appear in the review channel, only curators can decide them, an accept
+reaches `!quote`, `!timeline` and `!sources` at once, and the buttons outlive a
+restart. The feed is served by the local web site of `tests/web_site.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+import pytest
+import simcord
+from discord.ext import commands
+
+from bot.app import BriefBot, create_bot
+from bot.arguments import BadSettingError
+from bot.cogs.sources import SourcesCog
+from bot.settings import Settings
+from briefings.review.drafts import DraftStatus
+from tests.web_site import Site
+from tests.world import World
+
+
+def review_bot() -> BriefBot:
+    """The bot on its own database (`DATA_DIR`, per test), allowed to fetch from the
+    local web site, with no scheduler: the tests run the watcher's rounds."""
+    settings = Settings(_env_file=None, scheduler_enabled=False, allow_private_urls=True)
+    return create_bot(settings)
+
+
+@pytest.fixture
+def simcord_bot() -> BriefBot:
+    return review_bot()
+
+
+class Desk(World):
+    """A newsroom: an editor (Manage Server), a curator (the review role), a reader
+    (bob), and a review channel."""
+
+    def __init__(self, env: simcord.Env) -> None:
+        super().__init__(env)
+        admins = self.guild.create_role(
+            "Admins", permissions=discord.Permissions(manage_guild=True)
+        )
+        self.curators = self.guild.create_role("Curators")
+        self.editor = self.guild.add_member(env.create_user("editor"), roles=[admins])
+        self.curator = self.guild.add_member(env.create_user("cora"), roles=[self.curators])
+        self.drafts = self.guild.create_text_channel("drafts")
+
+    @property
+    def cog(self) -> SourcesCog:
+        cog = self.bot.get_cog("Sources")
+        assert isinstance(cog, SourcesCog)
+        return cog
+
+    def text(self, channel: Any = None) -> str:
+        message = (channel or self.channel).last_message
+        assert message is not None
+        if message.embeds:
+            embed = message.embeds[0]
+            return f"{embed.title}\n{embed.description}\n{embed.footer.text or ''}"
+        return str(message.content)
+
+    def review_posts(self) -> list[discord.Message]:
+        return [m for m in self.drafts.history() if m.embeds]
+
+
+def _labels(message: discord.Message) -> list[str]:
+    """The labels of the message's buttons."""
+    return [
+        str(child.label)
+        for row in message.components
+        for child in getattr(row, "children", [])
+        if isinstance(child, discord.Button)
+    ]
+
+
+@pytest.fixture
+def desk(simcord_env: simcord.Env) -> Desk:
+    return Desk(simcord_env)
+
+
+async def _watching(desk: Desk, base: str) -> None:
+    await desk.editor.send(
+        desk.channel, f"!sources review-channel {desk.drafts.mention} {desk.curators.mention}"
+    )
+    assert desk.text().startswith("Review channel set\nDrafts from watched sources will be")
+    await desk.editor.send(desk.channel, f"!sources watch {base}/feed.xml 2h")
+    assert desk.text().startswith(f"Watching\n{base}/feed.xml is checked every 2 h")
+    await desk.cog.run_round()
+
+
+async def test_a_watched_feed_s_articles_are_posted_for_review_once(
+    desk: Desk, site: tuple[str, Site]
+) -> None:
+    base, _ = site
+    await _watching(desk, base)
+    posts = desk.review_posts()
+    assert [post.embeds[0].title for post in posts] == [
+        "Draft: Freedonia closes its ports",
+        "Draft: Freedonia hears from Sylvania",
+    ]
+    description = str(posts[0].embeds[0].description)
+    assert "Rufus Tadwell, Freedonia’s Minister of Ports (2021-03-03)" in description
+    assert "? new actor 'Rufus Tadwell'" in description  # what the extractor was unsure of
+    assert _labels(posts[0]) == ["Accept all", "Reject"]
+    await desk.cog.run_round()  # nothing new, nothing posted again
+    assert len(desk.review_posts()) == 2
+    await desk.bob.send(desk.channel, "!sources list")
+    listed = desk.text()
+    assert f"• {base}/feed.xml: every 2 h" in listed
+    assert "feed “Fictional Times”: 2 items, 2 new; 2 drafted" in listed
+    assert "Drafts go to #drafts; @Curators (or Manage Server) reviews them." in listed
+
+
+async def test_only_curators_decide_and_an_accept_is_answered_from_at_once(
+    desk: Desk, site: tuple[str, Site]
+) -> None:
+    base, _ = site
+    await _watching(desk, base)
+    ports, _ = desk.review_posts()
+    refused = await desk.bob.click(ports, label="Accept all")
+    assert refused.ephemeral
+    assert refused.followups == []
+    assert refused.response is not None
+    assert refused.response.content == (
+        "Only curators (the review role, or Manage Server) can review drafts."
+    )
+    assert desk.cog.desk.drafts(DraftStatus.PENDING)  # nothing was decided
+    await desk.bob.send(desk.channel, "!quote tadwell")
+    assert "not sign anything this month" not in desk.text()
+
+    # The curator leaves the second quote out, then accepts the rest.
+    await desk.curator.select(ports, ["ada-quill-2021-03-05-q2"])
+    [ports, _] = desk.review_posts()
+    assert "• ~~Rufus Tadwell (2021-03-03): “We have waited long enough,”~~ (left out)" in str(
+        ports.embeds[0].description
+    )
+    await desk.curator.click(ports, label="Accept all")
+    [ports, _] = desk.review_posts()
+    decided = str(ports.embeds[0].description)
+    assert f"✅ Accepted by cora ({desk.curator.id}) on " in decided
+    assert "in the store as version 2, answered from at once." in decided
+    assert _labels(ports) == []  # decided: no buttons left
+
+    await desk.bob.send(desk.channel, "!quote tadwell")
+    quotes = desk.text()
+    assert "not sign anything this month" in quotes
+    assert "waited long enough" not in quotes
+    await desk.bob.send(desk.channel, "!timeline 2021")
+    assert "Rufus Tadwell" in desk.text()
+    await desk.bob.send(desk.channel, "!sources")
+    assert f"accepted in review by cora ({desk.curator.id}) on 2026-01-01" in desk.text()
+
+
+async def test_the_buttons_work_after_a_restart(
+    simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site]
+) -> None:
+    base, _ = site
+    await _watching(desk, base)
+    _, kovac = desk.review_posts()
+    stopped = desk.bot
+    await simcord_env.restart_bot(review_bot())  # same database, a new process
+    assert desk.bot is not stopped
+    await desk.curator.click(kovac, label="Reject")
+    [_, kovac] = desk.review_posts()
+    assert f"✖ Rejected by cora ({desk.curator.id}) on " in str(kovac.embeds[0].description)
+    [rejected] = desk.cog.desk.drafts(DraftStatus.REJECTED)
+    assert rejected.title == "Freedonia hears from Sylvania"
+    # A rejected article is not drafted again.
+    await desk.editor.send(desk.channel, f"!sources watch {base}/second.html 15m")
+    await desk.cog.run_round()
+    assert len(desk.review_posts()) == 2
+    assert stopped.briefings is not None
+    stopped.briefings.database.dispose()  # SimCord detaches the old bot without closing it
+
+
+async def test_watching_needs_manage_server_and_an_address(desk: Desk) -> None:
+    await desk.bob.send(desk.channel, "!sources watch https://news.example/rss.xml")
+    assert desk.channel.last_message is not None
+    assert "Manage Server" in str(desk.channel.last_message.content)
+    for typed, said in (
+        ("ftp://news.example/rss.xml", "only http and https are fetched, not ftp"),
+        ("https://news.example/rss.xml 5m", "'5m' is 5 min: poll every 15 min to 7 d."),
+        ("https://news.example/rss.xml soon", "'soon' is not an interval"),
+    ):
+        await desk.editor.send(desk.channel, f"!sources watch {typed}")
+        reply = desk.text()  # the refusal, then the command's usage
+        assert reply.startswith(f"!sources watch\n{said}") or said in reply.splitlines()[1], reply
+    assert [type(e) for e in desk.env.errors] == [
+        commands.MissingPermissions,
+        *[BadSettingError] * 3,
+    ]
+    await desk.editor.send(desk.channel, "!sources unwatch https://news.example/rss.xml")
+    assert desk.text().startswith("Not watched\nhttps://news.example/rss.xml is not on")
+    await desk.editor.send(desk.channel, "!sources list")
+    assert "This server watches nothing yet." in desk.text()
