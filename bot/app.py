@@ -73,6 +73,7 @@ class BriefBot(commands.Bot):
         self.clock: Clock = clock or DiscordClock()
         self.answers: CurrentAnswerer  # set in setup_hook, once the store is loaded
         self.briefings: BriefingService | None = None
+        self.desk: ReviewDesk  # set in setup_hook, with the database
         self.scheduler: AsyncIOScheduler | None = None
         self.metrics = Metrics()
         self._started: dict[commands.Context[commands.Bot], float] = {}
@@ -95,6 +96,7 @@ class BriefBot(commands.Bot):
         await self.add_cog(self._answer_cog)
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
+        self.desk = ReviewDesk(database, settings.seeds_dir)
         await self._setup_briefings(database, store, responder)
         await self._setup_sources(database, responder)
         if settings.facts_poll_seconds and isinstance(store, DatabaseFactStore):
@@ -135,12 +137,15 @@ class BriefBot(commands.Bot):
         log.info("fact store reloaded: %s", store.counts().summary())
         return store
 
-    def follow_facts(self) -> None:
-        """Answer from the database's newest version now (after an accept here), not at
-        the next poll."""
+    async def _accepted(self) -> None:
+        """After an accept here: answer from the new version now, not at the next poll,
+        and post the developments it made (the ledger keeps each to one post per
+        channel; any process's next sweep posts them if this one stops first)."""
         store = self.answers.store
         if isinstance(store, DatabaseFactStore) and store.refresh():
             self.answers.use_store(store)
+        if self.briefings is not None:
+            await self.briefings.run_due()
 
     async def _show_sources(self, ctx: commands.Context[commands.Bot]) -> None:
         """`!sources` and `/sources show`: the answer command, with its per-user limit."""
@@ -149,10 +154,10 @@ class BriefBot(commands.Bot):
 
     async def _setup_sources(self, database: Database, responder: Responder) -> None:
         settings = self.settings
-        watchlist, desk = Watchlist(database), ReviewDesk(database, settings.seeds_dir)
+        watchlist = Watchlist(database)
         watcher = Watcher(
             watchlist,
-            desk,
+            self.desk,
             lambda: self.answers.store,
             holder=f"{socket.gethostname()}:{os.getpid()}"[:64],
             allow_private=settings.allow_private_urls,
@@ -161,12 +166,12 @@ class BriefBot(commands.Bot):
             self,
             watchlist=watchlist,
             review=ReviewSettings(database),
-            desk=desk,
+            desk=self.desk,
             watcher=watcher,
             responder=responder,
             clock=self.clock,
             show_sources=self._show_sources,
-            on_accepted=self.follow_facts,
+            on_accepted=self._accepted,
             poll_seconds=settings.watch_poll_seconds,
         )
         await self.add_cog(cog)
@@ -180,7 +185,13 @@ class BriefBot(commands.Bot):
         settings = self.settings
         policy = posting_policy(settings)
         self.briefings = BriefingService(
-            database, store, DiscordSender(self, responder), self.clock, responder.renderer, policy
+            database,
+            store,
+            DiscordSender(self, responder),
+            self.clock,
+            responder.renderer,
+            policy,
+            developments=self.desk,
         )
         self.answers.on_new_store(self.briefings.use_store)
         self.briefings.on_outcomes(self.metrics.count_posts)

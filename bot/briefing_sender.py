@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import discord
 
@@ -95,11 +96,30 @@ class DiscordSender:
             raise _translate(error, channel_id) from error
         return None
 
-    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
-        """Post one page; discord.py sends `enforce_nonce` with every nonce it is given."""
+    async def send_page(
+        self, channel_id: int, reply: Reply, page: int, nonce: str, ping_role_id: int | None = None
+    ) -> int:
+        """Post one page; discord.py sends `enforce_nonce` with every nonce it is given.
+
+        A subscription's ping role is mentioned on the first page, and that role is the
+        only thing the message may ping (never everyone, never a user a quote names);
+        every other page keeps the bot's `AllowedMentions.none()`."""
         channel = self._channel(channel_id)
+        ping: dict[str, Any] = {}
+        if ping_role_id is not None and page == 0:
+            ping = {
+                "content": f"<@&{ping_role_id}>",
+                "allowed_mentions": discord.AllowedMentions(
+                    everyone=False,
+                    users=False,
+                    replied_user=False,
+                    roles=[discord.Object(ping_role_id)],
+                ),
+            }
         try:
-            message = await channel.send(embed=self.responder.pages(reply)[page], nonce=nonce)
+            message = await channel.send(
+                embed=self.responder.pages(reply)[page], nonce=nonce, **ping
+            )
         except discord.HTTPException as error:
             raise _translate(error, channel_id) from error
         return message.id

@@ -141,6 +141,16 @@ class Renderer:
         template = self.env.select_template(names)
         return self._blocks(template, "briefing", digest, {"late_minutes": late_minutes})
 
+    def development(self, development: BaseModel, template_set: str = DEFAULT_SET) -> Reply:
+        """Render a "New on record" post with the named template set, falling back to
+        the default."""
+        names = [
+            f"briefings/{template_set}/development.j2",
+            f"briefings/{DEFAULT_SET}/development.j2",
+        ]
+        template = self.env.select_template(names)
+        return self._blocks(template, "briefing", development, {})
+
     def template_sets(self) -> list[str]:
         """The names of the briefing template sets on disk."""
         return sorted(

@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     inspect,
     select,
     text,
@@ -59,7 +60,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = migrations_dir()
 # A fixed key for pg_advisory_lock, shared by every briefbot process on a server.
 EXCLUSIVE_LOCK = 0x62726966  # "brif"
-SCHEMA_REVISION = "0005"  # the newest migration; a test holds it to alembic's head
+SCHEMA_REVISION = "0006"  # the newest migration; a test holds it to alembic's head
 
 
 class PostStatus(StrEnum):
@@ -111,6 +112,9 @@ class Subscription(Base):
     created_by: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # "New on record" posts when an accepted article adds an event.
+    developments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger, default=None)  # the only ping
 
     @property
     def local_time(self) -> dt.time:

@@ -90,7 +90,14 @@ class JournalDiscord:
                 return number
         return None
 
-    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+    async def send_page(
+        self,
+        channel_id: int,
+        reply: Reply,
+        page: int,
+        nonce: str,
+        ping_role_id: int | None = None,
+    ) -> int:
         await asyncio.sleep(0)  # let the other sends of this process run in between
         now = self.clock.now()
         with self.journal.open("a+", encoding="utf-8") as journal:

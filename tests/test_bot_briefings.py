@@ -16,6 +16,7 @@ import simcord
 from discord.ext import commands
 
 from bot.app import BriefBot, create_bot
+from bot.arguments import BadSettingError
 from bot.settings import Settings
 from briefings.occasions import digest_for
 from briefings.replies import Reply
@@ -193,6 +194,36 @@ async def test_the_briefing_posts_once_at_local_time(room: Newsroom) -> None:
     assert briefings[0]["allowed_mentions"] == {"parse": []}
 
 
+async def test_a_briefing_pings_the_subscription_s_role_and_nothing_else(
+    room: Newsroom,
+) -> None:
+    """Issue 10: a subscription may name one role to ping. That role is mentioned on
+    the briefing's first page, and is the only mention its payload allows; @everyone
+    cannot be that role."""
+    desk = room.guild.create_role("Desk")
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul default no @everyone")
+    assert "everyone cannot be pinged; name a role of its own." in room.text()
+    assert [type(e) for e in room.env.errors] == [BadSettingError]
+    await room.admin.send(
+        room.channel, f"!brief subscribe 09:00 Asia/Seoul default no {desk.mention}"
+    )
+    assert "These posts mention @Desk; nothing else is ever pinged." in room.text()
+    await room.alice.send(room.channel, "!brief list")
+    assert "#briefings: 09:00 (Asia/Seoul), template default, pings @Desk" in room.text()
+    await room.advance_to(FIRST_BRIEFING)
+    assert room.bot.briefings is not None
+    await room.bot.briefings.run_due()
+    [briefing] = [
+        post
+        for post in room.message_posts()
+        if post.get("embeds") and post["embeds"][0]["title"].startswith("GSOMIA briefing")
+    ]
+    assert briefing["content"] == f"<@&{desk.id}>"
+    assert briefing["allowed_mentions"] == {"parse": [], "roles": [desk.id]}
+    others = [post for post in room.message_posts() if post is not briefing]
+    assert all(post.get("allowed_mentions", {}).get("roles") is None for post in others)
+
+
 async def test_a_server_error_is_retried_then_recorded(room: Newsroom) -> None:
     """discord.py retries a 500 itself; the service adds no retries of its own on top,
     but tries again from the scheduler a little later, three times, then records it.
@@ -256,7 +287,9 @@ async def test_a_crash_noticed_after_the_window_reads_the_channel_instead_of_res
     sender = room.service.delivery.sender
     original = sender.send_page
 
-    async def send_then_die(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+    async def send_then_die(
+        channel_id: int, reply: Reply, page: int, nonce: str, ping_role_id: int | None = None
+    ) -> int:
         await original(channel_id, reply, page, nonce)
         raise asyncio.CancelledError  # the process died before the ledger heard of it
 

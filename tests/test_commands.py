@@ -193,8 +193,8 @@ async def test_help_for_a_brief_command_prefix_slash_and_autocomplete(synced: Wo
         "(servers only; changing needs Manage Server)"
     )
     assert (
-        "Usage: `!brief subscribe [channel] [time=09:00] [timezone=UTC] [template=default]`"
-        in description
+        "Usage: `!brief subscribe [channel] [time=09:00] [timezone=UTC] [template=default] "
+        "[developments=False] [ping]`" in description
     )
     assert "• `timezone` (optional): IANA time zone, e.g. Asia/Seoul" in description
     assert "`!brief subscribe #briefings 09:00 Asia/Seoul`" in description

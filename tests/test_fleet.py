@@ -117,7 +117,14 @@ class _NoSender:
     def page_count(self, reply: object) -> int:
         raise AssertionError("the test process sends nothing")
 
-    async def send_page(self, channel_id: int, reply: object, page: int, nonce: str) -> int:
+    async def send_page(
+        self,
+        channel_id: int,
+        reply: object,
+        page: int,
+        nonce: str,
+        ping_role_id: int | None = None,
+    ) -> int:
         raise AssertionError("the test process sends nothing")
 
     async def delivered(

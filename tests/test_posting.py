@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
+from briefings.developments import Development, NewEvent
 from briefings.replies import Reply
 from briefings.storage import Base, Database, LedgerEntry, PostStatus, Subscription
 from briefings.store import FactStore
@@ -107,7 +108,14 @@ class FakeSender:
                 return number
         return None
 
-    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+    async def send_page(
+        self,
+        channel_id: int,
+        reply: Reply,
+        page: int,
+        nonce: str,
+        ping_role_id: int | None = None,
+    ) -> int:
         if channel_id in self.gone:
             raise ChannelUnavailableError(f"channel {channel_id} was deleted")
         self.sends += 1
@@ -307,7 +315,9 @@ async def _blocked_fan_out(harness: Harness, release: asyncio.Event) -> None:
     sender = harness.sender
     original = sender.send_page
 
-    async def slow_for_100(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+    async def slow_for_100(
+        channel_id: int, reply: Reply, page: int, nonce: str, ping_role_id: int | None = None
+    ) -> int:
         if channel_id == 100:
             await release.wait()  # a channel whose sends hang
         return await original(channel_id, reply, page, nonce)
@@ -355,7 +365,9 @@ def _die_after_discord_accepts_page(harness: Harness, last: int) -> None:
     sender = harness.sender
     original = sender.send_page
 
-    async def send_then_die(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+    async def send_then_die(
+        channel_id: int, reply: Reply, page: int, nonce: str, ping_role_id: int | None = None
+    ) -> int:
         message_id = await original(channel_id, reply, page, nonce)
         if page == last:
             raise asyncio.CancelledError  # killed before the ledger heard of it
@@ -419,7 +431,9 @@ def test_a_page_not_in_the_channel_after_the_window_is_sent_once(harness: Harnes
     harness.clock.current = utc(2026, 8, 22, 0)
     original = harness.sender.send_page
 
-    async def dies_on_page_two(channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+    async def dies_on_page_two(
+        channel_id: int, reply: Reply, page: int, nonce: str, ping_role_id: int | None = None
+    ) -> int:
         if page == 1:
             raise asyncio.CancelledError  # killed while sending page 2
         return await original(channel_id, reply, page, nonce)
@@ -626,7 +640,14 @@ class DiesAfter(FakeSender):
         super().__init__(clock, journal=journal)
         self.k = k
 
-    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
+    async def send_page(
+        self,
+        channel_id: int,
+        reply: Reply,
+        page: int,
+        nonce: str,
+        ping_role_id: int | None = None,
+    ) -> int:
         message_id = await super().send_page(channel_id, reply, page, nonce)
         if len(self.posts) == self.k:
             os.kill(os.getpid(), signal.SIGKILL)
@@ -709,3 +730,77 @@ def test_after_a_kill_a_late_restart_posts_every_briefing_exactly_once(
     posted = [channel for channel, _ in harness.sender.posts]
     assert sorted(posted) == list(channels)  # each channel once
     assert {e.status for e in harness.ledger()} == {PostStatus.SENT}
+
+
+class FakeDevelopments:
+    """Developments as the review desk hands them out."""
+
+    def __init__(self, *found: Development) -> None:
+        self.found = list(found)
+
+    def developments_since(self, since: dt.datetime) -> list[Development]:
+        return [d for d in self.found if d.at >= since]
+
+    def development(self, key: str) -> Development | None:
+        return next((d for d in self.found if d.key == key), None)
+
+
+def _development(at: dt.datetime, name: str = "web_1.txt") -> Development:
+    return Development(
+        page_name=name,
+        title="Freedonia closes its ports",
+        url="https://news.example/ports",
+        accepted_by="cora (42)",
+        at=at,
+        events=(
+            NewEvent(title="Freedonia closes its ports", date="2021-03-05", status="happened"),
+        ),
+    )
+
+
+def test_a_development_goes_once_to_the_channels_that_asked_since_they_asked(
+    harness: Harness,
+) -> None:
+    """Issue 10: "New on record" posts go through the ledger: once per (channel,
+    article), only to subscriptions with developments made before the accept, and
+    not once the grace has passed."""
+    accepted = utc(2026, 8, 20, 13)
+    developments = FakeDevelopments(_development(accepted))
+    service = BriefingService(
+        harness.database, harness.store, harness.sender, harness.clock, developments=developments
+    )
+    service.subscribe(1, 100, NINE, SEOUL, user_id=7, developments=True, ping_role_id=555)
+    service.subscribe(1, 200, NINE, SEOUL, user_id=7)  # no developments
+    harness.clock.current = accepted + dt.timedelta(minutes=1)
+    service.subscribe(1, 300, NINE, SEOUL, user_id=7, developments=True)  # after the accept
+    outcomes = asyncio.run(service.run_due())
+    assert [(o.channel_id, o.status) for o in outcomes] == [(100, PostStatus.SENT)]
+    assert harness.sender.posts == [(100, "New on record: Freedonia closes its ports")]
+    assert asyncio.run(service.run_due()) == []  # and not again
+    restarted = BriefingService(
+        harness.database, harness.store, harness.sender, harness.clock, developments=developments
+    )
+    assert asyncio.run(restarted.run_due()) == []
+    # A development found only after the grace (every process was down) is not posted.
+    late = _development(utc(2026, 8, 20, 13, 30), "web_2.txt")
+    developments.found.append(late)
+    harness.clock.current = late.at + PostingPolicy().grace + dt.timedelta(minutes=1)
+    assert [o.status for o in asyncio.run(service.run_due())] == []
+    assert len(harness.sender.posts) == 1
+
+
+def test_a_development_left_for_a_retry_is_sent_from_the_ledger(harness: Harness) -> None:
+    accepted = utc(2026, 8, 20, 13)
+    developments = FakeDevelopments(_development(accepted))
+    service = BriefingService(
+        harness.database, harness.store, harness.sender, harness.clock, developments=developments
+    )
+    service.subscribe(1, 100, NINE, SEOUL, user_id=7, developments=True)
+    harness.clock.current = accepted
+    harness.sender.transient_failures = 1
+    assert [o.status for o in asyncio.run(service.run_due())] == [PostStatus.RETRY]
+    [entry] = harness.ledger()
+    assert entry.next_try_at is not None
+    harness.clock.current = entry.next_try_at
+    assert [o.status for o in asyncio.run(service.run_due())] == [PostStatus.SENT]
+    assert harness.sender.posts == [(100, "New on record: Freedonia closes its ports")]

@@ -195,3 +195,69 @@ async def test_watching_needs_manage_server_and_an_address(desk: Desk) -> None:
     assert desk.text().startswith("Not watched\nhttps://news.example/rss.xml is not on")
     await desk.editor.send(desk.channel, "!sources list")
     assert "This server watches nothing yet." in desk.text()
+
+
+def _posts_to(desk: Desk, channel: Any) -> list[dict[str, Any]]:
+    """The JSON of every message the bot posted in `channel`."""
+    return [
+        request.json
+        for request in desk.env.http_requests
+        if request.method == "POST"
+        and request.path == f"/channels/{channel.id}/messages"
+        and isinstance(request.json, dict)
+    ]
+
+
+async def test_an_accepted_event_is_announced_once_pinging_only_the_chosen_role(
+    simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site]
+) -> None:
+    base, _ = site
+    analysts = desk.guild.create_role("Analysts")
+    quiet = desk.guild.create_text_channel("quiet")
+    await desk.editor.send(
+        desk.channel,
+        f"!brief subscribe {desk.channel.mention} 09:00 UTC default yes {analysts.mention}",
+    )
+    subscribed = desk.text()
+    assert "It also gets a “New on record” post when an accepted article adds an event." in (
+        subscribed
+    )
+    assert "These posts mention @Analysts; nothing else is ever pinged." in subscribed
+    await desk.editor.send(desk.channel, f"!brief subscribe {quiet.mention} 09:00 UTC")
+    await _watching(desk, base)
+    ports, _ = desk.review_posts()
+    await desk.curator.click(ports, label="Accept all")
+
+    [announced] = [p for p in _posts_to(desk, desk.channel) if p.get("content")]
+    assert announced["content"] == f"<@&{analysts.id}>"
+    # That role, and nothing else: no @everyone, no user, no other role.
+    assert announced["allowed_mentions"] == {"parse": [], "roles": [analysts.id]}
+    embed = announced["embeds"][0]
+    assert embed["title"] == "New on record: Freedonia closes its ports"
+    assert (
+        "• 2021-03-03: Freedonia’s Minister of Ports, Rufus Tadwell, said" in embed["description"]
+    )
+    assert (
+        f"Source: “Freedonia closes its ports”, {base}/article.html, accepted in review by cora"
+        in (embed["description"])
+    )
+    assert _posts_to(desk, quiet) == []  # it did not ask for developments
+
+    # Every other message the bot sent pings no one.
+    for request in desk.env.http_requests:
+        body = request.json
+        if isinstance(body, dict) and body is not announced and "allowed_mentions" in body:
+            assert body["allowed_mentions"].get("parse") == [], body
+            assert not body["allowed_mentions"].get("roles"), body
+
+    # Exactly once per (channel, article): later sweeps, in this process or a new one.
+    assert desk.bot.briefings is not None
+    await desk.bot.briefings.run_due()
+    stopped = desk.bot
+    await simcord_env.restart_bot(review_bot())
+    assert desk.bot.briefings is not None
+    await desk.bot.briefings.run_due()
+    titles = [p["embeds"][0]["title"] for p in _posts_to(desk, desk.channel) if p.get("embeds")]
+    assert titles.count("New on record: Freedonia closes its ports") == 1
+    assert stopped.briefings is not None
+    stopped.briefings.database.dispose()

@@ -64,7 +64,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         responder: Responder,
         clock: Clock,
         show_sources: Callable[[commands.Context[commands.Bot]], Awaitable[None]],
-        on_accepted: Callable[[], None],
+        on_accepted: Callable[[], Awaitable[None]],
         poll_seconds: float,
     ) -> None:
         self.client = client
@@ -76,7 +76,8 @@ class SourcesCog(commands.Cog, name="Sources"):
         self.renderer = responder.renderer
         self.clock = clock
         self.show_sources = show_sources
-        self.on_accepted = on_accepted  # answers from the new version at once
+        # Answers from the new version at once, and posts the developments.
+        self.on_accepted = on_accepted
         self.poll_seconds = poll_seconds
         if poll_seconds:
             self.watching.change_interval(seconds=poll_seconds)
@@ -352,7 +353,6 @@ class SourcesCog(commands.Cog, name="Sources"):
         try:
             if action == "accept":
                 result = await asyncio.to_thread(self.desk.accept, draft_id, by, now)
-                self.on_accepted()
                 decision = (
                     f"✅ Accepted by {by} on {_stamp(now)}: in the store as version "
                     f"{result.version}, answered from at once."
@@ -367,6 +367,8 @@ class SourcesCog(commands.Cog, name="Sources"):
         assert draft is not None
         log.info("draft %s %sed by %s", draft_id, action, by)
         await interaction.edit_original_response(embed=self._embed(draft, decision), view=None)
+        if action == "accept":
+            await self.on_accepted()
 
     @staticmethod
     def _refusal(error: DecisionError) -> str:

@@ -71,6 +71,13 @@ def _channel_name(guild: discord.Guild, channel_id: int) -> str:
     return channel.name if channel else str(channel_id)
 
 
+def _role_name(guild: discord.Guild, role_id: int | None) -> str | None:
+    if role_id is None:
+        return None
+    role = guild.get_role(role_id)
+    return role.name if role else f"a deleted role ({role_id})"
+
+
 CALENDAR_FILE = "gsomia-briefings.ics"
 
 # What `/brief now` says for each result: a title and a line (None: the error's text).
@@ -126,7 +133,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         extras={
             "examples": (
                 "!brief subscribe #briefings 09:00 Asia/Seoul",
-                "/brief subscribe time:07:30 timezone:Europe/London",
+                "/brief subscribe time:07:30 timezone:Europe/London developments:true ping:@desk",
             ),
             "note": "servers only; changing needs Manage Server",
         },
@@ -136,6 +143,8 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         time="Local time, 24-hour, e.g. 09:00",
         timezone="IANA time zone, e.g. Asia/Seoul",
         template="Template set for the wording",
+        developments="Also post “New on record” when an accepted article adds an event",
+        ping="One role to mention in these posts (nothing else is ever pinged)",
     )
     @commands.guild_only()
     @commands.has_guild_permissions(manage_guild=True)
@@ -146,8 +155,11 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         time: str = "09:00",
         timezone: str = "UTC",
         template: str = "default",
+        developments: bool = False,
+        ping: discord.Role | None = None,
     ) -> None:
-        """Subscribe a channel (or change its time, zone or template)."""
+        """Subscribe a channel (or change its time, zone, template, developments or
+        ping role)."""
         target = self._channel(ctx, channel)
         try:
             at = parse_time(time)
@@ -165,8 +177,19 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
                 f"No template set {errors.shown(template)!r}; try default or terse."
             )
         assert ctx.guild is not None
+        if ping is not None and (ping.is_default() or ping.is_premium_subscriber()):
+            # @everyone (and the booster role, everyone who boosts) is not one role's ping.
+            name = ping.name if ping.name.startswith("@") else f"@{ping.name}"
+            raise BadSettingError(f"{name} cannot be pinged; name a role of its own.")
         subscription = self.service.subscribe(
-            ctx.guild.id, target.id, at, zone, ctx.author.id, template
+            ctx.guild.id,
+            target.id,
+            at,
+            zone,
+            ctx.author.id,
+            template,
+            developments=developments,
+            ping_role_id=ping.id if ping else None,
         )
         self.on_change()
         upcoming = self.service.next_post(subscription)
@@ -183,6 +206,8 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             timezone=zone,
             next_post=_when(zone, upcoming.at) if upcoming else None,
             warnings=warnings,
+            developments=developments,
+            ping=ping.name if ping else None,
         )
         log.info("channel %s subscribed by %s at %s %s", target.id, ctx.author.id, at, zone)
         await self._send(ctx, reply)
@@ -233,6 +258,8 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
                 "reason": overview.disabled_reason,
                 "last": _last_post(overview),
                 "problems": list(overview.problems),
+                "developments": overview.developments,
+                "ping": _role_name(guild, overview.ping_role_id),
             }
             for overview in self.service.overview(guild.id)
         ]

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from briefings.annotations import AnnotationFile, ExcludedQuotation, ReviewRecord
+from briefings.developments import DEVELOPMENT_PREFIX, Development, NewEvent
 from briefings.errors import AnnotationError, BriefingError, Problem
 from briefings.factbase.sync import SyncResult, sync_facts
 from briefings.ingest.draft import draft_page
@@ -36,6 +37,7 @@ __all__ = [
     "DraftArticle",
     "DraftItem",
     "ReviewDesk",
+    "development_of",
     "draft_articles",
     "draft_items",
     "without_items",
@@ -260,6 +262,24 @@ class ReviewDesk:
             session.flush()
             return Draft.of(row)
 
+    def developments_since(self, since: dt.datetime) -> list[Development]:
+        """What the drafts accepted since `since` added to the record."""
+        query = (
+            select(DraftRow)
+            .where(DraftRow.status == DraftStatus.ACCEPTED, DraftRow.reviewed_at >= since)
+            .order_by(DraftRow.reviewed_at, DraftRow.id)
+        )
+        with self.database.session() as session:
+            found = [development_of(Draft.of(row)) for row in session.scalars(query)]
+        return [development for development in found if development is not None]
+
+    def development(self, key: str) -> Development | None:
+        """The development with this ledger key, if its draft is still accepted."""
+        name = key.removeprefix(DEVELOPMENT_PREFIX)
+        with self.database.session() as session:
+            row = session.scalars(select(DraftRow).where(DraftRow.page_name == name)).first()
+            return development_of(Draft.of(row)) if row else None
+
     @staticmethod
     def _pending(session: Session, draft_id: int) -> DraftRow:
         # Read under the sync's lock or this transaction: two curators clicking at once
@@ -270,3 +290,24 @@ class ReviewDesk:
         if row.status != DraftStatus.PENDING:
             raise DecisionError(f"already {row.status} by {row.reviewed_by}")
         return row
+
+
+def development_of(draft: Draft) -> Development | None:
+    """What an accepted draft added to the record, if it added an event."""
+    if draft.status is not DraftStatus.ACCEPTED or draft.reviewed_at is None:
+        return None
+    file = _parsed(draft.annotations)
+    if not file.events:
+        return None
+    events = tuple(
+        NewEvent(title=event.title, date=event.date.value.label(), status=event.status)
+        for event in file.events
+    )
+    return Development(
+        page_name=draft.page_name,
+        title=draft.title,
+        url=draft.url,
+        accepted_by=draft.reviewed_by or "a curator",
+        at=draft.reviewed_at,
+        events=events,
+    )

@@ -86,8 +86,11 @@ class Sender(Protocol):
         """How many messages the briefing takes."""
         ...
 
-    async def send_page(self, channel_id: int, reply: Reply, page: int, nonce: str) -> int:
-        """Post page `page` (from 0) with `nonce`; the message id."""
+    async def send_page(
+        self, channel_id: int, reply: Reply, page: int, nonce: str, ping_role_id: int | None = None
+    ) -> int:
+        """Post page `page` (from 0) with `nonce`; the message id. With `ping_role_id`,
+        the first page mentions that role, and nothing else may be mentioned."""
         ...
 
     async def delivered(
@@ -284,7 +287,11 @@ class Delivery:
         for page in range(job.first_page, count):
             try:
                 message_id = await self.sender.send_page(
-                    post.channel_id, job.reply, page, page_nonce(post.key, page)
+                    post.channel_id,
+                    job.reply,
+                    page,
+                    page_nonce(post.key, page),
+                    ping_role_id=post.ping_role_id,
                 )
             except Exception as error:  # every failure is decided on and recorded
                 return self._failed(job, entry_id, error), None

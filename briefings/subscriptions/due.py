@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from briefings.developments import Development
 from briefings.occasions import Digest, digest_for
 from briefings.storage import Subscription
 from briefings.store import FactStore
@@ -25,19 +26,20 @@ PostKey = tuple[int, str, dt.date]  # (channel, occasion, local day): the ledger
 
 @dataclass(frozen=True)
 class ScheduledPost:
-    """A subscription's briefing for one local day."""
+    """A subscription's briefing for one local day, or a development it asked for."""
 
     subscription_id: int | None  # None for a one-off `/brief now` in an unsubscribed channel
     channel_id: int
     local_date: dt.date
     at: dt.datetime  # UTC
-    digest: Digest
+    content: Digest | Development
     template_set: str = "default"
+    ping_role_id: int | None = None  # the one role the post may mention
 
     @property
     def occasion(self) -> str:
         """The ledger's occasion key."""
-        return self.digest.key
+        return self.content.key
 
     @property
     def key(self) -> PostKey:
@@ -87,8 +89,9 @@ class Planner:
             channel_id=subscription.channel_id,
             local_date=local_date,
             at=scheduled_instant(subscription, local_date),
-            digest=digest,
+            content=digest,
             template_set=subscription.template_set,
+            ping_role_id=subscription.ping_role_id,
         )
 
     def candidates(self, subscription: Subscription, now: dt.datetime) -> list[ScheduledPost]:
@@ -103,6 +106,28 @@ class Planner:
             if post is not None and subscription.created_at <= post.at <= now:
                 posts.append(post)
         return posts
+
+    @staticmethod
+    def developments(
+        subscription: Subscription, developments: list[Development], now: dt.datetime
+    ) -> list[ScheduledPost]:
+        """The developments a subscription takes: those accepted since it was made (a
+        new subscription is not sent what came before it)."""
+        if not subscription.developments:
+            return []
+        return [
+            ScheduledPost(
+                subscription_id=subscription.id,
+                channel_id=subscription.channel_id,
+                local_date=development.day,
+                at=development.at,
+                content=development,
+                template_set=subscription.template_set,
+                ping_role_id=subscription.ping_role_id,
+            )
+            for development in developments
+            if subscription.created_at <= development.at <= now
+        ]
 
     def upcoming(
         self, subscription: Subscription, now: dt.datetime, days: int

@@ -30,8 +30,11 @@ class SubscriptionRecords:
         user_id: int,
         template_set: str,
         now: dt.datetime,
+        developments: bool = False,
+        ping_role_id: int | None = None,
     ) -> Subscription:
-        """Create or change a channel's subscription; it posts nothing from before `now`."""
+        """Create or change a channel's subscription; it posts nothing from before `now`.
+        It takes developments if asked, and may name one role its posts ping."""
         ZoneInfo(timezone)  # raises for an unknown zone before anything is stored
         with self.database.session() as session, session.begin():
             subscription = session.scalar(
@@ -43,6 +46,8 @@ class SubscriptionRecords:
             subscription.post_time = post_time.strftime("%H:%M")
             subscription.timezone = timezone
             subscription.template_set = template_set
+            subscription.developments = developments
+            subscription.ping_role_id = ping_role_id
             subscription.created_at = now
             subscription.created_by = user_id
             subscription.active = True

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from briefings.calendar import IcsFile
+from briefings.developments import DEVELOPMENT_PREFIX
 from briefings.storage import LedgerEntry, PostStatus, Subscription
 
 __all__ = [
@@ -38,6 +39,8 @@ class ChannelOverview:
     last_sent: dt.date | None
     problems: tuple[str, ...]
     last_sent_at: dt.datetime | None = None  # when that post was delivered
+    developments: bool = False
+    ping_role_id: int | None = None
 
     @classmethod
     def of(
@@ -63,7 +66,12 @@ class ChannelOverview:
             if entry.status == PostStatus.CLAIMED
             and now - (entry.progress_at or entry.claimed_at) > unknown_after
         ]
-        sent = [entry for entry in ledger if entry.status == PostStatus.SENT]
+        # The last briefing: a development's post is not one.
+        sent = [
+            entry
+            for entry in ledger
+            if entry.status == PostStatus.SENT and not entry.occasion.startswith(DEVELOPMENT_PREFIX)
+        ]
         return cls(
             channel_id=subscription.channel_id,
             post_time=subscription.post_time,
@@ -74,6 +82,8 @@ class ChannelOverview:
             last_sent=sent[0].local_date if sent else None,
             problems=tuple(problems),
             last_sent_at=sent[0].finished_at if sent else None,
+            developments=subscription.developments,
+            ping_role_id=subscription.ping_role_id,
         )
 
 

@@ -24,8 +24,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from briefings.calendar import calendar_ics
+from briefings.developments import DEVELOPMENT_PREFIX, Development
+from briefings.occasions import Digest
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.storage import Database, LedgerEntry, PostStatus, Subscription
@@ -51,7 +54,7 @@ from briefings.subscriptions.reports import (
     UpcomingPost,
 )
 
-__all__ = ["BriefingService", "PostingPolicy"]
+__all__ = ["BriefingService", "DevelopmentSource", "PostingPolicy"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,32 @@ LATE_AFTER = dt.timedelta(minutes=1)  # later than this, a post says it is late
 # A page sent just before its row's last recorded progress would be missed by a look
 # at the channel from that instant on; clocks differ by a little.
 CHECK_SLACK = dt.timedelta(seconds=30)
+
+
+class DevelopmentSource(Protocol):
+    """Where developments come from (the review desk): recent ones, and one by key."""
+
+    def developments_since(self, since: dt.datetime) -> list[Development]:
+        """What the drafts accepted since `since` added."""
+        ...
+
+    def development(self, key: str) -> Development | None:
+        """The development with this ledger key, if still on record."""
+        ...
+
+
+class NoDevelopments:
+    """A service without review has no developments."""
+
+    def developments_since(self, since: dt.datetime) -> list[Development]:
+        """None."""
+        del since
+        return []
+
+    def development(self, key: str) -> Development | None:
+        """None."""
+        del key
+        return None
 
 
 @dataclass(frozen=True)
@@ -87,8 +116,10 @@ class BriefingService:
         clock: Clock,
         renderer: Renderer | None = None,
         policy: PostingPolicy | None = None,
+        developments: DevelopmentSource | None = None,
     ) -> None:
         self.policy = policy or PostingPolicy()
+        self.developments = developments or NoDevelopments()
         self.clock = clock
         self.renderer = renderer or Renderer()
         self.records = SubscriptionRecords(database)
@@ -139,10 +170,21 @@ class BriefingService:
         timezone: str,
         user_id: int,
         template_set: str = "default",
+        *,
+        developments: bool = False,
+        ping_role_id: int | None = None,
     ) -> Subscription:
         """Create or change a channel's subscription; it posts nothing from before now."""
         return self.records.subscribe(
-            guild_id, channel_id, post_time, timezone, user_id, template_set, self.clock.now()
+            guild_id,
+            channel_id,
+            post_time,
+            timezone,
+            user_id,
+            template_set,
+            self.clock.now(),
+            developments,
+            ping_role_id,
         )
 
     def unsubscribe(self, channel_id: int) -> bool:
@@ -186,10 +228,11 @@ class BriefingService:
                 at=post.at,
                 channel_id=subscription.channel_id,
                 timezone=subscription.timezone,
-                occasions=tuple(o.past_tense for o in post.digest.occasions),
+                occasions=tuple(o.past_tense for o in post.content.occasions),
             )
             for subscription in active
             for post in self.planner.upcoming(subscription, now, days)
+            if isinstance(post.content, Digest)  # developments are never planned ahead
         ]
         return Upcoming(tuple(sorted(posts, key=lambda post: post.at)), subscribed=bool(active))
 
@@ -226,11 +269,15 @@ class BriefingService:
         resumed post renders the same, so its pages and nonces match the first try.
         """
         minutes = int(late_by.total_seconds() // 60) if late_by else 0
-        key = (post.digest.key, post.template_set, minutes)
+        key = (post.content.key, post.template_set, minutes)
         if key not in self._rendered:
             if len(self._rendered) >= RENDER_CACHE_SIZE:
                 self._rendered.clear()
-            self._rendered[key] = self.renderer.briefing(post.digest, post.template_set, minutes)
+            if isinstance(post.content, Development):
+                reply = self.renderer.development(post.content, post.template_set)
+            else:
+                reply = self.renderer.briefing(post.content, post.template_set, minutes)
+            self._rendered[key] = reply
         return self._rendered[key]
 
     def _job(
@@ -335,22 +382,29 @@ class BriefingService:
 
     def _post_of(self, entry: LedgerEntry) -> ScheduledPost | str:
         """The post a ledger row was claimed for, or why it cannot be sent any more."""
-        digest = self.planner.digest(entry.local_date)
-        if digest is None or digest.key != entry.occasion:
-            return "the fact store changed after this post was claimed"
-        template = "default"
+        content: Digest | Development | None
+        if entry.occasion.startswith(DEVELOPMENT_PREFIX):
+            content = self.developments.development(entry.occasion)
+            if content is None:
+                return "the article is no longer on record"
+        else:
+            content = self.planner.digest(entry.local_date)
+            if content is None or content.key != entry.occasion:
+                return "the fact store changed after this post was claimed"
+        template, ping = "default", None
         if entry.subscription_id is not None:
             subscription = self.records.by_id(entry.subscription_id)
             if subscription is None or not subscription.active:
                 return "the subscription was removed or stopped"
-            template = subscription.template_set
+            template, ping = subscription.template_set, subscription.ping_role_id
         return ScheduledPost(
             entry.subscription_id,
             entry.channel_id,
             entry.local_date,
             entry.scheduled_for,
-            digest,
+            content,
             template,
+            ping,
         )
 
     async def _deliver(self, jobs: list[Job]) -> list[PostOutcome]:
@@ -382,15 +436,26 @@ class BriefingService:
     ) -> list[PostOutcome]:
         """Send whatever of this subscription is due (and any retry that came due)."""
         now = now or self.clock.now()
-        return await self._run(self.planner.candidates(subscription, now), now)
+        developments = self._recent_developments(now)
+        due = self.planner.candidates(subscription, now)
+        due += self.planner.developments(subscription, developments, now)
+        return await self._run(due, now)
+
+    def _recent_developments(self, now: dt.datetime) -> list[Development]:
+        """Developments young enough to post (within the grace, as briefings are)."""
+        return self.developments.developments_since(now - self.policy.grace)
 
     async def run_due(self, now: dt.datetime | None = None) -> list[PostOutcome]:
         """Every active subscription's due posts, retries and resumable posts."""
         now = now or self.clock.now()
+        developments = self._recent_developments(now)
         due = [
             post
             for subscription in self.records.active()
-            for post in self.planner.candidates(subscription, now)
+            for post in (
+                self.planner.candidates(subscription, now)
+                + self.planner.developments(subscription, developments, now)
+            )
         ]
         return await self._run(due, now)
 
