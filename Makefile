@@ -42,8 +42,8 @@ test: lint typecheck pytest
 test-postgres: $(STAMP)
 	scripts/with-postgres $(BIN)/python -m pytest tests/test_storage.py tests/test_posting.py \
 		tests/test_fleet.py tests/test_bot_briefings.py::test_a_simulated_year_through_the_bot \
-		tests/test_factbase.py tests/test_facts_following.py \
-		tests/test_fetching.py::test_two_processes_claim_one_article_once
+		tests/test_factbase.py tests/test_facts_following.py tests/test_watching.py \
+		tests/test_review.py tests/test_fetching.py::test_two_processes_claim_one_article_once
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/facts_load.py
 	$(BIN)/python bench/glance.py
 	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/watch_feeds.py
 
 # Regenerate the hashed lock files after changing dependencies in pyproject.toml. The
 # container image installs from the runtime and build locks, pinned to the same

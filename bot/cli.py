@@ -30,8 +30,9 @@ from briefings.store import FactStore, MemoryFactStore
 if TYPE_CHECKING:
     from briefings.factbase import DatabaseFactStore, SyncResult
     from briefings.ingest.files import DraftResult
-    from briefings.ingest.web import FeedItem, WebPage
+    from briefings.ingest.web import WebPage
     from briefings.storage import Database
+    from briefings.watching.harvest import Harvest
 
 __all__ = ["main"]
 
@@ -233,60 +234,55 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _sources_fetch(url: str, seeds: Path) -> int:
-    """Fetch one page and draft it like `briefbot ingest`, once per edition of the
-    article whoever fetches it; one line if it cannot be."""
+    """Fetch one page, or a feed's new items, and draft each like `briefbot ingest`,
+    once per edition of the article whoever fetches it; one line if it cannot be."""
     import asyncio
 
     from bot.settings import InvalidSettingsError, load_settings
     from briefings.errors import StorageError
-    from briefings.fetching import FetchError, fetch
-    from briefings.ingest.web import FEED_TYPES, feed_items, page_text
+    from briefings.fetching import FetchError
+    from briefings.ingest.seen import drafted_item
     from briefings.storage import open_database
+    from briefings.watching.harvest import harvest
 
     try:
         settings = load_settings()
-        allow_private = settings.allow_private_urls
-        fetched = asyncio.run(fetch(url, allow_private=allow_private))
-        feed = feed_items(fetched) if fetched.content_type in FEED_TYPES else None
-        page = page_text(fetched) if feed is None else None
         database = open_database(settings.database_url, settings.data_dir)
     except InvalidSettingsError as error:
         print(f"Not fetched: bad setting: {error}", file=sys.stderr)
         return EXIT_FAILURE
-    except (FetchError, StorageError) as error:
+    except StorageError as error:
         print(f"Not fetched: {error}", file=sys.stderr)
         return EXIT_FAILURE
     try:
-        if page is not None:
-            return _draft_fetched(database, page, seeds)
-        assert feed is not None
-        return _draft_feed(database, *feed, seeds, allow_private)
+        found = asyncio.run(
+            harvest(
+                url,
+                seen_item=lambda guid: drafted_item(database, guid) is not None,
+                allow_private=settings.allow_private_urls,
+            )
+        )
+        return _draft_harvest(database, found, seeds)
+    except FetchError as error:
+        print(f"Not fetched: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     finally:
         database.dispose()
 
 
-def _draft_feed(
-    database: Database, title: str, items: list[FeedItem], seeds: Path, allow_private: bool
-) -> int:
-    """Draft each item of a feed not drafted before (by its GUID), one report each."""
-    import asyncio
-
-    from briefings.fetching import FetchError, fetch
-    from briefings.ingest.seen import drafted_item
-    from briefings.ingest.web import page_text
-
-    new = [item for item in items if drafted_item(database, item.guid) is None]
-    print(f"Feed “{title}”: {len(items)} items, {len(new) or 'none'} new.")
+def _draft_harvest(database: Database, found: Harvest, seeds: Path) -> int:
+    """Draft what a fetch found: the page, or each new item of a feed (one report each)."""
+    if found.feed is None:
+        return _draft_fetched(database, found.pages[0].page, seeds)
+    new = len(found.pages) + len(found.item_failures)
+    print(f"Feed “{found.feed}”: {found.items} items, {new or 'none'} new.")
     status = EXIT_OK
-    for number, item in enumerate(new, start=1):
-        print(f"\nItem {number} of {len(new)}: {item.title or item.link}")
-        try:
-            page = page_text(asyncio.run(fetch(item.link, allow_private=allow_private)))
-        except FetchError as error:
-            print(f"Not fetched: {error}", file=sys.stderr)
-            status = EXIT_FAILURE
-            continue
-        status = max(status, _draft_fetched(database, page, seeds, guid=item.guid))
+    for failure in found.item_failures:  # tried again at the next fetch
+        print(f"Not fetched: {failure}", file=sys.stderr)
+        status = EXIT_FAILURE
+    for number, item in enumerate(found.pages, start=1):
+        print(f"\nItem {number} of {len(found.pages)}: {item.title or item.page.url}")
+        status = max(status, _draft_fetched(database, item.page, seeds, guid=item.guid))
     return status
 
 

@@ -20,8 +20,9 @@ import pytest
 from sqlalchemy import select, text
 
 from briefings.developments import Development, NewEvent
+from briefings.models import METADATA
 from briefings.replies import Reply
-from briefings.storage import Base, Database, LedgerEntry, PostStatus, Subscription
+from briefings.storage import Database, LedgerEntry, PostStatus, Subscription
 from briefings.store import FactStore
 from briefings.subscriptions import (
     BriefingService,
@@ -153,7 +154,7 @@ def empty_database(url: str) -> Database:
     """The database with no tables at all (a shared server is emptied), not migrated."""
     db = Database(url)
     with db.engine.begin() as connection:
-        Base.metadata.drop_all(connection)
+        METADATA.drop_all(connection)  # every table the migrations make
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     return db
 

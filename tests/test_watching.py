@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import multiprocessing
 from collections.abc import Iterator
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -231,3 +234,26 @@ async def test_an_edited_article_is_staged_again_saying_what_changed(
     assert draft.change_note == (
         f"an edited version of {first.staged[0].page_name}: 1 paragraph added, 0 removed"
     )
+
+
+def _lease_when_released(url: str, holder: str, barrier: Barrier, results: Queue[bool]) -> None:
+    barrier.wait(timeout=60)
+    results.put(Watchlist(Database(url)).lease("https://news.test/feed", holder, NOW))
+
+
+def test_four_processes_lease_one_address_once(tmp_path: Path) -> None:
+    """Never more than one fetch of an address at a time across processes."""
+    url = database_url(tmp_path)
+    fresh_database(url).dispose()
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(4), context.Queue()
+    processes = [
+        context.Process(target=_lease_when_released, args=(url, f"p{n}", barrier, results))
+        for n in range(4)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = sorted(results.get(timeout=60) for _ in processes)
+    for process in processes:
+        process.join(timeout=60)
+    assert outcomes == [False, False, False, True]

@@ -34,6 +34,8 @@ class Harvest:
     GET, one line saying what happened, and one line per item that failed."""
 
     pages: list[NewPage] = field(default_factory=list)
+    feed: str | None = None  # the feed's title, when the address is a feed
+    items: int = 0  # how many items the feed lists
     etag: str | None = None
     last_modified: str | None = None
     outcome: str = ""
@@ -63,6 +65,7 @@ async def harvest(
         found.outcome = "fetched the page"
         return found
     title, items = feed_items(fetched)
+    found.feed, found.items = title, len(items)
     new = [item for item in items if not seen_item(item.guid)]
     for item in new:
         try:

@@ -127,8 +127,12 @@ class Watchlist:
         insert = (
             postgresql.insert if database.engine.dialect.name == "postgresql" else sqlite.insert
         )
-        self._take_free_lease = insert(FetchLeaseRow).on_conflict_do_nothing(
-            index_elements=["url_hash"]
+        # Both dialects return the row only when it was inserted (a rowcount is not
+        # reliable for a skipped row on every driver).
+        self._take_free_lease = (
+            insert(FetchLeaseRow)
+            .on_conflict_do_nothing(index_elements=["url_hash"])
+            .returning(FetchLeaseRow.url_hash)
         )
 
     def add(
@@ -203,14 +207,15 @@ class Watchlist:
             inserted = session.execute(
                 self._take_free_lease.values(url_hash=key, holder=holder, until=until)
             )
-            if inserted.rowcount:  # type: ignore[attr-defined]
+            if inserted.first() is not None:
                 return True
             taken = session.execute(
                 update(FetchLeaseRow)
                 .where(FetchLeaseRow.url_hash == key, FetchLeaseRow.until <= now)
                 .values(holder=holder, until=until)
+                .returning(FetchLeaseRow.url_hash)
             )
-            return bool(taken.rowcount)  # type: ignore[attr-defined]
+            return taken.first() is not None
 
     def release(self, url: str, holder: str) -> None:
         """Give the lease back (only if this holder still has it)."""
