@@ -12,11 +12,16 @@ import pytest
 import simcord
 from discord.ext import commands
 
+from bench.ingest_speed import wire_page
 from bot.app import BriefBot, create_bot
 from bot.arguments import BadSettingError
 from bot.cogs.sources import SourcesCog
 from bot.settings import Settings
+from briefings.ingest.seen import claim
+from briefings.ingest.web import WebPage
+from briefings.review.desk import draft_items
 from briefings.review.drafts import DraftStatus
+from tests.embed_limits import assert_fits
 from tests.web_site import Site
 from tests.world import World
 
@@ -261,3 +266,50 @@ async def test_an_accepted_event_is_announced_once_pinging_only_the_chosen_role(
     assert titles.count("New on record: Freedonia closes its ports") == 1
     assert stopped.briefings is not None
     stopped.briefings.database.dispose()
+
+
+async def test_a_long_page_s_draft_fits_one_embed_and_says_what_it_leaves_out(
+    desk: Desk,
+) -> None:
+    await desk.editor.send(desk.channel, f"!sources review-channel {desk.drafts.mention}")
+    page = WebPage("https://news.example/wire", wire_page(32 * 1024))
+    database = desk.cog.desk.database
+    now = desk.env.now()
+    staged = desk.cog.desk.stage(page, claim(database, page, now), desk.bot.answers.store, now)
+    await desk.cog.post_drafts()
+    [post] = desk.review_posts()
+    embed = post.embeds[0]
+    assert_fits(embed)
+    description = str(embed.description)
+    listed = description.count("\n• ")
+    unlisted = len(draft_items(staged)) - listed
+    assert unlisted > 0
+    assert f"… and {unlisted} more items, not listed here" in description
+    [select] = [
+        child
+        for row in post.components
+        for child in getattr(row, "children", [])
+        if isinstance(child, discord.SelectMenu)
+    ]
+    assert len(select.options) == 25  # Discord's most
+
+
+async def test_the_slash_forms_and_the_unwatch_autocomplete(
+    desk: Desk, site: tuple[str, Site]
+) -> None:
+    base, _ = site
+    await desk.bot.tree.sync()
+    watched = await desk.editor.slash(desk.channel, "sources watch", url=f"<{base}/feed.xml>")
+    assert watched.response is not None
+    assert watched.response.embeds[0].description is not None
+    assert watched.response.embeds[0].description.startswith(
+        f"{base}/feed.xml is checked every 1 h"  # Discord's <…> (no preview) is taken off
+    )
+    choices = await desk.editor.autocomplete(desk.channel, "sources unwatch", "url", "feed")
+    assert [choice["value"] for choice in choices] == [f"{base}/feed.xml"]
+    shown = await desk.bob.slash(desk.channel, "sources show")
+    assert shown.response is not None
+    assert shown.response.embeds[0].title == "Sources"
+    gone = await desk.editor.slash(desk.channel, "sources unwatch", url=f"{base}/feed.xml")
+    assert gone.response is not None
+    assert gone.response.embeds[0].title == "No longer watched"

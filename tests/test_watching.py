@@ -4,6 +4,7 @@ passed in: nothing sleeps."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import multiprocessing
@@ -257,3 +258,19 @@ def test_four_processes_lease_one_address_once(tmp_path: Path) -> None:
     for process in processes:
         process.join(timeout=60)
     assert outcomes == [False, False, False, True]
+
+
+async def test_two_watchers_polling_at_once_stage_each_article_once(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """Two processes' rounds at the same moment: the lease lets one fetch the feed; the
+    other leaves it. Each article is staged once."""
+    base, _ = site
+    watchlist.add(GUILD, f"{base}/feed.xml", HOUR, CURATOR, NOW)
+    first, second = await asyncio.gather(
+        _watcher(database, "process-1").poll(NOW), _watcher(database, "process-2").poll(NOW)
+    )
+    assert len(first) + len(second) == 1
+    staged = [draft.title for report in (*first, *second) for draft in report.staged]
+    assert sorted(staged) == ["Freedonia closes its ports", "Freedonia hears from Sylvania"]
+    assert len(ReviewDesk(database, DEFAULT_SEEDS_DIR).drafts()) == 2

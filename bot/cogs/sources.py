@@ -21,6 +21,7 @@ from discord.ext import commands, tasks
 
 from bot.arguments import BadSettingError, argument
 from bot.cogs.briefings import REGISTRY_KEY
+from bot.pages import shorten
 from bot.responding import Responder
 from bot.review_views import review_view
 from briefings.fetching import check_url
@@ -38,6 +39,9 @@ Choices = list[app_commands.Choice[str]]
 MAX_WATCHED = 50  # per server: enough for a news desk, and a bound on each round's work
 NEEDED = ("view_channel", "send_messages", "embed_links")
 MANAGE_NOTE = "servers only; changing needs Manage Server"
+# A draft is one embed: its first items, each cut short, fit in one (a long page's
+# draft says how many more it holds).
+MAX_LISTED, LABEL_LENGTH = 15, 180
 
 
 def _stamp(moment: Any) -> str:
@@ -311,14 +315,15 @@ class SourcesCog(commands.Cog, name="Sources"):
     def _embed(self, draft: Draft, decision: str | None = None) -> discord.Embed:
         """The draft as one embed: its article, each proposed item with what the
         extractor was unsure of, and the decision once there is one."""
+        every = draft_items(draft)
         items = [
             {
                 "kind": item.kind,
-                "label": item.label,
-                "unsure": list(item.unsure),
+                "label": shorten(item.label, LABEL_LENGTH),
+                "unsure": [shorten(doubt, LABEL_LENGTH) for doubt in item.unsure],
                 "dropped": item.id in draft.dropped,
             }
-            for item in draft_items(draft)
+            for item in every[:MAX_LISTED]
         ]
         reply = self.renderer.notice(
             "draft",
@@ -327,9 +332,10 @@ class SourcesCog(commands.Cog, name="Sources"):
             articles=draft_articles(draft),
             change_note=draft.change_note,
             items=items,
-            unsure=draft.unsure.get("", []),
+            unsure=[shorten(doubt, LABEL_LENGTH) for doubt in draft.unsure.get("", [])[:5]],
             page_name=draft.page_name,
             decision=decision,
+            unlisted=len(every) - len(items),
         )
         return self.responder.pages(reply)[0]
 
