@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,9 @@ from briefings.answers import Answerer
 from briefings.factbase import DatabaseFactStore, sync_facts
 from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.rendering import Renderer
-from briefings.storage import open_database
+from briefings.storage import Database, open_database
 from briefings.store import FactStore, MemoryFactStore
+from tests.test_posting import database_url, fresh_database
 from tests.world import World
 from tests.year import year_store
 
@@ -105,3 +106,14 @@ async def synced(world: World) -> World:
 def dst_store(tmp_path_factory: pytest.TempPathFactory) -> FactStore:
     """Fictional events on every 2026 DST change day (see tests/year.py)."""
     return year_store(tmp_path_factory.mktemp("year"))
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    """A migrated database (PostgreSQL under `make test-postgres`) holding the seed
+    store as its first version: what the watching and review tests start from (the
+    modules that need an empty one define their own)."""
+    db = fresh_database(database_url(tmp_path))
+    sync_facts(db, DEFAULT_SEEDS_DIR)
+    yield db
+    db.dispose()

@@ -4,7 +4,6 @@ curator dropped) in one transaction with the new version, or rejected and kept."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from briefings.rendering import Renderer
 from briefings.review.desk import DecisionError, ReviewDesk, draft_items
 from briefings.review.drafts import Draft, DraftRow, DraftStatus
 from briefings.storage import Database
-from tests.test_posting import database_url, fresh_database
 
 NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
 URL = "https://news.example/freedonia-ports"
@@ -33,14 +31,6 @@ Freedonia’s Minister of Ports, Rufus Tadwell, said on Wednesday that his count
 
 Officials in the capital declined to comment further on the decision.
 """  # noqa: E501 - a page as fetched: one paragraph per line
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = fresh_database(database_url(tmp_path))
-    sync_facts(db, DEFAULT_SEEDS_DIR)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 import functools
 import multiprocessing
-from collections.abc import Iterator
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefings.errors import BadSettingError
-from briefings.factbase import DatabaseFactStore, sync_facts
+from briefings.factbase import DatabaseFactStore
 from briefings.fetching import fetch
 from briefings.loading import DEFAULT_SEEDS_DIR
 from briefings.review.desk import ReviewDesk
@@ -79,14 +78,6 @@ def test_back_off_doubles_the_interval_up_to_a_day() -> None:
     ]
     week = dt.timedelta(days=7)
     assert backoff(3, week) == week  # a weekly address is not asked more often
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = fresh_database(database_url(tmp_path))
-    sync_facts(db, DEFAULT_SEEDS_DIR)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.arguments import BadSettingError, argument
+from bot.arguments import BadSettingError, argument, missing_permissions
 from bot.cogs.briefings import REGISTRY_KEY
 from bot.pages import shorten
 from bot.responding import Responder
@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 
 Choices = list[app_commands.Choice[str]]
 MAX_WATCHED = 50  # per server: enough for a news desk, and a bound on each round's work
-NEEDED = ("view_channel", "send_messages", "embed_links")
 MANAGE_NOTE = "servers only; changing needs Manage Server"
 # A draft is one embed: its first items, each cut short, fit in one (a long page's
 # draft says how many more it holds).
@@ -249,12 +248,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         self.review.set_channel(
             guild.id, channel.id, curator.id if curator else None, ctx.author.id, self.clock.now()
         )
-        permissions = channel.permissions_for(guild.me)
-        warnings = [
-            f"The bot lacks the {name.replace('_', ' ').title()} permission in #{channel.name}."
-            for name in NEEDED
-            if not getattr(permissions, name)
-        ]
+        warnings = missing_permissions(channel)
         reply = self.renderer.notice(
             "review-channel",
             channel=channel.name,

@@ -19,7 +19,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.arguments import BadSettingError, argument
+from bot.arguments import BadSettingError, argument, missing_permissions
 from bot.responding import Responder
 from briefings import errors, local_time
 from briefings.rendering import Renderer
@@ -32,7 +32,6 @@ __all__ = ["SubscriptionsCog", "parse_time"]
 log = logging.getLogger(__name__)
 
 Choices = list[app_commands.Choice[str]]
-NEEDED = ("view_channel", "send_messages", "embed_links")
 # A word made of digits and clock punctuation was meant as a time, not a channel.
 _TIME_SHAPED = re.compile(r"[-+\d:.]+")
 
@@ -193,12 +192,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         )
         self.on_change()
         upcoming = self.service.next_post(subscription)
-        permissions = target.permissions_for(ctx.guild.me)
-        warnings = [
-            f"The bot lacks the {name.replace('_', ' ').title()} permission in #{target.name}."
-            for name in NEEDED
-            if not getattr(permissions, name)
-        ]
+        warnings = missing_permissions(target)
         reply = self.service.renderer.notice(
             "subscribed",
             channel=target.name,
