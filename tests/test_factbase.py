@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import threading
 from collections.abc import Iterator
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -24,6 +21,7 @@ from briefings.rendering import Renderer
 from briefings.storage import Database
 from briefings.store import MemoryFactStore
 from tests.conftest import edit
+from tests.races import race
 from tests.synthetic import write_seeds
 from tests.test_posting import database_url, fresh_database
 from tests.year import EVENTS
@@ -163,29 +161,9 @@ def test_the_database_store_exports_what_loads_back(
     assert loaded.annotations == store.annotations
 
 
-def _sync_when_released(url: str, seeds: Path, barrier: Barrier, results: Queue[str]) -> None:
-    barrier.wait(timeout=60)
-    try:
-        results.put(str(sync_facts(Database(url), seeds).changed))
-    except Exception as error:  # reported to the test, which names it
-        results.put(f"{type(error).__name__}: {error}")
-
-
 def test_processes_syncing_together_write_one_version(database: Database, seeds_copy: Path) -> None:
-    context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(3), context.Queue()
-    processes = [
-        context.Process(
-            target=_sync_when_released, args=(database.url, seeds_copy, barrier, results)
-        )
-        for _ in range(3)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = sorted(results.get(timeout=60) for _ in processes)
-    for process in processes:
-        process.join(timeout=60)
-    assert outcomes == ["False", "False", "True"]
+    outcomes = race(3, lambda _: sync_facts(Database(database.url), seeds_copy).changed)
+    assert sorted(outcomes, key=str) == [False, False, True]
     assert _rows_by_version(database) == {1: 15}
 
 

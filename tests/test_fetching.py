@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import multiprocessing
 from collections.abc import Callable
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from briefings.fetching import MAX_BYTES, USER_AGENT, FetchError, fetch, refused
 from briefings.ingest.seen import claim
 from briefings.ingest.web import WebPage, feed_items, page_text
 from briefings.storage import Database
+from tests.races import race
 from tests.test_posting import database_url, fresh_database
 from tests.web_site import LOOPBACK, Site
 
@@ -211,26 +209,13 @@ def test_an_article_is_drafted_once_and_an_edited_one_again(
     assert sorted(p.name for p in drafts.glob("web_*.txt")) == [edition, name]
 
 
-def _claim_when_released(url: str, barrier: Barrier, results: Queue[bool]) -> None:
-    barrier.wait(timeout=60)
-    page = WebPage("https://news.test/story", "Title\n\nA body.\n")
-    results.put(claim(Database(url), page, dt.datetime(2026, 11, 30, tzinfo=dt.UTC)).new)
-
-
 def test_two_processes_claim_one_article_once(tmp_path: Path) -> None:
     url = database_url(tmp_path)
     fresh_database(url).dispose()
-    context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(2), context.Queue()
-    processes = [
-        context.Process(target=_claim_when_released, args=(url, barrier, results)) for _ in range(2)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = sorted(results.get(timeout=60) for _ in processes)
-    for process in processes:
-        process.join(timeout=60)
-    assert outcomes == [False, True]
+    page = WebPage("https://news.test/story", "Title\n\nA body.\n")
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    outcomes = race(2, lambda _: claim(Database(url), page, now).new)
+    assert sorted(outcomes) == [False, True]
 
 
 def test_a_feed_s_new_items_are_drafted_once_each(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import functools
 from collections.abc import Iterator
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from briefings.models import METADATA
 from briefings.storage import SCHEMA_REVISION, Database, LedgerEntry, open_database
+from tests.races import race
 from tests.test_posting import database_url, empty_database, fresh_database
 
 NOW = dt.datetime(2026, 8, 22, tzinfo=dt.UTC)
@@ -91,13 +90,9 @@ def test_the_migrations_make_the_schema_the_models_describe(database: Database) 
     assert differences == []
 
 
-def _open_when_released(url: str, data_dir: Path, barrier: Barrier, results: Queue[str]) -> None:
-    barrier.wait(timeout=60)
-    try:
-        open_database(url, data_dir).dispose()
-        results.put("ok")
-    except Exception as error:  # reported to the test, which names it
-        results.put(f"{type(error).__name__}: {error}")
+def _come_up(url: str, data_dir: Path, _: int) -> str:
+    open_database(url, data_dir).dispose()
+    return "ok"
 
 
 def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: Path) -> None:
@@ -106,20 +101,10 @@ def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: P
     Each round releases six real processes at once on an empty database; every one
     must come up with the schema in place.
     """
-    context = multiprocessing.get_context("fork")  # cheap: the modules are loaded once
     for round_number in range(3):
         url = database_url(tmp_path, f"together-{round_number}")
         empty_database(url).dispose()
-        barrier, results = context.Barrier(6), context.Queue()
-        processes = [
-            context.Process(target=_open_when_released, args=(url, tmp_path, barrier, results))
-            for _ in range(6)
-        ]
-        for process in processes:
-            process.start()
-        outcomes = sorted(results.get(timeout=120) for _ in processes)
-        for process in processes:
-            process.join(timeout=60)
+        outcomes = race(6, functools.partial(_come_up, url, tmp_path), timeout=120)
         assert outcomes == ["ok"] * 6, outcomes
         db = Database(url)
         assert db.revision() == SCHEMA_REVISION

@@ -7,9 +7,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import multiprocessing
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from briefings.review.drafts import DraftStatus
 from briefings.storage import Database
 from briefings.watching import Watcher, Watchlist, backoff, describe_every, parse_every
 from briefings.watching.records import LEASE, LONGEST_RETRY
+from tests.races import race
 from tests.test_posting import database_url, fresh_database
 from tests.web_site import LOOPBACK, Site
 
@@ -228,27 +226,13 @@ async def test_an_edited_article_is_staged_again_saying_what_changed(
     )
 
 
-def _lease_when_released(url: str, holder: str, barrier: Barrier, results: Queue[bool]) -> None:
-    barrier.wait(timeout=60)
-    results.put(Watchlist(Database(url)).lease("https://news.test/feed", holder, NOW))
-
-
 def test_four_processes_lease_one_address_once(tmp_path: Path) -> None:
     """Never more than one fetch of an address at a time across processes."""
     url = database_url(tmp_path)
     fresh_database(url).dispose()
-    context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(4), context.Queue()
-    processes = [
-        context.Process(target=_lease_when_released, args=(url, f"p{n}", barrier, results))
-        for n in range(4)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = sorted(results.get(timeout=60) for _ in processes)
-    for process in processes:
-        process.join(timeout=60)
-    assert outcomes == [False, False, False, True]
+    feed = "https://news.test/feed"
+    outcomes = race(4, lambda n: Watchlist(Database(url)).lease(feed, f"process-{n}", NOW))
+    assert sorted(outcomes) == [False, False, False, True]
 
 
 async def test_two_watchers_polling_at_once_stage_each_article_once(
