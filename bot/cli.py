@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
         help="fetch an article's page (HTML or text), or a feed's new items, and draft them",
     )
     fetch.add_argument("url", help="an http(s) address")
+    sources_commands.add_parser(
+        "pull", help="write the pages accepted in Discord review into the seeds folder, for git"
+    )
     facts = commands.add_parser("facts", help="the fact store")
     facts_commands = facts.add_subparsers(dest="facts_command", required=True)
     facts_commands.add_parser("check", help="validate the annotations and print a summary")
@@ -268,6 +271,38 @@ def _sources_fetch(url: str, seeds: Path) -> int:
         return EXIT_FAILURE
     finally:
         database.dispose()
+
+
+def _sources_pull(seeds: Path) -> int:
+    """Write what was accepted in review into the seeds folder; one line per page."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import InvalidSettingsError, load_settings
+    from briefings.errors import StorageError
+    from briefings.review.desk import ReviewDesk
+    from briefings.storage import open_database, reason
+
+    try:
+        settings = load_settings()
+        database = open_database(settings.database_url, settings.data_dir)
+    except (InvalidSettingsError, StorageError) as error:
+        print(f"Nothing pulled: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        pulled = ReviewDesk(database, seeds).pull()
+    except OSError as error:  # that page is put back already (commit_accept)
+        print(f"Not pulled: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except SQLAlchemyError as error:
+        print(f"Nothing pulled: the database failed: {reason(error)}", file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        database.dispose()
+    for name in pulled:
+        print(f"wrote {seeds / name}, its manifest line and its annotations")
+    if not pulled:
+        print(f"Nothing to pull: every page accepted in review is in {seeds}.")
+    return EXIT_OK
 
 
 def _draft_harvest(database: Database, found: Harvest, seeds: Path) -> int:
@@ -503,6 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         return _health()
     if args.command == "sources":
+        if args.sources_command == "pull":
+            return _sources_pull(args.seeds)
         return _sources_fetch(args.url, args.seeds)
     if args.command == "facts":
         if args.facts_command == "export":

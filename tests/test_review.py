@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from bot.cli import main
 from bot.console import answer_text
 from briefings.answers import Answerer
 from briefings.export import export_store
 from briefings.factbase import DatabaseFactStore, sync_facts
 from briefings.ingest.seen import claim
 from briefings.ingest.web import WebPage
-from briefings.loading import DEFAULT_SEEDS_DIR
+from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.rendering import Renderer
 from briefings.review.desk import DecisionError, ReviewDesk, draft_items
 from briefings.review.drafts import Draft, DraftRow, DraftStatus
@@ -151,3 +152,34 @@ def test_an_exported_store_made_the_seeds_folder_holds_the_page_once(
     assert [source.seed for source in store.sources].count(draft.page_name) == 1
     assert "not sign anything this month" in _answer(database, "!quote tadwell")
     assert f"accepted in review by {CURATOR}" in _answer(database, "!sources")
+
+
+def test_pulling_writes_accepted_pages_into_the_seeds_folder_for_git(
+    database: Database,
+    desk: ReviewDesk,
+    seeds_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`briefbot sources pull`: what was accepted in Discord becomes files beside the
+    curated ones (page, manifest line, annotations), so `ask`, the console and git
+    have it; the next sync reads those files and the store is the same."""
+    draft = _staged(database, desk)
+    desk.accept(draft.id, CURATOR, NOW)
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    assert main(["--seeds", str(seeds_copy), "sources", "pull"]) == 0
+    assert capsys.readouterr().out == (
+        f"wrote {seeds_copy / draft.page_name}, its manifest line and its annotations\n"
+    )
+    assert (seeds_copy / draft.page_name).read_text(encoding="utf-8") == PAGE
+    renderer = Renderer()
+    answers = Answerer(load_store(seeds_copy), renderer)
+    assert "not sign anything this month" in answer_text(answers, renderer, "!quote tadwell")
+    assert main(["--seeds", str(seeds_copy), "sources", "pull"]) == 0
+    assert (
+        capsys.readouterr().out
+        == f"Nothing to pull: every page accepted in review is in {seeds_copy}.\n"
+    )
+    before = DatabaseFactStore(database).counts()
+    sync_facts(database, seeds_copy, now=NOW + dt.timedelta(hours=1))
+    assert DatabaseFactStore(database).counts() == before

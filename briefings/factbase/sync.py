@@ -61,6 +61,7 @@ __all__ = [
     "citation_key",
     "input_hashes",
     "publish",
+    "reviewed_pages",
     "stored_version",
     "sync_facts",
 ]
@@ -148,7 +149,7 @@ def _sync(
     with database.exclusive(), database.session() as session, session.begin():
         if first is not None:
             first(session)
-        reviewed = _reviewed_pages(session, seeds_dir)
+        reviewed = reviewed_pages(session, seeds_dir)
         hashes = {**hashes, **{f"{REVIEWED}/{page.name}": _digest(page) for page in reviewed}}
         current = stored_version(session)
         rows = session.execute(select(FactInputRow.name, FactInputRow.sha256))
@@ -163,7 +164,7 @@ def _sync(
     return SyncResult(version, True, time.perf_counter() - started)
 
 
-def _reviewed_pages(session: Session, seeds_dir: Path) -> list[ExtraPage]:
+def reviewed_pages(session: Session, seeds_dir: Path) -> list[ExtraPage]:
     """The pages accepted in review that the seeds folder does not hold: once a page
     is exported and committed to the folder, the folder's copy is the one read."""
     in_folder = manifest_names(seeds_dir) if (seeds_dir / MANIFEST_NAME).is_file() else {}

@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 from briefings.annotations import AnnotationFile, ExcludedQuotation, ReviewRecord
 from briefings.developments import DEVELOPMENT_PREFIX, Development, NewEvent
 from briefings.errors import AnnotationError, BriefingError, Problem
-from briefings.factbase.sync import SyncResult, sync_facts
+from briefings.factbase.sync import SyncResult, reviewed_pages, sync_facts
+from briefings.ingest.commit import commit_accept
 from briefings.ingest.draft import draft_page
 from briefings.ingest.seen import Claim
 from briefings.ingest.web import WebPage
+from briefings.loading import ANNOTATIONS_DIR
 from briefings.review.drafts import Draft, DraftRow, DraftStatus
 from briefings.storage import Database
 from briefings.store import FactStore
@@ -261,6 +263,18 @@ class ReviewDesk:
             row.status, row.reviewed_by, row.reviewed_at = DraftStatus.REJECTED, by, now
             session.flush()
             return Draft.of(row)
+
+    def pull(self) -> list[str]:
+        """Write the pages accepted in review that the seeds folder lacks into it, each
+        with its manifest line and annotation file, all three at once or none
+        (`commit_accept`), so that they can be committed to git beside the curated
+        ones; the pages written. The next sync reads the folder's copies instead."""
+        with self.database.session() as session:
+            pages = reviewed_pages(session, self.seeds_dir)
+        for page in pages:
+            annotations = str(Path(ANNOTATIONS_DIR) / f"{Path(page.name).stem}.yaml")
+            commit_accept(self.seeds_dir, page.name, page.data, annotations, page.annotations)
+        return [page.name for page in pages]
 
     def developments_since(self, since: dt.datetime) -> list[Development]:
         """What the drafts accepted since `since` added to the record."""
