@@ -313,3 +313,23 @@ async def test_the_slash_forms_and_the_unwatch_autocomplete(
     gone = await desk.editor.slash(desk.channel, "sources unwatch", url=f"{base}/feed.xml")
     assert gone.response is not None
     assert gone.response.embeds[0].title == "No longer watched"
+
+
+async def test_the_watcher_runs_on_its_own_every_watch_poll_seconds(
+    site: tuple[str, Site],
+) -> None:
+    """With `WATCH_POLL_SECONDS` set, nobody runs a round by hand: the cog's loop does,
+    on the event loop's clock."""
+    base, _ = site
+    settings = Settings(
+        _env_file=None, scheduler_enabled=False, allow_private_urls=True, watch_poll_seconds=60
+    )
+    async with simcord.run(create_bot(settings)) as env:
+        desk = Desk(env)
+        await desk.editor.send(desk.channel, f"!sources review-channel {desk.drafts.mention}")
+        await desk.editor.send(desk.channel, f"!sources watch {base}/article.html")
+        await env.advance_time(61)
+        [post] = desk.review_posts()
+        assert post.embeds[0].title == "Draft: Freedonia closes its ports"
+        assert desk.bot.briefings is not None
+        desk.bot.briefings.database.dispose()  # SimCord detaches the bot without closing it
