@@ -104,7 +104,9 @@ def _bot(database: Database) -> commands.Bot:
     from bot.settings import Settings
     from briefings.factbase import DatabaseFactStore
 
-    settings = Settings(_env_file=None, scheduler_enabled=False, facts_poll_seconds=0)
+    settings = Settings(
+        _env_file=None, scheduler_enabled=False, facts_poll_seconds=0, watch_poll_seconds=0
+    )
     return create_bot(settings, DatabaseFactStore(database), database=database)
 
 

@@ -91,7 +91,11 @@ async def _run(channels: int, database_url: str) -> dict[str, float]:
     # No heartbeat: it would beat every 15 simulated seconds through the months the
     # clock is advanced to the briefing day.
     settings = Settings(
-        _env_file=None, scheduler_enabled=False, database_url=database_url, heartbeat_seconds=0
+        _env_file=None,
+        scheduler_enabled=False,
+        database_url=database_url,
+        heartbeat_seconds=0,
+        watch_poll_seconds=0,  # months pass in SimCord: no watcher rounds in between
     )
     bot = create_bot(settings, load_store())
     async with simcord.run(bot) as env:
