@@ -49,6 +49,7 @@ __all__ = [
     "LedgerEntry",
     "PostStatus",
     "Subscription",
+    "database_failures",
     "default_url",
     "describe_url",
     "open_database",
@@ -188,6 +189,16 @@ def reason(error: BaseException) -> str:
     original = getattr(error, "orig", None) or error
     lines = str(original).strip().splitlines()
     return lines[0] if lines else type(original).__name__
+
+
+@contextmanager
+def database_failures(doing: str) -> Iterator[None]:
+    """A database error inside, raised as a `StorageError` of one line saying what
+    could not be done (`doing`: "record the fetch") and what the driver said."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise StorageError(f"could not {doing}: {reason(error)}") from None
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

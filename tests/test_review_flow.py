@@ -5,18 +5,21 @@ restart. The feed is served by the local web site of `tests/web_site.py`."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
 import pytest
 import simcord
 from discord.ext import commands
+from sqlalchemy.exc import OperationalError
 
 from bench.ingest_speed import wire_page
 from bot.app import BriefBot, create_bot
 from bot.arguments import BadSettingError
 from bot.cogs.sources import SourcesCog
 from bot.settings import Settings
+from briefings.errors import StorageError
 from briefings.ingest.seen import claim
 from briefings.ingest.web import WebPage
 from briefings.review.desk import draft_items
@@ -333,3 +336,50 @@ async def test_the_watcher_runs_on_its_own_every_watch_poll_seconds(
         assert post.embeds[0].title == "Draft: Freedonia closes its ports"
         assert desk.bot.briefings is not None
         desk.bot.briefings.database.dispose()  # SimCord detaches the bot without closing it
+
+
+async def test_a_database_that_fails_is_one_line_for_every_path(
+    desk: Desk,
+    site: tuple[str, Site],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A command, a click and a round of the watcher, each meeting a database that
+    fails: the person is told in one line, the log says it in one line, no traceback."""
+    base, _ = site
+    await _watching(desk, base)
+    ports, _ = desk.review_posts()
+
+    def locked(*_: object, **__: object) -> None:
+        raise OperationalError("INSERT …", None, Exception("database is locked"))
+
+    monkeypatch.setattr(desk.cog.watchlist, "add", locked)
+    await desk.editor.send(desk.channel, f"!sources watch {base}/second.html")
+    message = desk.channel.last_message
+    assert message is not None
+    assert message.content == (
+        "Not done: the database did not answer: database is locked. Try again shortly."
+    )
+    assert [type(e) for e in desk.env.errors] == [commands.CommandInvokeError]
+
+    def down(*_: object, **__: object) -> None:
+        raise StorageError("could not sync the facts into sqlite:///x: disk I/O error")
+
+    monkeypatch.setattr(desk.cog.desk, "accept", down)
+    clicked = await desk.curator.click(ports, label="Accept all")
+    [said] = clicked.followups
+    assert said.content == ("Not done: could not sync the facts into sqlite:///x: disk I/O error.")
+    assert desk.cog.desk.drafts(DraftStatus.PENDING)  # nothing was decided
+
+    async def poll_down(_: object) -> None:
+        raise StorageError("could not poll the watched sources: database is locked")
+
+    monkeypatch.setattr(desk.cog.watcher, "poll", poll_down)
+    with caplog.at_level(logging.WARNING):
+        await desk.cog.watching()
+    [record] = [r for r in caplog.records if "watcher" in r.getMessage()]
+    assert record.getMessage() == (
+        "the watcher's round stopped: could not poll the watched sources: database is locked"
+    )
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert all(r.exc_info is None for r in warnings)  # no traceback anywhere

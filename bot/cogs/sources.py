@@ -24,6 +24,7 @@ from bot.cogs.briefings import REGISTRY_KEY
 from bot.pages import shorten
 from bot.responding import Responder
 from bot.review_views import review_view
+from briefings.errors import BriefingError, StorageError
 from briefings.fetching import check_url
 from briefings.replies import Reply
 from briefings.review.desk import DecisionError, ReviewDesk, draft_articles, draft_items
@@ -265,9 +266,13 @@ class SourcesCog(commands.Cog, name="Sources"):
 
     @tasks.loop(seconds=60)
     async def watching(self) -> None:
+        # A round that fails is logged, and the next one tries again: a database that
+        # is down in one line each time, anything else (a defect) with its traceback.
         try:
             await self.run_round()
-        except Exception:  # a round that fails is logged; the next one tries again
+        except StorageError as error:
+            log.warning("the watcher's round stopped: %s", error)
+        except Exception:
             log.exception("the watcher's round failed")
 
     @watching.before_loop
@@ -306,7 +311,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         self.review.posted(draft.id, where.guild_id, message.id)
         return 1
 
-    def _embed(self, draft: Draft, decision: str | None = None) -> discord.Embed:
+    def _embed(self, draft: Draft, decision: dict[str, Any] | None = None) -> discord.Embed:
         """The draft as one embed: its article, each proposed item with what the
         extractor was unsure of, and the decision once there is one."""
         every = draft_items(draft)
@@ -350,20 +355,17 @@ class SourcesCog(commands.Cog, name="Sources"):
         """Accept or reject the draft, and show the decision on its message."""
         await interaction.response.defer()  # an accept checks the whole store
         by, now = _who(interaction.user), self.clock.now()
+        decision: dict[str, Any] = {"action": action, "by": by, "at": _stamp(now)}
         try:
             if action == "accept":
                 result = await asyncio.to_thread(self.desk.accept, draft_id, by, now)
-                decision = (
-                    f"✅ Accepted by {by} on {_stamp(now)}: in the store as version "
-                    f"{result.version}, answered from at once."
-                )
+                decision["version"] = result.version
             else:
                 self.desk.reject(draft_id, by, now)
-                decision = f"✖ Rejected by {by} on {_stamp(now)}; kept, so it is not drafted again."
-        except DecisionError as error:
+            draft = self.desk.get(draft_id)
+        except BriefingError as error:  # decided already, does not check, database down
             await interaction.followup.send(self._refusal(error), ephemeral=True)
             return
-        draft = self.desk.get(draft_id)
         assert draft is not None
         log.info("draft %s %sed by %s", draft_id, action, by)
         await interaction.edit_original_response(embed=self._embed(draft, decision), view=None)
@@ -371,9 +373,11 @@ class SourcesCog(commands.Cog, name="Sources"):
             await self.on_accepted()
 
     @staticmethod
-    def _refusal(error: DecisionError) -> str:
-        problems = [f"• {problem}" for problem in error.problems[:5]]
-        more = len(error.problems) - len(problems)
+    def _refusal(error: BriefingError) -> str:
+        """Why a click did nothing: one line, then the store's first problems, if any."""
+        found = error.problems if isinstance(error, DecisionError) else []
+        problems = [f"• {problem}" for problem in found[:5]]
+        more = len(found) - len(problems)
         lines = [f"Not done: {error}.", *problems, *([f"… and {more} more"] if more > 0 else [])]
         return "\n".join(lines)[:2000]
 
@@ -383,7 +387,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         """Record which items to leave out, and show them struck through."""
         try:
             draft = self.desk.drop(draft_id, ids)
-        except DecisionError as error:
+        except BriefingError as error:
             await interaction.response.send_message(self._refusal(error), ephemeral=True)
             return
         view = review_view(draft.id, draft_items(draft), draft.dropped)

@@ -30,7 +30,7 @@ from briefings.ingest.seen import Claim
 from briefings.ingest.web import WebPage
 from briefings.loading import ANNOTATIONS_DIR
 from briefings.review.drafts import Draft, DraftRow, DraftStatus
-from briefings.storage import Database
+from briefings.storage import Database, database_failures
 from briefings.store import FactStore
 from briefings.yaml_files import dump_yaml, load_yaml
 
@@ -194,7 +194,7 @@ class ReviewDesk:
             created_at=now,
             dropped="[]",
         )
-        with self.database.session() as session:
+        with database_failures("stage the draft"), self.database.session() as session:
             session.add(row)
             try:
                 session.commit()
@@ -208,7 +208,7 @@ class ReviewDesk:
 
     def get(self, draft_id: int) -> Draft | None:
         """A draft by its id."""
-        with self.database.session() as session:
+        with database_failures("read the draft"), self.database.session() as session:
             row = session.get(DraftRow, draft_id)
             return Draft.of(row) if row else None
 
@@ -217,13 +217,17 @@ class ReviewDesk:
         query = select(DraftRow).order_by(DraftRow.id)
         if status is not None:
             query = query.where(DraftRow.status == status)
-        with self.database.session() as session:
+        with database_failures("read the drafts"), self.database.session() as session:
             return [Draft.of(row) for row in session.scalars(query)]
 
     def drop(self, draft_id: int, item_ids: Iterable[str]) -> Draft:
         """Leave these items out when the draft is accepted (replacing any choice made
         before); only quotes, events and discrepancies of the draft may be."""
-        with self.database.session() as session, session.begin():
+        with (
+            database_failures("record the items left out"),
+            self.database.session() as session,
+            session.begin(),
+        ):
             row = self._pending(session, draft_id)
             droppable = {item.id for item in draft_items(Draft.of(row)) if item.droppable}
             row.dropped = json.dumps(sorted(set(item_ids) & droppable))
@@ -258,7 +262,12 @@ class ReviewDesk:
 
     def reject(self, draft_id: int, by: str, now: dt.datetime) -> Draft:
         """Mark the draft rejected (kept, so its article is not drafted again)."""
-        with self.database.exclusive(), self.database.session() as session, session.begin():
+        with (
+            database_failures("reject the draft"),
+            self.database.exclusive(),
+            self.database.session() as session,
+            session.begin(),
+        ):
             row = self._pending(session, draft_id)
             row.status, row.reviewed_by, row.reviewed_at = DraftStatus.REJECTED, by, now
             session.flush()
@@ -269,7 +278,7 @@ class ReviewDesk:
         with its manifest line and annotation file, all three at once or none
         (`commit_accept`), so that they can be committed to git beside the curated
         ones; the pages written. The next sync reads the folder's copies instead."""
-        with self.database.session() as session:
+        with database_failures("read the accepted drafts"), self.database.session() as session:
             pages = reviewed_pages(session, self.seeds_dir)
         for page in pages:
             annotations = str(Path(ANNOTATIONS_DIR) / f"{Path(page.name).stem}.yaml")
@@ -283,14 +292,14 @@ class ReviewDesk:
             .where(DraftRow.status == DraftStatus.ACCEPTED, DraftRow.reviewed_at >= since)
             .order_by(DraftRow.reviewed_at, DraftRow.id)
         )
-        with self.database.session() as session:
+        with database_failures("read the developments"), self.database.session() as session:
             found = [development_of(Draft.of(row)) for row in session.scalars(query)]
         return [development for development in found if development is not None]
 
     def development(self, key: str) -> Development | None:
         """The development with this ledger key, if its draft is still accepted."""
         name = key.removeprefix(DEVELOPMENT_PREFIX)
-        with self.database.session() as session:
+        with database_failures("read the development"), self.database.session() as session:
             row = session.scalars(select(DraftRow).where(DraftRow.page_name == name)).first()
             return development_of(Draft.of(row)) if row else None
 

@@ -21,6 +21,7 @@ from briefings.fetching import FetchError, fetch
 from briefings.ingest.seen import claim, drafted_item, what_changed
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import Draft
+from briefings.storage import database_failures
 from briefings.store import FactStore
 from briefings.watching.harvest import Fetcher, NewPage, harvest
 from briefings.watching.records import Watched, Watchlist
@@ -61,7 +62,12 @@ class Watcher:
         self.fetcher = fetcher
 
     async def poll(self, now: dt.datetime) -> list[PollReport]:
-        """Fetch every address due at `now` that no other process is fetching."""
+        """Fetch every address due at `now` that no other process is fetching;
+        `StorageError` in one line if the database fails on the way."""
+        with database_failures("poll the watched sources"):
+            return await self._poll_due(now)
+
+    async def _poll_due(self, now: dt.datetime) -> list[PollReport]:
         reports = []
         due: dict[str, Watched] = {}
         for watched in self.watchlist.due(now):
