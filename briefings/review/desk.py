@@ -62,7 +62,7 @@ class DraftItem:
     """One proposed fact of a draft, as a reviewer sees it."""
 
     id: str
-    kind: str  # quote, event, actor, role, discrepancy
+    kind: str  # quote, event, actor (a new one), discrepancy
     label: str  # one line: who said what, what happened when
     unsure: tuple[str, ...] = ()
 
