@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 HEADER = "# Drafted from {url} for review in Discord.\n"
+DEVELOPMENTS_KEPT = 4096  # accepted drafts whose developments are kept read
 
 
 class DecisionError(BriefingError):
@@ -164,6 +165,7 @@ class ReviewDesk:
     def __init__(self, database: Database, seeds_dir: Path) -> None:
         self.database = database
         self.seeds_dir = seeds_dir
+        self._developments: dict[int, Development | None] = {}  # by accepted draft
 
     def stage(
         self,
@@ -293,15 +295,27 @@ class ReviewDesk:
             .order_by(DraftRow.reviewed_at, DraftRow.id)
         )
         with database_failures("read the developments"), self.database.session() as session:
-            found = [development_of(Draft.of(row)) for row in session.scalars(query)]
+            found = [self._development(row) for row in session.scalars(query)]
         return [development for development in found if development is not None]
+
+    def _development(self, row: DraftRow) -> Development | None:
+        # An accepted draft never changes: its development is read from its YAML once,
+        # not at every sweep that looks for recent ones. (Any other is not kept: it
+        # may yet be accepted.)
+        if row.status != DraftStatus.ACCEPTED:
+            return None
+        if row.id not in self._developments:
+            if len(self._developments) >= DEVELOPMENTS_KEPT:
+                self._developments.clear()
+            self._developments[row.id] = development_of(Draft.of(row))
+        return self._developments[row.id]
 
     def development(self, key: str) -> Development | None:
         """The development with this ledger key, if its draft is still accepted."""
         name = key.removeprefix(DEVELOPMENT_PREFIX)
         with database_failures("read the development"), self.database.session() as session:
             row = session.scalars(select(DraftRow).where(DraftRow.page_name == name)).first()
-            return development_of(Draft.of(row)) if row else None
+            return self._development(row) if row else None
 
     @staticmethod
     def _pending(session: Session, draft_id: int) -> DraftRow:

@@ -436,22 +436,28 @@ class BriefingService:
     ) -> list[PostOutcome]:
         """Send whatever of this subscription is due (and any retry that came due)."""
         now = now or self.clock.now()
-        developments = self._recent_developments(now)
         due = self.planner.candidates(subscription, now)
+        developments = self._recent_developments([subscription], now)
         due += self.planner.developments(subscription, developments, now)
         return await self._run(due, now)
 
-    def _recent_developments(self, now: dt.datetime) -> list[Development]:
-        """Developments young enough to post (within the grace, as briefings are)."""
+    def _recent_developments(
+        self, subscriptions: list[Subscription], now: dt.datetime
+    ) -> list[Development]:
+        """Developments young enough to post (within the grace, as briefings are), if
+        any of `subscriptions` takes them: most sweeps ask the desk nothing."""
+        if not any(subscription.developments for subscription in subscriptions):
+            return []
         return self.developments.developments_since(now - self.policy.grace)
 
     async def run_due(self, now: dt.datetime | None = None) -> list[PostOutcome]:
         """Every active subscription's due posts, retries and resumable posts."""
         now = now or self.clock.now()
-        developments = self._recent_developments(now)
+        active = self.records.active()
+        developments = self._recent_developments(active, now)
         due = [
             post
-            for subscription in self.records.active()
+            for subscription in active
             for post in (
                 self.planner.candidates(subscription, now)
                 + self.planner.developments(subscription, developments, now)
