@@ -184,10 +184,6 @@ class Watchlist:
         with self.database.session() as session:
             return [Watched.of(row) for row in session.scalars(query)]
 
-    def count(self, guild_id: int) -> int:
-        """How many addresses the server watches."""
-        return len(self.listed(guild_id))
-
     def due(self, now: dt.datetime, limit: int = 100) -> list[Watched]:
         """Rows whose next try has come, the longest waiting first."""
         query = (
