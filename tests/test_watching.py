@@ -8,12 +8,13 @@ import asyncio
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from briefings.errors import BadSettingError
 from briefings.factbase import DatabaseFactStore
-from briefings.fetching import fetch
+from briefings.fetching import Fetched, FetchError, fetch
 from briefings.loading import DEFAULT_SEEDS_DIR
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import DraftStatus
@@ -249,3 +250,36 @@ async def test_two_watchers_polling_at_once_stage_each_article_once(
     staged = [draft.title for report in (*first, *second) for draft in report.staged]
     assert sorted(staged) == ["Freedonia closes its ports", "Freedonia hears from Sylvania"]
     assert len(ReviewDesk(database, DEFAULT_SEEDS_DIR).drafts()) == 2
+
+
+async def test_a_slow_site_does_not_hold_up_the_others(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """Addresses are polled side by side: the slow site, due first, answers only once
+    the quick one has been fetched. Polled one after the other, it would wait for
+    ever (cut short by the safety limit, which says so in its outcome)."""
+    base, _ = site
+    slow, quick = f"{base}/never-answers", f"{base}/article.html"
+    watchlist.add(GUILD, slow, HOUR, CURATOR, NOW)  # due first, as it was added first
+    watchlist.add(GUILD, quick, HOUR, CURATOR, NOW)
+    quick_fetched = asyncio.Event()
+
+    async def fetcher(url: str, **options: Any) -> Fetched:
+        if url == slow:
+            try:
+                await asyncio.wait_for(quick_fetched.wait(), timeout=10)
+            except TimeoutError:
+                raise FetchError("polled one after the other: the quick site waited") from None
+            raise FetchError(f"{url} answered only after the quick site")
+        fetched = await fetch(url, allowed_networks=LOOPBACK, **options)
+        quick_fetched.set()
+        return fetched
+
+    store = DatabaseFactStore(database)
+    desk = ReviewDesk(database, DEFAULT_SEEDS_DIR)
+    watcher = Watcher(
+        watchlist, desk, lambda: store, holder="p1", allow_private=False, fetcher=fetcher
+    )
+    reports = {report.url: report for report in await watcher.poll(NOW)}
+    assert reports[slow].outcome == f"{slow} answered only after the quick site"
+    assert reports[quick].outcome == "fetched the page; 1 drafted"

@@ -1,11 +1,13 @@
 """The watcher: each round, fetch the watched addresses that are due, and stage each
 new article as a draft for review.
 
-Every address is fetched under its lease (one fetch of an address at a time across
-processes), conditionally (its ETag and Last-Modified), and its outcome recorded:
-success resets the failures, a failure backs the next try off. An article is staged
-once, whoever fetches it (`briefings.ingest.seen`); an edited one is staged as its
-next edition, saying what changed. The clock is the caller's: `poll(now)`.
+Addresses are polled side by side, a few at a time, so that a slow or dead site does
+not hold up the rest. Every address is fetched under its lease (one fetch of an
+address at a time across processes), conditionally (its ETag and Last-Modified), and
+its outcome recorded: success resets the failures, a failure backs the next try off.
+An article is staged once, whoever fetches it (`briefings.ingest.seen`); an edited one
+is staged as its next edition, saying what changed. The clock is the caller's:
+`poll(now)`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ __all__ = ["PollReport", "Watcher"]
 
 log = logging.getLogger(__name__)
 
+# Addresses fetched at once: enough that a slow or dead site (20 s to time out) does
+# not hold up the rest, few enough to be polite and to keep drafting threads few.
+CONCURRENCY = 4
+
 
 @dataclass(frozen=True)
 class PollReport:
@@ -53,6 +59,7 @@ class Watcher:
         holder: str,
         allow_private: bool,
         fetcher: Fetcher = fetch,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self.watchlist = watchlist
         self.desk = desk
@@ -60,26 +67,35 @@ class Watcher:
         self.holder = holder  # names this process in the leases
         self.allow_private = allow_private
         self.fetcher = fetcher
+        self.concurrency = concurrency
 
     async def poll(self, now: dt.datetime) -> list[PollReport]:
-        """Fetch every address due at `now` that no other process is fetching;
-        `StorageError` in one line if the database fails on the way."""
-        with database_failures("poll the watched sources"):
-            return await self._poll_due(now)
+        """Fetch every address due at `now` that no other process is fetching, up to
+        `concurrency` at a time, so that one slow site does not hold up the others;
+        `StorageError` in one line (once every address is done) if the database failed
+        on the way."""
+        with database_failures("read the watched sources that are due"):
+            due: dict[str, Watched] = {}
+            for watched in self.watchlist.due(now):
+                due.setdefault(watched.url, watched)  # two servers, one address: one fetch
+        bound = asyncio.Semaphore(self.concurrency)
 
-    async def _poll_due(self, now: dt.datetime) -> list[PollReport]:
-        reports = []
-        due: dict[str, Watched] = {}
-        for watched in self.watchlist.due(now):
-            due.setdefault(watched.url, watched)  # two servers watching one address: one fetch
-        for url, known in due.items():
-            if not self.watchlist.lease(url, self.holder, now):
-                continue
-            try:
-                reports.append(await self._poll(known, now))
-            finally:
-                self.watchlist.release(url, self.holder)
-        return reports
+        async def one(known: Watched) -> PollReport | None:
+            async with bound:
+                with database_failures(f"poll {known.url}"):
+                    # Leased only now, when it is fetched, not while it waits its turn.
+                    if not self.watchlist.lease(known.url, self.holder, now):
+                        return None
+                    try:
+                        return await self._poll(known, now)
+                    finally:
+                        self.watchlist.release(known.url, self.holder)
+
+        results = await asyncio.gather(*map(one, due.values()), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return [result for result in results if isinstance(result, PollReport)]
 
     async def _poll(self, known: Watched, now: dt.datetime) -> PollReport:
         url, database = known.url, self.watchlist.database
