@@ -118,6 +118,7 @@ async def test_a_watched_feed_s_articles_are_posted_for_review_once(
     listed = desk.text()
     assert f"• {base}/feed.xml: every 2 h" in listed
     assert "feed “Fictional Times”: 2 items, 2 new; 2 drafted" in listed
+    assert "2 drafts wait for review." in listed
     assert "Drafts go to #drafts; @Curators (or Manage Server) reviews them." in listed
 
 
@@ -383,3 +384,23 @@ async def test_a_database_that_fails_is_one_line_for_every_path(
     )
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert all(r.exc_info is None for r in warnings)  # no traceback anywhere
+
+
+async def test_a_decision_shows_in_every_server_that_was_shown_the_draft(
+    simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site]
+) -> None:
+    base, _ = site
+    other = simcord_env.create_guild()
+    admins = other.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    editor = other.add_member(simcord_env.create_user("ed"), roles=[admins])
+    other_drafts = other.create_text_channel("drafts")
+    await editor.send(other_drafts, f"!sources review-channel {other_drafts.mention}")
+    await _watching(desk, base)
+    here = desk.review_posts()[0]
+    title = here.embeds[0].title  # the same draft, posted in the other server too
+    there = next(m for m in other_drafts.history() if m.embeds and m.embeds[0].title == title)
+    assert _labels(there) == ["Accept all", "Reject"]
+    await desk.curator.click(here, label="Accept all")
+    there = next(message for message in other_drafts.history() if message.id == there.id)
+    assert f"✅ Accepted by cora ({desk.curator.id})" in str(there.embeds[0].description)
+    assert _labels(there) == []

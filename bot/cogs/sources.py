@@ -204,6 +204,7 @@ class SourcesCog(commands.Cog, name="Sources"):
             rows=rows,
             review_channel=channel.name if channel else None,
             curator_role=role.name if role else None,
+            pending=self.desk.waiting(),
         )
         await self._send(ctx, reply)
 
@@ -368,9 +369,30 @@ class SourcesCog(commands.Cog, name="Sources"):
             return
         assert draft is not None
         log.info("draft %s %sed by %s", draft_id, action, by)
-        await interaction.edit_original_response(embed=self._embed(draft, decision), view=None)
+        decided = self._embed(draft, decision)
+        await interaction.edit_original_response(embed=decided, view=None)
+        await self._show_decision_elsewhere(draft_id, interaction.message, decided)
         if action == "accept":
             await self.on_accepted()
+
+    async def _show_decision_elsewhere(
+        self, draft_id: int, clicked: discord.Message | None, decided: discord.Embed
+    ) -> None:
+        """The same draft posted in other servers' review channels: show the decision
+        there too, and take the buttons away (a click there would only be told the
+        draft was decided already). A post this process cannot reach keeps its buttons."""
+        for channel_id, message_id in self.review.posts_of(draft_id):
+            channel = self.client.get_channel(channel_id)
+            if (clicked and message_id == clicked.id) or not isinstance(
+                channel, discord.TextChannel
+            ):
+                continue
+            try:
+                await channel.get_partial_message(message_id).edit(embed=decided, view=None)
+            except discord.HTTPException as error:
+                log.warning(
+                    "could not show the decision on draft %s in %s: %s", draft_id, channel_id, error
+                )
 
     @staticmethod
     def _refusal(error: BriefingError) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -221,6 +221,12 @@ class ReviewDesk:
             query = query.where(DraftRow.status == status)
         with database_failures("read the drafts"), self.database.session() as session:
             return [Draft.of(row) for row in session.scalars(query)]
+
+    def waiting(self) -> int:
+        """How many drafts wait for review."""
+        query = select(func.count()).where(DraftRow.status == DraftStatus.PENDING)
+        with database_failures("count the drafts"), self.database.session() as session:
+            return session.scalar(query) or 0
 
     def drop(self, draft_id: int, item_ids: Iterable[str]) -> Draft:
         """Leave these items out when the draft is accepted (replacing any choice made

@@ -192,6 +192,14 @@ class ReviewSettings:
             if row is not None and row.message_id is None:
                 session.delete(row)
 
+    def posts_of(self, draft_id: int) -> list[tuple[int, int]]:
+        """(channel, message) of each review post of the draft, in every server."""
+        query = select(ReviewPostRow.channel_id, ReviewPostRow.message_id).where(
+            ReviewPostRow.draft_id == draft_id, ReviewPostRow.message_id.is_not(None)
+        )
+        with self.database.session() as session:
+            return [(channel, message) for channel, message in session.execute(query) if message]
+
     def posted(self, draft_id: int, guild_id: int, message_id: int) -> None:
         """Remember the review message, so a decision can update it."""
         with self.database.session() as session, session.begin():
