@@ -283,3 +283,13 @@ async def test_a_slow_site_does_not_hold_up_the_others(
     reports = {report.url: report for report in await watcher.poll(NOW)}
     assert reports[slow].outcome == f"{slow} answered only after the quick site"
     assert reports[quick].outcome == "fetched the page; 1 drafted"
+
+
+async def test_a_feed_sent_as_html_is_read_as_a_feed(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """Many servers send RSS as text/html: the document's root element says what it is."""
+    base, _ = site
+    watchlist.add(GUILD, f"{base}/feed-as-html", HOUR, CURATOR, NOW)
+    [report] = await _watcher(database).poll(NOW)
+    assert report.outcome == "feed “Fictional Times”: 2 items, 2 new; 2 drafted"

@@ -80,6 +80,7 @@ class Site:
         app.router.add_get("/loop", _redirect("/loop"))
         app.router.add_get("/to-metadata", _redirect("http://169.254.169.254/"))
         app.router.add_get("/feed.xml", self.feed)
+        app.router.add_get("/feed-as-html", self.feed_as_html)
         app.router.add_get("/bad-feed.xml", self.bad_feed)
         app.router.add_get("/second.html", self.second)
         app.router.add_get("/tagged", self.tagged)
@@ -136,6 +137,12 @@ class Site:
         )
         feed = f"<rss version='2.0'><channel><title>Fictional Times</title>{items}</channel></rss>"
         return web.Response(text=feed, content_type="application/rss+xml")
+
+    async def feed_as_html(self, request: web.Request) -> web.Response:
+        """The feed, sent as text/html, as many servers send feeds."""
+        feed = await self.feed(request)
+        assert feed.text is not None
+        return web.Response(text=f'<?xml version="1.0"?>\n{feed.text}', content_type="text/html")
 
     async def second(self, _: web.Request) -> web.Response:
         return web.Response(text=SECOND, content_type="text/html")

@@ -24,6 +24,7 @@ __all__ = [
     "FeedItem",
     "WebPage",
     "feed_items",
+    "is_feed",
     "page_name",
     "page_text",
 ]
@@ -77,6 +78,17 @@ def feed_items(fetched: Fetched) -> tuple[str, list[FeedItem]]:
         problem = str(parsed.get("bozo_exception", "not well-formed")).splitlines()[0]
         raise FetchError(f"{fetched.final_url} is not a feed that can be read: {problem}")
     return str(parsed.feed.get("title", "")).strip() or fetched.final_url, items
+
+
+def is_feed(fetched: Fetched) -> bool:
+    """Whether the document is a feed: by its type, or, since many servers send feeds
+    as text/html or text/plain, by how it begins (an RSS, Atom or RDF root element)."""
+    if fetched.content_type.lower() in FEED_TYPES:
+        return True
+    start = fetched.body[:512].lstrip().lower()
+    if start.startswith(b"<?xml"):
+        start = start[start.find(b"?>") + 2 :].lstrip()
+    return start.startswith((b"<rss", b"<feed", b"<rdf:rdf"))
 
 
 def page_name(url: str, edition: int = 1) -> str:

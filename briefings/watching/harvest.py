@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from briefings.fetching import Fetched, FetchError, fetch
-from briefings.ingest.web import FEED_TYPES, WebPage, feed_items, page_text
+from briefings.ingest.web import WebPage, feed_items, is_feed, page_text
 
 __all__ = ["Fetcher", "Harvest", "NewPage", "harvest"]
 
@@ -60,7 +60,7 @@ async def harvest(
     if fetched.not_modified:
         found.outcome = "not modified since the last fetch"
         return found
-    if fetched.content_type.lower() not in FEED_TYPES:
+    if not is_feed(fetched):
         found.pages.append(NewPage(page_text(fetched)))
         found.outcome = "fetched the page"
         return found
