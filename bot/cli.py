@@ -24,7 +24,7 @@ from briefings.answers import Answerer
 from briefings.errors import AnnotationError, BadSettingError
 from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
 from briefings.local_time import parse_zone
-from briefings.rendering import DEFAULT_SET, Renderer
+from briefings.rendering import DEFAULT_SET, Renderer, counted
 from briefings.store import FactStore, MemoryFactStore
 
 if TYPE_CHECKING:
@@ -310,7 +310,7 @@ def _draft_harvest(database: Database, found: Harvest, seeds: Path) -> int:
     if found.feed is None:
         return _draft_fetched(database, found.pages[0].page, seeds)
     new = len(found.pages) + len(found.item_failures)
-    print(f"Feed “{found.feed}”: {found.items} items, {new or 'none'} new.")
+    print(f"Feed “{found.feed}”: {counted(found.items, 'items')}, {new or 'none'} new.")
     status = EXIT_OK
     for failure in found.item_failures:  # tried again at the next fetch
         print(f"Not fetched: {failure}", file=sys.stderr)

@@ -293,3 +293,13 @@ async def test_a_feed_sent_as_html_is_read_as_a_feed(
     watchlist.add(GUILD, f"{base}/feed-as-html", HOUR, CURATOR, NOW)
     [report] = await _watcher(database).poll(NOW)
     assert report.outcome == "feed “Fictional Times”: 2 items, 2 new; 2 drafted"
+
+
+async def test_a_feed_s_relative_links_are_read_against_its_address(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    base, _ = site
+    watchlist.add(GUILD, f"{base}/news/relative.xml", HOUR, CURATOR, NOW)
+    [report] = await _watcher(database).poll(NOW)
+    assert report.outcome == "feed “Relative”: 1 item, 1 new; 1 drafted"
+    assert [draft.url for draft in report.staged] == [f"{base}/article.html"]

@@ -81,6 +81,7 @@ class Site:
         app.router.add_get("/to-metadata", _redirect("http://169.254.169.254/"))
         app.router.add_get("/feed.xml", self.feed)
         app.router.add_get("/feed-as-html", self.feed_as_html)
+        app.router.add_get("/news/relative.xml", self.relative_feed)
         app.router.add_get("/bad-feed.xml", self.bad_feed)
         app.router.add_get("/second.html", self.second)
         app.router.add_get("/tagged", self.tagged)
@@ -143,6 +144,12 @@ class Site:
         feed = await self.feed(request)
         assert feed.text is not None
         return web.Response(text=f'<?xml version="1.0"?>\n{feed.text}', content_type="text/html")
+
+    async def relative_feed(self, _: web.Request) -> web.Response:
+        """A feed whose links are relative to its own address (/news/…)."""
+        items = "<item><title>Ports</title><link>../article.html</link></item>"
+        feed = f"<rss version='2.0'><channel><title>Relative</title>{items}</channel></rss>"
+        return web.Response(text=feed, content_type="application/rss+xml")
 
     async def second(self, _: web.Request) -> web.Response:
         return web.Response(text=SECOND, content_type="text/html")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from briefings.fetching import Fetched, FetchError
 
@@ -64,11 +65,13 @@ def feed_items(fetched: Fetched) -> tuple[str, list[FeedItem]]:
     # Imported here, like trafilatura: only fetching needs it.
     import feedparser
 
+    # Relative links (many RSS feeds have them) are read against the feed's address;
+    # a GUID is left as written, since it is a name, not a place.
     parsed = feedparser.parse(fetched.body)
     items = [
         FeedItem(
             guid=str(entry.get("id") or entry["link"]),
-            link=str(entry["link"]),
+            link=urljoin(fetched.final_url, str(entry["link"])),
             title=str(entry.get("title", "")).strip(),
         )
         for entry in parsed.entries

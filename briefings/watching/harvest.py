@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from briefings.fetching import Fetched, FetchError, fetch
 from briefings.ingest.web import WebPage, feed_items, is_feed, page_text
+from briefings.rendering import counted
 
 __all__ = ["Fetcher", "Harvest", "NewPage", "harvest"]
 
@@ -74,7 +75,7 @@ async def harvest(
             found.item_failures.append(f"{item.link}: {error}")
             continue
         found.pages.append(NewPage(page, item.guid, item.title))
-    found.outcome = f"feed “{title}”: {len(items)} items, {len(new) or 'none'} new"
+    found.outcome = f"feed “{title}”: {counted(len(items), 'items')}, {len(new) or 'none'} new"
     if found.item_failures:
         found.outcome += f", {len(found.item_failures)} not fetched"
     return found
