@@ -303,3 +303,21 @@ async def test_a_feed_s_relative_links_are_read_against_its_address(
     [report] = await _watcher(database).poll(NOW)
     assert report.outcome == "feed “Relative”: 1 item, 1 new; 1 drafted"
     assert [draft.url for draft in report.staged] == [f"{base}/article.html"]
+
+
+async def test_the_next_poll_is_a_conditional_get(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """The ETag the site sent is kept and sent back: an unchanged page costs a 304."""
+    base, _ = site
+    url = f"{base}/tagged"
+    watchlist.add(GUILD, url, HOUR, CURATOR, NOW)
+    watcher = _watcher(database)
+    [first] = await watcher.poll(NOW)
+    assert first.outcome.startswith("fetched the page; ")
+    [watched] = watchlist.listed(GUILD)
+    assert watched.etag == '"v1"'
+    [again] = await watcher.poll(NOW + HOUR)
+    assert again.outcome == "not modified since the last fetch; nothing drafted"
+    [watched] = watchlist.listed(GUILD)
+    assert (watched.etag, watched.failures, watched.last_fetch_at) == ('"v1"', 0, NOW + HOUR)
