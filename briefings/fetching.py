@@ -23,10 +23,12 @@ import socket
 import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from briefings.errors import BriefingError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "MAX_BYTES",
@@ -43,6 +45,7 @@ USER_AGENT = "briefbot/0.1 (a Discord briefing bot that cites its sources)"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT_SECONDS = 20.0
+NOT_MODIFIED = 304  # a conditional GET's answer: the page is as it was
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -68,7 +71,7 @@ class Fetched:
     @property
     def not_modified(self) -> bool:
         """The server said the page is as it was (a conditional GET's 304)."""
-        return self.status == httpx.codes.NOT_MODIFIED
+        return self.status == NOT_MODIFIED
 
 
 async def _resolve(host: str, port: int) -> list[str]:
@@ -108,6 +111,10 @@ def check_url(text: str) -> str:
 
 
 def _checked_url(text: str) -> httpx.URL:
+    # httpx is imported when a page is first fetched, not when the bot starts (some
+    # megabytes a bot that watches nothing would keep for nothing).
+    import httpx
+
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL as error:
@@ -156,6 +163,8 @@ async def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     current = _checked_url(url)
+    import httpx
+
     client = httpx.AsyncClient(timeout=timeout, follow_redirects=False, verify=_tls())
     async with client:
         for _ in range(MAX_REDIRECTS + 1):

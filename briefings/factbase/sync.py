@@ -49,9 +49,9 @@ from briefings.factbase.tables import (
     FactSourceRow,
     FactStateRow,
 )
-from briefings.ingest.files import ExtraPage, manifest_names, seeds_with
 from briefings.loading import ANNOTATIONS_DIR, check_store
 from briefings.review.drafts import DraftRow, DraftStatus
+from briefings.seed_folder import ExtraPage, manifest_names, seeds_with
 from briefings.seeds import MANIFEST_NAME
 from briefings.storage import Database, describe_url, reason
 from briefings.store import MemoryFactStore, contributions_of

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +17,7 @@ from briefings.errors import BriefingError, Problem
 from briefings.ingest.commit import commit_accept, roll_back_interrupted
 from briefings.ingest.draft import IngestReport, UndraftablePageError, draft_page
 from briefings.loading import ANNOTATIONS_DIR, check_store
-from briefings.seeds import MANIFEST_NAME
+from briefings.seed_folder import DRAFTS, ExtraPage, manifest_names, seeds_with
 from briefings.store import FactStore
 from briefings.yaml_files import dump_yaml
 
@@ -30,16 +26,12 @@ __all__ = [
     "Accepted",
     "BadPageError",
     "DraftResult",
-    "ExtraPage",
     "accept_drafts",
-    "manifest_names",
-    "seeds_with",
     "write_draft",
 ]
 
 MAX_PAGE_BYTES = 1024 * 1024
 _HTML = re.compile(r"\s*<(?:!doctype|html|head|body|p|div|article)\b", re.IGNORECASE)
-DRAFTS = "drafts"
 
 
 class BadPageError(BriefingError):
@@ -85,42 +77,6 @@ def _read_page(path: Path) -> tuple[bytes, str]:
             "(its title, dateline and paragraphs) and ingest that."
         )
     return data, text
-
-
-def manifest_names(seeds_dir: Path) -> dict[str, str]:
-    """Page name -> sha256, as the seeds folder's manifest lists them."""
-    lines = (seeds_dir / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
-    return {
-        name.strip(): digest for digest, _, name in (line.partition("  ") for line in lines) if name
-    }
-
-
-@dataclass(frozen=True)
-class ExtraPage:
-    """A page and its annotations that are not in the seeds folder (yet)."""
-
-    name: str
-    data: bytes
-    annotations: str
-
-
-@contextmanager
-def seeds_with(seeds_dir: Path, pages: Sequence[ExtraPage]) -> Iterator[Path]:
-    """The seeds folder with `pages` added: a copy, in a temporary folder, when there
-    are pages to add (the folder itself is never changed); the folder itself if none."""
-    if not pages:
-        yield seeds_dir
-        return
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "seeds"
-        shutil.copytree(seeds_dir, copy, ignore=shutil.ignore_patterns(DRAFTS))
-        with (copy / MANIFEST_NAME).open("a", encoding="utf-8") as manifest:
-            for page in pages:
-                (copy / page.name).write_bytes(page.data)
-                manifest.write(f"{hashlib.sha256(page.data).hexdigest()}  {page.name}\n")
-                annotations = copy / ANNOTATIONS_DIR / f"{Path(page.name).stem}.yaml"
-                annotations.write_text(page.annotations, "utf-8")
-        yield copy
 
 
 def _check_with(seeds_dir: Path, page: str, data: bytes, annotations: str) -> list[Problem]:

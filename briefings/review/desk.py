@@ -25,7 +25,6 @@ from briefings.developments import DEVELOPMENT_PREFIX, Development, NewEvent
 from briefings.errors import AnnotationError, BriefingError, Problem
 from briefings.factbase.sync import SyncResult, reviewed_pages, sync_facts
 from briefings.ingest.commit import commit_accept
-from briefings.ingest.draft import draft_page
 from briefings.ingest.seen import Claim
 from briefings.ingest.web import WebPage
 from briefings.loading import ANNOTATIONS_DIR
@@ -178,6 +177,10 @@ class ReviewDesk:
     ) -> Draft:
         """Draft a claimed page for review. `UndraftablePageError` (a `BriefingError`)
         if the page holds no article a draft could describe."""
+        # The drafter (and its sentence splitter) is imported when a page is first
+        # staged, not when the bot starts.
+        from briefings.ingest.draft import draft_page
+
         annotations, report = draft_page(claim.page_name, page.text, store)
         dumped = annotations.model_dump(mode="json", exclude_defaults=True)
         unsure = {quote.id: quote.unsure for quote in report.quotes if quote.unsure}
