@@ -21,6 +21,7 @@ from briefings.rendering import Renderer
 from briefings.review.desk import DecisionError, ReviewDesk, draft_items
 from briefings.review.drafts import Draft, DraftRow, DraftStatus
 from briefings.storage import Database
+from tests.conftest import edit
 
 NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
 URL = "https://news.example/freedonia-ports"
@@ -183,3 +184,30 @@ def test_pulling_writes_accepted_pages_into_the_seeds_folder_for_git(
     before = DatabaseFactStore(database).counts()
     sync_facts(database, seeds_copy, now=NOW + dt.timedelta(hours=1))
     assert DatabaseFactStore(database).counts() == before
+
+
+def test_an_accept_never_publishes_other_curated_files_with_it(
+    database: Database, seeds_copy: Path
+) -> None:
+    """A process whose seeds folder is not the one the store was built from (an older
+    release during a rolling deploy, or files edited since the last sync) must not
+    publish that folder along with a draft: the accept is refused, nothing changes."""
+    edit(
+        seeds_copy / "annotations" / "events.yaml",
+        "Japan occupies the Korean peninsula",
+        "An older title",
+    )
+    desk = ReviewDesk(database, seeds_copy)
+    draft = _staged(database, desk)
+    with pytest.raises(DecisionError) as raised:
+        desk.accept(draft.id, CURATOR, NOW)
+    assert str(raised.value) == (
+        "not accepted, it stays pending: the curated files here differ from those the "
+        "store was built from (annotations/events.yaml, …); run `briefbot facts sync` "
+        "with the current files first"
+    )
+    pending = desk.get(draft.id)
+    assert pending is not None
+    assert pending.status is DraftStatus.PENDING
+    assert DatabaseFactStore(database).version == 1
+    assert "An older title" not in _answer(database, "!timeline 1910")

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from briefings.annotations import Evidence
-from briefings.errors import AnnotationError, Problem, StorageError
+from briefings.errors import AnnotationError, BriefingError, Problem, StorageError
 from briefings.factbase.payloads import encode
 from briefings.factbase.tables import (
     FACT_TABLES,
@@ -57,6 +57,7 @@ from briefings.storage import Database, describe_url, reason
 from briefings.store import MemoryFactStore, contributions_of
 
 __all__ = [
+    "OtherFilesError",
     "SyncResult",
     "citation_key",
     "input_hashes",
@@ -147,13 +148,14 @@ def _sync(
     first: Callable[[Session], None] | None,
 ) -> SyncResult:
     with database.exclusive(), database.session() as session, session.begin():
-        if first is not None:
-            first(session)
-        reviewed = reviewed_pages(session, seeds_dir)
-        hashes = {**hashes, **{f"{REVIEWED}/{page.name}": _digest(page) for page in reviewed}}
         current = stored_version(session)
         rows = session.execute(select(FactInputRow.name, FactInputRow.sha256))
         synced = dict(rows.all())  # the list of rows: a Result has keys(), dict() misreads it
+        if first is not None:
+            _same_files(synced, hashes, current)
+            first(session)
+        reviewed = reviewed_pages(session, seeds_dir)
+        hashes = {**hashes, **{f"{REVIEWED}/{page.name}": _digest(page) for page in reviewed}}
         if current and synced == hashes:
             return SyncResult(current, False, time.perf_counter() - started)
         with seeds_with(seeds_dir, reviewed) as folder:
@@ -162,6 +164,24 @@ def _sync(
             raise AnnotationError(problems)
         version = _publish(session, store, hashes, by, now or dt.datetime.now(dt.UTC))
     return SyncResult(version, True, time.perf_counter() - started)
+
+
+class OtherFilesError(BriefingError):
+    """The curated files here are not the ones the store was built from: a change that
+    adds one thing (an accept) must not publish them along with it."""
+
+
+def _same_files(synced: dict[str, str], files: dict[str, str], current: int) -> None:
+    """Refuse to add to the store from curated files other than its own: a process of
+    an older release (started with FACTS_SYNC_AT_START=false during a rolling deploy),
+    or files edited since the last sync, would otherwise be published with the accept."""
+    built_from = {n: d for n, d in synced.items() if not n.startswith(f"{REVIEWED}/")}
+    if current and built_from != files:
+        changed = sorted(set(built_from.items()) ^ set(files.items()))
+        raise OtherFilesError(
+            f"the curated files here differ from those the store was built from "
+            f"({changed[0][0]}, …); run `briefbot facts sync` with the current files first"
+        )
 
 
 def reviewed_pages(session: Session, seeds_dir: Path) -> list[ExtraPage]:

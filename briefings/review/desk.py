@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from briefings.annotations import AnnotationFile, ExcludedQuotation, ReviewRecord
 from briefings.developments import DEVELOPMENT_PREFIX, Development, NewEvent
 from briefings.errors import AnnotationError, BriefingError, Problem
-from briefings.factbase.sync import SyncResult, reviewed_pages, sync_facts
+from briefings.factbase.sync import OtherFilesError, SyncResult, reviewed_pages, sync_facts
 from briefings.ingest.commit import commit_accept
 from briefings.ingest.seen import Claim
 from briefings.ingest.web import WebPage
@@ -270,6 +270,8 @@ class ReviewDesk:
                 "problems); it stays pending",
                 error.problems,
             ) from None
+        except OtherFilesError as error:
+            raise DecisionError(f"not accepted, it stays pending: {error}") from None
 
     def reject(self, draft_id: int, by: str, now: dt.datetime) -> Draft:
         """Mark the draft rejected (kept, so its article is not drafted again)."""
