@@ -17,7 +17,7 @@ from bot.briefing_sender import DiscordClock, DiscordSender
 from bot.cogs.admin import AdminCog
 from bot.cogs.briefings import BriefingsCog
 from bot.cogs.errors import ErrorsCog
-from bot.cogs.facts import FactsCog
+from bot.cogs.facts import FactsCog, follow_facts
 from bot.cogs.health import HealthCog
 from bot.cogs.sources import SourcesCog
 from bot.cogs.subscriptions import SubscriptionsCog
@@ -141,9 +141,7 @@ class BriefBot(commands.Bot):
         """After an accept here: answer from the new version now, not at the next poll,
         and post the developments it made (the ledger keeps each to one post per
         channel; any process's next sweep posts them if this one stops first)."""
-        store = self.answers.store
-        if isinstance(store, DatabaseFactStore) and store.refresh():
-            self.answers.use_store(store)
+        follow_facts(self.answers)
         if self.briefings is not None:
             await self.briefings.run_due()
 

@@ -16,7 +16,7 @@ from discord.ext import commands, tasks
 from briefings.answers import CurrentAnswerer
 from briefings.errors import StorageError
 
-__all__ = ["FactsCog"]
+__all__ = ["FactsCog", "follow_facts"]
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +39,26 @@ class FactsCog(commands.Cog, name="Facts"):
         self.follow()
 
     def follow(self) -> bool:
-        """Move to the store's newest version; True when there was one. Runs between
-        two answers, on the event loop, so an answer never sees two versions."""
-        store = self.answers.store
-        try:
-            moved = store.refresh()
-        except StorageError as error:
-            log.warning("still answering from the facts in hand: %s", error)
-            return False
-        if moved:
-            self.answers.use_store(store)
-            log.info(
-                "now answering from version %d of the facts: %s",
-                store.version,
-                store.counts().summary(),
-            )
-        return moved
+        """Move to the store's newest version; True when there was one."""
+        return follow_facts(self.answers)
+
+
+def follow_facts(answers: CurrentAnswerer) -> bool:
+    """Answer from the store's newest version from now on; True when there was a new
+    one. A database that fails is one warning, and the facts in hand stay. Called on
+    the event loop, between two answers, so an answer never sees two versions: by the
+    poll, and right after an accept in this process."""
+    store = answers.store
+    try:
+        moved = store.refresh()
+    except StorageError as error:
+        log.warning("still answering from the facts in hand: %s", error)
+        return False
+    if moved:
+        answers.use_store(store)
+        log.info(
+            "now answering from version %d of the facts: %s",
+            store.version,
+            store.counts().summary(),
+        )
+    return moved
