@@ -9,6 +9,7 @@ from typing import Any, Literal
 from discord import app_commands
 from discord.ext import commands
 
+from bot.markdown import who
 from briefings.errors import AnnotationError, StorageError
 from briefings.store import FactStore
 
@@ -44,7 +45,7 @@ class AdminCog(commands.Cog, name="Admin"):
     async def reload(self, ctx: commands.Context[commands.Bot]) -> None:
         """Pick up accepted drafts without a restart; keep the old store if the new one fails."""
         try:
-            store = self.reload_store(f"!reload by {ctx.author} ({ctx.author.id})")
+            store = self.reload_store(f"!reload by {who(ctx.author)}")
         except AnnotationError as error:
             log.error("reload refused: %s", error)
             await ctx.send(

@@ -21,6 +21,7 @@ from discord.ext import commands, tasks
 
 from bot.arguments import BadSettingError, argument, missing_permissions
 from bot.cogs.briefings import REGISTRY_KEY
+from bot.markdown import moment, who
 from bot.pages import shorten
 from bot.responding import Responder
 from bot.review_views import review_view
@@ -42,16 +43,6 @@ MANAGE_NOTE = "servers only; changing needs Manage Server"
 # A draft is one embed: its first items, each cut short, fit in one (a long page's
 # draft says how many more it holds).
 MAX_LISTED, LABEL_LENGTH = 15, 180
-
-
-def _stamp(moment: Any) -> str:
-    """A moment as Discord shows it to each member in their own time zone."""
-    return f"{discord.utils.format_dt(moment, 'f')} ({discord.utils.format_dt(moment, 'R')})"
-
-
-def _who(user: discord.abc.User) -> str:
-    """A reviewer as provenance records them: name and id (a name can change)."""
-    return f"{user.name} ({user.id})"
 
 
 class SourcesCog(commands.Cog, name="Sources"):
@@ -213,10 +204,10 @@ class SourcesCog(commands.Cog, name="Sources"):
         return {
             "url": watched.url,
             "every": describe_every(watched.every),
-            "last": _stamp(watched.last_fetch_at) if watched.last_fetch_at else None,
+            "last": moment(watched.last_fetch_at) if watched.last_fetch_at else None,
             "outcome": watched.last_outcome,
             "failures": watched.failures,
-            "next": _stamp(watched.next_try_at),
+            "next": moment(watched.next_try_at),
         }
 
     @sources.command(
@@ -355,8 +346,8 @@ class SourcesCog(commands.Cog, name="Sources"):
     async def decide(self, interaction: discord.Interaction, action: str, draft_id: int) -> None:
         """Accept or reject the draft, and show the decision on its message."""
         await interaction.response.defer()  # an accept checks the whole store
-        by, now = _who(interaction.user), self.clock.now()
-        decision: dict[str, Any] = {"action": action, "by": by, "at": _stamp(now)}
+        by, now = who(interaction.user), self.clock.now()
+        decision: dict[str, Any] = {"action": action, "by": by, "at": moment(now)}
         try:
             if action == "accept":
                 result = await asyncio.to_thread(self.desk.accept, draft_id, by, now)

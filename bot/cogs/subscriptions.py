@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.arguments import BadSettingError, argument, missing_permissions
+from bot.markdown import moment
 from bot.responding import Responder
 from briefings import errors, local_time
 from briefings.rendering import Renderer
@@ -60,9 +61,7 @@ def _last_post(overview: ChannelOverview) -> str | None:
         return None
     if overview.last_sent_at is None:
         return overview.last_sent.isoformat()
-    at = overview.last_sent_at
-    sent = f"{discord.utils.format_dt(at, 'f')} ({discord.utils.format_dt(at, 'R')})"
-    return f"{overview.last_sent.isoformat()}'s, posted {sent}"
+    return f"{overview.last_sent.isoformat()}'s, posted {moment(overview.last_sent_at)}"
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:
