@@ -28,7 +28,7 @@ from bot.review_views import review_view
 from briefings.errors import BriefingError, StorageError
 from briefings.fetching import check_url
 from briefings.replies import Reply
-from briefings.review.desk import DecisionError, ReviewDesk, draft_articles, draft_items
+from briefings.review.desk import DecisionError, ReviewDesk, read_draft
 from briefings.review.drafts import Draft, ReviewChannel, ReviewSettings
 from briefings.subscriptions import Clock
 from briefings.watching import Watched, Watcher, Watchlist, describe_every, parse_every
@@ -132,7 +132,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         _, created = self.watchlist.add(
             ctx.guild.id, address, interval, ctx.author.id, self.clock.now()
         )
-        channel = self._review_channel(ctx.guild)
+        channel, _ = self._review_place(ctx.guild)
         log.info("%s watched in %s by %s every %s", address, ctx.guild.id, ctx.author.id, interval)
         reply = self.renderer.notice(
             "watching",
@@ -185,11 +185,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         """Each watched address, its interval, its last fetch and any back-off."""
         assert ctx.guild is not None
         rows = [self._row(watched) for watched in self.watchlist.listed(ctx.guild.id)]
-        where = self.review.channel(ctx.guild.id)
-        channel = self._review_channel(ctx.guild)
-        role = (
-            ctx.guild.get_role(where.curator_role_id) if where and where.curator_role_id else None
-        )
+        channel, role = self._review_place(ctx.guild)
         reply = self.renderer.notice(
             "watchlist",
             rows=rows,
@@ -250,9 +246,15 @@ class SourcesCog(commands.Cog, name="Sources"):
         )
         await self._send(ctx, reply)
 
-    def _review_channel(self, guild: discord.Guild) -> discord.abc.GuildChannel | None:
+    def _review_place(
+        self, guild: discord.Guild
+    ) -> tuple[discord.abc.GuildChannel | None, discord.Role | None]:
+        """The server's review channel and curator role, if it has them."""
         where = self.review.channel(guild.id)
-        return guild.get_channel(where.channel_id) if where else None
+        if where is None:
+            return None, None
+        role = guild.get_role(where.curator_role_id) if where.curator_role_id else None
+        return guild.get_channel(where.channel_id), role
 
     # --- the watcher's rounds ---------------------------------------------------------
 
@@ -292,10 +294,9 @@ class SourcesCog(commands.Cog, name="Sources"):
             self.review.unclaim_post(draft.id, where.guild_id)
             log.warning("review channel %s of %s is gone", where.channel_id, where.guild_id)
             return 0
+        embed, view = self._message(draft)
         try:
-            message = await channel.send(
-                embed=self._embed(draft), view=review_view(draft.id, draft_items(draft), [])
-            )
+            message = await channel.send(embed=embed, view=view)
         except discord.HTTPException as error:
             self.review.unclaim_post(draft.id, where.guild_id)  # the next round tries again
             log.warning("could not post draft %s for review: %s", draft.id, error)
@@ -303,10 +304,14 @@ class SourcesCog(commands.Cog, name="Sources"):
         self.review.posted(draft.id, where.guild_id, message.id)
         return 1
 
-    def _embed(self, draft: Draft, decision: dict[str, Any] | None = None) -> discord.Embed:
-        """The draft as one embed: its article, each proposed item with what the
-        extractor was unsure of, and the decision once there is one."""
-        every = draft_items(draft)
+    def _message(
+        self, draft: Draft, decision: dict[str, Any] | None = None
+    ) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The draft as one embed (its article, each proposed item with what the
+        extractor was unsure of, and the decision once there is one), and the
+        components under it while it is undecided; the draft is read once for both."""
+        contents = read_draft(draft)
+        every = contents.items
         items = [
             {
                 "kind": item.kind,
@@ -320,7 +325,7 @@ class SourcesCog(commands.Cog, name="Sources"):
             "draft",
             title=draft.title,
             url=draft.url,
-            articles=draft_articles(draft),
+            articles=contents.articles,
             change_note=draft.change_note,
             items=items,
             unsure=[shorten(doubt, LABEL_LENGTH) for doubt in draft.unsure.get("", [])[:5]],
@@ -328,7 +333,8 @@ class SourcesCog(commands.Cog, name="Sources"):
             decision=decision,
             unlisted=len(every) - len(items),
         )
-        return self.responder.pages(reply)[0]
+        view = None if decision else review_view(draft.id, every, draft.dropped)
+        return self.responder.pages(reply)[0], view
 
     # --- reviewing --------------------------------------------------------------------
 
@@ -360,7 +366,7 @@ class SourcesCog(commands.Cog, name="Sources"):
             return
         assert draft is not None
         log.info("draft %s %sed by %s", draft_id, action, by)
-        decided = self._embed(draft, decision)
+        decided, _ = self._message(draft, decision)
         await interaction.edit_original_response(embed=decided, view=None)
         await self._show_decision_elsewhere(draft_id, interaction.message, decided)
         if action == "accept":
@@ -403,5 +409,5 @@ class SourcesCog(commands.Cog, name="Sources"):
         except BriefingError as error:
             await interaction.response.send_message(self._refusal(error), ephemeral=True)
             return
-        view = review_view(draft.id, draft_items(draft), draft.dropped)
-        await interaction.response.edit_message(embed=self._embed(draft), view=view)
+        embed, view = self._message(draft)
+        await interaction.response.edit_message(embed=embed, view=view)

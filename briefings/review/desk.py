@@ -36,11 +36,12 @@ from briefings.yaml_files import dump_yaml, load_yaml
 __all__ = [
     "DecisionError",
     "DraftArticle",
+    "DraftContents",
     "DraftItem",
     "ReviewDesk",
     "development_of",
-    "draft_articles",
     "draft_items",
+    "read_draft",
     "without_items",
 ]
 
@@ -89,18 +90,23 @@ class DraftArticle:
     date_how: str  # printed, resolved or inferred
 
 
-def draft_articles(draft: Draft) -> list[DraftArticle]:
-    """The draft's articles (a page usually holds one)."""
-    return [
+@dataclass(frozen=True)
+class DraftContents:
+    """What a draft proposes, read from its YAML once: its articles and its items."""
+
+    articles: list[DraftArticle]
+    items: list[DraftItem]
+
+
+def read_draft(draft: Draft) -> DraftContents:
+    """The draft's articles (a page usually holds one), and its proposed facts in the
+    order a reviewer reads them."""
+    file = _parsed(draft.annotations)
+    articles = [
         DraftArticle(article.title, article.author, str(article.date.value), article.date.how)
-        for source in _parsed(draft.annotations).sources
+        for source in file.sources
         for article in source.articles
     ]
-
-
-def draft_items(draft: Draft) -> list[DraftItem]:
-    """The draft's proposed facts, in the order a reviewer reads them."""
-    file = _parsed(draft.annotations)
     names = {actor.id: actor.name for actor in file.actors}
     titles = {role.id: role.title for role in file.roles}
     items = []
@@ -118,7 +124,12 @@ def draft_items(draft: Draft) -> list[DraftItem]:
         items.append(DraftItem(actor.id, "actor", f"{actor.name} ({actor.kind})"))
     for discrepancy in file.discrepancies:
         items.append(DraftItem(discrepancy.id, "discrepancy", discrepancy.summary))
-    return items
+    return DraftContents(articles, items)
+
+
+def draft_items(draft: Draft) -> list[DraftItem]:
+    """The draft's proposed facts, in the order a reviewer reads them."""
+    return read_draft(draft).items
 
 
 def without_items(file: AnnotationFile, dropped: set[str], by: str) -> AnnotationFile:
