@@ -28,6 +28,7 @@ from briefings.rendering import DEFAULT_SET, Renderer, counted
 from briefings.store import FactStore, MemoryFactStore
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from briefings.factbase import DatabaseFactStore, SyncResult
     from briefings.ingest.files import DraftResult
     from briefings.ingest.web import WebPage
@@ -236,27 +237,36 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _settings_database(failed: str) -> tuple[Settings, Database] | None:
+    """The settings, and the database they name (migrated); None after one line on
+    stderr, starting with `failed`, saying why it could not be opened."""
+    from bot.settings import InvalidSettingsError, load_settings
+    from briefings.errors import StorageError
+    from briefings.storage import open_database
+
+    try:
+        settings = load_settings()
+        return settings, open_database(settings.database_url, settings.data_dir)
+    except InvalidSettingsError as error:
+        print(f"{failed}: bad setting: {error}", file=sys.stderr)
+    except StorageError as error:
+        print(f"{failed}: {error}", file=sys.stderr)
+    return None
+
+
 def _sources_fetch(url: str, seeds: Path) -> int:
     """Fetch one page, or a feed's new items, and draft each like `briefbot ingest`,
     once per edition of the article whoever fetches it; one line if it cannot be."""
     import asyncio
 
-    from bot.settings import InvalidSettingsError, load_settings
-    from briefings.errors import StorageError
     from briefings.fetching import FetchError
     from briefings.ingest.seen import drafted_item
-    from briefings.storage import open_database
     from briefings.watching.harvest import harvest
 
-    try:
-        settings = load_settings()
-        database = open_database(settings.database_url, settings.data_dir)
-    except InvalidSettingsError as error:
-        print(f"Not fetched: bad setting: {error}", file=sys.stderr)
+    opened = _settings_database("Not fetched")
+    if opened is None:
         return EXIT_FAILURE
-    except StorageError as error:
-        print(f"Not fetched: {error}", file=sys.stderr)
-        return EXIT_FAILURE
+    settings, database = opened
     try:
         found = asyncio.run(
             harvest(
@@ -277,17 +287,13 @@ def _sources_pull(seeds: Path) -> int:
     """Write what was accepted in review into the seeds folder; one line per page."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.settings import InvalidSettingsError, load_settings
-    from briefings.errors import StorageError
     from briefings.review.desk import ReviewDesk
-    from briefings.storage import open_database, reason
+    from briefings.storage import reason
 
-    try:
-        settings = load_settings()
-        database = open_database(settings.database_url, settings.data_dir)
-    except (InvalidSettingsError, StorageError) as error:
-        print(f"Nothing pulled: {error}", file=sys.stderr)
+    opened = _settings_database("Nothing pulled")
+    if opened is None:
         return EXIT_FAILURE
+    _, database = opened
     try:
         pulled = ReviewDesk(database, seeds).pull()
     except OSError as error:  # that page is put back already (commit_accept)
@@ -404,18 +410,16 @@ def _facts_check(seeds: Path) -> int:
 def _synced(seeds: Path, by: str, failed: str) -> tuple[DatabaseFactStore, SyncResult] | None:
     """The database of the settings, synced with `seeds`; None after one line on stderr
     (starting with `failed`) saying why it could not be."""
-    from bot.settings import InvalidSettingsError, load_settings
     from briefings.errors import StorageError
     from briefings.factbase import DatabaseFactStore, sync_facts
-    from briefings.storage import open_database
 
+    opened = _settings_database(failed)
+    if opened is None:
+        return None
+    _, database = opened
     try:
-        settings = load_settings()
-        database = open_database(settings.database_url, settings.data_dir)
         result = sync_facts(database, seeds, by=by)
         return DatabaseFactStore(database), result
-    except InvalidSettingsError as error:
-        print(f"{failed}: bad setting: {error}", file=sys.stderr)
     except AnnotationError as error:
         count = len(error.problems)
         print(
