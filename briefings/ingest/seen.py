@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from briefings.ingest.web import WebPage, page_name
+from briefings.ingest.web import WebPage, address_key, page_name
 from briefings.storage import Base, Database, UTCDateTime
 
 __all__ = ["Claim", "FetchedArticleRow", "claim", "drafted_item", "release", "what_changed"]
@@ -55,14 +54,10 @@ class Claim:
     previous_name: str | None = None
 
 
-def _url_hash(url: str) -> str:
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()
-
-
 def drafted_item(database: Database, guid: str) -> str | None:
     """The page a feed item (by its GUID) was drafted as, if it was."""
     query = select(FetchedArticleRow.page_name).where(
-        FetchedArticleRow.guid_hash == _url_hash(guid)
+        FetchedArticleRow.guid_hash == address_key(guid)
     )
     with database.session() as session:
         return session.scalars(query.limit(1)).first()
@@ -70,7 +65,7 @@ def drafted_item(database: Database, guid: str) -> str | None:
 
 def claim(database: Database, page: WebPage, now: dt.datetime, guid: str | None = None) -> Claim:
     """Claim the page for drafting, or say it was drafted already (by anyone)."""
-    key = _url_hash(page.url)
+    key = address_key(page.url)
     with database.session() as session:
         editions = list(
             session.scalars(
@@ -93,7 +88,7 @@ def claim(database: Database, page: WebPage, now: dt.datetime, guid: str | None 
                 page_name=name,
                 text=page.text,
                 fetched_at=now,
-                guid_hash=_url_hash(guid) if guid else None,
+                guid_hash=address_key(guid) if guid else None,
             )
         )
         try:
@@ -115,7 +110,7 @@ def release(database: Database, page: WebPage) -> None:
     with database.session() as session, session.begin():
         session.execute(
             delete(FetchedArticleRow).where(
-                FetchedArticleRow.url_hash == _url_hash(page.url),
+                FetchedArticleRow.url_hash == address_key(page.url),
                 FetchedArticleRow.content_hash == page.content_hash,
             )
         )

@@ -24,6 +24,7 @@ __all__ = [
     "HTML_TYPES",
     "FeedItem",
     "WebPage",
+    "address_key",
     "feed_items",
     "is_feed",
     "page_name",
@@ -94,10 +95,16 @@ def is_feed(fetched: Fetched) -> bool:
     return start.startswith((b"<rss", b"<feed", b"<rdf:rdf"))
 
 
+def address_key(text: str) -> str:
+    """The key an address (or a feed item's GUID) is known by in the tables: a hash,
+    since an address may be longer than an index entry."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def page_name(url: str, edition: int = 1) -> str:
     """A file name for an article's page: the same for the same address, and `-2`,
     `-3` … for later editions of it."""
-    stem = f"web_{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    stem = f"web_{address_key(url)[:16]}"
     return f"{stem}.txt" if edition == 1 else f"{stem}-{edition}.txt"
 
 

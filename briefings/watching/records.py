@@ -14,13 +14,13 @@ as a fetch may take; a process that dies holding one loses it when it runs out.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from briefings.ingest.web import address_key
 from briefings.storage import Base, Database, UTCDateTime
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "FetchLeaseRow",
     "WatchedSourceRow",
     "Watchlist",
-    "address_key",
     "backoff",
 ]
 
@@ -103,11 +102,6 @@ class Watched:
             last_modified=row.last_modified,
             failures=row.failures,
         )
-
-
-def address_key(url: str) -> str:
-    """The key an address is known by in the tables."""
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
 def backoff(failures: int, every: dt.timedelta) -> dt.timedelta:
