@@ -404,3 +404,19 @@ async def test_a_decision_shows_in_every_server_that_was_shown_the_draft(
     there = next(message for message in other_drafts.history() if message.id == there.id)
     assert f"✅ Accepted by cora ({desk.curator.id})" in str(there.embeds[0].description)
     assert _labels(there) == []
+
+
+async def test_a_round_whose_posting_meets_a_failing_database_is_one_line(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def locked(*_: object) -> None:
+        raise OperationalError("SELECT …", None, Exception("database is locked"))
+
+    monkeypatch.setattr(desk.cog.review, "unposted", locked)
+    with caplog.at_level(logging.WARNING):
+        await desk.cog.watching()
+    [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.getMessage() == (
+        "the watcher's round stopped: could not post the drafts for review: database is locked"
+    )
+    assert record.exc_info is None

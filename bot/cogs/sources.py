@@ -30,6 +30,7 @@ from briefings.fetching import check_url
 from briefings.replies import Reply
 from briefings.review.desk import DecisionError, ReviewDesk, read_draft
 from briefings.review.drafts import Draft, ReviewChannel, ReviewSettings
+from briefings.storage import database_failures
 from briefings.subscriptions import Clock
 from briefings.watching import Watched, Watcher, Watchlist, describe_every, parse_every
 
@@ -276,7 +277,8 @@ class SourcesCog(commands.Cog, name="Sources"):
     async def run_round(self) -> None:
         """Fetch what is due, then post the drafts no review channel has shown yet."""
         await self.watcher.poll(self.clock.now())
-        await self.post_drafts()
+        with database_failures("post the drafts for review"):
+            await self.post_drafts()
 
     async def post_drafts(self) -> int:
         """Post each pending draft once in each review channel of this process's

@@ -128,6 +128,11 @@ class ReviewChannel:
     channel_id: int
     curator_role_id: int | None
 
+    @classmethod
+    def of(cls, row: ReviewChannelRow) -> ReviewChannel:
+        """The row's values."""
+        return cls(row.guild_id, row.channel_id, row.curator_role_id)
+
 
 class ReviewSettings:
     """Review channels, and which drafts each server has been shown."""
@@ -151,9 +156,7 @@ class ReviewSettings:
         """The server's review channel, if it has one."""
         with self.database.session() as session:
             row = session.get(ReviewChannelRow, guild_id)
-            if row is None:
-                return None
-            return ReviewChannel(row.guild_id, row.channel_id, row.curator_role_id)
+            return ReviewChannel.of(row) if row else None
 
     def unposted(self, guild_ids: list[int]) -> list[tuple[ReviewChannel, Draft]]:
         """Pending drafts not yet posted in these servers' review channels."""
@@ -171,8 +174,7 @@ class ReviewSettings:
                     .where(DraftRow.status == DraftStatus.PENDING, DraftRow.id.not_in(posted))
                     .order_by(DraftRow.id)
                 )
-                where = ReviewChannel(channel.guild_id, channel.channel_id, channel.curator_role_id)
-                found += [(where, Draft.of(row)) for row in drafts]
+                found += [(ReviewChannel.of(channel), Draft.of(row)) for row in drafts]
         return found
 
     def claim_post(self, draft_id: int, guild_id: int, channel_id: int) -> bool:
