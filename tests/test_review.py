@@ -96,7 +96,8 @@ def test_accepting_puts_the_words_in_the_answers_with_who_accepted_them(
 
 def test_dropped_items_stay_out(database: Database, desk: ReviewDesk) -> None:
     draft = _staged(database, desk)
-    desk.accept(draft.id, CURATOR, NOW, dropped={"ada-quill-2021-03-05-q2"})
+    desk.drop(draft.id, ["ada-quill-2021-03-05-q2"])
+    desk.accept(draft.id, CURATOR, NOW)
     quotes = _answer(database, "!quote tadwell")
     assert "not sign anything this month" in quotes
     assert "waited long enough" not in quotes

@@ -256,18 +256,14 @@ class ReviewDesk:
             session.flush()
             return Draft.of(row)
 
-    def accept(
-        self, draft_id: int, by: str, now: dt.datetime, dropped: set[str] | None = None
-    ) -> SyncResult:
-        """Accept the draft into the store, less the `dropped` items (by default those
-        chosen with `drop`), in one transaction with the new version; `DecisionError`
-        if it cannot be."""
+    def accept(self, draft_id: int, by: str, now: dt.datetime) -> SyncResult:
+        """Accept the draft into the store, less the items left out with `drop`, in one
+        transaction with the new version; `DecisionError` if it cannot be."""
 
         def mark(session: Session) -> None:
             row = self._pending(session, draft_id)
-            left_out = set(json.loads(row.dropped)) if dropped is None else dropped
-            accepted = _as_accepted(Draft.of(row), left_out, by, now)
-            row.annotations, row.dropped = accepted, json.dumps(sorted(left_out))
+            draft = Draft.of(row)
+            row.annotations = _as_accepted(draft, set(draft.dropped), by, now)
             row.status, row.reviewed_by, row.reviewed_at = DraftStatus.ACCEPTED, by, now
             session.flush()
 
