@@ -139,11 +139,9 @@ def _candidates(store: FactStore, day: dt.date) -> list[EventAnnotation]:
     month_days = {(day.month, day.day)}
     if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
         month_days.add((2, 29))
-    found = store.events_on_days(month_days)
-    if day.day == 1:
-        found += store.events_in_month(day.month)
-    found += store.expected_on([day + dt.timedelta(days=n) for n in COUNTDOWN_DAYS])
-    return list({event.id: event for event in found}.values())
+    month = day.month if day.day == 1 else None
+    expected = [day + dt.timedelta(days=n) for n in COUNTDOWN_DAYS]
+    return store.occasion_events(month_days, month, expected)
 
 
 def occasions_on(store: FactStore, day: dt.date) -> list[Occasion]:

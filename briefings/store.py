@@ -163,6 +163,10 @@ class FactStore(ABC):
             for source in self.sources
             for article in source.articles
         }
+        # Worked out once: every citation of an article shows its date.
+        self._article_dates = {
+            article.id: article.date.value.label() for article in self.articles.values()
+        }
         self._parts: dict[str, list[str]] = {}
         for actor in self.actors.values():
             if actor.part_of is not None:
@@ -218,7 +222,7 @@ class FactStore(ABC):
             title=article.title,
             author=article.author,
             publisher=self._publishers[article.id],
-            date=article.date.value.label(),
+            date=self._article_dates[article.id],
             date_inferred=article.date.how == "inferred",
             seed=located.seed,
             lines=located.label(),
@@ -283,16 +287,16 @@ class FactStore(ABC):
         """The events that are steps in the agreement's own life."""
 
     @abstractmethod
-    def events_on_days(self, month_days: Collection[tuple[int, int]]) -> list[EventAnnotation]:
-        """Events dated to one day whose (month, day) is one of `month_days`."""
-
-    @abstractmethod
-    def events_in_month(self, month: int) -> list[EventAnnotation]:
-        """Events dated to a whole month that is `month` (1-12) of its year."""
-
-    @abstractmethod
-    def expected_on(self, days: Collection[dt.date]) -> list[EventAnnotation]:
-        """Expected events dated to one of `days`."""
+    def occasion_events(
+        self,
+        month_days: Collection[tuple[int, int]],
+        month: int | None,
+        expected: Collection[dt.date],
+    ) -> list[EventAnnotation]:
+        """The events a day's occasions may concern, each once, in store order: those
+        dated to one day whose (month, day) is one of `month_days`, those dated to a
+        whole month that is `month` (1-12) of its year (none for None), and expected
+        events dated to one of `expected`."""
 
     @abstractmethod
     def event_periods(self) -> set[str]:
@@ -404,20 +408,26 @@ class MemoryFactStore(FactStore):
     def milestones(self) -> list[EventAnnotation]:
         return [event for event in self.events.values() if event.milestone]
 
-    def events_on_days(self, month_days: Collection[tuple[int, int]]) -> list[EventAnnotation]:
-        return self._in_store_order(self._events_by_day, month_days)
-
-    def events_in_month(self, month: int) -> list[EventAnnotation]:
-        return list(self._events_by_month.get(month, []))
-
-    def expected_on(self, days: Collection[dt.date]) -> list[EventAnnotation]:
-        return self._in_store_order(self._expected_by_day, days)
+    def occasion_events(
+        self,
+        month_days: Collection[tuple[int, int]],
+        month: int | None,
+        expected: Collection[dt.date],
+    ) -> list[EventAnnotation]:
+        groups = [self._events_by_day.get(month_day, []) for month_day in month_days]
+        groups += [self._expected_by_day.get(day, []) for day in expected]
+        if month is not None:
+            groups.append(self._events_by_month.get(month, []))
+        return self._once_in_store_order(groups)
 
     def _in_store_order(
         self, groups: dict[K, list[EventAnnotation]], keys: Collection[K]
     ) -> list[EventAnnotation]:
         """The events under any of `keys`, each once, in store order."""
-        found = {event.id: event for key in keys for event in groups.get(key, [])}
+        return self._once_in_store_order(groups.get(key, []) for key in keys)
+
+    def _once_in_store_order(self, lists: Iterable[list[EventAnnotation]]) -> list[EventAnnotation]:
+        found = {event.id: event for events in lists for event in events}
         return sorted(found.values(), key=lambda event: self._event_order[event.id])
 
     def event_periods(self) -> set[str]:

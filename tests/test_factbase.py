@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
 
 from briefings.answers import Answerer
 from briefings.errors import AnnotationError, StorageError
 from briefings.export import export_store
 from briefings.factbase import DatabaseFactStore, sync, sync_facts
-from briefings.factbase.tables import FactQuoteRow, FactStateRow
-from briefings.loading import check_store, load_store
+from briefings.factbase.tables import FactEventRow, FactQuoteRow, FactStateRow
+from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
 from briefings.occasions import digest_for
 from briefings.rendering import Renderer
 from briefings.storage import Database
@@ -149,6 +149,61 @@ def test_every_day_of_a_year_has_the_same_digest_from_both_stores(
         found += expected is not None
         day += dt.timedelta(days=1)
     assert found == len(EVENTS)
+
+
+ANSWERED = ["!quote kono", "!timeline 2019", "!timeline 2019-08", "!quote moon"]
+
+
+def _statements(database: Database) -> list[str]:
+    """Every statement run on `database` from now on (the list grows as they run)."""
+    run: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda *args: run.append(args[2]))
+    return run
+
+
+def test_facts_are_cited_from_their_own_rows(database: Database, tmp_path: Path) -> None:
+    """An event or quote row carries where its excerpts stand and whether it is disputed,
+    so a digest (some 140 events a day in a large store) or a reply reads neither the
+    citation table nor, for an undisputed fact, the discrepancy links."""
+    seeds = write_seeds(tmp_path / "seeds", [("Ana Pell", "We keep the calendar.")], EVENTS)
+    sync_facts(database, seeds)
+    stored = DatabaseFactStore(database)
+    run = _statements(database)
+    day, found = dt.date(2026, 1, 1), 0
+    while day.year == 2026:
+        found += digest_for(stored, day) is not None
+        day += dt.timedelta(days=1)
+    assert found == len(EVENTS)
+    assert run, "the digests read nothing"
+    assert not [sql for sql in run if "fact_citations" in sql or "fact_discrepancy" in sql]
+
+
+def test_replies_cite_from_the_fact_rows(database: Database) -> None:
+    """The seed store's replies, disputed facts included: no citation table read."""
+    sync_facts(database, DEFAULT_SEEDS_DIR)
+    answerer = Answerer(DatabaseFactStore(database))
+    run = _statements(database)
+    for question in ANSWERED:
+        answerer.answer(question)
+    assert [sql for sql in run if "fact_citations" in sql] == []
+    assert [sql for sql in run if "fact_discrepancy_facts" in sql], "no disputed fact read"
+
+
+def test_rows_synced_before_the_citation_columns_give_the_same_answers(
+    database: Database, store: MemoryFactStore
+) -> None:
+    """Rows of a sync made before migration 0007 hold NULL in both columns: their
+    excerpts are found in the citation table, their discrepancies through the links."""
+    sync_facts(database, DEFAULT_SEEDS_DIR)
+    with database.session() as session, session.begin():
+        for table in (FactEventRow, FactQuoteRow):
+            session.execute(update(table).values(located=None, disputed=None))
+    renderer = Renderer()
+    stored, memory = Answerer(DatabaseFactStore(database)), Answerer(store)
+    run = _statements(database)
+    for question in ANSWERED:
+        assert renderer.text(stored.answer(question)) == renderer.text(memory.answer(question))
+    assert [sql for sql in run if "fact_citations" in sql]
 
 
 def test_the_database_store_exports_what_loads_back(

@@ -14,23 +14,25 @@ the database for a while after a newer one arrives (see `factbase.sync`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Connection,
     Executable,
+    Select,
     and_,
     bindparam,
     func,
-    or_,
     select,
+    union,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -82,7 +84,7 @@ CHUNK = 500  # ids per IN (...): well under every database's limit on parameters
 # it on an index. Each takes the version and its values as bound parameters.
 _VERSION: BindParameter[int] = bindparam("version")
 _QUOTES_BY = (
-    select(FactQuoteRow.payload)
+    select(FactQuoteRow.payload, FactQuoteRow.located, FactQuoteRow.disputed)
     .where(FactQuoteRow.version == _VERSION, FactQuoteRow.speaker == bindparam("speaker"))
     .order_by(
         FactQuoteRow.sort_earliest,
@@ -92,6 +94,39 @@ _QUOTES_BY = (
         FactQuoteRow.ordinal,
     )
 )
+# What `_cited` decodes an event from.
+_CITED_EVENT = (FactEventRow.payload, FactEventRow.located, FactEventRow.disputed)
+
+
+def _occasion_branch(
+    *where: ColumnElement[bool],
+) -> Select[int, str, str | None, bool | None]:
+    return select(FactEventRow.ordinal, *_CITED_EVENT).where(
+        FactEventRow.version == _VERSION, *where
+    )
+
+
+# The events a day's occasions may concern, in one read (a digest is asked for every
+# day of a year): each branch on its own index, and UNION drops an event found twice.
+# A day has one (month, day), or two on 28 February of a common year (29 February's
+# events are remembered then); month 0 when the day is not the first of its month.
+_DAY, _MONTH = Precision.DAY.value, Precision.MONTH.value
+_OCCASION_EVENTS = union(
+    *(
+        _occasion_branch(
+            FactEventRow.precision == _DAY,
+            FactEventRow.month == bindparam(f"month_{n}"),
+            FactEventRow.day == bindparam(f"day_{n}"),
+        )
+        for n in (1, 2)
+    ),
+    _occasion_branch(FactEventRow.precision == _MONTH, FactEventRow.month == bindparam("month")),
+    _occasion_branch(
+        FactEventRow.status == "expected",
+        FactEventRow.precision == _DAY,
+        FactEventRow.earliest.in_(bindparam("expected", expanding=True)),
+    ),
+).order_by("ordinal")
 _LOCATED = select(FactCitationRow).where(
     FactCitationRow.version == _VERSION,
     FactCitationRow.key.in_(bindparam("keys", expanding=True)),
@@ -130,6 +165,16 @@ _MISPRINTS = (
 )
 
 
+class _Place(NamedTuple):
+    """Where an excerpt stands, as a fact row carries it (a `fact_citations` row has
+    the same fields)."""
+
+    seed: str
+    first_line: int
+    last_line: int
+    offset: int
+
+
 @dataclass
 class _Reading:
     """What one answer has read so far, over one connection; dropped when it ends."""
@@ -148,6 +193,7 @@ class _Reading:
 
 
 Kept = TypeVar("Kept", DiscrepancyAnnotation, PrintingErrorAnnotation)
+Cited = TypeVar("Cited", EventAnnotation, QuoteAnnotation)
 
 
 def _once_in_order(found: Iterable[tuple[int, Kept]]) -> list[Kept]:
@@ -272,7 +318,31 @@ class DatabaseFactStore(FactStore):
         return [decode(kind, payload) for (payload,) in self._all(query)]
 
     def _events(self, *where: ColumnElement[bool]) -> list[EventAnnotation]:
-        return self._with_context(self._decoded(EventAnnotation, FactEventRow, *where))
+        query = (
+            select(*_CITED_EVENT)
+            .where(FactEventRow.version == self.version, *where)
+            .order_by(FactEventRow.ordinal)
+        )
+        return self._cited(EventAnnotation, self._all(query))
+
+    def _cited(self, kind: type[Cited], rows: Iterable[Any]) -> list[Cited]:
+        """Facts from (payload, located, disputed) rows. Inside a reading, where their
+        excerpts stand and whether they are disputed go into it as they come (see
+        `_Cited`), and `_with_context` fetches what rows of an older sync lack."""
+        facts = []
+        reading = self._reading
+        for payload, located, disputed in rows:
+            fact = decode(kind, payload)
+            facts.append(fact)
+            if reading is None:
+                continue
+            if located is not None:
+                for item, place in zip(fact.evidence, json.loads(located), strict=True):
+                    if place is not None:
+                        reading.located.setdefault(item, _Place(*place))
+            if disputed is False:
+                reading.discrepancies.setdefault(fact.id, [])
+        return self._with_context(facts)
 
     # --- what goes with the facts an answer reads ---------------------------------
 
@@ -341,9 +411,14 @@ class DatabaseFactStore(FactStore):
     # --- the contract --------------------------------------------------------------
 
     def locate(self, evidence: Evidence) -> Location:
-        with self._open() as reading:
-            self._fetch_located(reading, [evidence])
-            row = reading.located.get(evidence)
+        reading = self._reading
+        # Inside a reading the excerpt was nearly always fetched with its fact: a
+        # digest asks this of 140 events, and entering a reading costs more than that.
+        row = reading.located.get(evidence) if reading is not None else None
+        if row is None:
+            with self._open() as reading:
+                self._fetch_located(reading, [evidence])
+                row = reading.located.get(evidence)
         if row is None:  # pragma: no cover - every excerpt was located at sync
             raise LookupError(f"excerpt not located: {evidence.text!r}")
         return Location(row.seed, row.first_line, row.last_line)
@@ -357,8 +432,7 @@ class DatabaseFactStore(FactStore):
         return self._decoded(RoleAnnotation, FactRoleRow, FactRoleRow.actor == actor)
 
     def quotes_by(self, actor: str) -> list[QuoteAnnotation]:
-        rows = self._all(_QUOTES_BY, speaker=actor)
-        return self._with_context([decode(QuoteAnnotation, payload) for (payload,) in rows])
+        return self._cited(QuoteAnnotation, self._all(_QUOTES_BY, speaker=actor))
 
     def speakers(self) -> set[str]:
         if self._speakers is None:
@@ -389,21 +463,21 @@ class DatabaseFactStore(FactStore):
     def milestones(self) -> list[EventAnnotation]:
         return self._events(FactEventRow.milestone.is_(True))
 
-    def events_on_days(self, month_days: Collection[tuple[int, int]]) -> list[EventAnnotation]:
-        days = [and_(FactEventRow.month == m, FactEventRow.day == d) for m, d in month_days]
-        return self._events(FactEventRow.precision == Precision.DAY.value, or_(*days))
-
-    def events_in_month(self, month: int) -> list[EventAnnotation]:
-        return self._events(
-            FactEventRow.precision == Precision.MONTH.value, FactEventRow.month == month
+    def occasion_events(
+        self,
+        month_days: Collection[tuple[int, int]],
+        month: int | None,
+        expected: Collection[dt.date],
+    ) -> list[EventAnnotation]:
+        pairs = sorted(month_days)
+        if not 1 <= len(pairs) <= 2:
+            raise ValueError(f"one or two (month, day) pairs, not {len(pairs)}")
+        (month_1, day_1), (month_2, day_2) = pairs[0], pairs[-1]
+        values = {"month_1": month_1, "day_1": day_1, "month_2": month_2, "day_2": day_2}
+        rows = self._all(
+            _OCCASION_EVENTS, **values, month=month or 0, expected=sorted(set(expected))
         )
-
-    def expected_on(self, days: Collection[dt.date]) -> list[EventAnnotation]:
-        return self._events(
-            FactEventRow.status == "expected",
-            FactEventRow.precision == Precision.DAY.value,
-            FactEventRow.earliest.in_(list(days)),
-        )
+        return self._cited(EventAnnotation, (row[1:] for row in rows))
 
     def event_periods(self) -> set[str]:
         if self._periods is None:
@@ -424,6 +498,11 @@ class DatabaseFactStore(FactStore):
 
     def discrepancies_about(self, fact_ids: Iterable[str]) -> list[DiscrepancyAnnotation]:
         wanted = list(fact_ids)
+        reading = self._reading
+        known = reading.discrepancies if reading is not None else {}
+        if all(fact in known for fact in wanted):  # fetched with the facts (see `locate`)
+            found = [pair for fact in wanted for pair in known[fact]]
+            return _once_in_order(found) if found else []  # most facts have none
         with self._open() as reading:
             self._fetch_discrepancies(reading, wanted)
             return _once_in_order(pair for fact in wanted for pair in reading.discrepancies[fact])

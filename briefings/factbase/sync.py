@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -271,9 +272,38 @@ def _write(session: Session, version: int, store: MemoryFactStore) -> None:
 Rows = Iterator[dict[str, Any]]
 
 
+class _Places:
+    """Where each excerpt stands: (seed, first line, last line, offset), or None where
+    no fact may be cited from (a misprint's words). Worked out once per excerpt for the
+    citation rows and the fact rows both."""
+
+    def __init__(self, store: MemoryFactStore) -> None:
+        self.store = store
+        self._known: dict[tuple[str, str], tuple[str, int, int, int] | None] = {}
+
+    def of(self, evidence: Evidence) -> tuple[str, int, int, int] | None:
+        key = (evidence.article, evidence.text)
+        if key not in self._known:
+            try:
+                located = self.store.locate(evidence)
+            except LookupError:
+                self._known[key] = None
+            else:
+                _, offset, _ = self.store.span(evidence.article, evidence.text)
+                place = (located.seed, located.first_line, located.last_line, offset)
+                self._known[key] = place
+        return self._known[key]
+
+    def json(self, evidence: Iterable[Evidence]) -> str:
+        """The `located` column of a fact citing `evidence`."""
+        return json.dumps([self.of(item) for item in evidence], separators=(",", ":"))
+
+
 def _rows(store: MemoryFactStore) -> Iterator[tuple[type[Any], Rows]]:
     """Each table and its rows (without the version)."""
     file = store.annotations
+    places = _Places(store)
+    disputed = {fact for d in file.discrepancies for fact in d.facts}
     yield FactPageRow, _pages(store)
     yield (
         FactSourceRow,
@@ -290,7 +320,7 @@ def _rows(store: MemoryFactStore) -> Iterator[tuple[type[Any], Rows]]:
             for n, r in enumerate(file.roles)
         ),
     )
-    yield FactEventRow, _events(store)
+    yield FactEventRow, _events(store, places, disputed)
     yield (
         FactEventActorRow,
         (
@@ -299,7 +329,7 @@ def _rows(store: MemoryFactStore) -> Iterator[tuple[type[Any], Rows]]:
             for actor in dict.fromkeys(event.actors)
         ),
     )
-    yield FactQuoteRow, _quotes(store)
+    yield FactQuoteRow, _quotes(store, places, disputed)
     yield (
         FactDiscrepancyRow,
         (
@@ -320,7 +350,7 @@ def _rows(store: MemoryFactStore) -> Iterator[tuple[type[Any], Rows]]:
         FactExcludedRow,
         ({"ordinal": n, "payload": encode(x)} for n, x in enumerate(file.excluded_quotations)),
     )
-    yield FactCitationRow, _citations(store)
+    yield FactCitationRow, _citations(store, places)
     yield (
         FactContributionRow,
         (
@@ -337,7 +367,7 @@ def _pages(store: MemoryFactStore) -> Rows:
         yield {"seed": name, "sha256": page.sha256, "text": page.text}
 
 
-def _events(store: MemoryFactStore) -> Rows:
+def _events(store: MemoryFactStore, places: _Places, disputed: set[str]) -> Rows:
     for n, event in enumerate(store.annotations.events):
         date = event.date.value
         yield {
@@ -352,10 +382,12 @@ def _events(store: MemoryFactStore) -> Rows:
             "status": event.status,
             "milestone": event.milestone,
             "payload": encode(event),
+            "located": places.json(event.evidence),
+            "disputed": event.id in disputed,
         }
 
 
-def _quotes(store: MemoryFactStore) -> Rows:
+def _quotes(store: MemoryFactStore, places: _Places, disputed: set[str]) -> Rows:
     for n, quote in enumerate(store.annotations.quotes):
         earliest, latest, seed, offset = store.quote_sort_key(quote)
         yield {
@@ -367,6 +399,8 @@ def _quotes(store: MemoryFactStore) -> Rows:
             "sort_seed": seed,
             "sort_offset": offset,
             "payload": encode(quote),
+            "located": places.json(quote.evidence),
+            "disputed": quote.id in disputed,
         }
 
 
@@ -383,23 +417,20 @@ def _printing_errors(store: MemoryFactStore) -> Rows:
         }
 
 
-def _citations(store: MemoryFactStore) -> Rows:
+def _citations(store: MemoryFactStore, places: _Places) -> Rows:
     """Every excerpt a fact cites, located once, here."""
     seen: set[str] = set()
     for evidence in store.annotations.all_evidence():
         key = citation_key(evidence)
-        if key in seen:
-            continue
-        seen.add(key)
-        try:
-            located = store.locate(evidence)
-        except LookupError:
+        place = places.of(evidence)
+        if key in seen or place is None:
             continue  # a misprint's words may stand where no fact may be cited from
-        _, offset, _ = store.span(evidence.article, evidence.text)
+        seen.add(key)
+        seed, first_line, last_line, offset = place
         yield {
             "key": key,
-            "seed": located.seed,
-            "first_line": located.first_line,
-            "last_line": located.last_line,
+            "seed": seed,
+            "first_line": first_line,
+            "last_line": last_line,
             "offset": offset,
         }

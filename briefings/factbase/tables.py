@@ -61,6 +61,19 @@ class _WholeFact(_Versioned):
     payload: Mapped[str] = mapped_column(Text)
 
 
+class _Cited(_WholeFact):
+    """A fact citing excerpts, with what citing them needs written beside its JSON at
+    sync, so that an answer reading the fact reads no other table to cite it: a day's
+    digest cites some 140 events. NULL in rows synced before the columns existed
+    (migration 0007); those are looked up in `fact_citations` and
+    `fact_discrepancy_facts`, as before."""
+
+    # JSON, one [seed, first line, last line, offset] per excerpt, in evidence order.
+    located: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Whether any discrepancy concerns the fact: most facts have none to look up.
+    disputed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
 class FactStateRow(Base):
     """The one row saying which version of the store the tables hold."""
 
@@ -126,7 +139,7 @@ class FactRoleRow(_WholeFact, Base):
     actor: Mapped[str] = mapped_column(String(ID))
 
 
-class FactEventRow(_WholeFact, Base):
+class FactEventRow(_Cited, Base):
     """An event, with the first and last day it may have happened on."""
 
     __tablename__ = "fact_events"
@@ -159,7 +172,7 @@ class FactEventActorRow(_Versioned, Base):
     actor_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
 
 
-class FactQuoteRow(_WholeFact, Base):
+class FactQuoteRow(_Cited, Base):
     """A quote, with the key it sorts by among its speaker's quotes."""
 
     __tablename__ = "fact_quotes"
