@@ -1,8 +1,9 @@
 """Time `briefbot ask "!gsomia status"` as a whole process against `python -c "import discord"`.
 
-The one-shot path should not import discord.py at all, so it should cost no more
-than importing it: the target is a ratio of at most 1.0. Runs alternate between
-the two commands so that a busy machine slows both alike; medians are compared.
+The one-shot path does not import discord.py at all; issue 9 holds it to at most
+0.85 x importing it. Runs alternate between the two commands so that a busy machine
+slows both alike; medians are compared. The first run of each is a warm-up (file
+cache, bytecode, and `ask`'s compiled templates in the cache folder).
 
     .venv/bin/python bench/ask_startup.py [--runs N]
 """
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ASK = [str(BIN / "briefbot"), "ask", "!gsomia status"]
 IMPORT_DISCORD = [sys.executable, "-c", "import discord"]
-TARGET = 1.0
+TARGET = 0.85  # issue 9: at most 0.85 x importing discord.py
 
 
 def _time(command: list[str]) -> float:

@@ -25,6 +25,7 @@ from briefings.errors import AnnotationError, BadSettingError
 from briefings.loading import DEFAULT_SEEDS_DIR, check_store, load_store
 from briefings.local_time import parse_zone
 from briefings.rendering import DEFAULT_SET, Renderer, counted
+from briefings.resources import cache_dir
 from briefings.store import FactStore, MemoryFactStore
 
 if TYPE_CHECKING:
@@ -526,6 +527,12 @@ def _run(answerer_factory: Callable[[], Answerer]) -> int:
     return _console(answerer_factory())
 
 
+def _answerer(seeds: Path) -> Answerer:
+    """The answerer of `ask` and the console, from the seeds folder; its templates are
+    compiled once and kept (`BRIEFBOT_CACHE_DIR`), not at every one-shot `ask`."""
+    return Answerer(load_store(seeds), Renderer(compiled=cache_dir()))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `briefbot` console script."""
     args = _parser().parse_args(argv)
@@ -558,8 +565,8 @@ def main(argv: list[str] | None = None) -> int:
         return _facts_check(args.seeds)
     try:
         if args.command == "run":
-            return _run(lambda: Answerer(load_store(args.seeds)))
-        answerer = Answerer(load_store(args.seeds))
+            return _run(lambda: _answerer(args.seeds))
+        answerer = _answerer(args.seeds)
     except AnnotationError as error:
         print(error, file=sys.stderr)
         print("Run `briefbot facts check` for a summary.", file=sys.stderr)
@@ -571,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         return _brief(answerer.store, args)
     if args.command == "ask":
         text = " ".join(args.text)
-        sys.stdout.write(answer_text(answerer, Renderer(), text))
+        sys.stdout.write(answer_text(answerer, answerer.renderer, text))
         return _write_picture(answerer, text, args.png) if args.png else EXIT_OK
     return _console(answerer)
 

@@ -19,8 +19,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 __all__ = ["Candidate", "Match", "NameIndex", "fold"]
 
 EXACT, WORD, PREFIX = 100.0, 90.0, 80.0
@@ -104,6 +102,10 @@ class NameIndex:
         return found
 
     def _scores(self, query: str) -> dict[int, float]:
+        # Imported at the first name looked up: a one-shot `briefbot ask` that looks
+        # up no name does not pay its import (8 ms).
+        from rapidfuzz import fuzz, process
+
         scores: dict[int, float] = {}
 
         def offer(indexes: Iterable[int], score: float) -> None:

@@ -8,10 +8,11 @@ migrations live inside `briefings/` itself.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["migrations_dir", "package_dir", "seeds_dir", "templates_dir"]
+__all__ = ["cache_dir", "migrations_dir", "package_dir", "seeds_dir", "templates_dir"]
 
 
 def package_dir(package: str) -> Path:
@@ -35,3 +36,14 @@ def seeds_dir() -> Path:
 def migrations_dir() -> Path:
     """The alembic migrations."""
     return package_dir("briefings") / "migrations"
+
+
+def cache_dir() -> Path:
+    """Where work worth keeping between processes goes (compiled templates): the folder
+    `BRIEFBOT_CACHE_DIR` names, else `briefbot` in the XDG cache folder. Nothing in it
+    is needed: a process that cannot write there does the work again."""
+    named = os.environ.get("BRIEFBOT_CACHE_DIR")
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path("~/.cache").expanduser()) / "briefbot"

@@ -33,6 +33,7 @@ def _own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTS_POLL_SECONDS", "0")  # likewise; its own tests turn it on
     monkeypatch.setenv("WATCH_POLL_SECONDS", "0")  # the watcher's tests run its rounds
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path / "cache"))  # not the user's
 
 
 @pytest.fixture(scope="session")

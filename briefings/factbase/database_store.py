@@ -14,7 +14,6 @@ the database for a while after a newer one arrives (see `factbase.sync`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
@@ -22,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
+from pydantic_core import from_json
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
@@ -337,7 +337,7 @@ class DatabaseFactStore(FactStore):
             if reading is None:
                 continue
             if located is not None:
-                for item, place in zip(fact.evidence, json.loads(located), strict=True):
+                for item, place in zip(fact.evidence, from_json(located), strict=True):
                     if place is not None:
                         reading.located.setdefault(item, _Place(*place))
             if disputed is False:

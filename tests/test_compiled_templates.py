@@ -1,0 +1,75 @@
+"""Compiled templates kept between processes: `briefbot ask` does not compile its
+templates at every run, a changed template is compiled anew, and a folder that cannot
+be written costs only the compiling."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment
+
+from bot.cli import main
+from briefings.answers import Answerer
+from briefings.rendering import TEMPLATES_DIR, Renderer
+from briefings.store import MemoryFactStore
+
+QUESTION = "!quote kono"
+
+
+def _answer(store: MemoryFactStore, renderer: Renderer) -> str:
+    return renderer.text(Answerer(store, renderer).answer(QUESTION))
+
+
+def _no_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a kept template was compiled again")
+
+    monkeypatch.setattr(Environment, "_parse", refuse)
+
+
+def test_a_second_process_renders_from_the_kept_templates(
+    store: MemoryFactStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _answer(store, Renderer(compiled=tmp_path / "kept"))
+    assert list((tmp_path / "kept").glob("templates-*.cache"))
+    _no_compiling(monkeypatch)
+    assert _answer(store, Renderer(compiled=tmp_path / "kept")) == first
+
+
+def test_ask_keeps_its_templates_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The conftest points BRIEFBOT_CACHE_DIR at the test's own folder."""
+    assert main(["ask", QUESTION]) == 0
+    first = capsys.readouterr().out
+    assert list((tmp_path / "cache").glob("templates-*.cache"))
+    _no_compiling(monkeypatch)
+    assert main(["ask", QUESTION]) == 0
+    assert capsys.readouterr().out == first
+
+
+def test_an_edited_template_is_compiled_anew(store: MemoryFactStore, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    before = _answer(store, Renderer(templates, compiled=tmp_path / "kept"))
+    quotes = templates / "answers" / "quotes.j2"
+    wording = quotes.read_text(encoding="utf-8")
+    quotes.write_text(wording.replace("Quotes: ", "Quoted: ", 1), encoding="utf-8")
+    after = _answer(store, Renderer(templates, compiled=tmp_path / "kept"))
+    assert before.startswith("Quotes: Taro Kono")
+    assert after == before.replace("Quotes: ", "Quoted: ", 1)
+
+
+@pytest.mark.parametrize("blocked", ["a file", "read-only"])
+def test_a_folder_that_cannot_be_written_only_costs_the_compiling(
+    store: MemoryFactStore, tmp_path: Path, blocked: str
+) -> None:
+    folder = tmp_path / "kept"
+    if blocked == "a file":
+        folder.write_text("not a folder", encoding="utf-8")
+    else:
+        folder.mkdir(mode=0o500)
+    expected = _answer(store, Renderer())
+    assert _answer(store, Renderer(compiled=folder)) == expected
