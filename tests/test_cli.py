@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,28 @@ def test_run_without_token_opens_the_console_on_a_terminal(tmp_path: Path) -> No
     lines = out.splitlines()
     assert lines[0] == "No Discord token configured (DISCORD_TOKEN): opening the offline console."
     assert "briefbot> Quotes: Kang Gi-jung / Kang Kyung-wha" in out
+
+
+def test_the_command_imports_the_program_out_of_the_collectors_sight() -> None:
+    """`briefbot` starts in `bot.launch`: the import runs with the collector paused and
+    its objects are frozen; the collector is on again for what the command does."""
+    code = (
+        "import gc, sys; from bot.launch import main; "
+        "frozen = gc.get_freeze_count(); main(['ask', '!gsomia status']); "
+        "print(frozen, gc.get_freeze_count() > 20_000, gc.isenabled(), 'discord' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.startswith("GSOMIA status")
+    assert result.stdout.rstrip().endswith("0 True True False")
+    scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"briefbot": "bot.launch:main"}
 
 
 def test_ask_does_not_import_discord() -> None:
