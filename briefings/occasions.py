@@ -84,8 +84,9 @@ class Digest(BaseModel):
 
 def _anniversary_day(event_day: dt.date, year: int) -> dt.date:
     """The event's day in `year`; 29 February falls on 28 February in other years."""
-    last = calendar.monthrange(year, event_day.month)[1]
-    return dt.date(year, event_day.month, min(event_day.day, last))
+    if (event_day.month, event_day.day) == (2, 29) and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return event_day.replace(year=year)  # asked of every anniversary: no month lengths
 
 
 def _occasion(
