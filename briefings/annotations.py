@@ -57,7 +57,7 @@ Identifier = Annotated[
 Shared = Annotated[str, AfterValidator(sys.intern)]
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=16_384)
 def _date_of(text: str) -> FuzzyDate | None:
     try:
         return FuzzyDate.model_validate(text)

@@ -294,9 +294,10 @@ class FactStore(ABC):
         expected: Collection[dt.date],
     ) -> list[EventAnnotation]:
         """The events a day's occasions may concern, each once, in store order: those
-        dated to one day whose (month, day) is one of `month_days`, those dated to a
-        whole month that is `month` (1-12) of its year (none for None), and expected
-        events dated to one of `expected`."""
+        dated to one day whose (month, day) is one of `month_days` (the day's own, and
+        29 February on the 28th of a common year: one or two), those dated to a whole
+        month that is `month` (1-12) of its year (none for None), and expected events
+        dated to one of `expected`."""
 
     @abstractmethod
     def event_periods(self) -> set[str]:

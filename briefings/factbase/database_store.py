@@ -328,7 +328,7 @@ class DatabaseFactStore(FactStore):
     def _cited(self, kind: type[Cited], rows: Iterable[Any]) -> list[Cited]:
         """Facts from (payload, located, disputed) rows. Inside a reading, where their
         excerpts stand and whether they are disputed go into it as they come (see
-        `_Cited`), and `_with_context` fetches what rows of an older sync lack."""
+        `tables._Cited`); `_with_context` fetches what rows of an older sync lack."""
         facts = []
         reading = self._reading
         for payload, located, disputed in rows:
