@@ -97,7 +97,7 @@ LineSpan = Annotated[
 
 # Facts are slotted pydantic dataclasses, not BaseModels: a store may hold 100,000 of
 # them, and a BaseModel's per-instance bookkeeping would triple its memory.
-_STRICT = ConfigDict(extra="forbid")
+_STRICT = ConfigDict(extra="forbid", defer_build=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
@@ -314,7 +314,7 @@ class DiscrepancyAnnotation:
 class AnnotationFile(BaseModel):
     """One YAML file of annotations; every section is optional."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     sources: list[SourceAnnotation] = Field(default_factory=list)
     actors: list[ActorAnnotation] = Field(default_factory=list)

@@ -73,7 +73,9 @@ def _parse_point(text: str) -> tuple[dt.date, dt.date, Precision]:
 class FuzzyDate(BaseModel):
     """An interval of days together with the precision the source gave it."""
 
-    model_config = ConfigDict(frozen=True)
+    # Built at the first date parsed, not at import: `briefbot ask` on a kept store
+    # (see `briefings.kept_store`) may parse none.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     earliest: dt.date
     latest: dt.date

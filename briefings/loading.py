@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from briefings.annotations import AnnotationFile
 from briefings.errors import AnnotationError, Problem
 from briefings.ingest.commit import JOURNAL_NAME, roll_back_interrupted
-from briefings.resources import seeds_dir
+from briefings.inputs import ANNOTATIONS_DIR, DEFAULT_SEEDS_DIR
 from briefings.seeds import load_seeds
 from briefings.store import MemoryFactStore
 from briefings.validation import Annotations, source_map_of, validate
@@ -25,9 +25,6 @@ _ITEM_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(get_args(field.annotation)[0])
     for name, field in AnnotationFile.model_fields.items()
 }
-
-DEFAULT_SEEDS_DIR = seeds_dir()  # as shipped; SEEDS_DIR or --seeds points elsewhere
-ANNOTATIONS_DIR = "annotations"
 
 
 def _item_name(section: str, index: int, item: Any) -> str:

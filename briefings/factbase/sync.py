@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from briefings.annotations import Evidence
-from briefings.errors import AnnotationError, BriefingError, Problem, StorageError
+from briefings.errors import AnnotationError, BriefingError, StorageError
 from briefings.factbase.payloads import encode
 from briefings.factbase.tables import (
     FACT_TABLES,
@@ -50,7 +50,8 @@ from briefings.factbase.tables import (
     FactSourceRow,
     FactStateRow,
 )
-from briefings.loading import ANNOTATIONS_DIR, check_store
+from briefings.inputs import input_hashes
+from briefings.loading import check_store
 from briefings.review.drafts import DraftRow, DraftStatus
 from briefings.seed_folder import ExtraPage, manifest_names, seeds_with
 from briefings.seeds import MANIFEST_NAME
@@ -61,7 +62,6 @@ __all__ = [
     "OtherFilesError",
     "SyncResult",
     "citation_key",
-    "input_hashes",
     "publish",
     "reviewed_pages",
     "stored_version",
@@ -87,23 +87,6 @@ class SyncResult:
 def citation_key(evidence: Evidence) -> str:
     """The key of an excerpt's location: a hash, since an excerpt may be long."""
     return hashlib.sha256(f"{evidence.article}\0{evidence.text}".encode()).hexdigest()
-
-
-def _hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def input_hashes(seeds_dir: Path) -> dict[str, str]:
-    """name -> sha256 of every file a store is built from: the files of the seeds
-    folder (pages, manifest, an accept's journal) and the annotation files.
-    `AnnotationError` naming the file if one cannot be read."""
-    try:
-        files = [path for path in sorted(seeds_dir.iterdir()) if path.is_file()]
-        files += sorted((seeds_dir / ANNOTATIONS_DIR).glob("*.yaml"))
-        return {str(path.relative_to(seeds_dir)): _hash(path) for path in files}
-    except OSError as error:
-        where = error.filename or str(seeds_dir)
-        raise AnnotationError([Problem(str(where), None, error.strerror or str(error))]) from None
 
 
 def stored_version(session: Session) -> int:
