@@ -32,6 +32,7 @@ from briefings.answers import Answerer, CurrentAnswerer
 from briefings.factbase import DatabaseFactStore, open_fact_store, sync_facts
 from briefings.loading import load_store
 from briefings.rendering import Renderer
+from briefings.resources import cache_dir
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import ReviewSettings
 from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
@@ -86,7 +87,10 @@ class BriefBot(commands.Bot):
         database = self._database or open_database(settings.database_url, settings.data_dir)
         self._database = database
         store = self._store or open_fact_store(database, settings.start_seeds, by="briefbot start")
-        self.answers = CurrentAnswerer(Answerer(store, Renderer(escape=escape_markdown)))
+        # Compiled templates kept between starts (see `resources.cache_dir`): the first
+        # answer and the first briefing after a restart do not compile them again.
+        renderer = Renderer(escape=escape_markdown, compiled=cache_dir())
+        self.answers = CurrentAnswerer(Answerer(store, renderer))
         self.metrics.store_in_use(store, self.clock.now())
         self.answers.on_new_store(lambda new: self.metrics.store_in_use(new, self.clock.now()))
         if self.settings.metrics_port is not None:

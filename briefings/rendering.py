@@ -41,7 +41,10 @@ class _CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's compiled templates kept on disk, so a one-shot process (`briefbot ask`)
     does not compile its templates again: a fifth of its time went there. Jinja checks
     each against its template's source and writes it atomically; a folder that cannot
-    be written only means compiling again."""
+    be written only means compiling again. Jinja keys them by template path and source
+    alone, not by the environment's options: every `Renderer` compiles with the same
+    options (only its folder, which is in the path, and `escape`, called at render
+    time, differ), so the CLI and the bot may share a folder."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
