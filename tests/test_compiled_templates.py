@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
+from bot.app import BriefBot
 from bot.cli import main
 from briefings.answers import Answerer
 from briefings.rendering import TEMPLATES_DIR, Renderer
 from briefings.store import MemoryFactStore
+from tests.world import World, make_bot
 
 QUESTION = "!quote kono"
 
@@ -70,3 +72,15 @@ def test_a_folder_that_cannot_be_written_only_costs_the_compiling(
     folder.write_text("not a folder", encoding="utf-8")
     expected = _answer(store, Renderer())
     assert _answer(store, Renderer(compiled=folder)) == expected
+
+
+@pytest.fixture
+def simcord_bot(store: MemoryFactStore) -> BriefBot:
+    return make_bot(store)
+
+
+async def test_the_bot_keeps_its_compiled_templates(world: World, tmp_path: Path) -> None:
+    """A restarted bot's first answer loads the templates the last one compiled."""
+    await world.alice.send(world.channel, QUESTION)
+    assert world.last_embed().title == "Quotes: Taro Kono"
+    assert list((tmp_path / "cache").glob("templates-*.cache"))
