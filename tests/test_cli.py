@@ -120,42 +120,38 @@ def test_run_without_token_opens_the_console_on_a_terminal(tmp_path: Path) -> No
     assert "briefbot> Quotes: Kang Gi-jung / Kang Kyung-wha" in out
 
 
-def test_the_command_imports_the_program_out_of_the_collectors_sight() -> None:
-    """`briefbot` starts in `bot.launch`: the import runs with the collector paused and
-    its objects are frozen; the collector is on again for what the command does."""
-    code = (
-        "import gc, sys; from bot.launch import main; "
-        "frozen = gc.get_freeze_count(); main(['ask', '!gsomia status']); "
-        "print(frozen, gc.get_freeze_count() > 20_000, gc.isenabled(), 'discord' in sys.modules)"
-    )
-    result = subprocess.run(
+def _python(code: str) -> str:
+    """What `code` prints, run by a new Python process in the project."""
+    return subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
         check=True,
         timeout=60,
+    ).stdout
+
+
+def test_the_command_imports_the_program_out_of_the_collectors_sight() -> None:
+    """`briefbot` starts in `bot.launch`: the import runs with the collector paused and
+    its objects are frozen; the collector is on again for what the command does."""
+    printed = _python(
+        "import gc, sys; from bot.launch import main; "
+        "frozen = gc.get_freeze_count(); main(['ask', '!gsomia status']); "
+        "print(frozen, gc.get_freeze_count() > 20_000, gc.isenabled(), 'discord' in sys.modules)"
     )
-    assert result.stdout.startswith("GSOMIA status")
-    assert result.stdout.rstrip().endswith("0 True True False")
+    assert printed.startswith("GSOMIA status")
+    assert printed.rstrip().endswith("0 True True False")
     scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"briefbot": "bot.launch:main"}
 
 
 def test_ask_does_not_import_discord() -> None:
-    code = (
+    printed = _python(
         "import sys; from bot.cli import main; main(['ask', '!gsomia status']); "
         "print('discord' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        check=True,
-        timeout=60,
-    )
-    assert result.stdout.rstrip().endswith("False")
+    assert printed.rstrip().endswith("False")
 
 
 @pytest.mark.parametrize("zone", ["America", "x" * 300, "../etc/passwd", "Mars/Base"])
