@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select, update
 
+from briefings.annotations import DateClaim
 from briefings.answers import Answerer
+from briefings.dates import FuzzyDate
 from briefings.errors import AnnotationError, StorageError
 from briefings.export import export_store
 from briefings.factbase import DatabaseFactStore, sync, sync_facts
@@ -204,6 +207,38 @@ def test_rows_synced_before_the_citation_columns_give_the_same_answers(
     for question in ANSWERED:
         assert renderer.text(stored.answer(question)) == renderer.text(memory.answer(question))
     assert [sql for sql in run if "fact_citations" in sql]
+
+
+SPANS = [0, 27, 30, 61, 62, 63, 200, 365, 4000]  # days after the first: around SHORT_SPAN
+
+
+def test_events_of_every_length_are_found_where_they_overlap(
+    database: Database, tmp_path: Path
+) -> None:
+    """A period finds short events by their first day and long ones by their length
+    (`SHORT_SPAN`): events of every length, around that bound and far beyond, against
+    the memory store, for days, months, years and ranges."""
+    start = dt.date(2000, 1, 1)
+    happenings = [(start + dt.timedelta(days=41 * n), f"thing {n} happened") for n in range(90)]
+    seeds = write_seeds(tmp_path / "seeds", [("Ana Pell", "We keep the calendar.")], happenings)
+    days = load_store(seeds)
+    stretched = []
+    for n, happening in enumerate(days.annotations.events):
+        first = happening.date.value.earliest
+        last = first + dt.timedelta(days=SPANS[n % len(SPANS)])
+        date = DateClaim(value=FuzzyDate.between(first, last), how="inferred", reason="a test")
+        stretched.append(dataclasses.replace(happening, date=date))
+    memory = MemoryFactStore(days.annotations.model_copy(update={"events": stretched}), days.map)
+    sync.publish(database, memory, by="a test")
+    stored = DatabaseFactStore(database)
+    periods = [f"{year}" for year in range(1999, 2012)]
+    periods += [f"{year}-{month:02d}" for year in (2000, 2004, 2009) for month in range(1, 13)]
+    periods += [(start + dt.timedelta(days=n)).isoformat() for n in range(0, 4000, 97)]
+    periods += ["2003-02-10/2003-04-20", "1990-01-01/2000-01-01", "2011-06/2015-01"]
+    for period in map(FuzzyDate.parse, periods):
+        expected = [found.id for found in memory.find_events(period)]
+        assert [found.id for found in stored.find_events(period)] == expected, period.iso
+    assert any(len(memory.find_events(FuzzyDate.parse(p))) > 3 for p in periods)
 
 
 def test_the_database_store_exports_what_loads_back(
