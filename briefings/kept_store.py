@@ -11,9 +11,10 @@ the cache folder (`resources.cache_dir`), pickled, under a key made of:
   Python itself reuses compiled modules), with the versions of Python, pydantic and
   pickle, so a store is never read back into classes that have changed.
 
-A kept store is the same object the checks produced: it is trusted as far as the
-folder it is in, which is the user's own (made 0700, as Jinja's compiled templates
-beside it). A file that cannot be read back, for whatever reason, is built again;
+A kept store is the same object the checks produced, and unpickling it runs code:
+it is read only from a folder that is the user's own and that no one else may write
+to (`resources.private_folder`; made 0700 when missing), as are the compiled
+templates beside it. A file that cannot be read back, for whatever reason, is built again;
 a folder that cannot be written costs only the building. The bot and `facts sync`
 do not use it: they check the files every time they read them.
 """
@@ -32,6 +33,7 @@ from pathlib import Path
 import pydantic
 
 from briefings.inputs import input_hashes
+from briefings.resources import private_folder
 from briefings.store import MemoryFactStore
 
 __all__ = ["kept_store"]
@@ -74,7 +76,6 @@ def _keep(folder: Path, key: str, store: MemoryFactStore) -> None:
     """Write the store under `key`, in one step (a unique partial file, renamed), and
     drop the stores kept before it."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, partial = tempfile.mkstemp(dir=folder, prefix=".store-", suffix=".partial")
         try:
             with os.fdopen(handle, "wb") as file:
@@ -96,6 +97,14 @@ def kept_store(
 ) -> MemoryFactStore:
     """The store of `seeds_dir`: the one kept in `folder` for these files and this
     code, or `build(seeds_dir)` (which checks it, and raises as it does), then kept."""
+    try:
+        private = private_folder(folder)
+    except OSError as error:
+        log.debug("no store kept in %s: %s", folder, error)
+        return build(seeds_dir)
+    if not private:
+        log.warning("no store kept in %s: others may write there", folder)
+        return build(seeds_dir)
     found = _read(folder / f"{_PREFIX}{_key(seeds_dir)}{_SUFFIX}")
     if found is not None:
         return found

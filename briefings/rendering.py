@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from briefings.errors import shown
 from briefings.replies import PAGE_BREAK, CitationIndex, Reply, ReplyKind, source_groups
-from briefings.resources import templates_dir
+from briefings.resources import private_folder, templates_dir
 
 __all__ = [
     "DEFAULT_SET",
@@ -47,7 +47,6 @@ class _CompiledTemplates(FileSystemBytecodeCache):
     time, differ), so the CLI and the bot may share a folder."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         super().__init__(str(folder), "templates-%s.cache")
 
     def dump_bytecode(self, bucket: Bucket) -> None:
@@ -61,10 +60,12 @@ def _compiled_in(folder: Path | None) -> FileSystemBytecodeCache | None:
     if folder is None:
         return None
     try:
-        return _CompiledTemplates(folder)
+        if private_folder(folder):
+            return _CompiledTemplates(folder)
+        log.warning("compiled templates not kept in %s: others may write there", folder)
     except OSError as error:
         log.debug("compiled templates not kept in %s: %s", folder, error)
-        return None
+    return None
 
 
 class _Raw(str):

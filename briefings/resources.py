@@ -9,10 +9,18 @@ migrations live inside `briefings/` itself.
 from __future__ import annotations
 
 import os
+import stat
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["cache_dir", "migrations_dir", "package_dir", "seeds_dir", "templates_dir"]
+__all__ = [
+    "cache_dir",
+    "migrations_dir",
+    "package_dir",
+    "private_folder",
+    "seeds_dir",
+    "templates_dir",
+]
 
 
 def package_dir(package: str) -> Path:
@@ -47,3 +55,14 @@ def cache_dir() -> Path:
         return Path(named)
     base = os.environ.get("XDG_CACHE_HOME")
     return (Path(base) if base else Path("~/.cache").expanduser()) / "briefbot"
+
+
+def private_folder(folder: Path) -> bool:
+    """Make `folder` if it is missing (readable by this user alone); True when it is
+    this user's and no one else may write in it. What the cache folder holds is loaded
+    as code (pickled objects, compiled templates): a folder others can write to is not
+    read from. `OSError` if it cannot be made or looked at."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    found = folder.stat()
+    shared = found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not shared

@@ -84,3 +84,15 @@ async def test_the_bot_keeps_its_compiled_templates(world: World, tmp_path: Path
     await world.alice.send(world.channel, QUESTION)
     assert world.last_embed().title == "Quotes: Taro Kono"
     assert list((tmp_path / "cache").glob("templates-*.cache"))
+
+
+def test_templates_are_not_loaded_from_a_folder_others_may_write_to(
+    store: MemoryFactStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "kept"
+    first = _answer(store, Renderer(compiled=folder))
+    folder.chmod(0o777)
+    renderer = Renderer(compiled=folder)
+    _no_compiling(monkeypatch)
+    with pytest.raises(AssertionError, match="compiled again"):
+        assert _answer(store, renderer) == first

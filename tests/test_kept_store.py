@@ -118,3 +118,14 @@ def test_a_store_that_does_not_check_is_never_kept(
     assert main(["--seeds", str(seeds_copy), "ask", QUESTION]) == 1
     assert "2019-02-30" in capsys.readouterr().err
     assert not list((tmp_path / "cache").glob("store-*.pickle"))
+
+
+def test_a_folder_others_may_write_to_is_not_read_from(seeds_copy: Path, tmp_path: Path) -> None:
+    """Unpickling runs code: a store left where anyone could have put it is not read."""
+    folder = tmp_path / "cache"
+    kept.kept_store(seeds_copy, folder, Builds())
+    folder.chmod(0o777)
+    builds = Builds()
+    store = kept.kept_store(seeds_copy, folder, builds)
+    assert builds.count == 1
+    assert store.events["japanese-occupation"].title == OCCUPATION
