@@ -46,6 +46,17 @@ def test_the_unit_restarts_on_failure_and_is_watched_by_the_heartbeat() -> None:
     assert Settings(_env_file=None, shard_count=4, shard_ids="0-1").shard_ids == [0, 1]
 
 
+def test_the_unit_and_the_image_give_the_bot_a_private_cache_folder() -> None:
+    """The home folder is out of reach in both (ProtectHome=, /app owned by root): the
+    cache folder is one the bot's user owns, made by systemd or by the image."""
+    unit = _unit()
+    assert unit["CacheDirectory"] == ["briefbot"]
+    assert "BRIEFBOT_CACHE_DIR=%C/briefbot" in unit["Environment"]
+    image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    assert "mkdir -m 700 -p /var/cache/briefbot && chown briefbot /var/cache/briefbot" in image
+    assert "BRIEFBOT_CACHE_DIR=/var/cache/briefbot" in image
+
+
 def _compose() -> dict[str, Any]:
     loaded = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
     assert isinstance(loaded, dict)
