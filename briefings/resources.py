@@ -47,9 +47,10 @@ def migrations_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where work worth keeping between processes goes (compiled templates): the folder
-    `BRIEFBOT_CACHE_DIR` names, else `briefbot` in the XDG cache folder. Nothing in it
-    is needed: a process that cannot write there does the work again."""
+    """Where work worth keeping between processes goes (compiled templates, and the
+    checked store of the one-shot commands): the folder `BRIEFBOT_CACHE_DIR` names,
+    else `briefbot` in the XDG cache folder. Nothing in it is needed: a process that
+    cannot write there does the work again."""
     named = os.environ.get("BRIEFBOT_CACHE_DIR")
     if named:
         return Path(named)
