@@ -86,7 +86,9 @@ class BriefBot(commands.Bot):
         settings = self.settings
         database = self._database or open_database(settings.database_url, settings.data_dir)
         self._database = database
-        store = self._store or open_fact_store(database, settings.start_seeds, by="briefbot start")
+        store = self._store or open_fact_store(
+            database, settings.start_seeds, by="briefbot start", parsed=cache_dir()
+        )
         # Compiled templates kept between starts (see `resources.cache_dir`): the first
         # answer and the first briefing after a restart do not compile them again.
         renderer = Renderer(escape=escape_markdown, compiled=cache_dir())
@@ -100,7 +102,7 @@ class BriefBot(commands.Bot):
         await self.add_cog(self._answer_cog)
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
-        self.desk = ReviewDesk(database, settings.seeds_dir)
+        self.desk = ReviewDesk(database, settings.seeds_dir, parsed=cache_dir())
         await self._setup_briefings(database, store, responder)
         await self._setup_sources(database, responder)
         if settings.facts_poll_seconds and isinstance(store, DatabaseFactStore):
@@ -133,7 +135,7 @@ class BriefBot(commands.Bot):
         """
         store = self.answers.store
         if isinstance(store, DatabaseFactStore):
-            sync_facts(store.database, self.settings.seeds_dir, by=by)
+            sync_facts(store.database, self.settings.seeds_dir, by=by, parsed=cache_dir())
             store.refresh()
         else:
             store = load_store(self.settings.seeds_dir)

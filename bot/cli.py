@@ -420,7 +420,7 @@ def _synced(seeds: Path, by: str, failed: str) -> tuple[DatabaseFactStore, SyncR
         return None
     _, database = opened
     try:
-        result = sync_facts(database, seeds, by=by)
+        result = sync_facts(database, seeds, by=by, parsed=cache_dir())
         return DatabaseFactStore(database), result
     except AnnotationError as error:
         count = len(error.problems)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from briefings import kept_store as kept
+from briefings import pickled
 from briefings.loading import load_store
 from briefings.store import MemoryFactStore
 from tests.conftest import edit
@@ -62,7 +63,7 @@ def test_a_changed_module_makes_a_new_key(
     package.mkdir()
     module = package / "facts.py"
     module.write_text("X = 1\n", encoding="utf-8")
-    monkeypatch.setattr(kept, "_PACKAGE", package)
+    monkeypatch.setattr(pickled, "_PACKAGE", package)
     before = kept._key(seeds_copy)
     module.write_text("X = 22\n", encoding="utf-8")
     assert kept._key(seeds_copy) != before

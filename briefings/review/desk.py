@@ -172,9 +172,12 @@ def _as_accepted(draft: Draft, dropped: set[str], by: str, now: dt.datetime) -> 
 class ReviewDesk:
     """Drafts in, decisions out."""
 
-    def __init__(self, database: Database, seeds_dir: Path) -> None:
+    def __init__(self, database: Database, seeds_dir: Path, parsed: Path | None = None) -> None:
+        """`parsed`: the cache folder an accept's sync reads parsed files back from
+        (see `sync_facts`)."""
         self.database = database
         self.seeds_dir = seeds_dir
+        self.parsed = parsed
         self._developments: dict[int, Development | None] = {}  # by accepted draft
 
     def stage(
@@ -269,7 +272,12 @@ class ReviewDesk:
 
         try:
             return sync_facts(
-                self.database, self.seeds_dir, by=f"review accept by {by}", now=now, first=mark
+                self.database,
+                self.seeds_dir,
+                by=f"review accept by {by}",
+                now=now,
+                first=mark,
+                parsed=self.parsed,
             )
         except AnnotationError as error:
             raise DecisionError(
