@@ -18,6 +18,7 @@ from pathlib import Path
 
 from briefings import pickled
 from briefings.inputs import input_hashes
+from briefings.resources import private_folder
 from briefings.store import MemoryFactStore
 
 __all__ = ["kept_store"]
@@ -35,7 +36,7 @@ def kept_store(
 ) -> MemoryFactStore:
     """The store of `seeds_dir`: the one kept in `folder` for these files and this
     code, or `build(seeds_dir)` (which checks it, and raises as it does), then kept."""
-    if not pickled.usable(folder):
+    if not private_folder(folder):
         return build(seeds_dir)
     found = pickled.read(folder / f"{PREFIX}{_key(seeds_dir)}{pickled.SUFFIX}", MemoryFactStore)
     if found is not None:

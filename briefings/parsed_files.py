@@ -7,8 +7,8 @@ sync that changes one file (an accept in review, a small edit) reads the others 
 from the cache folder instead of parsing them again. Only a file that parsed without
 a problem is kept; every check of the store as a whole still runs on every sync.
 
-One file per annotation file name is kept (`briefings.pickled`, which also says when
-a folder is not used); an edit replaces it.
+One file per annotation file name is kept (`briefings.pickled`); an edit replaces it.
+A folder others may write to is not used (`resources.private_folder`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import yaml
 
 from briefings import pickled
 from briefings.annotations import AnnotationFile
+from briefings.resources import private_folder
 from briefings.yaml_files import LIBYAML
 
 __all__ = ["ParsedFiles"]
@@ -28,7 +29,7 @@ class ParsedFiles:
     """The parsed annotation files kept in one folder (see the module)."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder if pickled.usable(folder) else None
+        self.folder = folder if private_folder(folder) else None
         self._code = pickled.code_fingerprint() + f"\nPyYAML {yaml.__version__} {LIBYAML}"
 
     def _prefix(self, name: str) -> str:

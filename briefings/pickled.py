@@ -7,8 +7,8 @@ and modification time (Python's own rule for reusing a compiled module), with th
 versions of Python, pydantic and pickle: an object is never read back into classes
 that have changed.
 
-Unpickling runs code, so a folder is used only while it is the user's own and no one
-else may write in it (`resources.private_folder`). Nothing kept is needed: a file that
+Unpickling runs code, so its users read from a folder only while it is the user's own
+and no one else may write in it (`resources.private_folder`). Nothing kept is needed: a file that
 cannot be read back, for whatever reason, is treated as missing, and a folder that
 cannot be written only means doing the work again.
 """
@@ -26,9 +26,7 @@ from typing import TypeVar
 
 import pydantic
 
-from briefings.resources import private_folder
-
-__all__ = ["code_fingerprint", "keep", "key_of", "read", "usable"]
+__all__ = ["code_fingerprint", "keep", "key_of", "read"]
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +52,6 @@ def key_of(*parts: str | bytes) -> str:
         digest.update(part.encode("utf-8") if isinstance(part, str) else part)
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-def usable(folder: Path) -> bool:
-    """Whether `folder` may be read from and written to (made if missing)."""
-    try:
-        private = private_folder(folder)
-    except OSError as error:
-        log.debug("nothing kept in %s: %s", folder, error)
-        return False
-    if not private:
-        log.warning("nothing kept in %s: others may write there", folder)
-    return private
 
 
 def read(path: Path, kind: type[Kept]) -> Kept | None:

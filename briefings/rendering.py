@@ -57,15 +57,9 @@ class _CompiledTemplates(FileSystemBytecodeCache):
 
 
 def _compiled_in(folder: Path | None) -> FileSystemBytecodeCache | None:
-    if folder is None:
+    if folder is None or not private_folder(folder):
         return None
-    try:
-        if private_folder(folder):
-            return _CompiledTemplates(folder)
-        log.warning("compiled templates not kept in %s: others may write there", folder)
-    except OSError as error:
-        log.debug("compiled templates not kept in %s: %s", folder, error)
-    return None
+    return _CompiledTemplates(folder)
 
 
 class _Raw(str):

@@ -8,10 +8,13 @@ migrations live inside `briefings/` itself.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from importlib.resources import files
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "cache_dir",
@@ -62,8 +65,15 @@ def private_folder(folder: Path) -> bool:
     """Make `folder` if it is missing (readable by this user alone); True when it is
     this user's and no one else may write in it. What the cache folder holds is loaded
     as code (pickled objects, compiled templates): a folder others can write to is not
-    read from. `OSError` if it cannot be made or looked at."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    found = folder.stat()
+    used, nor one that cannot be made or looked at (the reason is logged)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        found = folder.stat()
+    except OSError as error:
+        log.debug("cache folder %s not used: %s", folder, error)
+        return False
     shared = found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not shared
+    if stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not shared:
+        return True
+    log.warning("cache folder %s not used: others may write there", folder)
+    return False

@@ -100,12 +100,10 @@ _QUOTES_BY = (
 _CITED_EVENT = (FactEventRow.payload, FactEventRow.located, FactEventRow.disputed)
 
 
-def _occasion_branch(
-    *where: ColumnElement[bool],
-) -> Select[int, str, str | None, bool | None]:
-    return select(FactEventRow.ordinal, *_CITED_EVENT).where(
-        FactEventRow.version == _VERSION, *where
-    )
+def _ordered_events(*where: ColumnElement[bool]) -> Select[int, str, str | None, bool | None]:
+    """Events as `_cited` decodes them, after their place in the store: a branch of a
+    UNION, ordered by that place (see `DatabaseFactStore._union_of_events`)."""
+    return select(FactEventRow.ordinal, *_CITED_EVENT).where(*where)
 
 
 # The events a day's occasions may concern, in one read (a digest is asked for every
@@ -115,15 +113,21 @@ def _occasion_branch(
 _DAY, _MONTH = Precision.DAY.value, Precision.MONTH.value
 _OCCASION_EVENTS = union(
     *(
-        _occasion_branch(
+        _ordered_events(
+            FactEventRow.version == _VERSION,
             FactEventRow.precision == _DAY,
             FactEventRow.month == bindparam(f"month_{n}"),
             FactEventRow.day == bindparam(f"day_{n}"),
         )
         for n in (1, 2)
     ),
-    _occasion_branch(FactEventRow.precision == _MONTH, FactEventRow.month == bindparam("month")),
-    _occasion_branch(
+    _ordered_events(
+        FactEventRow.version == _VERSION,
+        FactEventRow.precision == _MONTH,
+        FactEventRow.month == bindparam("month"),
+    ),
+    _ordered_events(
+        FactEventRow.version == _VERSION,
         FactEventRow.status == "expected",
         FactEventRow.precision == _DAY,
         FactEventRow.earliest.in_(bindparam("expected", expanding=True)),
@@ -324,6 +328,11 @@ class DatabaseFactStore(FactStore):
         )
         return self._cited(EventAnnotation, self._all(query))
 
+    def _union_of_events(self, query: Executable, **values: Any) -> list[EventAnnotation]:
+        """The events of a UNION of `_ordered_events` branches (the place dropped)."""
+        rows = self._all(query, **values)
+        return self._cited(EventAnnotation, (row[1:] for row in rows))
+
     def _cited(self, kind: type[Cited], rows: Iterable[Any]) -> list[Cited]:
         """Facts from (payload, located, disputed) rows. Inside a reading, where their
         excerpts stand and whether they are disputed go into it as they come (see
@@ -459,18 +468,18 @@ class DatabaseFactStore(FactStore):
         overlaps = [FactEventRow.latest >= period.earliest, *shared]
         reach = period.earliest - dt.timedelta(days=SHORT_SPAN)
         query = union_all(
-            select(FactEventRow.ordinal, *_CITED_EVENT).where(
+            _ordered_events(
                 FactEventRow.earliest.between(reach, period.latest),
                 FactEventRow.span_days <= SHORT_SPAN,
                 *overlaps,
             ),
-            select(FactEventRow.ordinal, *_CITED_EVENT).where(
+            _ordered_events(
                 FactEventRow.span_days > SHORT_SPAN,
                 FactEventRow.earliest <= period.latest,
                 *overlaps,
             ),
         ).order_by("ordinal")
-        return self._cited(EventAnnotation, (row[1:] for row in self._all(query)))
+        return self._union_of_events(query)
 
     def milestones(self) -> list[EventAnnotation]:
         return self._events(FactEventRow.milestone.is_(True))
@@ -486,10 +495,9 @@ class DatabaseFactStore(FactStore):
             raise ValueError(f"one or two (month, day) pairs, not {len(pairs)}")
         (month_1, day_1), (month_2, day_2) = pairs[0], pairs[-1]
         values = {"month_1": month_1, "day_1": day_1, "month_2": month_2, "day_2": day_2}
-        rows = self._all(
+        return self._union_of_events(
             _OCCASION_EVENTS, **values, month=month or 0, expected=sorted(set(expected))
         )
-        return self._cited(EventAnnotation, (row[1:] for row in rows))
 
     def event_periods(self) -> set[str]:
         if self._periods is None:
