@@ -14,11 +14,12 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.console import PROMPT, answer_text, run_console
+from bot.console import answer_text, run_console, terminal_lines
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.errors import AnnotationError, BadSettingError, Problem
@@ -471,15 +472,17 @@ def annotation_schema() -> str:
 
 
 def _console(answerer: Answerer) -> int:
-    interactive = sys.stdin.isatty()
-
-    def prompt() -> None:
-        sys.stdout.write(PROMPT)
-        sys.stdout.flush()
-
-    if interactive:
-        print("Type a command such as !gsomia status, or quit. !help lists them all.")
-    run_console(answerer, sys.stdin, sys.stdout, prompt if interactive else None)
+    """Answer lines from a terminal (with line editing and history) or from a pipe."""
+    if not sys.stdin.isatty():
+        run_console(answerer, sys.stdin, sys.stdout)
+        return EXIT_OK
+    print("Type a command such as !gsomia status, or quit. !help lists them all.")
+    # Closing the lines writes the history, whichever way the console ends.
+    with closing(terminal_lines(cache_dir() / "console_history", sys.stdout)) as lines:
+        try:
+            run_console(answerer, lines, sys.stdout)
+        except KeyboardInterrupt:  # Ctrl-C while an answer was being made
+            print("\nInterrupted: closing the console.")
     return EXIT_OK
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import pty
+import select
+import signal
 import subprocess
 import sys
 import tomllib
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.console import run_console
+from bot.console import PROMPT, run_console
 from briefings.answers import Answerer
 from tests.conftest import edit
 
@@ -118,6 +120,93 @@ def test_run_without_token_opens_the_console_on_a_terminal(tmp_path: Path) -> No
     lines = out.splitlines()
     assert lines[0] == "No Discord token configured (DISCORD_TOKEN): opening the offline console."
     assert "briefbot> Quotes: Kang Gi-jung / Kang Kyung-wha" in out
+
+
+class Terminal:
+    """`briefbot console` at a terminal of its own (a pty for its input and output, so
+    readline edits the lines), typed into as a person would: each line after its prompt."""
+
+    def __init__(self, cwd: Path, cache: Path) -> None:
+        self._controller, terminal = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "console"],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env={
+                **_environment(),
+                "PYTHONPATH": str(PROJECT_ROOT),
+                "BRIEFBOT_CACHE_DIR": str(cache),
+                "TERM": "xterm",
+            },
+        )
+        os.close(terminal)
+        self.shown = b""
+
+    def _read_until(self, wanted: bytes) -> None:
+        while wanted not in self.shown:
+            ready, _, _ = select.select([self._controller], [], [], 60)
+            assert ready, f"waited for {wanted!r}; the terminal shows {self.shown!r}"
+            try:
+                self.shown += os.read(self._controller, 65536)
+            except OSError:  # the console ended and closed the terminal
+                return
+
+    def type(self, keys: bytes) -> None:
+        """Type `keys` at the next prompt."""
+        self._read_until(PROMPT.encode())
+        self.shown = self.shown.replace(PROMPT.encode(), b"", 1)
+        os.write(self._controller, keys)
+
+    def end(self) -> tuple[int, str, str]:
+        """Wait for the console to end: its exit status, what it showed and its stderr."""
+        try:
+            _, err = self.process.communicate(timeout=60)
+        finally:
+            self.process.kill()  # never left running by a failed test
+        self._read_until(b"\0")  # whatever is left, until the terminal closes
+        os.close(self._controller)
+        return self.process.returncode, self.shown.decode(), err.decode()
+
+
+def test_the_console_keeps_its_history_and_edits_lines(tmp_path: Path) -> None:
+    first = Terminal(tmp_path, tmp_path / "cache")
+    first.type(b"!quote kono\r")
+    first.type(b"quit\r")
+    status, shown, err = first.end()
+    assert (status, err) == (0, "")
+    assert "Quotes: Taro Kono" in shown
+    assert "!quote kono" in (tmp_path / "cache" / "console_history").read_text()
+
+    second = Terminal(tmp_path, tmp_path / "cache")
+    second.type(b"\x1b[A\x1b[A\r")  # up twice: back past `quit` to `!quote kono`
+    second.type(b"quit\r")
+    status, shown, err = second.end()
+    assert (status, err) == (0, "")
+    assert "Quotes: Taro Kono" in shown
+    assert "There is no command" not in shown
+
+
+def test_ctrl_d_ends_the_console_with_one_line(tmp_path: Path) -> None:
+    console = Terminal(tmp_path, tmp_path / "cache")
+    console.type(b"\x04")
+    status, shown, err = console.end()
+    assert (status, err) == (0, "")  # no traceback
+    assert shown.strip().endswith("End of input: closing the console.")
+
+
+def test_ctrl_c_ends_the_console_with_one_line(tmp_path: Path) -> None:
+    console = Terminal(tmp_path, tmp_path / "cache")
+    console.type(b"!quote kono\r")
+    console.type(b"")
+    # What the terminal sends its foreground process for Ctrl-C (this pty is not the
+    # console's controlling terminal, so the key itself would not).
+    console.process.send_signal(signal.SIGINT)
+    status, shown, err = console.end()
+    assert (status, err) == (0, "")  # no traceback
+    assert shown.strip().endswith("Interrupted: closing the console.")
+    assert "!quote kono" in (tmp_path / "cache" / "console_history").read_text()
 
 
 def _python(code: str) -> str:

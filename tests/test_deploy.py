@@ -107,3 +107,64 @@ def test_the_image_locks_pin_what_the_tests_ran_with() -> None:
     runtime = _pins(ROOT / "requirements" / "runtime.lock")
     for name in ("discord-py", "apscheduler", "sqlalchemy", "psycopg", "pydantic", "jinja2"):
         assert name in runtime
+
+
+def _docker_pattern(pattern: str) -> re.Pattern[str]:
+    """A .dockerignore pattern as Docker reads it: `*` and `?` within one name, `**`
+    across names, a leading `**/` also matching nothing."""
+    pattern = pattern.strip("/")
+    out = ""
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out, index = out + "(?:.*/)?", index + 3
+        elif pattern.startswith("**", index):
+            out, index = out + ".*", index + 2
+        elif pattern[index] == "*":
+            out, index = out + "[^/]*", index + 1
+        elif pattern[index] == "?":
+            out, index = out + "[^/]", index + 1
+        else:
+            out, index = out + re.escape(pattern[index]), index + 1
+    return re.compile(out)
+
+
+def _ignored(path: str, patterns: list[tuple[bool, re.Pattern[str]]]) -> bool:
+    """Docker's rule: the last pattern that matches the path or a folder above it
+    decides, and `!` lets the path back in."""
+    names = path.split("/")
+    above = ["/".join(names[:count]) for count in range(1, len(names) + 1)]
+    ignored = False
+    for let_in, pattern in patterns:
+        if any(pattern.fullmatch(candidate) for candidate in above):
+            ignored = not let_in
+    return ignored
+
+
+def _dockerignore() -> list[tuple[bool, re.Pattern[str]]]:
+    patterns = []
+    for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            let_in = line.startswith("!")
+            patterns.append((let_in, _docker_pattern(line.removeprefix("!"))))
+    return patterns
+
+
+def test_the_build_context_holds_what_the_image_copies_and_no_secret() -> None:
+    patterns = _dockerignore()
+    for secret in (".env", "deploy/.env", ".venv/bin/python", ".git/config", "var/bot.sqlite3"):
+        assert _ignored(secret, patterns), secret
+    assert _ignored("briefings/__pycache__/store.cpython-311.pyc", patterns)
+    image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    copied = [
+        source
+        for line in image.splitlines()
+        if line.startswith("COPY ")
+        for source in line.split()[1:-1]
+    ]
+    assert "briefings" in copied
+    for source in copied:
+        assert not _ignored(source, patterns), source
+    assert not _ignored("briefings/queries/status.py", patterns)
+    assert not _ignored("templates/briefings/default/digest.j2", patterns)
