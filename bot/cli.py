@@ -118,6 +118,13 @@ def _brief(store: FactStore, args: argparse.Namespace) -> int:
     from briefings.occasions import digest_for, occasions_between  # not needed by `ask`
 
     renderer = Renderer()
+    if args.template_set not in renderer.template_sets():
+        sets = ", ".join(renderer.template_sets())
+        print(
+            f"--set: there is no template set {args.template_set!r}; the sets: {sets}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if args.on is not None:
         digest = digest_for(store, args.on)
         if digest is None:

@@ -53,10 +53,25 @@ def test_one_all_day_event_per_briefing_with_its_text_and_sources(store: FactSto
 
 
 def test_a_newer_file_updates_the_same_events(store: FactStore) -> None:
-    first = _events(calendar_ics(store, Renderer(), YEAR, 365, STAMP).data)
-    later = _events(calendar_ics(store, Renderer(), YEAR, 365, STAMP + dt.timedelta(days=3)).data)
+    """Same UIDs, and a higher SEQUENCE: without it Google keeps the older event."""
+    made = calendar_ics(store, Renderer(), YEAR, 365, STAMP).data
+    assert icalendar.Calendar.from_ical(made)["METHOD"] == "PUBLISH"
+    first = _events(made)
+    later = _events(
+        calendar_ics(store, Renderer(), YEAR, 365, STAMP + dt.timedelta(minutes=1)).data
+    )
     assert [e["UID"] for e in first] == [e["UID"] for e in later]
     assert len({e["UID"] for e in first}) == len(first)
+    for before, after in zip(first, later, strict=True):
+        assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE") >= 0
+        assert after.decoded("LAST-MODIFIED") == STAMP + dt.timedelta(minutes=1)
+
+
+def test_two_channels_files_do_not_share_events(store: FactStore) -> None:
+    one = _events(calendar_ics(store, Renderer(), YEAR, 365, STAMP, channel_id=11).data)
+    two = _events(calendar_ics(store, Renderer(), YEAR, 365, STAMP, channel_id=22).data)
+    assert str(one[0]["UID"]) == "digest-2026-07-01-default-11@briefbot.invalid"
+    assert not {e["UID"] for e in one} & {e["UID"] for e in two}
 
 
 def test_the_cli_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,6 +91,11 @@ def test_the_cli_says_what_is_wrong_in_one_line(
     blocked.write_text("", encoding="utf-8")
     assert main(["brief", "--next", "30", "--ics", str(blocked / "x.ics")]) == 1
     assert capsys.readouterr().err.startswith(f"cannot write {blocked / 'x.ics'}: ")
+    unknown = tmp_path / "unknown.ics"
+    assert main(["brief", "--next", "30", "--set", "nosuch", "--ics", str(unknown)]) == 2
+    err = capsys.readouterr().err
+    assert err == "--set: there is no template set 'nosuch'; the sets: default, terse\n"
+    assert not unknown.exists()  # nothing written with "nosuch" in its UIDs
 
 
 @pytest.fixture
@@ -102,8 +122,8 @@ async def test_brief_calendar_attaches_the_channel_s_file(world: World) -> None:
         "2026-08-22",
         "2026-08-23",
     ]
-    # In the subscription's wording (terse), which the UIDs name too.
-    assert str(events[0]["UID"]) == "digest-2026-07-01-terse@briefbot.invalid"
+    # In the subscription's wording (terse), which the UIDs name too, with the channel.
+    assert str(events[0]["UID"]) == f"digest-2026-07-01-terse-{world.channel.id}@briefbot.invalid"
     posts = [
         r for r in world.env.http_requests if r.method == "POST" and r.path.endswith("/messages")
     ]
@@ -119,4 +139,4 @@ async def test_brief_calendar_in_a_channel_not_subscribed_says_so(world: World) 
     (attachment,) = message.attachments
     events = _events(await attachment.read())
     assert len(events) == 7  # 365 days from 2026-01-01 (UTC days): July to November
-    assert str(events[0]["UID"]) == "digest-2026-07-01-default@briefbot.invalid"
+    assert str(events[0]["UID"]) == f"digest-2026-07-01-default-{world.channel.id}@briefbot.invalid"

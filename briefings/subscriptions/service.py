@@ -243,10 +243,10 @@ class BriefingService:
         now = self.clock.now()
         subscription = self.records.for_channel(channel_id)
         if subscription is None:
-            file = calendar_ics(self.store, renderer, now.date(), days, now)
+            file = calendar_ics(self.store, renderer, now.date(), days, now, channel_id=channel_id)
         else:
             first, wording = local_day(subscription, now), subscription.template_set
-            file = calendar_ics(self.store, renderer, first, days, now, wording)
+            file = calendar_ics(self.store, renderer, first, days, now, wording, channel_id)
         return ChannelCalendar(file, subscribed=subscription is not None)
 
     def preview(self, day: dt.date, channel_id: int) -> Reply | None:
