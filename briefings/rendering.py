@@ -143,6 +143,10 @@ class Renderer:
             autoescape=False,  # Discord speaks Markdown, not HTML: `escape` does that job
             keep_trailing_newline=False,
             finalize=self._finalize,
+            # Templates are loaded once per renderer: Jinja's default checks a template
+            # file's time each time it is fetched, a system call per answer for nothing
+            # in production. A new Renderer (a restart) reads edited templates.
+            auto_reload=False,
         )
         self.env.filters["spell"] = spell_number
         self.env.filters["counted"] = counted
