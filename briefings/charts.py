@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -23,21 +24,43 @@ from briefings.queries.timeline import TimelineResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-__all__ = ["Mark", "timeline_marks", "timeline_png"]
+__all__ = [
+    "Mark",
+    "compressed_years",
+    "row_label",
+    "timeline_figure",
+    "timeline_marks",
+    "timeline_png",
+]
 
 MarkKind = Literal["point", "span", "bar", "expected", "disputed"]
-LABEL_LENGTH = 44  # a row label's characters: legible at Discord's preview width
+LABEL_LENGTH = 44  # a row label's characters a line: legible at Discord's preview width
+LABEL_LINES = 3  # a title longer than three lines of it (none yet) ends in "…"
 RECENT = dt.timedelta(days=2 * 366)  # events this close to the last one get the wide panel
 WIDTH_INCHES, DPI = 9.0, 100  # 900 pixels: Discord shows it scaled, still legible
-ROW_INCHES = 0.36
-MARGIN_INCHES = 1.4  # the title above, the date axis below
+ROW_INCHES = 0.36  # a row of one-line labels
+LINE_INCHES = 0.15  # each further line of a wrapped label
+MARGIN_INCHES = 1.6  # the title and the legend above, the date axis below
 LABEL_ROOM = 0.45  # of the width, for row labels of LABEL_LENGTH characters
+RIGHT, PANEL_GAP = 0.98, 0.06  # the right edge (of the width) and the gap between panels
 EXPECTED, DISPUTED = "#d62728", "#ff7f0e"
+ASKED = "#fff3b0"  # the period asked for, behind the marks
 MIN_SPAN_DAYS = 30
+MIN_MARK_PIXELS = 5  # a month on an axis of a century would be a hairline
+TICK_ROOM = 0.2  # of a compressed panel's width, between two of its year labels
 # A chart of more rows is a wall of labels in Discord, and each row costs a text drawn:
 # a month of a large store (125 events) took 0.8 s to draw. The reply lists them all.
 MAX_ROWS = 30
+# What each kind of mark means, in the legend (only the kinds the chart holds).
+MEANINGS: dict[MarkKind, str] = {
+    "point": "on a day",
+    "span": "in a month (day not given)",
+    "bar": "over a period, or within it",
+    "expected": "expected",
+    "disputed": "date disputed",
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +74,16 @@ class Mark:
     other: dt.date | None = None  # a disputed date's other day, joined to `start`
 
 
-def _label(title: str) -> str:
-    return title if len(title) <= LABEL_LENGTH else title[: LABEL_LENGTH - 1].rstrip() + "…"
+def row_label(title: str) -> str:
+    """A title wrapped to lines of LABEL_LENGTH characters, never cut mid-word."""
+    lines = textwrap.wrap(title, LABEL_LENGTH) or [""]
+    if len(lines) > LABEL_LINES:
+        lines = [*lines[: LABEL_LINES - 1], _cut(" ".join(lines[LABEL_LINES - 1 :]))]
+    return "\n".join(lines)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
 
 
 def timeline_marks(result: TimelineResult) -> list[Mark]:
@@ -60,7 +91,7 @@ def timeline_marks(result: TimelineResult) -> list[Mark]:
     marks = []
     for event in result.events:
         date = FuzzyDate.parse(event.date.iso)
-        label = _label(event.title)
+        label = event.title
         if event.status == "expected":
             marks.append(Mark(label, "expected", date.earliest, date.latest))
         elif event.disputed_dates:
@@ -95,18 +126,18 @@ class _Label:
     colour: str
 
 
-def _draw(axes: Axes, marks: list[Mark], rows: list[int]) -> list[_Label]:
-    """Draw the marks; the labels they need ("expected", "disputed: …")."""
+def _draw(axes: Axes, marks: list[Mark], rows: list[int], least: float) -> list[_Label]:
+    """Draw the marks, none narrower than `least` (in days); the labels they need
+    ("expected", "disputed: …")."""
     from matplotlib.dates import date2num
 
     labels = []
     for mark, row in zip(marks, rows, strict=True):
         start, end = date2num(mark.start), date2num(mark.end + dt.timedelta(days=1))
-        # An edge line keeps a month a few pixels wide even on an axis of a century.
         if mark.kind == "span":
-            axes.barh(row, end - start, left=start, height=0.55, color="#9ecae1", ec="#6baed6")
+            _bar(axes, row, (start, end), least, ("#9ecae1", "#6baed6"))
         elif mark.kind == "bar":
-            axes.barh(row, end - start, left=start, height=0.55, color="#3182bd", ec="#3182bd")
+            _bar(axes, row, (start, end), least, ("#3182bd", "#3182bd"))
         elif mark.kind == "expected":
             axes.plot(start, row, "o", ms=9, mfc="none", mec=EXPECTED, mew=2)
             labels.append(_Label(start, row, "expected", EXPECTED))
@@ -119,6 +150,17 @@ def _draw(axes: Axes, marks: list[Mark], rows: list[int]) -> list[_Label]:
         else:
             axes.plot(start, row, "o", ms=8, color="#08519c")
     return labels
+
+
+def _bar(
+    axes: Axes, row: int, days: tuple[float, float], least: float, colours: tuple[str, str]
+) -> None:
+    """A bar over `days` (first, after last), widened about its middle to `least` if
+    narrower; `colours`: its fill and its edge."""
+    start, end = days
+    width = max(end - start, least)
+    fill, edge = colours
+    axes.barh(row, width, left=(start + end - width) / 2, height=0.55, color=fill, ec=edge)
 
 
 def _place(axes: Axes, labels: list[_Label]) -> None:
@@ -137,11 +179,129 @@ def _place(axes: Axes, labels: list[_Label]) -> None:
         )
 
 
+def _extent(marks: list[Mark]) -> tuple[float, float]:
+    """The first and the day after the last day the marks cover, as axis numbers; at
+    least MIN_SPAN_DAYS (one day alone shows the month around it), with room after."""
+    from matplotlib.dates import date2num
+
+    low = min(date2num(mark.start) for mark in marks)
+    high = max(date2num(max(mark.end, mark.other or mark.end)) for mark in marks) + 1
+    if high - low < MIN_SPAN_DAYS:
+        centre = (low + high) / 2
+        low, high = centre - MIN_SPAN_DAYS / 2, centre + MIN_SPAN_DAYS / 2
+    pad = (high - low) * 0.05
+    return low - pad, high + (high - low) * 0.08
+
+
+def _panels(figure: Figure, marks: list[Mark]) -> list[tuple[Axes, list[int]]]:
+    """One panel with every mark; or, for a long span, the earlier years compressed
+    beside the recent ones: each with the indexes of its marks and its limits set."""
+    from matplotlib.dates import date2num
+
+    split = _split(marks)
+    if split is None:
+        axes = figure.add_subplot()
+        axes.set_xlim(*_extent(marks))
+        return [(axes, list(range(len(marks))))]
+    earlier, recent = figure.subplots(1, 2, sharey=True, width_ratios=[1, 3])
+    older = [i for i, mark in enumerate(marks) if mark.start < split]
+    newer = [i for i, mark in enumerate(marks) if mark.start >= split]
+    first = dt.date(min(mark.start for mark in marks).year, 1, 1)
+    earlier.set_xlim(date2num(first), date2num(split))
+    earlier.set_title("earlier (compressed)", fontsize=10, color="#555555")
+    recent.set_xlim(date2num(split), _extent([marks[i] for i in newer])[1])
+    return [(earlier, older), (recent, newer)]
+
+
+def compressed_years(years: set[int], first: dt.date, split: dt.date) -> list[int]:
+    """The years a compressed panel from `first` to `split` labels: those its marks
+    start in, each under its own year, none crowding another or the panel's edge."""
+    room = (split - first).days * TICK_ROOM
+    kept: list[int] = []
+    for year in sorted(years):
+        at = dt.date(year, 1, 1)
+        if (split - at).days >= room and all((at - dt.date(k, 1, 1)).days >= room for k in kept):
+            kept.append(year)
+    return kept
+
+
+def _year_ticks(axes: Axes, marks: list[Mark], split: dt.date) -> None:
+    from matplotlib.dates import date2num
+
+    first = dt.date(min(mark.start for mark in marks).year, 1, 1)
+    years = compressed_years({mark.start.year for mark in marks}, first, split)
+    axes.set_xticks([date2num(dt.date(year, 1, 1)) for year in years], [str(y) for y in years])
+
+
+def _date_ticks(axes: Axes) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator(maxticks=6)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def _shade(axes: Axes, asked: FuzzyDate) -> None:
+    """The period asked for, behind the marks."""
+    from matplotlib.dates import date2num
+
+    last = asked.latest + dt.timedelta(days=1)
+    axes.axvspan(date2num(asked.earliest), date2num(last), color=ASKED, zorder=0, lw=0)
+
+
+def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
+    """What each kind of mark on this chart means, under the title at `top`."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    drawn = {mark.kind for mark in marks}
+    handles: list[Line2D | Patch] = []
+    for kind, meaning in MEANINGS.items():
+        if kind not in drawn:
+            continue
+        if kind == "span":
+            handles.append(Patch(facecolor="#9ecae1", edgecolor="#6baed6", label=meaning))
+        elif kind == "bar":
+            handles.append(Patch(facecolor="#3182bd", label=meaning))
+        elif kind == "expected":
+            hollow = Line2D([], [], ls="", marker="o", mfc="none", mec=EXPECTED, mew=2, ms=8)
+            hollow.set_label(meaning)
+            handles.append(hollow)
+        elif kind == "disputed":
+            handles.append(Line2D([], [], marker="o", color=DISPUTED, ms=6, label=meaning))
+        else:
+            handles.append(Line2D([], [], ls="", marker="o", color="#08519c", label=meaning))
+    if asked:
+        handles.append(Patch(facecolor=ASKED, label="the period asked"))
+    figure.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.005, top),
+        ncol=len(handles),
+        frameon=False,
+        fontsize=9,
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
+
+
 def timeline_png(result: TimelineResult) -> bytes:
     """The timeline drawn as a PNG (900 pixels wide); empty bytes for no events."""
+    figure = timeline_figure(result)
+    if figure is None:
+        return b""
+    buffer = io.BytesIO()
+    # zlib's fastest level: compressing at the default one took a tenth of the drawing,
+    # for a file within 1% of the same size.
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def timeline_figure(result: TimelineResult) -> Figure | None:
+    """The timeline drawn on a figure of its own (None for no events)."""
     marks = timeline_marks(result)
     if not marks:
-        return b""
+        return None
     title = "Timeline" + (f": {result.period}" if result.period else "")
     if len(marks) > MAX_ROWS:
         title += f" (the first {MAX_ROWS} of {len(marks)} events)"
@@ -149,67 +309,46 @@ def timeline_png(result: TimelineResult) -> bytes:
     # Imported here: matplotlib costs the one-shot `ask` and the bot's start nothing
     # until a picture is asked for.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
     from matplotlib.figure import Figure
 
     rows = list(range(len(marks) - 1, -1, -1))  # the first event on top
-    split = _split(marks)
-    height = ROW_INCHES * len(marks) + MARGIN_INCHES
+    labels = [row_label(mark.label) for mark in marks]
+    lines = max(label.count("\n") + 1 for label in labels)
+    height = (ROW_INCHES + LINE_INCHES * (lines - 1)) * len(marks) + MARGIN_INCHES
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     # Fixed margins, not tight_layout (which measures every label and took a third
-    # of the draw): the labels are cut to LABEL_LENGTH, so their room is known.
+    # of the draw): the labels are wrapped at LABEL_LENGTH, so their room is known.
     figure.subplots_adjust(
-        left=LABEL_ROOM, right=0.98, top=1 - 0.75 / height, bottom=0.55 / height, wspace=0.06
+        left=LABEL_ROOM, right=RIGHT, top=1 - 0.95 / height, bottom=0.55 / height, wspace=PANEL_GAP
     )
     FigureCanvasAgg(figure)
-    if split is None:
-        panels = [figure.add_subplot()]
-        groups = [list(range(len(marks)))]
-    else:
-        left, right = figure.subplots(1, 2, sharey=True, width_ratios=[1, 3])
-        panels = [left, right]
-        groups = [
-            [i for i, mark in enumerate(marks) if mark.start < split],
-            [i for i, mark in enumerate(marks) if mark.start >= split],
-        ]
-    labels = []
-    for axes, group in zip(panels, groups, strict=True):
-        labels.append(_draw(axes, [marks[i] for i in group], [rows[i] for i in group]))
+    asked = FuzzyDate.parse(result.period_iso) if result.period_iso else None
+    panels = _panels(figure, marks)
+    for axes, group in panels:
+        if asked is not None:
+            _shade(axes, asked)
+        low, high = axes.get_xlim()
+        pixels = axes.get_position().width * WIDTH_INCHES * DPI
+        shown = [marks[i] for i in group]
+        placed = _draw(
+            axes, shown, [rows[i] for i in group], (high - low) * MIN_MARK_PIXELS / pixels
+        )
+        axes.set_xlim(low, high)  # as decided, whatever the marks' own extent
+        _place(axes, placed)
         axes.tick_params(axis="x", labelsize=10)
         axes.grid(axis="x", alpha=0.3)
-    recent = panels[-1]
-    low, high = recent.get_xlim()
-    if high - low < MIN_SPAN_DAYS:  # one day alone: show the month around it
-        centre = (low + high) / 2
-        recent.set_xlim(centre - MIN_SPAN_DAYS / 2, centre + MIN_SPAN_DAYS / 2)
-    locator = AutoDateLocator(maxticks=6)
-    recent.xaxis.set_major_locator(locator)
-    recent.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    split = _split(marks)
     if split is not None:
-        first = dt.date(min(mark.start for mark in marks).year, 1, 1)
-        earlier = panels[0]
-        earlier.set_xlim(date2num(first), date2num(split))
-        # Two years, the first and the middle one: a third would crowd the border.
-        middle = dt.date((first.year + split.year) // 2, 1, 1)
-        earlier.set_xticks([date2num(first), date2num(middle)], [str(first.year), str(middle.year)])
-        earlier.set_title("earlier (compressed)", fontsize=10, color="#555555")
-        recent.set_xlim(left=date2num(split))
-    low, high = recent.get_xlim()  # a little room after the last mark
-    recent.set_xlim(low, high + (high - low) * 0.08)
-    for axes, placed in zip(panels, labels, strict=True):
-        _place(axes, placed)
+        _year_ticks(panels[0][0], [marks[i] for i in panels[0][1]], split)
+    _date_ticks(panels[-1][0])
+    first = panels[0][0]
     # Row labels as plain texts beside the axis, not as tick labels: a tick is two
     # lines, two labels and a grid line built for each row (a tenth of the drawing).
-    panels[0].set_yticks([])
-    beside = panels[0].get_yaxis_transform()  # x in axes fractions, y in rows
-    for row, mark in zip(rows, marks, strict=True):
-        panels[0].text(
-            -0.01, row, mark.label, transform=beside, ha="right", va="center", fontsize=11
-        )
-    panels[0].set_ylim(-0.8, len(marks) - 0.2)
-    figure.suptitle(title, fontsize=13, x=0.01, ha="left")
-    buffer = io.BytesIO()
-    # zlib's fastest level: compressing at the default one took a tenth of the drawing,
-    # for a file within 1% of the same size.
-    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+    first.set_yticks([])
+    beside = first.get_yaxis_transform()  # x in axes fractions, y in rows
+    for row, label in zip(rows, labels, strict=True):
+        first.text(-0.01, row, label, transform=beside, ha="right", va="center", fontsize=11)
+    first.set_ylim(-0.8, len(marks) - 0.2)
+    figure.suptitle(title, fontsize=13, x=0.01, y=1 - 0.1 / height, ha="left", va="top")
+    _legend(figure, marks, asked is not None, 1 - 0.45 / height)
+    return figure

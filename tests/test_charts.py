@@ -9,6 +9,10 @@ import io
 from pathlib import Path
 
 import pytest
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
+from matplotlib.dates import date2num
+from matplotlib.patches import Rectangle
 from PIL import Image
 
 from bot.app import BriefBot
@@ -16,12 +20,18 @@ from bot.cli import main
 from briefings import queries
 from briefings.answers import Answerer
 from briefings.charts import (
+    ASKED,
     DPI,
+    LABEL_LENGTH,
     MARGIN_INCHES,
     MAX_ROWS,
+    MIN_MARK_PIXELS,
     ROW_INCHES,
     WIDTH_INCHES,
     Mark,
+    compressed_years,
+    row_label,
+    timeline_figure,
     timeline_marks,
     timeline_png,
 )
@@ -43,9 +53,11 @@ def test_each_date_is_drawn_at_its_own_precision(store: FactStore) -> None:
     marks = _marks(store)
     day = dt.date
     # A month-only date is a span over the whole month, never a day.
-    assert marks["Tokyo and Seoul sign GSOMIA, letting their…"] == Mark(
-        "Tokyo and Seoul sign GSOMIA, letting their…", "span", day(2016, 11, 1), day(2016, 11, 30)
+    signing = (
+        "Tokyo and Seoul sign GSOMIA, letting their intelligence services share information"
+        " directly"
     )
+    assert marks[signing] == Mark(signing, "span", day(2016, 11, 1), day(2016, 11, 30))
     # A range is a bar from its first to its last possible day; a year is one too.
     washington = marks["Washington presses Seoul to remain in GSOMIA"]
     assert (washington.kind, washington.start, washington.end) == (
@@ -64,7 +76,10 @@ def test_each_date_is_drawn_at_its_own_precision(store: FactStore) -> None:
         day(2019, 8, 22),
         day(2019, 8, 23),
     )
-    assert marks["Tokyo summons the South Korean ambassador t…"].kind == "point"
+    summons = (
+        "Tokyo summons the South Korean ambassador to voice its disapproval of Seoul's decision"
+    )
+    assert marks[summons].kind == "point"
 
 
 def test_the_png_is_an_image_legible_at_discord_s_preview_width(store: FactStore) -> None:
@@ -172,3 +187,78 @@ def test_a_single_day_is_drawn_without_complaint(store: FactStore) -> None:
     single = queries.timeline(store, FuzzyDate.parse("2019-11-21"), "kang kyung-wha")
     assert len(single.events) == 1
     assert timeline_png(single).startswith(PNG_SIGNATURE)
+
+
+def test_row_labels_are_wrapped_never_cut(store: FactStore) -> None:
+    for event in queries.timeline(store).events:
+        label = row_label(event.title)
+        assert label.replace("\n", " ") == event.title
+        assert all(len(line) <= LABEL_LENGTH for line in label.splitlines())
+
+
+def test_the_legend_says_what_each_mark_on_the_chart_means(store: FactStore) -> None:
+    whole = timeline_figure(queries.timeline(store))
+    assert whole is not None
+    assert [text.get_text() for text in whole.legends[0].get_texts()] == [
+        "on a day",
+        "in a month (day not given)",
+        "over a period, or within it",
+        "expected",
+        "date disputed",
+    ]
+    month = timeline_figure(queries.timeline(store, FuzzyDate.parse("2019-11")))
+    assert month is not None
+    assert [text.get_text() for text in month.legends[0].get_texts()] == [
+        "on a day",
+        "over a period, or within it",
+        "expected",
+        "the period asked",
+    ]
+
+
+def _spans(axes: Axes, colour: str) -> list[Rectangle]:
+    return [
+        patch
+        for patch in axes.patches
+        if isinstance(patch, Rectangle) and to_hex(patch.get_facecolor()) == colour
+    ]
+
+
+def test_the_period_asked_is_shaded(store: FactStore) -> None:
+    figure = timeline_figure(queries.timeline(store, FuzzyDate.parse("2019-11")))
+    assert figure is not None
+    (shade,) = _spans(figure.axes[-1], ASKED)
+    assert (shade.get_x(), shade.get_x() + shade.get_width()) == (
+        date2num(dt.date(2019, 11, 1)),
+        date2num(dt.date(2019, 12, 1)),
+    )
+    whole = timeline_figure(queries.timeline(store))
+    assert whole is not None
+    assert not any(_spans(axes, ASKED) for axes in whole.axes)  # nothing was asked
+
+
+def test_no_mark_is_narrower_than_a_few_pixels(store: FactStore) -> None:
+    """The 2016 signing, a month on the compressed axis of 108 years, was a hairline."""
+    figure = timeline_figure(queries.timeline(store))
+    assert figure is not None
+    earlier = figure.axes[0]
+    bars = [patch for patch in earlier.patches if isinstance(patch, Rectangle)]
+    assert len(bars) == 3  # the occupation, the recognition and the signing
+    for bar in bars:
+        (left, _), (right, _) = earlier.transData.transform(
+            [(bar.get_x(), 0), (bar.get_x() + bar.get_width(), 0)]
+        )
+        assert right - left >= MIN_MARK_PIXELS - 0.01
+
+
+def test_a_compressed_panel_labels_its_events_years_under_their_own_year(
+    store: FactStore,
+) -> None:
+    first, split = dt.date(1910, 1, 1), dt.date(2018, 1, 1)
+    # 2016 stands too near the panel's edge (and the next panel's first label).
+    assert compressed_years({1910, 1965, 2016}, first, split) == [1910, 1965]
+    assert compressed_years({1910, 1912}, first, split) == [1910]  # no crowding
+    figure = timeline_figure(queries.timeline(store))
+    assert figure is not None
+    ticks = [label.get_text() for label in figure.axes[0].get_xticklabels()]
+    assert ticks == ["1910", "1965"]  # not 1964 under the 1965 event

@@ -19,6 +19,9 @@ class TimelineResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     period: str | None = Field(description="The period asked for, at its own precision")
+    period_iso: str | None = Field(
+        default=None, description="The period asked for as an ISO date or range (2019-11)"
+    )
     period_is_day: bool = Field(default=False, description="The period is a single day")
     actors: list[ActorItem] = Field(description="The actors the events were filtered by")
     events: list[EventItem]
@@ -46,6 +49,7 @@ def timeline(
     events.sort(key=lambda event: (*event.date.value.sort_key(), event.id))
     return TimelineResult(
         period=period.label() if period else None,
+        period_iso=period.iso if period else None,
         period_is_day=period is not None and period.is_exact_day,
         actors=[actor_item(store, actor_id) for actor_id in actor_ids],
         events=[event_item(store, event, visibility) for event in events],
