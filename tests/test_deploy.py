@@ -8,9 +8,12 @@ them. The image's install steps were run by hand in a clean venv (see the README
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.settings import Settings
@@ -168,3 +171,51 @@ def test_the_build_context_holds_what_the_image_copies_and_no_secret() -> None:
         assert not _ignored(source, patterns), source
     assert not _ignored("briefings/queries/status.py", patterns)
     assert not _ignored("templates/briefings/default/digest.j2", patterns)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd here")
+def test_the_unit_verifies_and_is_rated_safe_by_systemd(tmp_path: Path) -> None:
+    """`systemd-analyze security` rated the unit 7.1 (MEDIUM) before its hardening."""
+    unit = (DEPLOY / "briefbot@.service").read_text(encoding="utf-8")
+    instance = tmp_path / "briefbot@0-1.service"
+    instance.write_text(unit, encoding="utf-8")
+    rated = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", str(instance)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", rated.stdout)
+    assert found, rated.stdout + rated.stderr
+    assert float(found.group(1)) <= 1.5
+    # The installed command does not exist here; everything else in the unit must.
+    instance.write_text(
+        re.sub(r"^ExecStart=.*$", "ExecStart=/bin/true", unit, flags=re.MULTILINE),
+        encoding="utf-8",
+    )
+    verified = subprocess.run(
+        ["systemd-analyze", "verify", str(instance)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (verified.returncode, verified.stderr) == (0, "")
+
+
+def test_the_compose_file_has_no_default_database_password() -> None:
+    environment = _compose()["services"]["postgres"]["environment"]
+    assert environment["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    for name, service in _compose()["services"].items():
+        if name.startswith("bot"):
+            assert ":${POSTGRES_PASSWORD:?" in service["environment"]["DATABASE_URL"]
+
+
+def test_the_image_runs_as_a_numbered_user_with_matplotlib_s_folder_kept() -> None:
+    image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    (user,) = re.findall(r"^USER (\S+)$", image, flags=re.MULTILINE)
+    assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user)  # a number, never root's 0
+    assert "--uid 10001 --gid 10001" in image
+    assert "MPLCONFIGDIR=/var/cache/briefbot/matplotlib" in image
+    assert "MPLCONFIGDIR=%C/briefbot/matplotlib" in _unit()["Environment"]
