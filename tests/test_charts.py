@@ -262,3 +262,33 @@ def test_a_compressed_panel_labels_its_events_years_under_their_own_year(
     assert figure is not None
     ticks = [label.get_text() for label in figure.axes[0].get_xticklabels()]
     assert ticks == ["1910", "1965"]  # not 1964 under the 1965 event
+
+
+async def test_the_text_is_sent_before_the_chart_is_drawn(
+    synced: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart takes a hundred times as long as its answer: the reader gets the words
+    at once, and the chart is attached to the same message when it is drawn."""
+    import briefings.charts
+
+    drawn_after: list[int] = []
+    draw = briefings.charts.timeline_png
+
+    def watched(result: queries.TimelineResult) -> bytes:
+        drawn_after.append(len(synced.message_posts()))  # what the channel had been sent
+        return draw(result)
+
+    monkeypatch.setattr(briefings.charts, "timeline_png", watched)
+    await synced.alice.send(synced.channel, "!timeline 2019-08")
+    assert drawn_after == [1]  # the text was already posted
+    (posted,) = synced.message_posts()
+    assert posted.get("attachments", []) == []
+    message = synced.channel.last_message
+    assert message is not None
+    assert message.embeds[0].title == "Timeline: August 2019"  # the same message, with
+    (attachment,) = message.attachments  # its chart
+    assert attachment.filename == "timeline.png"
+    assert attachment.description == (
+        "A chart of Timeline: August 2019: each event on a time axis, in the order the text"
+        " above lists them."
+    )
