@@ -127,7 +127,7 @@ class Terminal:
     readline edits the lines), typed into as a person would: each line after its prompt."""
 
     def __init__(self, cwd: Path, cache: Path) -> None:
-        self._controller, terminal = pty.openpty()
+        self.controller, terminal = pty.openpty()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "console"],
             stdin=terminal,
@@ -146,10 +146,10 @@ class Terminal:
 
     def _read_until(self, wanted: bytes) -> None:
         while wanted not in self.shown:
-            ready, _, _ = select.select([self._controller], [], [], 60)
+            ready, _, _ = select.select([self.controller], [], [], 60)
             assert ready, f"waited for {wanted!r}; the terminal shows {self.shown!r}"
             try:
-                self.shown += os.read(self._controller, 65536)
+                self.shown += os.read(self.controller, 65536)
             except OSError:  # the console ended and closed the terminal
                 return
 
@@ -157,16 +157,18 @@ class Terminal:
         """Type `keys` at the next prompt."""
         self._read_until(PROMPT.encode())
         self.shown = self.shown.replace(PROMPT.encode(), b"", 1)
-        os.write(self._controller, keys)
+        os.write(self.controller, keys)
 
     def end(self) -> tuple[int, str, str]:
         """Wait for the console to end: its exit status, what it showed and its stderr."""
         try:
             _, err = self.process.communicate(timeout=60)
         finally:
-            self.process.kill()  # never left running by a failed test
+            if self.process.poll() is None:  # never left running by a failed test
+                self.process.kill()
+                self.process.communicate()
         self._read_until(b"\0")  # whatever is left, until the terminal closes
-        os.close(self._controller)
+        os.close(self.controller)
         return self.process.returncode, self.shown.decode(), err.decode()
 
 
@@ -201,8 +203,11 @@ def test_ctrl_c_ends_the_console_with_one_line(tmp_path: Path) -> None:
     console.type(b"!quote kono\r")
     console.type(b"")
     # What the terminal sends its foreground process for Ctrl-C (this pty is not the
-    # console's controlling terminal, so the key itself would not).
+    # console's controlling terminal, so the key itself would not). A signal that lands
+    # just before readline waits for a key is acted on at the next key, as at a real
+    # terminal: the Enter after it makes sure the test does not wait for one.
     console.process.send_signal(signal.SIGINT)
+    os.write(console.controller, b"\r")
     status, shown, err = console.end()
     assert (status, err) == (0, "")  # no traceback
     assert shown.strip().endswith("Interrupted: closing the console.")
