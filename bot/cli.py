@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="draft annotations for a new article page")
     ingest.add_argument("page", nargs="?", type=Path, help="the page, saved as UTF-8 text")
     ingest.add_argument("--accept", action="store_true", help="move reviewed drafts into the store")
+    ingest.add_argument(
+        "--date", type=_day, metavar="YYYY-MM-DD", help="the day of a page that prints no date"
+    )
     sources = commands.add_parser("sources", help="fetch new articles to draft")
     sources_commands = sources.add_subparsers(dest="sources_command", required=True)
     fetch = sources_commands.add_parser(
@@ -201,6 +204,7 @@ def _print_report(result: DraftResult) -> None:
             print(f"      check: {note}")
     if report.new_actors:
         print("New actors proposed: " + ", ".join(report.new_actors))
+    _section("Quotations left out (no speaker the drafter could name)", report.left_out)
     _section("Events proposed (check each title and status)", report.events)
     _section("Discrepancies with the store proposed", report.discrepancies)
     for line in report.unsure:
@@ -229,6 +233,8 @@ def _ingest(args: argparse.Namespace) -> int:
                     print(f"  - {problem}")
             else:
                 print(f"{item.seed}: accepted into the curated files.")
+            for left_out in item.left_out:
+                print(f"  left out: {left_out}")
         if any(item.problems for item in accepted):
             return EXIT_FAILURE
         return _sync_accepted(args.seeds) if accepted else EXIT_OK
@@ -236,7 +242,7 @@ def _ingest(args: argparse.Namespace) -> int:
         print("Name a page to ingest, or give --accept.", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = write_draft(args.page, args.seeds, load_store(args.seeds))
+        result = write_draft(args.page, args.seeds, load_store(args.seeds), args.date)
     except BadPageError as error:
         print(f"Not ingested: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -89,7 +89,9 @@ def test_pronoun_after_the_quote(store: FactStore) -> None:
         "“We are ready,” said Rufus Tadwell. “We have waited long enough,” he added.",
     )
     assert [q.speaker for q in report.quotes] == ["Rufus Tadwell", "Rufus Tadwell"]
-    assert "'he' taken as the previous speaker" in report.quotes[1].unsure
+    assert (
+        "'he' taken as Rufus Tadwell, the last person named as a subject" in report.quotes[1].unsure
+    )
 
 
 def test_she_said_in_the_middle(store: FactStore) -> None:
@@ -146,7 +148,7 @@ def test_straight_quotes(store: FactStore) -> None:
 def test_a_sentence_without_a_speaker_is_not_guessed(store: FactStore) -> None:
     report = drafted(store, "The word “harbor” appears in the treaty.")
     assert report.quotes == []
-    assert any("no speaker found" in line for line in report.unsure)
+    assert any("no speaker found" in line for line in report.left_out)
 
 
 # --- relative dates -------------------------------------------------------------------------

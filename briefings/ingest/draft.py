@@ -10,6 +10,7 @@ store but is dated otherwise: all of them for review.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from briefings.annotations import (
     DiscrepancyClaim,
     EventAnnotation,
     Evidence,
+    ExcludedQuotation,
     PublisherAnnotation,
     QuoteAnnotation,
     RoleAnnotation,
@@ -32,11 +34,15 @@ from briefings.annotations import (
 )
 from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
 from briefings.errors import BriefingError, shown
+from briefings.ingest.attribution import Article, Speaker
+from briefings.ingest.effects import proposed_effect
+from briefings.ingest.printed_dates import read_dateline
 from briefings.ingest.quotes import (
     DATE_PHRASE,
     EXPLICIT_DATE,
     DateFinding,
     DraftQuote,
+    date_phrase,
     extract_quotes,
     split_sentences,
 )
@@ -46,7 +52,7 @@ from briefings.queries.people import actor_index
 from briefings.relative_dates import resolve_relative
 from briefings.store import FactStore
 
-__all__ = ["DraftedQuote", "IngestReport", "draft_page"]
+__all__ = ["DraftedQuote", "IngestReport", "UndatedPageError", "draft_page"]
 
 _MONTH_DAY = re.compile(rf"\b[Oo]n (?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})\b")
 MIN_TITLE = 3  # characters: the shortest excerpt evidence may quote
@@ -54,7 +60,12 @@ SAME_EVENT = 80  # token-set similarity of two event titles taken to tell the sa
 _EXPECTED = re.compile(r"\b(?:expects?|expected|will|would|due to|come [A-Z][a-z]+day)\b")
 # Runs of capitalised words ("South Korea", "Taro Kono", "Tokyo") to look up as actors.
 _NAME_RUNS = re.compile(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*")
-_PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)? ){1,2}[A-Z][a-z]+(?:-[a-z]+)?$")
+_COUNTRY_GOVERNMENTS = (
+    (re.compile(r"\b(?:South )?Korean?\b|\bSeoul\b|Cheong Wa Dae"), "south-korean-government"),
+    (re.compile(r"\bJapan(?:ese)?\b|\bTokyo\b"), "japanese-government"),
+    (re.compile(r"\bU\.S\.|\bAmerican\b|\bWashington\b"), "us-government"),
+)
+NO_DATE = "the page prints no date"
 
 
 @dataclass
@@ -82,6 +93,10 @@ class IngestReport:
     events: list[str] = field(default_factory=list)
     discrepancies: list[str] = field(default_factory=list)
     unsure: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # quotations not attributed, and why
+    # The agreement's change of state each drafted event reads as ("extended"), by id:
+    # proposed for the curator to confirm.
+    effects: dict[str, str] = field(default_factory=dict)
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -101,8 +116,11 @@ def _spans(numbers: list[int]) -> list[str]:
 
 
 class _Drafter:
-    def __init__(self, seed: str, text: str, store: FactStore) -> None:
+    def __init__(
+        self, seed: str, text: str, store: FactStore, day: dt.date | None, reserved: set[str]
+    ) -> None:
         self.seed = seed
+        self.day = day  # the curator's date for a page that prints none
         self.text = text
         self.store = store
         self.index = actor_index(store)
@@ -111,11 +129,13 @@ class _Drafter:
         self.roles: dict[str, RoleAnnotation] = {}
         self.quotes: list[QuoteAnnotation] = []
         self.events: list[EventAnnotation] = []
+        self.excluded: list[ExcludedQuotation] = []
+        self._roles_of: dict[tuple[str, str], str] = {}
         # Drafted actors by folded name and by each word of it, first introduced first.
         self._drafted_names: dict[str, str] = {}
         self._drafted_words: dict[str, str] = {}
         self.known = store.annotations  # read once: a database store reads it all
-        self.taken = set(store.actors) | set(store.articles)
+        self.taken = set(store.actors) | set(store.articles) | reserved
         for facts in (self.known.roles, self.known.quotes, self.known.events):
             self.taken |= {fact.id for fact in facts}
 
@@ -128,35 +148,31 @@ class _Drafter:
 
     # --- articles ---------------------------------------------------------------
 
-    def _article_date(self, article: PageArticle, mentions: list[FuzzyDate]) -> DateClaim:
+    def _article_date(self, article: PageArticle) -> DateClaim:
         if article.date is not None:
             return DateClaim(
                 value=FuzzyDate.day(article.date), how="printed", phrase=article.date_text
             )
-        latest = max(mentions, key=FuzzyDate.sort_key, default=None)
-        if latest is None:
-            start = self.store.horizon
-            reason = "The page prints no date and mentions none; dated from the store's horizon."
-        else:
-            start = latest.earliest
-            reason = (
-                f"The page prints no date; the latest date it mentions is {latest.label()}, "
-                f"and the store's sources run to {self.store.horizon.isoformat()}."
+        if self.day is None:  # never a date the page does not give: the curator gives one
+            raise UndatedPageError(
+                f"{self.seed}: {NO_DATE} (no date line, no dated dateline); give it one with "
+                f"`briefbot ingest {self.seed} --date YYYY-MM-DD`"
             )
-        end = max(start, self.store.horizon)
-        self.report.unsure.append(f"article {article.title.text!r}: no printed date ({reason})")
-        return DateClaim(value=FuzzyDate.between(start, end), how="inferred", reason=reason)
+        reason = f"The page prints no date; the curator gave {self.day.isoformat()} (--date)."
+        self.report.unsure.append(f"article {article.title.text!r}: {reason}")
+        return DateClaim(value=FuzzyDate.day(self.day), how="inferred", reason=reason)
 
-    def _article(self, article: PageArticle, mentions: list[FuzzyDate]) -> ArticleAnnotation:
-        day = article.date.isoformat() if article.date else "undated"
-        base = f"{_slug(article.author or 'unknown')}-{day}"
-        ident = self._unique(base)
+    def _article(self, article: PageArticle) -> ArticleAnnotation:
+        date = self._article_date(article)
+        # By author and day, or title and day when no author is printed; `taken` holds
+        # the ids of the drafts waiting beside this one, so none is shared.
+        who = _slug(article.author) if article.author else _slug(article.title.text, 32)
+        ident = self._unique(f"{who}-{date.value.earliest.isoformat()}")
         evidence = [Evidence(article=ident, text=article.title.text)]
         evidence += [Evidence(article=ident, text=line.text) for line in article.metadata]
-        date = self._article_date(article, mentions)
         self.report.articles.append(
             f"{ident}: {article.title.text!r} by {article.author or 'an unnamed author'}, "
-            f"{date.value.label()}{' (inferred)' if date.how == 'inferred' else ''}"
+            f"{date.value.label()}{' (given by the curator)' if date.how == 'inferred' else ''}"
         )
         body = [line.number for line in article.body]
         return ArticleAnnotation(
@@ -186,14 +202,19 @@ class _Drafter:
             return matches[0].key
         return None
 
-    def _new_actor(self, name: str, article: str, sentence: str) -> str:
+    def _new_actor(self, name: str, kind: str, article: str, sentence: str) -> str:
         ident = self._unique(_slug(name))
-        words = name.split()
-        person = 2 <= len(words) <= 3 and all(word[:1].isupper() for word in words)
+        part_of = None
+        if kind == "collective":  # a voice: part of the government its description names
+            part_of = next(
+                (gov for pattern, gov in _COUNTRY_GOVERNMENTS if pattern.search(name)), None
+            )
+            part_of = part_of if part_of in self.store.actors else None
         self.actors[ident] = ActorAnnotation(
             id=ident,
             name=name,
-            kind="person" if person else "collective",
+            kind=kind,  # type: ignore[arg-type]  # one of ActorKind, chosen below
+            part_of=part_of,
             evidence=[Evidence(article=article, text=sentence)],
         )
         self.report.new_actors.append(f"{ident} ({name})")
@@ -203,32 +224,73 @@ class _Drafter:
             self._drafted_words.setdefault(word, ident)
         return ident
 
+    def _actor_for(self, speaker: Speaker, article: str, sentence: str) -> str:
+        """The actor a speaker is: one drafted here, one the store names exactly, or new."""
+        if speaker.actor is not None:
+            return speaker.actor
+        drafted = self._drafted_names.get(fold(speaker.name))
+        if drafted is not None:
+            return drafted
+        # Only the exact name or alias: a near spelling is someone else.
+        matches = [m for m in self.index.resolve(speaker.name) if m.score >= EXACT]
+        if len(matches) == 1 and self._same_kind(speaker, matches[0].key):
+            return matches[0].key
+        if speaker.kind == "person":
+            kind = "person"
+        elif speaker.kind == "voice":
+            kind = "collective"
+        else:
+            kind = "ministry" if speaker.name.lower().endswith("ministry") else "body"
+        evidence = speaker.sentence or sentence
+        if speaker.name not in evidence:
+            evidence = sentence if speaker.name in sentence else speaker.back_reference or sentence
+        return self._new_actor(speaker.name, kind, article, evidence)
+
+    def _same_kind(self, speaker: Speaker, actor: str) -> bool:
+        kind = self.store.actors[actor].kind
+        if speaker.kind == "person":
+            return kind == "person"
+        return (
+            kind == "collective"
+            if speaker.kind == "voice"
+            else kind not in {"person", "collective"}
+        )
+
     def _speaker(
-        self, quote: DraftQuote, article: str, previous: str | None
-    ) -> tuple[str | None, str | None, list[str]]:
-        """(actor id, role text, notes) for a quote."""
-        if quote.pronoun:
-            if previous is None:
-                return None, None, ["a pronoun with no speaker before it"]
-            return previous, None, [f"'{quote.speaker_phrase}' taken as the previous speaker"]
-        parts = [part.strip() for part in quote.speaker_phrase.split(",") if part.strip()]
-        for position, part in enumerate(parts):
-            if (actor := self._known(part)) is not None:
-                others = parts[:position] + parts[position + 1 :]
-                return actor, ", ".join(others) or None, []
-        if not parts:
-            return None, None, ["no speaker found"]
-        # A part that reads like a person's name is the speaker; the rest is a role.
-        named = [part for part in parts if _PERSON.match(part)]
-        chosen = named[0] if named else parts[-1]
-        name = re.sub(r"^(?:the|a|an) ", "", chosen, flags=re.IGNORECASE)
-        role = ", ".join(part for part in parts if part is not chosen) or None
-        return self._new_actor(name, article, quote.sentence), role, [f"new actor {name!r}"]
+        self, quote: DraftQuote, reader: Article, previous: tuple[DraftQuote, Speaker] | None
+    ) -> Speaker | str:
+        """Who said the quote, or why that cannot be read."""
+        if not quote.speaker_phrase:
+            # A quotation continued in the next sentence of the same paragraph.
+            if previous is not None and (
+                previous[0].paragraph == quote.paragraph and previous[0].index == quote.index - 1
+            ):
+                before, speaker = previous
+                return dataclasses.replace(
+                    speaker,
+                    how="continued",
+                    back_reference=before.sentence,
+                    note="continues the quotation of the sentence before",
+                )
+            return "no speaker found"
+        found = reader.speaker(quote.speaker_phrase, quote.sentence)
+        if isinstance(found, Speaker):
+            return found
+        # A name the store knows exactly ("Kono", an alias), not introduced here.
+        matches = [m for m in self.index.resolve(quote.speaker_phrase) if m.score >= EXACT]
+        if len(matches) == 1:
+            actor = self.store.actors[matches[0].key]
+            kind = {"person": "person", "collective": "voice"}.get(actor.kind, "body")
+            return Speaker(actor.name, kind, "named", actor=actor.id)
+        return found
 
     def _role(self, actor: str, role: str, article: str, sentence: str, phrase: str) -> str | None:
         if phrase not in sentence:
             return None
+        if (actor, role) in self._roles_of:
+            return self._roles_of[(actor, role)]
         ident = self._unique(f"{actor}-{_slug(role, 24)}")
+        self._roles_of[(actor, role)] = ident
         self.roles[ident] = RoleAnnotation(
             id=ident, actor=actor, title=role, evidence=[Evidence(article=article, text=phrase)]
         )
@@ -269,56 +331,94 @@ class _Drafter:
 
     # --- quotes -----------------------------------------------------------------------
 
-    def _quotes(self, article: ArticleAnnotation, drafts: list[DraftQuote]) -> None:
-        previous_speaker: str | None = None
+    def _leave_out(self, article: str, quote: DraftQuote, reason: str) -> None:
+        why = f"Left out by the drafter: {reason}."
+        for words in quote.words:
+            self.excluded.append(ExcludedQuotation(article=article, text=words, reason=why))
+        self.report.left_out.append(f"{quote.words[0][:60]!r}: {reason}")
+
+    def _quotes(
+        self, article: ArticleAnnotation, drafts: list[DraftQuote], sentences: list[list[str]]
+    ) -> None:
+        """Read the article in order, attributing each quote as a wire editor would."""
+        reader = Article()
+        at = {(draft.paragraph, draft.index): draft for draft in drafts}
+        previous: tuple[DraftQuote, Speaker] | None = None
         previous_date: DateFinding | None = None
-        printed_on = article.date.value.label()
-        for number, draft in enumerate(drafts, start=1):
-            speaker, role_text, notes = self._speaker(draft, article.id, previous_speaker)
-            notes = notes + draft.unsure
-            if speaker is None:
-                self.report.unsure.append(f"quote {draft.words[0][:40]!r}: {', '.join(notes)}")
-                continue
-            role = None
-            if role_text:
-                role = self._role(
-                    speaker, role_text, article.id, draft.sentence, draft.speaker_phrase
-                )
-            date = self._date(draft, previous_date)
-            if date.how == "unresolved":
-                notes.append(f"date phrase {date.phrase!r} not resolved")
-            claim = None
-            if date.value is not None:
-                claim = DateClaim(
-                    value=date.value,
-                    how="resolved" if date.how == "resolved" else "inferred",
-                    phrase=date.phrase,
-                    anchor=article.id if date.how == "resolved" else None,
-                    reason=date.reason if date.how != "resolved" else None,
-                )
-            ident = self._unique(f"{article.id}-q{number}")
-            self.quotes.append(
-                QuoteAnnotation(
-                    id=ident,
-                    speaker=speaker,
-                    role=role,
-                    words=draft.words,
-                    attribution=draft.attribution,
-                    attribution_note=notes[0] if draft.pronoun and notes else None,
-                    date=claim,
-                    date_note=None if claim else f"Not stated; printed {printed_on}.",
-                    evidence=[
-                        Evidence(article=article.id, text=sentence)
-                        for sentence in [draft.sentence, *draft.more_sentences]
-                    ],
-                )
+        number = 0
+        for paragraph, its_sentences in enumerate(sentences):
+            for index, sentence in enumerate(its_sentences):
+                draft = at.get((paragraph, index))
+                if draft is None:
+                    reader.observe(sentence)
+                    continue
+                speaker = self._speaker(draft, reader, previous)
+                if isinstance(speaker, str):
+                    self._leave_out(article.id, draft, speaker)
+                    reader.observe(sentence)
+                    continue
+                reader.observe(sentence, speaker)
+                number += 1
+                self._quote(article, draft, speaker, number, previous, previous_date)
+                previous, previous_date = (draft, speaker), self._date(draft, previous_date)
+
+    def _quote(
+        self,
+        article: ArticleAnnotation,
+        draft: DraftQuote,
+        speaker: Speaker,
+        number: int,
+        previous: tuple[DraftQuote, Speaker] | None,
+        previous_date: DateFinding | None,
+    ) -> None:
+        known = set(self.actors)
+        actor = self._actor_for(speaker, article.id, draft.sentence)
+        notes = [note for note in (speaker.note, *draft.unsure) if note]
+        if actor in self.actors and actor not in known:
+            notes.append(f"new actor {speaker.name!r}")
+        role = None
+        if speaker.role and speaker.role_phrase:
+            # The role is recorded where it is printed; the quote speaks in it only when
+            # its own sentence prints it.
+            phrase = speaker.role_phrase
+            role = self._role(actor, speaker.role, article.id, draft.sentence, phrase)
+            if role is None and speaker.back_reference:
+                self._role(actor, speaker.role, article.id, speaker.back_reference, phrase)
+        attribution = draft.attribution
+        if speaker.how == "continued" and previous is not None:
+            attribution = previous[0].attribution
+        date = self._date(draft, previous_date)
+        if date.how == "unresolved":
+            notes.append(f"date phrase {date.phrase!r} not resolved")
+        claim = None
+        if date.value is not None:
+            claim = DateClaim(
+                value=date.value,
+                how="resolved" if date.how == "resolved" else "inferred",
+                phrase=date.phrase,
+                anchor=article.id if date.how == "resolved" else None,
+                reason=date.reason if date.how != "resolved" else None,
             )
-            self.report.quotes.append(
-                DraftedQuote(
-                    ident, draft.words, self._name(speaker), speaker, date.value, date.how, notes
-                )
+        texts = [draft.sentence, *draft.more_sentences]
+        if speaker.back_reference and speaker.back_reference not in texts:
+            texts.append(speaker.back_reference)  # where the speaker was named
+        ident = self._unique(f"{article.id}-q{number}")
+        self.quotes.append(
+            QuoteAnnotation(
+                id=ident,
+                speaker=actor,
+                role=role,
+                words=draft.words,
+                attribution=attribution,
+                attribution_note=speaker.note,
+                date=claim,
+                date_note=None if claim else f"Not stated; printed {article.date.value.label()}.",
+                evidence=[Evidence(article=article.id, text=text) for text in texts],
             )
-            previous_speaker, previous_date = speaker, date
+        )
+        self.report.quotes.append(
+            DraftedQuote(ident, draft.words, self._name(actor), actor, date.value, date.how, notes)
+        )
 
     # --- events -------------------------------------------------------------------------
 
@@ -327,19 +427,19 @@ class _Drafter:
             month = month_number(explicit["month"])
             value = FuzzyDate.month(int(explicit["year"]), month)
             return DateClaim(value=value, how="printed", phrase=explicit.group(0))
-        match = DATE_PHRASE.search(sentence)
-        if match is None or not anchor.is_exact_day:
+        phrase = date_phrase(sentence)
+        if phrase is None or not anchor.is_exact_day:
             return None
-        resolved = resolve_relative(match.group(0), anchor.earliest)
+        resolved = resolve_relative(phrase, anchor.earliest)
         if resolved is None:
             return None
-        return DateClaim(value=resolved, how="resolved", phrase=match.group(0), anchor=None)
+        return DateClaim(value=resolved, how="resolved", phrase=phrase, anchor=None)
 
-    def _events(self, article: ArticleAnnotation, paragraphs: list[str]) -> None:
+    def _events(self, article: ArticleAnnotation, sentences: list[list[str]]) -> None:
         """Propose an event for each sentence that dates something; all for review."""
         number = 0
-        for paragraph in paragraphs:
-            for sentence in split_sentences(paragraph):
+        for its_sentences in sentences:
+            for sentence in its_sentences:
                 claim = self._event_date(sentence, article.date.value)
                 if claim is None:
                     continue
@@ -347,9 +447,10 @@ class _Drafter:
                     claim = dataclasses.replace(claim, anchor=article.id)
                 number += 1
                 title = DATE_PHRASE.sub("", EXPLICIT_DATE.sub("", sentence)).strip(" ,.")
-                title = re.sub(r"\s+", " ", title)
+                title = re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s+", " ", title))
                 title = title[:1].upper() + title[1:]
                 expected = _EXPECTED.search(sentence) is not None
+                effect = proposed_effect(sentence)
                 ident = self._unique(f"{article.id}-e{number}")
                 actors = sorted(
                     {
@@ -367,8 +468,11 @@ class _Drafter:
                         status="expected" if expected else "happened",
                         actors=actors,
                         evidence=[Evidence(article=article.id, text=sentence)],
+                        note=f"Proposed effect on the agreement: {effect}." if effect else None,
                     )
                 )
+                if effect:
+                    self.report.effects[ident] = effect
                 self.report.events.append(
                     f"{ident}: {claim.value.label()} ({'expected' if expected else 'happened'}): "
                     f"{title[:80]}"
@@ -441,16 +545,16 @@ class _Drafter:
                 )
         articles = []
         for found in page.articles:
-            paragraphs = [line.text for line in found.body]
-            drafts = extract_quotes(paragraphs, found.date)
-            mentions = [d.date.value for d in drafts if d.date.value is not None]
-            mentions += [f.value for d in drafts if (f := self._year_from_store(d)) and f.value]
-            # An undated article's date is only inferred: relative phrases in it are not
-            # resolved against a guess, so the quotes found above stand as they are.
-            article = self._article(found, mentions)
+            article = self._article(found)
             articles.append(article)
-            self._quotes(article, drafts)
-            self._events(article, paragraphs)
+            paragraphs = [line.text for line in found.body]
+            if paragraphs and (dateline := read_dateline(paragraphs[0])) is not None:
+                # "SEOUL, Nov. 22 (Yonhap) --" is where and who, not the sentence's subject.
+                paragraphs[0] = paragraphs[0][dateline.end :]
+            sentences = [split_sentences(paragraph) for paragraph in paragraphs]
+            drafts = extract_quotes(paragraphs, article.date.value.earliest, sentences)
+            self._quotes(article, drafts, sentences)
+            self._events(article, sentences)
         furniture = [line for line in page.lines if line.kind is LineKind.FURNITURE]
         teasers = [line for line in page.lines if line.kind is LineKind.TEASER]
         self.report.off_topic = [f"line {line.number}: {line.why}" for line in teasers]
@@ -469,6 +573,7 @@ class _Drafter:
             roles=list(self.roles.values()),
             events=self.events,
             quotes=self.quotes,
+            excluded_quotations=self.excluded,
             discrepancies=self._discrepancies(),
         )
 
@@ -477,8 +582,20 @@ class UndraftablePageError(BriefingError):
     """The page holds no article that can be drafted; the message says why."""
 
 
-def draft_page(seed: str, text: str, store: FactStore) -> tuple[AnnotationFile, IngestReport]:
+class UndatedPageError(UndraftablePageError):
+    """The page prints no date and none was given: nothing is dated from a guess."""
+
+
+def draft_page(
+    seed: str,
+    text: str,
+    store: FactStore,
+    date: dt.date | None = None,
+    reserved: set[str] | None = None,
+) -> tuple[AnnotationFile, IngestReport]:
     """Draft annotations for a page named `seed`, matching speakers against `store`;
-    `UndraftablePageError` if the page holds no article a draft could describe."""
-    drafter = _Drafter(seed, text, store)
+    `date` is the curator's, for a page that prints none (`UndatedPageError` without
+    it); `reserved`: ids other drafts waiting for review hold. `UndraftablePageError`
+    if the page holds no article a draft could describe."""
+    drafter = _Drafter(seed, text, store, date, reserved or set())
     return drafter.draft(), drafter.report

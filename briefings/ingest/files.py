@@ -8,18 +8,19 @@ its manifest line and its annotations to `seeds/`, all at once (`commit`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefings.errors import BriefingError, Problem
+from briefings.errors import BriefingError, Problem, shown
 from briefings.ingest.commit import commit_accept, roll_back_interrupted
 from briefings.ingest.draft import IngestReport, UndraftablePageError, draft_page
 from briefings.loading import ANNOTATIONS_DIR, check_store
 from briefings.seed_folder import DRAFTS, ExtraPage, manifest_names, seeds_with
 from briefings.store import FactStore
-from briefings.yaml_files import dump_yaml
+from briefings.yaml_files import dump_yaml, load_yaml
 
 __all__ = [
     "MAX_PAGE_BYTES",
@@ -51,10 +52,12 @@ class DraftResult:
 
 @dataclass
 class Accepted:
-    """One draft taken into the store, or refused with its problems."""
+    """One draft taken into the store, or refused with its problems; `left_out` lists
+    the quotations it records as left out, each with its reason."""
 
     seed: str
     problems: list[Problem]
+    left_out: list[str] = field(default_factory=list)
 
 
 def _read_page(path: Path) -> tuple[bytes, str]:
@@ -86,8 +89,11 @@ def _check_with(seeds_dir: Path, page: str, data: bytes, annotations: str) -> li
         return problems
 
 
-def write_draft(path: Path, seeds_dir: Path, store: FactStore) -> DraftResult:
-    """Draft annotations for the page at `path`; the store itself is not touched."""
+def write_draft(
+    path: Path, seeds_dir: Path, store: FactStore, date: dt.date | None = None
+) -> DraftResult:
+    """Draft annotations for the page at `path`; the store itself is not touched.
+    `date` is the curator's, for a page that prints none."""
     data, text = _read_page(path)
     digest = hashlib.sha256(data).hexdigest()
     manifest = manifest_names(seeds_dir)
@@ -99,7 +105,8 @@ def write_draft(path: Path, seeds_dir: Path, store: FactStore) -> DraftResult:
     if path.name in manifest:
         raise BadPageError(f"A different page is already in the store as {path.name}; rename it.")
     try:
-        annotations, report = draft_page(path.name, text, store)
+        reserved = _ids_in_drafts(seeds_dir, except_for=path.stem)
+        annotations, report = draft_page(path.name, text, store, date, reserved)
     except UndraftablePageError as error:
         raise BadPageError(f"{error}; nothing was drafted.") from None
     dumped = annotations.model_dump(mode="json", exclude_defaults=True)
@@ -165,7 +172,34 @@ def _accept(seeds_dir: Path, draft: Path, page: Path) -> Accepted:
             page.name, [Problem(page.name, None, f"not accepted, nothing changed: {reason}")]
         )
     _remove_draft(draft, page)
-    return Accepted(page.name, [])
+    return Accepted(page.name, [], _left_out(annotations))
+
+
+def _ids_in_drafts(seeds_dir: Path, except_for: str) -> set[str]:
+    """The ids the other drafts waiting for review give their facts: a new draft
+    takes none of them, so they can be accepted one after the other."""
+    drafts = seeds_dir / ANNOTATIONS_DIR / DRAFTS
+    ids: set[str] = set()
+    for draft in sorted(drafts.glob("*.yaml")) if drafts.is_dir() else []:
+        if draft.stem == except_for:
+            continue  # drafted again: its own ids are free
+        loaded = load_yaml(draft.read_bytes()) or {}
+        for section in loaded.values() if isinstance(loaded, dict) else []:
+            for item in section if isinstance(section, list) else []:
+                if isinstance(item, dict):
+                    ids |= {str(item["id"])} if "id" in item else set()
+                    for article in item.get("articles", []) or []:
+                        ids |= {str(article.get("id"))}
+    return ids
+
+
+def _left_out(annotations: str) -> list[str]:
+    """The draft's quotations recorded as left out: "'words…': reason"."""
+    loaded = load_yaml(annotations.encode()) or {}
+    return [
+        f"{shown(item['text'], 60)!r}: {item['reason']}"
+        for item in loaded.get("excluded_quotations", [])
+    ]
 
 
 def _already_in(seeds_dir: Path, name: str, data: bytes, annotations: Path, text: str) -> bool:

@@ -25,24 +25,32 @@ from dataclasses import dataclass, field
 from syntok import segmenter
 
 from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
+from briefings.ingest.attribution import mask_abbreviations
 from briefings.quotations import find_quoted_spans
-from briefings.relative_dates import resolve_relative
+from briefings.relative_dates import FUTURE_MARKER, resolve_relative
 
-__all__ = ["DateFinding", "DraftQuote", "extract_quotes", "split_sentences"]
+__all__ = ["DateFinding", "DraftQuote", "date_phrase", "extract_quotes", "split_sentences"]
 
 VERBS = (
     "said|says|added|argued|warned|urged|called|told|stated|noted|claimed|insisted|declared|"
-    "described|explained|stressed"
+    "described|explained|stressed|announced|cautioned|emphasi[sz]ed|reiterated|replied|wrote|"
+    "(?:was|were) quoted as saying|according to"
 )
 PRONOUNS = {"he", "she", "it", "they"}
 
 _WEEKDAYS = "|".join(calendar.day_name)
+_ABBREVIATED = r"(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\."
 DATE_PHRASE = re.compile(
-    rf"\b(?:[Oo]n (?:{_WEEKDAYS})|[Cc]ome (?:{_WEEKDAYS})|[Tt]his morning|[Tt]oday|"
+    rf"\b(?:(?:[Oo]n |[Cc]ome )?(?:{_WEEKDAYS})(?: (?:morning|afternoon|evening|night))?|"
+    rf"[Tt]his morning|[Tt]oday|"
     rf"[Ll]ate last night|[Ll]ast night|[Yy]esterday|[Ee]arlier this week|[Ll]ast month|"
+    rf"(?:[Ee]arly )?[Nn]ext week|[Ll]ast week|[Nn]ext month|"
     rf"[Ll]ast summer|[Aa] few days ago|(?:[Bb]ack )?[Ii]n (?:{MONTH_PATTERN})(?: \d{{4}})?|"
-    rf"[Oo]n (?:{MONTH_PATTERN}) \d{{1,2}}(?:, \d{{4}})?|[Aa]t the time)\b"
+    rf"[Oo]n (?:{MONTH_PATTERN}|{_ABBREVIATED}) \d{{1,2}}(?:, \d{{4}})?|[Aa]t the time)"
+    r"(?![\w-])"
 )
+# The last verb in the future in the clause before a date phrase: "will sign … on Monday".
+_FUTURE_BEFORE = re.compile(rf"{FUTURE_MARKER}[^,;:“”\"]{{0,60}}$", re.IGNORECASE)
 EXPLICIT_DATE = re.compile(rf"\b(?:in )?(?P<month>{MONTH_PATTERN}) (?P<year>\d{{4}})\b")
 # Titles written with a full stop, which must not end a speaker's name ("Mr. Kono").
 HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Prof|Lt|Col|Adm|Gov|Amb)\."
@@ -51,6 +59,13 @@ AFTER = re.compile(rf"^[\s,]*(?P<verb>{VERBS}) (?P<who>(?:{HONORIFIC} )?[^.;]+)"
 AFTER_NAME = re.compile(
     rf"^[\s,]*(?P<who>(?:{HONORIFIC} )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{0,3}}) "
     rf"(?P<verb>{VERBS})\b"
+)
+# ",” the Japanese prime minister said", ",” South Korean national security adviser Lim
+# Tae-joon said": any words without a stop (abbreviations masked), then the verb.
+# Only after a quotation that ends on a comma, as wire copy prints it ("…,” he said).
+AFTER_SUBJECT = re.compile(
+    rf"^[\s,]*(?!(?:and|but|or|that|which|while|as|so)\b)"
+    rf"(?P<who>[^,.;:“”\"]{{2,100}}?) (?P<verb>{VERBS})\b"
 )
 AFTER_PRONOUN = re.compile(rf"^[\s,]*(?P<who>he|she|it|they) (?P<verb>{VERBS})\b", re.IGNORECASE)
 BEFORE = re.compile(rf"(?P<who>[^.;“”]*?)(?:,)? (?:have |has |had )?(?P<verb>{VERBS})\b")
@@ -83,6 +98,8 @@ class DraftQuote:
     unsure: list[str] = field(default_factory=list)
     more_sentences: list[str] = field(default_factory=list)  # a quote that runs on
     runs_on: bool = False  # its last quotation mark is never closed in its paragraph
+    paragraph: int = 0  # where it stands: the paragraph and the sentence in it
+    index: int = 0
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -98,8 +115,34 @@ def split_sentences(paragraph: str) -> list[str]:
     for section in segmenter.analyze(paragraph):
         for sentence in section:
             first, last = sentence[0], sentence[-1]
-            sentences.append(paragraph[first.offset : last.offset + len(last.value)])
-    return [sentence for sentence in sentences if sentence.strip()]
+            sentences.append((first.offset, last.offset + len(last.value)))
+    return [paragraph[start:end] for start, end in _whole_quotations(paragraph, sentences)]
+
+
+# A title before a name, which the splitter may take for a sentence's end ("…,” Rep.").
+_HONORIFIC_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Prof|Lt|Col|Adm|Gov|Amb|Maj|Capt)\.$")
+
+
+def _whole_quotations(paragraph: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences, joined where a quotation opened in one closes in a later one
+    ("…said: “Nothing has changed. The review goes ahead.”" is one quote) and after
+    a title the splitter took for a sentence's end."""
+    spans = find_quoted_spans(paragraph)
+    joined: list[tuple[int, int]] = []
+    for start, end in bounds:
+        if not paragraph[start:end].strip():
+            continue
+        if joined and (
+            _HONORIFIC_END.search(paragraph[joined[-1][0] : joined[-1][1]])
+            or any(
+                span.closed and span.start < joined[-1][1] < span.start + len(span.text)
+                for span in spans
+            )
+        ):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _strip_dates(phrase: str) -> str:
@@ -114,35 +157,57 @@ def _without_honorific(who: str) -> str:
 
 
 def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str, str, bool]:
-    """(speaker phrase, printed attribution, is it a pronoun) or empty when not found."""
-    after = sentence[last_quote_end:]
-    before = sentence[:first_quote]
+    """(speaker phrase, printed attribution, is it a pronoun) or empty when not found.
+
+    The patterns run on the sentence with the full stops of abbreviations masked
+    ("Rep. Han", "U.S. officials"), and what they find is cut from the sentence itself."""
+    masked = mask_abbreviations(sentence)
+    after, before = masked[last_quote_end:], masked[:first_quote]
+
+    def printed(match: re.Match[str], group: str, offset: int) -> str:
+        return sentence[offset + match.start(group) : offset + match.end(group)]
+
+    def attribution(match: re.Match[str], offset: int) -> str:
+        return sentence[offset + match.start() : offset + match.end()].strip(" ,")
+
     if match := AFTER_PRONOUN.match(after):
-        return match["who"], match.group(0).strip(" ,"), True
-    if match := AFTER.match(after):
-        return _without_honorific(match["who"]), match.group(0).strip(" ,"), False
-    if match := AFTER_NAME.match(after):
-        return _without_honorific(match["who"]), match.group(0).strip(" ,"), False
+        return match["who"], attribution(match, last_quote_end), True
+    ends_on_comma = sentence[:last_quote_end].rstrip('”" ').endswith((",", "?", "!"))
+    patterns = (AFTER, AFTER_NAME, AFTER_SUBJECT) if ends_on_comma else (AFTER, AFTER_NAME)
+    for pattern in patterns:
+        if match := pattern.match(after):
+            who = printed(match, "who", last_quote_end)
+            return _without_honorific(who), attribution(match, last_quote_end), False
     for pattern in (AS_FOR, FOR_WHOM):
         if match := pattern.search(before):
-            return match["who"].strip(), match.group(0).strip(), False
+            return printed(match, "who", 0).strip(), attribution(match, 0), False
     match = BEFORE.search(before)
     if match is None:
         return "", "", False
-    who = match["who"].strip()
+    who = printed(match, "who", 0).strip()
     # The attribution is the printed words, from the speaker to the verb, as they stand.
-    attribution = before[match.start("who") : match.end("verb")].strip(" ,")
+    said = sentence[match.start("who") : match.end("verb")].strip(" ,")
     last = who.split()[-1] if who.split() else ""
     if last.lower() in PRONOUNS:
-        return last, before[before.rindex(last, 0, match.end("verb")) : match.end("verb")], True
-    return who, attribution, False
+        return last, sentence[sentence.rindex(last, 0, match.end("verb")) : match.end("verb")], True
+    return who, said, False
+
+
+def date_phrase(sentence: str) -> str | None:
+    """The sentence's first date phrase, from the verb before it when that verb is in
+    the future ("will sign the pact on Monday"), so the rule can be read off it."""
+    match = DATE_PHRASE.search(sentence)
+    if match is None:
+        return None
+    future = _FUTURE_BEFORE.search(sentence[: match.start()])
+    start = future.start() if future is not None else match.start()
+    return sentence[start : match.end()]
 
 
 def _date(sentence: str, anchor: dt.date | None, context_dates: list[FuzzyDate]) -> DateFinding:
-    match = DATE_PHRASE.search(sentence)
-    if match is None:
+    phrase = date_phrase(sentence)
+    if phrase is None:
         return DateFinding(None, "none")
-    phrase = match.group(0)
     if phrase.lower() == "at the time":
         if context_dates:
             return DateFinding(
@@ -180,8 +245,14 @@ def _quote(sentence: str, anchor: dt.date | None, context: list[FuzzyDate]) -> D
     if not spans:
         return None
     first = spans[0].start - 1
-    last = spans[-1].start + len(spans[-1].text) + (1 if spans[-1].closed else 0)
-    who, attribution, pronoun = _speaker(sentence, first, last)
+    who, attribution, pronoun = "", "", False
+    # The attribution after the last quoted span, or after the first ("“…,” the minister
+    # said, calling it “a bold step”"), or before the first.
+    for span in (spans[-1], spans[0]):
+        end = span.start + len(span.text) + (1 if span.closed else 0)
+        who, attribution, pronoun = _speaker(sentence, first, end)
+        if who:
+            break
     quote = DraftQuote(
         words=[_trim_unclosed(span.text, span.closed) for span in spans],
         sentence=sentence,
@@ -198,15 +269,20 @@ def _quote(sentence: str, anchor: dt.date | None, context: list[FuzzyDate]) -> D
     return quote
 
 
-def extract_quotes(paragraphs: list[str], anchor: dt.date | None) -> list[DraftQuote]:
-    """Every quote of an article's body paragraphs, in order."""
+def extract_quotes(
+    paragraphs: list[str], anchor: dt.date | None, sentences: list[list[str]] | None = None
+) -> list[DraftQuote]:
+    """Every quote of an article's body paragraphs, in order (`sentences`: the
+    paragraphs' sentences, when the caller has split them already)."""
     quotes: list[DraftQuote] = []
     context_dates: list[FuzzyDate] = []
-    for paragraph in paragraphs:
-        for position, sentence in enumerate(split_sentences(paragraph)):
+    split = sentences if sentences is not None else [split_sentences(p) for p in paragraphs]
+    for number, (paragraph, its_sentences) in enumerate(zip(paragraphs, split, strict=True)):
+        for position, sentence in enumerate(its_sentences):
             quote = _quote(sentence, anchor, context_dates)
             if quote is None:
                 continue
+            quote.paragraph, quote.index = number, position
             runs_on = quotes and quotes[-1].runs_on and position == 0
             if runs_on and paragraph.startswith(("“", '"')):
                 _continue(quotes[-1], quote)

@@ -1,9 +1,12 @@
 """Find the articles on a scraped page: titles, bylines, dates, bodies, and everything else.
 
-Rule-based, for pages shaped like the seeds: a title line followed by a dateline
-("November 22, 2019 by Joseph Fitsanakis 2 Comments") or by a comment count and an
-author's name; a body; an optional footer ("► Author: … | Date: 23 August 2019");
-then teasers of other stories, comment forms, bios and addresses.
+Rule-based, for pages shaped like the seeds and like wire copy: a title line
+followed by a dateline ("November 22, 2019 by Joseph Fitsanakis 2 Comments"), a
+date line in any printed form (`Published : Nov. 23, 2016 - 14:58`, `2019-11-22`:
+see `printed_dates`), a byline (`By Lee Haye-ah`) or a comment count and an
+author's name; a body; an optional footer ("► Author: … | Date: 23 August 2019")
+or a wire sign-off (`(END)`, the reporter's address); then teasers of other
+stories, comment forms, bios and addresses.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from briefings.dates import MONTH_PATTERN
+from briefings.ingest.printed_dates import read_date_line
 
 __all__ = ["Line", "LineKind", "PageArticle", "Segmented", "segment"]
 
@@ -28,6 +32,14 @@ TAGS = re.compile(r"^Filed under ")
 FORM = re.compile(r"^(Leave a Reply|Your email address will not be published)")
 ADDRESS = re.compile(r"^\d+ [A-Z].*\b\d{5}$")
 NAME = re.compile(r"^(?:[A-Z][a-z’'-]+ ){1,3}[A-Z][a-z’'-]+$")
+# "By Lee Haye-ah", "By HANNAH MERCER Associated Press": the author, then perhaps the agency.
+BYLINE = re.compile(
+    r"^By (?P<author>[A-Z][\w’'.-]*(?:(?: |, | and )[A-Z][\w’'.-]*){0,5}?)"
+    r"(?: (?:Associated Press|AP|Reuters|AFP|Yonhap|Kyodo|Staff [Ww]riter|Staff [Rr]eporter))?$"
+)
+SIGN_OFF = re.compile(
+    r"^(?:\(END\)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(ATTN: .*\)|view larger image\b.*)$"
+)
 
 
 class LineKind(StrEnum):
@@ -80,11 +92,21 @@ def _parse_day(text: str) -> dt.date | None:
 
 
 def _is_header(line: Line) -> bool:
-    return bool(DATELINE.match(line.text) or COMMENTS.match(line.text))
+    return bool(
+        DATELINE.match(line.text)
+        or COMMENTS.match(line.text)
+        or BYLINE.match(line.text)
+        or read_date_line(line.text)
+    )
 
 
 def _looks_like_title(text: str) -> bool:
-    return len(text) < 160 and not text.endswith((".", ":", ",")) and not _is_header(Line(0, text))
+    return (
+        len(text) < 160
+        and not text.endswith((".", ":", ","))
+        and not SIGN_OFF.match(text)
+        and not _is_header(Line(0, text))
+    )
 
 
 def segment(text: str) -> Segmented:
@@ -97,9 +119,15 @@ def segment(text: str) -> Segmented:
     after_footer = False
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
-        starts_article = _looks_like_title(line.text) and (
-            (following is not None and _is_header(following)) or index == 0
+        above_header = (
+            following is not None and _is_header(following) and _looks_like_title(line.text)
         )
+        if above_header and current is not None and not current.body:
+            # "Ministry of National Defense" above the date line: who issues it.
+            line.kind, line.why = LineKind.METADATA, "issuer above the date line"
+            current.metadata.append(line)
+            continue
+        starts_article = above_header or (index == 0 and _looks_like_title(line.text))
         if starts_article:
             current = PageArticle(title=line)
             line.kind, line.why = LineKind.TITLE, "followed by a dateline"
@@ -115,6 +143,17 @@ def segment(text: str) -> Segmented:
             current.date_text = current.date_text or dateline["date"]
             current.author = current.author or (dateline["author"] or None)
             current.metadata.append(line)
+        elif not current.body and (printed := read_date_line(line.text)):
+            line.kind, line.why = LineKind.METADATA, "date line"
+            if current.date is None:  # the first printed; an update comes after it
+                current.date, current.date_text = printed.day, printed.text
+            current.metadata.append(line)
+        elif not current.body and (byline := BYLINE.match(line.text)):
+            line.kind, line.why = LineKind.METADATA, "byline"
+            current.author = current.author or byline["author"]
+            current.metadata.append(line)
+        elif SIGN_OFF.match(line.text):
+            line.kind, line.why = LineKind.FURNITURE, "wire sign-off or caption"
         elif footer := FOOTER.match(line.text):
             line.kind, line.why = LineKind.METADATA, "author and date footer"
             current.metadata.append(line)
@@ -142,4 +181,19 @@ def segment(text: str) -> Segmented:
         else:
             line.kind = LineKind.BODY
             current.body.append(line)
+    for article in articles:
+        _close_body(article, lines)
     return Segmented(lines=lines, articles=articles)
+
+
+def _close_body(article: PageArticle, lines: list[Line]) -> None:
+    """A line amid the body (a caption, a name on its own) is body: the body is one span."""
+    if not article.body:
+        return
+    first, last = article.body[0].number, article.body[-1].number
+    for line in lines:
+        if first < line.number < last and line.kind is not LineKind.BODY:
+            line.kind, line.why = LineKind.BODY, ""
+            if line in article.metadata:
+                article.metadata.remove(line)
+    article.body = [line for line in lines if first <= line.number <= last]

@@ -1,0 +1,555 @@
+"""Who is speaking: the people, bodies and voices an article introduces, and who each
+attribution ("Kim said", "he added", "the ministry said", "a senior official said:")
+refers to, read the way a wire editor writes it.
+
+The article is read in order, sentence by sentence (`Article.observe`):
+
+- a person is introduced by a full name with a title before it or an apposition
+  after it (`Vice Defense Minister Ahn Sung-taek`, `Park Ji-hoon, a professor at …`,
+  `South Korean national security adviser Lim Tae-joon`), or by a full name that
+  speaks; the title or apposition is the role, and the surname is what later
+  sentences call them by (`Ahn said`): the first word of a Korean name
+  (`Ahn Sung-taek`), the last of any other (`Hiroshi Kanemura`);
+- a body by its name (`the Foreign Ministry`, `Cheong Wa Dae`);
+- the subject of each sentence is remembered: `he`/`she` is the last person who was
+  one, `it` the last body.
+
+`Article.speaker` reads an attribution's speaker phrase: a full name (with its
+title), a surname this article introduced (only one person may carry it), a pronoun,
+a title used as a description of someone introduced (`the Japanese prime
+minister`), a body, or a description voice (`a ministry official`, `a senior
+Japanese government official`, and later `the official`). Anything else is not
+guessed: the speaker is None and the reason says why, and the drafter leaves the
+quotation out with that reason. A speaker not named in the attribution's own words
+carries `back_reference`, the sentence where they were named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Article", "Person", "Speaker", "mask_abbreviations", "surname_of"]
+
+# Words of a title; a name is the capitalised words after them.
+TITLE_WORDS = {
+    "president",
+    "prime",
+    "minister",
+    "ministers",
+    "foreign",
+    "defense",
+    "defence",
+    "vice",
+    "deputy",
+    "chief",
+    "cabinet",
+    "secretary",
+    "general",
+    "ambassador",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
+    "adviser",
+    "advisor",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "leader",
+    "rep.",
+    "sen.",
+    "gen.",
+    "adm.",
+    "col.",
+    "lt.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "gov.",
+    "amb.",
+    "h.e.",
+    "lawmaker",
+    "professor",
+    "retired",
+    "former",
+    "acting",
+    "senior",
+    "national",
+    "security",
+    "affairs",
+    "for",
+    "of",
+    "the",
+    "u.s.",
+    "south",
+    "north",
+    "korean",
+    "japanese",
+    "american",
+    "chinese",
+    "state",
+    "trade",
+    "unification",
+    "interior",
+    "finance",
+    "economy",
+    "presidential",
+    "mayor",
+    "governor",
+    "envoy",
+    "commander",
+    "officer",
+    "official",
+    "analyst",
+    "researcher",
+    "fellow",
+    "premier",
+    "representative",
+    "senator",
+    "congressman",
+    "congresswoman",
+    "justice",
+    "judge",
+    "and",
+    "policy",
+    "strategy",
+    "top",
+    "head",
+    "ruling",
+    "opposition",
+    "party",
+    "floor",
+    "admiral",
+    "navy",
+    "army",
+    "air",
+    "force",
+    "military",
+    "intelligence",
+    "staff",
+    "joint",
+}
+# Words that make a capitalised run a body or a place, never a person's name.
+BODY_WORDS = {
+    "ministry",
+    "office",
+    "house",
+    "university",
+    "institute",
+    "party",
+    "agency",
+    "council",
+    "committee",
+    "assembly",
+    "forces",
+    "agreement",
+    "government",
+    "department",
+    "court",
+    "news",
+    "times",
+    "herald",
+    "post",
+    "daily",
+    "ilbo",
+    "bank",
+    "organization",
+    "association",
+    "korea",
+    "japan",
+    "seoul",
+    "tokyo",
+    "washington",
+    "beijing",
+    "pyongyang",
+    "china",
+    "america",
+    "states",
+    "nations",
+    "dae",
+    "congress",
+    "parliament",
+    "diet",
+    "cabinet",
+    "pentagon",
+    "yonhap",
+    "kyodo",
+    "reuters",
+    "nhk",
+    "kbs",
+    "center",
+    "centre",
+    "command",
+}
+BODIES = ("Cheong Wa Dae", "Blue House", "Pentagon", "White House", "Kantei")
+PRONOUNS = {"he": "person", "she": "person", "it": "body"}
+# Heads of a description voice: "a ministry official", "one South Korean defense official".
+VOICE_HEADS = r"(?:officials?|spokes(?:man|woman|person)|sources?|diplomats?|aides?)"
+DESCRIPTION = re.compile(
+    rf"^(?P<article>a|an|one|another|the) (?P<body>(?:[\w.’'-]+ ){{0,6}}?{VOICE_HEADS})$",
+    re.IGNORECASE,
+)
+# Many voices: "American observers", "some lawmakers", "Harbor observers".
+CROWD = re.compile(
+    r"^(?:(?:some|many|most|several) )?(?P<body>(?:[\w.’'-]+ ){0,4}(?:observers|analysts|"
+    r"experts|critics|lawmakers|protesters|officials|diplomats|sources))$"
+)
+# An office named without its holder: "Sylvania’s Minister of Defense".
+OFFICE = re.compile(
+    r"^(?:the )?(?P<body>(?:[A-Z][\w.’'-]* ){1,4}(?:Minister|President|Secretary|Ambassador|"
+    r"Spokesman|Spokesperson)(?: of(?: [A-Z][\w’'-]*){1,3})?)$"
+)
+BODY_NAME = re.compile(
+    r"^(?:the )?(?P<name>(?:[A-Z][\w.’'-]* ){0,4}(?:Ministry|Office|House|Department|Council|"
+    r"Agency|Committee|Command|Embassy)(?: of (?:[A-Z][\w’'-]* ?){1,4})?|(?:[a-z]+ )?ministry)$"
+)
+NAME_TOKEN = re.compile(r"^[A-Z][a-z’']*(?:-[A-Za-z][a-z’']*)*$")
+_KOREAN_GIVEN = re.compile(r"^[A-Z][a-z]+-[a-z]+$")  # "Jae-in", "Sung-taek"
+_ABBREVIATION = re.compile(
+    r"\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Prof|Lt|Col|Adm|Gov|Amb|Maj|Capt|St|No|"
+    r"Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\."
+)
+_MINISTRY = re.compile(
+    r"\b(?:[A-Z][a-z]+ )?Ministry(?: of (?:[A-Z][a-z]+ ?){1,3})?|\b(?:defense|foreign) ministry"
+)
+_MINISTER = re.compile(r"\b(?:Defense|Foreign|Unification|Trade) Minister\b")
+APPOSITION = re.compile(r"^, (?P<role>(?:(?:a|an|the) )?[a-z][^,;“”\"]{2,120}?)(?=,|$)")
+
+
+def mask_abbreviations(text: str) -> str:
+    """The text with the full stops of abbreviations ("U.S.", "Rep.") made into "_"
+    (same length, so positions found in it stand in the text)."""
+    return _ABBREVIATION.sub(lambda match: match.group(0).replace(".", "_"), text)
+
+
+def surname_of(name: str) -> str:
+    """The word a later sentence calls someone by: `Ahn` of Ahn Sung-taek (a Korean
+    name, family name first), `Kanemura` of Hiroshi Kanemura."""
+    words = name.split()
+    if len(words) >= 2 and _KOREAN_GIVEN.match(words[-1]):
+        return words[0]
+    return words[-1]
+
+
+@dataclass
+class Person:
+    """Someone the article introduced by full name."""
+
+    name: str
+    title: str | None
+    sentence: str  # where they were introduced: the back-reference of later mentions
+    phrase: str  # the title and name as printed, for the role's evidence
+
+    @property
+    def surname(self) -> str:
+        """What a later sentence calls them by."""
+        return surname_of(self.name)
+
+
+@dataclass
+class Speaker:
+    """Who an attribution names, and how it was read."""
+
+    name: str
+    kind: str  # person, body, voice
+    how: str  # named, surname, pronoun, title, body, description, continued
+    role: str | None = None
+    role_phrase: str | None = None  # the printed words that give the role
+    back_reference: str | None = None  # the sentence naming the speaker, when not this one
+    note: str | None = None
+    sentence: str | None = None  # where a voice or body was named: later mentions point here
+    actor: str | None = None  # the store's actor, when the phrase is its exact name or alias
+
+
+def _split_title(phrase: str) -> tuple[str | None, str] | None:
+    """(title, full name) of "Vice Defense Minister Ahn Sung-taek"; None if the phrase
+    does not end in a person's full name."""
+    words = phrase.split()
+    name: list[str] = []
+    while words and len(name) < 3:
+        word = words[-1]
+        lowered = word.lower()
+        if not NAME_TOKEN.match(word) or lowered in TITLE_WORDS or lowered in BODY_WORDS:
+            break
+        name.insert(0, words.pop())
+    if len(name) == 3 and _KOREAN_GIVEN.match(name[-1]):
+        words.append(name.pop(0))  # "Minister Han Min-koo": a Korean name has two words
+    if len(name) < 2:
+        return None
+    title = " ".join(words).strip(" ,") or None
+    if title is not None and title.lower().split()[-1] in BODY_WORDS:
+        return None  # "Korea Kim ..." is not a title
+    return title, " ".join(name)
+
+
+_TITLE_RUN = re.compile(
+    r"(?:(?:[A-Z][\w’'_-]*|[a-z]+) ){0,7}$"  # the words before a name that may be its title
+)
+# A run of capitalised words, title and all: "Defense Minister Chung Tae-woo".
+_NAME_RUN = re.compile(
+    r"[A-Z][a-z’']*(?:-[A-Za-z][a-z’']*)*(?: [A-Z][a-z’']*(?:-[A-Za-z][a-z’']*)*){1,7}"
+)
+SPEECH = (
+    r"said|says|told|added|stressed|warned|noted|announced|stated|explained|argued|urged|"
+    r"insisted|declared|claimed|wrote|replied|cautioned|emphasi[sz]ed|reiterated|"
+    r"(?:was|were) quoted as saying|according to"
+)
+_SPEAKS_AFTER = re.compile(rf"^(?:,[^,]*,)? (?:{SPEECH})\b")
+
+
+def _title_before(masked: str, start: int) -> str | None:
+    """The title words printed just before a name at `start`, if they read as a title."""
+    run = _TITLE_RUN.search(masked[:start])
+    if run is None:
+        return None
+    words = run.group(0).split()
+    while words and words[0].lower() not in TITLE_WORDS:
+        words = words[1:]  # "Seoul's national security adviser": the title starts at a title word
+    return " ".join(words) or None
+
+
+@dataclass
+class Article:
+    """What an article has introduced so far, read sentence by sentence."""
+
+    people: list[Person] = field(default_factory=list)
+    last_person: Person | None = None
+    last_body: str | None = None
+    last_voice: Speaker | None = None
+    last_ministry: str | None = None
+    last_minister_title: str | None = None
+    ministry_sentence: str | None = None  # where the last ministry or minister was named
+
+    # --- reading sentences ------------------------------------------------------------
+
+    def observe(self, sentence: str, subject: Speaker | None = None) -> None:
+        """Take in the people and bodies a sentence names, and its subject."""
+        masked = mask_abbreviations(sentence)
+        for run in _NAME_RUN.finditer(masked):
+            self._maybe_introduce(sentence, masked, run.start(), run.end())
+        for ministry in _MINISTRY.finditer(sentence):
+            self.last_ministry, self.ministry_sentence = ministry.group(0).strip(), sentence
+        for minister in re.finditer(
+            r"\b(?:Defense|Foreign|Unification|Trade) Minister\b", sentence
+        ):
+            self.last_minister_title, self.ministry_sentence = minister.group(0), sentence
+        if subject is not None:
+            self._remember(subject)
+            return
+        # The sentence's subject: whoever speaks in it ("Park Ji-hoon, a professor …,
+        # said"), or the name it opens with ("Kanemura declined to say …").
+        for opening in (
+            re.match(rf"^(?P<who>[^;“”\"]{{2,160}}?) (?:{SPEECH})\b", masked),
+            re.match(
+                r"^(?P<who>[A-Z][\w’'_-]+(?: [A-Z][\w’'_-]+){0,4}(?:, [^,;“”\"]+,)?) [a-z]", masked
+            ),
+        ):
+            if opening is None:
+                continue
+            found = self.speaker(sentence[: opening.end("who")], sentence)
+            if isinstance(found, Speaker):
+                self._remember(found)
+                return
+            if re.match(r"[A-Z][a-z’']+\b", opening["who"]):
+                # Someone this reading cannot name is the subject ("Chung said …"):
+                # a "he" after it is not the person before.
+                self.last_person = None
+                return
+
+    def _maybe_introduce(self, sentence: str, masked: str, start: int, end: int) -> None:
+        run = sentence[start:end]
+        split = _split_title(run)
+        if split is None:
+            return
+        inner_title, name = split
+        if any(person.name == name for person in self.people):
+            return
+        name_start = start + run.rindex(name)
+        title = _title_before(masked, name_start) if inner_title is None else None
+        title = inner_title or title
+        apposition = APPOSITION.match(sentence[end:])
+        speaks = _SPEAKS_AFTER.match(sentence[end:]) is not None
+        said_before = re.search(rf"\b(?:{SPEECH}) $", sentence[:name_start]) is not None
+        if not (title or apposition or speaks or said_before):
+            return  # a name alone may be a place or a thing; a person is introduced as one
+        role = title
+        phrase_start = name_start - len(title) - 1 if title and not inner_title else start
+        phrase = sentence[max(phrase_start, 0) : end]
+        if apposition is not None:
+            role = apposition["role"] if role is None else f"{role}, {apposition['role']}"
+            phrase = sentence[max(phrase_start, 0) : end + apposition.end()]
+        if title and phrase not in sentence:
+            phrase = run
+        self.people.append(Person(name, role, sentence, phrase))
+
+    def _remember(self, speaker: Speaker) -> None:
+        if speaker.kind == "person":
+            self.last_person = next((p for p in self.people if p.name == speaker.name), None)
+        elif speaker.kind == "body":
+            self.last_body = speaker.name
+        elif speaker.kind == "voice":
+            self.last_voice = speaker
+
+    # --- reading attributions ------------------------------------------------------------
+
+    def speaker(self, phrase: str, sentence: str) -> Speaker | str:
+        """Who the speaker phrase names, or the reason it cannot be read."""
+        phrase = re.sub(r"\s+", " ", phrase).strip(" ,:")
+        phrase = re.sub(r"^(?:and|but|while|as) ", "", phrase, flags=re.IGNORECASE)
+        if not phrase:
+            return "no speaker found"
+        lowered = phrase.lower()
+        if lowered in PRONOUNS:
+            return self._pronoun(lowered)
+        if lowered == "they":
+            return "'they' is not read as a speaker"
+        parts = [part.strip() for part in phrase.split(",") if part.strip()]
+        # "Rep. Han Do-yoon of the main opposition party": the name, then where they sit.
+        for position, part in enumerate(parts):
+            # "His Defense counterpart, Takeshi Iwaya": the name may be the apposition.
+            others = ", ".join(parts[:position] + parts[position + 1 :]) or None
+            for candidate in (part, re.sub(r" (?:of|from|at) (?:the )?[\w’' .-]+$", "", part)):
+                if (named := self._named(candidate, others, sentence)) is not None:
+                    return named
+        head = parts[0]
+        if re.fullmatch(r"[A-Z][a-z’']+(?:-[a-z]+)?", head):
+            return self._surname(head)
+        for body in BODIES:
+            if head in (body, f"the {body}"):
+                return Speaker(body, "body", "body")
+        if (described := self._described(head, sentence)) is not None:
+            return described
+        for pattern in (CROWD, OFFICE):
+            if match := pattern.match(head):
+                return Speaker(match["body"], "voice", "description", sentence=sentence)
+        if match := BODY_NAME.match(head):
+            return self._body(match["name"], sentence)
+        return f"{phrase!r} does not read as a speaker"
+
+    def _named(self, head: str, apposition: str | None, sentence: str) -> Speaker | None:
+        split = _split_title(mask_abbreviations(head))
+        if split is None:
+            return None
+        title, name = split
+        if title is not None:
+            title = head[: len(title)]  # unmasked
+        known = next((person for person in self.people if person.name == name), None)
+        role = ", ".join(part for part in (title, apposition) if part) or None
+        if known is None:
+            phrase = head if not apposition else f"{head}, {apposition}"
+            known = Person(name, role, sentence, phrase if phrase in sentence else head)
+            self.people.append(known)
+        elif role is None:
+            role = known.title
+        in_sentence = known.sentence == sentence or name in sentence
+        return Speaker(
+            name,
+            "person",
+            "named",
+            role=role,
+            role_phrase=known.phrase if role else None,
+            back_reference=None if in_sentence else known.sentence,
+        )
+
+    def _surname(self, word: str) -> Speaker | str:
+        carriers = [person for person in self.people if word in (person.surname, person.name)]
+        names = {person.name for person in carriers}
+        if len(names) > 1:
+            return f"{word!r} could be any of {', '.join(sorted(names))}"
+        if not carriers:
+            return f"{word!r} is not introduced by full name before"
+        person = carriers[0]
+        return Speaker(
+            person.name,
+            "person",
+            "surname",
+            role=person.title,
+            role_phrase=person.phrase if person.title else None,
+            back_reference=person.sentence,
+        )
+
+    def _pronoun(self, pronoun: str) -> Speaker | str:
+        if PRONOUNS[pronoun] == "person":
+            if self.last_person is None:
+                return f"'{pronoun}' has no person before it"
+            person = self.last_person
+            return Speaker(
+                person.name,
+                "person",
+                "pronoun",
+                role=person.title,
+                role_phrase=person.phrase if person.title else None,
+                back_reference=person.sentence,
+                note=f"'{pronoun}' taken as {person.name}, the last person named as a subject",
+            )
+        if self.last_body is None:
+            return f"'{pronoun}' has no body before it"
+        return Speaker(
+            self.last_body, "body", "pronoun", note=f"'{pronoun}' taken as {self.last_body}"
+        )
+
+    def _described(self, head: str, sentence: str) -> Speaker | None:
+        match = DESCRIPTION.match(head)
+        lowered = head.lower()
+        if match is None:
+            # "the Japanese prime minister": the title of someone introduced.
+            if not lowered.startswith("the "):
+                return None
+            title = lowered[4:]
+            holders = [
+                person
+                for person in self.people
+                if person.title and person.title.lower().endswith(title)
+            ]
+            if len({person.name for person in holders}) != 1:
+                return None
+            person = holders[0]
+            return Speaker(
+                person.name,
+                "person",
+                "title",
+                role=person.title,
+                role_phrase=person.phrase,
+                back_reference=person.sentence,
+                note=f"{head!r} taken as {person.name}, introduced as {person.title}",
+            )
+        if match["article"].lower() == "the":
+            voice = self.last_voice
+            head_noun = match["body"].split()[-1].lower()
+            if voice is None or not voice.name.lower().endswith(head_noun):
+                return None
+            return Speaker(
+                voice.name,
+                "voice",
+                "description",
+                back_reference=voice.sentence,
+                note=f"{head!r} taken as the {voice.name} quoted before",
+                sentence=voice.sentence,
+            )
+        return Speaker(match["body"], "voice", "description", sentence=sentence)
+
+    def _body(self, name: str, sentence: str) -> Speaker | str:
+        if name.lower() != "ministry" and not name.lower().endswith(" ministry"):
+            return Speaker(name, "body", "body")
+        if name[0].isupper():
+            return Speaker(name, "body", "body", sentence=sentence)
+        # "the ministry": the ministry the article named last, or the one its minister heads.
+        named = self.last_ministry
+        if named is None and self.last_minister_title is not None:
+            named = self.last_minister_title.replace("Minister", "Ministry")
+        if named is None:
+            return f"'the {name}': the article names no ministry before"
+        ministry = named[:1].upper() + named[1:]
+        if name.lower() == named.lower() and ministry == named:
+            return Speaker(ministry, "body", "body", sentence=sentence)
+        return Speaker(
+            ministry,
+            "body",
+            "description",
+            note=f"'{name}' taken as the {ministry}, named before",
+            back_reference=self.ministry_sentence,
+            sentence=self.ministry_sentence,
+        )

@@ -1,0 +1,119 @@
+"""Read the dates an editor prints on a page: date lines and datelines.
+
+A date line stands on its own under the title, in any of the forms news sites use:
+`2019-11-22 18:31`, `19:14 March 16, 2023`, `Published : Nov. 23, 2016 - 14:58`,
+`Posted July. 24, 2019 07:52,`, `12:12 PM, March 21, 2023`, `Aug 23, 2019 - 18:05 JST`,
+`2016.11.14`. A label (Published, Updated, Posted, Written) may stand before it;
+the first date line printed is the article's date (an update comes after it).
+Parsing is `dateparser`'s, asked for a whole day, month and year: a line it reads
+only in part ("Nov. 23") is not a date line.
+
+A dateline opens the first paragraph of wire copy: `SEOUL, Nov. 22 (Yonhap) --`,
+`TOKYO (Kyodo) --`, `SEOUL, South Korea (AP) —`, `SEOUL (Reuters) -`. It names a
+place and an agency, and at most a month and day, so it never dates a page alone;
+it is found so that the sentence after it is read without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Dateline", "PrintedDate", "read_date_line", "read_dateline"]
+
+_LABEL = re.compile(
+    r"^(?:(?P<label>Published|Updated|Posted|Written|Last updated|Date|Modified)\b\s*:?\s*)?"
+    r"(?P<date>.+?)[\s,]*$",
+    re.IGNORECASE,
+)
+# Cheap tests before the parser is asked: a year, and a month name or a numeric date.
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTH_OR_NUMERIC = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\d{4}[-./]\d{1,2}[-./]\d{1,2}",
+    re.IGNORECASE,
+)
+# Letters that may stand on a date line besides the date: month names, AM/PM, zones.
+_ALLOWED_WORDS = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$|^(?:am|pm|a\.m|p\.m|"
+    r"jst|kst|utc|gmt|et|est|edt|pst|pdt)$|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*$",
+    re.IGNORECASE,
+)
+MAX_DATE_LINE = 60  # characters: a date line is short; a sentence with a date is not one
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)"
+    rf"(?:, (?P<month_day>{_MONTHS} \d{{1,2}})(?:, (?P<year>\d{{4}}))?"
+    r"|, (?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)*))?"
+    r"(?: ?\((?P<agency>[^()]{2,40})\))?"
+    r" ?(?:--|—|–|-) ?"
+)
+
+
+@dataclass(frozen=True)
+class PrintedDate:
+    """The day a date line prints, and the words as printed."""
+
+    day: dt.date
+    text: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A wire dateline at the start of a paragraph: where the sentence starts after it."""
+
+    end: int
+    place: str
+    agency: str | None
+
+
+@functools.cache
+def _parser() -> Any:
+    # dateparser takes a quarter of a second to import: only a page being drafted pays.
+    import dateparser
+
+    return dateparser
+
+
+_SETTINGS = {
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["absolute-time"],
+    "DATE_ORDER": "MDY",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+
+
+def read_date_line(line: str) -> PrintedDate | None:
+    """The day the line prints, if the whole line is a date line."""
+    if len(line) > MAX_DATE_LINE or not _YEAR.search(line) or not _MONTH_OR_NUMERIC.search(line):
+        return None
+    match = _LABEL.match(line.strip())
+    if match is None:
+        return None
+    text = match["date"]
+    words = re.findall(r"[A-Za-z][A-Za-z.]*", text)
+    if not all(_ALLOWED_WORDS.match(word.rstrip(".")) for word in words):
+        return None  # "August 22, 2018 by Joseph Fitsanakis": a byline, read elsewhere
+    # "July." is how some sites abbreviate July; the parser wants the month's name.
+    cleaned = re.sub(r"\b([A-Z][a-z]{2,})\.", r"\1", text)
+    cleaned = re.sub(r"(\d)\s+-\s+(\d)", r"\1 \2", cleaned)  # "2016 - 14:58"
+    parsed = _parser().parse(cleaned, languages=["en"], settings=_SETTINGS)
+    if parsed is None:
+        return None
+    return PrintedDate(parsed.date(), line.strip().rstrip(","), match["label"])
+
+
+def read_dateline(paragraph: str) -> Dateline | None:
+    """The wire dateline opening `paragraph`, if it has one."""
+    match = DATELINE.match(paragraph)
+    if match is None:
+        return None
+    # A capitalised word then a hyphen is often a sentence ("NATO - the alliance …"):
+    # a dateline names its agency or its day, or ends on a long dash ("SEOUL —").
+    named = match["agency"] is not None or match["month_day"] is not None
+    if not named and not match.group(0).rstrip().endswith(("--", "—")):
+        return None
+    return Dateline(match.end(), match["place"], match["agency"])
