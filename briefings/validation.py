@@ -5,7 +5,8 @@ ids are unique; every line of every seed page is classified exactly once; every
 evidence excerpt stands verbatim in its article (facts: in the body, never in an
 off-topic paragraph); references point at known facts; dates are consistent with
 how they were arrived at (a resolved phrase is recomputed); quotes are exactly the
-words between quotation marks; and every quotation in an article body is covered.
+words between quotation marks, and their attribution names their speaker
+(`attribution_check`); and every quotation in an article body is covered.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from briefings.annotations import (
     Evidence,
     QuoteAnnotation,
 )
+from briefings.attribution_check import unnamed_speaker
 from briefings.errors import Problem
 from briefings.quotations import QuotedSpan, find_quoted_spans
 from briefings.relative_dates import resolve_relative
@@ -232,7 +234,9 @@ class _Checker:
 
     def check_quote(self, file: str, quote: QuoteAnnotation) -> None:
         fact = f"quote {quote.id}"
-        self.ref(file, fact, "speaker", quote.speaker, self.actor_ids)
+        known = self.ref(file, fact, "speaker", quote.speaker, self.actor_ids)
+        if known and (unnamed := unnamed_speaker(quote, self.actors[quote.speaker])):
+            self.add(file, fact, unnamed)
         self.evidence(file, fact, quote.evidence, FACT_REGIONS)
         texts = [item.text for item in quote.evidence]
         articles = {item.article for item in quote.evidence}

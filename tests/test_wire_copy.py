@@ -11,17 +11,20 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from briefings.annotations import Evidence, QuoteAnnotation
+from briefings.attribution_check import unnamed_speaker
 from briefings.dates import FuzzyDate
 from briefings.ingest.draft import UndatedPageError, draft_page
 from briefings.ingest.files import BadPageError, accept_drafts, write_draft
 from briefings.ingest.printed_dates import read_date_line
 from briefings.ingest.segment import segment
-from briefings.loading import load_store
+from briefings.loading import check_store, load_store
 from briefings.relative_dates import resolve_relative
 from briefings.store import FactStore, MemoryFactStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ingest_quality import DEVSET, SPLITS, score_article
+from tests.conftest import edit
 
 SATURDAY = dt.date(2019, 11, 23)
 
@@ -248,3 +251,54 @@ def test_the_development_set_is_drafted_to_target(store: MemoryFactStore) -> Non
     right, key = sum(s.right for s in scores), sum(s.key_quotes for s in scores)
     assert right / key >= 0.9
     assert all(score.date_right for score in scores)
+
+
+# --- the attribution check -------------------------------------------------------------------
+
+
+def _quote(
+    attribution: str, speaker: str, *evidence: str, note: str | None = None
+) -> QuoteAnnotation:
+    texts = evidence or (f"{attribution} he agreed to “completely normalize” the pact.",)
+    return QuoteAnnotation(
+        id="q",
+        speaker=speaker,
+        words=["completely normalize"],
+        attribution=attribution,
+        attribution_note=note,
+        date_note="Not stated.",
+        evidence=[Evidence(article="a", text=text) for text in texts],
+    )
+
+
+def test_a_quote_whose_words_name_someone_else_fails_the_attribution_check(
+    store: MemoryFactStore,
+) -> None:
+    actors = {actor.id: actor for actor in store.annotations.actors}
+    japan, kono = actors["japanese-government"], actors["taro-kono"]
+    yoon = _quote("March 16 (Yonhap) -- President Yoon Suk Yeol said", "japanese-government")
+    assert unnamed_speaker(yoon, japan) is not None
+    assert unnamed_speaker(_quote("Kono said", "taro-kono"), kono) is None
+    pronoun = _quote("he added", "taro-kono", note='"he" is Taro Kono, quoted before.')
+    assert unnamed_speaker(pronoun, kono) is None
+    named_before = _quote(
+        "he said", "taro-kono", "“It is regrettable,” he said.", "Taro Kono spoke first."
+    )
+    assert unnamed_speaker(named_before, kono) is None
+
+
+def test_the_store_refuses_a_quote_given_to_someone_its_words_do_not_name(
+    seeds_copy: Path,
+) -> None:
+    edit(
+        seeds_copy / "annotations" / "000_a628d338d7e45e49.yaml",
+        "    speaker: sk-official\n",
+        "    speaker: japanese-government\n",
+    )
+    _, problems = check_store(seeds_copy)
+    assert [str(p) for p in problems] == [
+        "000_a628d338d7e45e49.yaml: quote sk-official-national-interest: its attribution "
+        "'said a South Korean official on August 22' does not name its speaker 'Japanese "
+        "government' (by name, alias or surname), nor does a back-reference in its evidence "
+        "or, for a pronoun, its attribution note"
+    ]

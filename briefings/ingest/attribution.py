@@ -215,7 +215,6 @@ _ABBREVIATION = re.compile(
 _MINISTRY = re.compile(
     r"\b(?:[A-Z][a-z]+ )?Ministry(?: of (?:[A-Z][a-z]+ ?){1,3})?|\b(?:defense|foreign) ministry"
 )
-_MINISTER = re.compile(r"\b(?:Defense|Foreign|Unification|Trade) Minister\b")
 APPOSITION = re.compile(r"^, (?P<role>(?:(?:a|an|the) )?[a-z][^,;“”\"]{2,120}?)(?=,|$)")
 
 
@@ -320,8 +319,7 @@ class Article:
     last_body: str | None = None
     last_voice: Speaker | None = None
     last_ministry: str | None = None
-    last_minister_title: str | None = None
-    ministry_sentence: str | None = None  # where the last ministry or minister was named
+    ministry_sentence: str | None = None  # where the last ministry was named
 
     # --- reading sentences ------------------------------------------------------------
 
@@ -332,10 +330,6 @@ class Article:
             self._maybe_introduce(sentence, masked, run.start(), run.end())
         for ministry in _MINISTRY.finditer(sentence):
             self.last_ministry, self.ministry_sentence = ministry.group(0).strip(), sentence
-        for minister in re.finditer(
-            r"\b(?:Defense|Foreign|Unification|Trade) Minister\b", sentence
-        ):
-            self.last_minister_title, self.ministry_sentence = minister.group(0), sentence
         if subject is not None:
             self._remember(subject)
             return
@@ -536,12 +530,11 @@ class Article:
             return Speaker(name, "body", "body")
         if name[0].isupper():
             return Speaker(name, "body", "body", sentence=sentence)
-        # "the ministry": the ministry the article named last, or the one its minister heads.
+        # "the ministry": the ministry the article named last. Not the one whose minister
+        # it names: the words would not name the speaker.
         named = self.last_ministry
-        if named is None and self.last_minister_title is not None:
-            named = self.last_minister_title.replace("Minister", "Ministry")
         if named is None:
-            return f"'the {name}': the article names no ministry before"
+            return f"'{name}': the article names no ministry before"
         ministry = named[:1].upper() + named[1:]
         if name.lower() == named.lower() and ministry == named:
             return Speaker(ministry, "body", "body", sentence=sentence)

@@ -269,7 +269,7 @@ class _Drafter:
                 return dataclasses.replace(
                     speaker,
                     how="continued",
-                    back_reference=before.sentence,
+                    back_reference=speaker.back_reference or before.sentence,
                     note="continues the quotation of the sentence before",
                 )
             return "no speaker found"
@@ -400,6 +400,8 @@ class _Drafter:
                 reason=date.reason if date.how != "resolved" else None,
             )
         texts = [draft.sentence, *draft.more_sentences]
+        if speaker.how == "continued" and previous is not None:
+            texts.append(previous[0].sentence)  # where its attribution is printed
         if speaker.back_reference and speaker.back_reference not in texts:
             texts.append(speaker.back_reference)  # where the speaker was named
         ident = self._unique(f"{article.id}-q{number}")
