@@ -9,6 +9,10 @@ always beats a near spelling:
      90  one word of a name ("kang" for both Kangs)
      80  the start of a word ("iwa" for Iwaya)
   < 80   a near spelling ("kno" for Kono), scaled from rapidfuzz's ratio
+
+A near spelling names someone only as a typo would: each typed word begins as a
+word of the name does ("kno", "Iwaia Takesh"). "yoon" is not Moon Jae-in misspelt
+but another name; it is only offered as a did-you-mean.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ class NameIndex:
 
     def __init__(self, candidates: Iterable[Candidate]) -> None:
         self._candidates = list(candidates)
+        self._by_key = {candidate.key: candidate for candidate in self._candidates}
         self._names: list[str] = []
         self._name_owner: list[int] = []
         self._exact: dict[str, set[int]] = {}
@@ -161,7 +166,21 @@ class NameIndex:
         best = ranked[0]
         if best.tier:
             return [match for match in ranked if match.tier == best.tier]
-        return [match for match in ranked if best.score - match.score < 4.0]
+        typed = fold(query)
+        return [
+            match
+            for match in ranked
+            if best.score - match.score < 4.0 and self._a_typo_of(typed, match.key)
+        ]
+
+    def _a_typo_of(self, typed: str, key: str) -> bool:
+        """Whether every typed word begins as a word of one of the candidate's names."""
+        initials = [word[0] for word in typed.split()]
+        for name in self._by_key[key].names:
+            available = [word[0] for word in fold(name).split()]
+            if all(initials.count(letter) <= available.count(letter) for letter in initials):
+                return True
+        return False
 
     def suggest(self, query: str, limit: int = 3) -> list[str]:
         """Labels to offer as did-you-mean when nothing matched."""
