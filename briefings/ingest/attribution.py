@@ -314,7 +314,9 @@ def _title_before(masked: str, start: int) -> str | None:
 class Article:
     """What an article has introduced so far, read sentence by sentence."""
 
-    people: list[Person] = field(default_factory=list)
+    # By full name, and by surname: looked up, not searched, so a long page stays linear.
+    people: dict[str, Person] = field(default_factory=dict)
+    by_surname: dict[str, list[Person]] = field(default_factory=dict)
     last_person: Person | None = None
     last_body: str | None = None
     last_voice: Speaker | None = None
@@ -359,7 +361,7 @@ class Article:
         if split is None:
             return
         inner_title, name = split
-        if any(person.name == name for person in self.people):
+        if name in self.people:
             return
         name_start = start + run.rindex(name)
         title = _title_before(masked, name_start) if inner_title is None else None
@@ -377,11 +379,15 @@ class Article:
             phrase = sentence[max(phrase_start, 0) : end + apposition.end()]
         if title and phrase not in sentence:
             phrase = run
-        self.people.append(Person(name, role, sentence, phrase))
+        self._introduce(Person(name, role, sentence, phrase))
+
+    def _introduce(self, person: Person) -> None:
+        self.people[person.name] = person
+        self.by_surname.setdefault(person.surname, []).append(person)
 
     def _remember(self, speaker: Speaker) -> None:
         if speaker.kind == "person":
-            self.last_person = next((p for p in self.people if p.name == speaker.name), None)
+            self.last_person = self.people.get(speaker.name)
         elif speaker.kind == "body":
             self.last_body = speaker.name
         elif speaker.kind == "voice":
@@ -430,12 +436,12 @@ class Article:
         title, name = split
         if title is not None:
             title = head[: len(title)]  # unmasked
-        known = next((person for person in self.people if person.name == name), None)
+        known = self.people.get(name)
         role = ", ".join(part for part in (title, apposition) if part) or None
         if known is None:
             phrase = head if not apposition else f"{head}, {apposition}"
             known = Person(name, role, sentence, phrase if phrase in sentence else head)
-            self.people.append(known)
+            self._introduce(known)
         elif role is None:
             role = known.title
         in_sentence = known.sentence == sentence or name in sentence
@@ -449,7 +455,7 @@ class Article:
         )
 
     def _surname(self, word: str) -> Speaker | str:
-        carriers = [person for person in self.people if word in (person.surname, person.name)]
+        carriers = self.by_surname.get(word, [])
         names = {person.name for person in carriers}
         if len(names) > 1:
             return f"{word!r} could be any of {', '.join(sorted(names))}"
@@ -495,7 +501,7 @@ class Article:
             title = lowered[4:]
             holders = [
                 person
-                for person in self.people
+                for person in self.people.values()
                 if person.title and person.title.lower().endswith(title)
             ]
             if len({person.name for person in holders}) != 1:

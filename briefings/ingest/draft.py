@@ -1,10 +1,15 @@
 """Turn a page into draft annotations: the source, articles, actors, roles, quotes, events.
 
 Every drafted fact quotes its evidence verbatim from the page, so a draft that a
-person accepts passes `briefbot facts check`. What the extractor had to guess is
-listed in the report's `unsure` lines for review. Events are proposed from sentences
-that date something, and a discrepancy wherever such an event reads like one in the
-store but is dated otherwise: all of them for review.
+person accepts passes `briefbot facts check`. The article is read in order
+(`attribution.Article`): each quote's speaker is someone its attribution names, or
+one a recorded back-reference names; a quotation the reading cannot attribute is
+recorded as left out, with the reason, never given to a guess. The article's date
+is the one printed (`printed_dates`) or the curator's (`--date`), never a guess.
+What the extractor had to guess is listed in the report's `unsure` lines for review.
+Events are proposed from sentences that date something, with the step of the
+agreement each reads as (`effects`), and a discrepancy wherever such an event reads
+like one in the store but is dated otherwise: all of them for review.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ from briefings.ingest.quotes import (
     split_sentences,
 )
 from briefings.ingest.segment import LineKind, PageArticle, segment
-from briefings.matching import EXACT, PREFIX, fold
+from briefings.matching import EXACT, fold
 from briefings.queries.people import actor_index
 from briefings.relative_dates import resolve_relative
 from briefings.store import FactStore
@@ -131,9 +136,9 @@ class _Drafter:
         self.events: list[EventAnnotation] = []
         self.excluded: list[ExcludedQuotation] = []
         self._roles_of: dict[tuple[str, str], str] = {}
-        # Drafted actors by folded name and by each word of it, first introduced first.
+        # Drafted actors by folded name, first introduced first ("Ahn" is found through
+        # the article's reading, `attribution.Article`, then looked up here by full name).
         self._drafted_names: dict[str, str] = {}
-        self._drafted_words: dict[str, str] = {}
         self.known = store.annotations  # read once: a database store reads it all
         self.taken = set(store.actors) | set(store.articles) | reserved
         for facts in (self.known.roles, self.known.quotes, self.known.events):
@@ -188,20 +193,6 @@ class _Drafter:
 
     # --- speakers -----------------------------------------------------------------
 
-    def _known(self, phrase: str) -> str | None:
-        """A store actor the phrase names exactly (or by one word), or one drafted here."""
-        folded = fold(phrase)
-        if folded:
-            # "Tadwell" after "Rufus Tadwell" was introduced: looked up, not searched, so
-            # a page with thousands of quotes stays linear.
-            drafted = self._drafted_names.get(folded) or self._drafted_words.get(folded)
-            if drafted is not None:
-                return drafted
-        matches = self.index.resolve(phrase)
-        if len(matches) == 1 and matches[0].score > PREFIX:
-            return matches[0].key
-        return None
-
     def _new_actor(self, name: str, kind: str, article: str, sentence: str) -> str:
         ident = self._unique(_slug(name))
         part_of = None
@@ -218,10 +209,7 @@ class _Drafter:
             evidence=[Evidence(article=article, text=sentence)],
         )
         self.report.new_actors.append(f"{ident} ({name})")
-        folded = fold(name)
-        self._drafted_names.setdefault(folded, ident)
-        for word in folded.split():
-            self._drafted_words.setdefault(word, ident)
+        self._drafted_names.setdefault(fold(name), ident)
         return ident
 
     def _actor_for(self, speaker: Speaker, article: str, sentence: str) -> str:

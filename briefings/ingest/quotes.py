@@ -3,20 +3,25 @@
 Each sentence holding quotation marks becomes one drafted quote (its quoted spans
 together). The speaker is found by a few written-down patterns:
 
-- after the quote: `“…,” said Taro Kono, the Japanese foreign minister.` or `“…,” he added.`
+- after the quote: `“…,” said Taro Kono, the Japanese foreign minister.`, `“…,” he added.`,
+  and after a quote that ends on a comma, any subject before the verb
+  (`“…,” South Korean national security adviser Lim Tae-joon said.`);
 - before it: `Kang Gi-jung, Political Affairs Secretary to …, added that Seoul would “…”`
-  (a verb of saying: said, added, argued, warned, urged, called, told, stated, noted,
-  claimed, insisted, declared, described);
+  or `A senior official said: “…”` (a verb of saying: said, added, argued, warned,
+  urged, called, told, stated, noted, claimed, insisted, declared, described,
+  announced, stressed, was quoted as saying, according to …);
 - a collective: `… badly received by the South Korean public, for whom … “…”`;
 - a pronoun (he, she, it, they) is the speaker of the quote before it, or the subject
   named in `As for the North Korean leaders, they called it …`.
 
-A name, alias or collective that the store knows is matched; otherwise a new actor is
-proposed. Anything guessed is marked for review.
+The patterns run with the full stops of abbreviations masked ("Rep. Han", "U.S."),
+and a quotation that spans sentences is one sentence here. Who the speaker phrase
+names is read by `attribution`. Anything guessed is marked for review.
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -127,17 +132,21 @@ def _whole_quotations(paragraph: str, bounds: list[tuple[int, int]]) -> list[tup
     """The sentences, joined where a quotation opened in one closes in a later one
     ("…said: “Nothing has changed. The review goes ahead.”" is one quote) and after
     a title the splitter took for a sentence's end."""
-    spans = find_quoted_spans(paragraph)
+    closed = [span for span in find_quoted_spans(paragraph) if span.closed]
+    starts = [span.start for span in closed]
+
+    def inside_a_quotation(position: int) -> bool:
+        # Spans do not overlap: only the last one opened before `position` can hold it.
+        before = bisect.bisect_left(starts, position) - 1
+        return before >= 0 and position < closed[before].start + len(closed[before].text)
+
     joined: list[tuple[int, int]] = []
     for start, end in bounds:
         if not paragraph[start:end].strip():
             continue
         if joined and (
             _HONORIFIC_END.search(paragraph[joined[-1][0] : joined[-1][1]])
-            or any(
-                span.closed and span.start < joined[-1][1] < span.start + len(span.text)
-                for span in spans
-            )
+            or inside_a_quotation(joined[-1][1])
         ):
             joined[-1] = (joined[-1][0], end)
         else:
