@@ -15,6 +15,7 @@ from briefings.annotations import Evidence, QuoteAnnotation
 from briefings.attribution_check import unnamed_speaker
 from briefings.dates import FuzzyDate
 from briefings.ingest.draft import UndatedPageError, draft_page
+from briefings.ingest.effects import proposed_effect
 from briefings.ingest.files import BadPageError, accept_drafts, write_draft
 from briefings.ingest.printed_dates import read_date_line
 from briefings.ingest.segment import segment
@@ -122,8 +123,9 @@ def test_a_saturday_article_about_monday_looks_forward(store: FactStore) -> None
         "the ministry said.",
         date_line="2019-11-23",
     )
-    annotations, _ = draft_page("monday.txt", text, store)
+    annotations, report = draft_page("monday.txt", text, store)
     (event,) = annotations.events
+    assert report.effects == {event.id: "signed"}  # proposed, for the curator to confirm
     assert event.date.value == FuzzyDate.day(dt.date(2019, 11, 25))
     assert event.date.phrase == "will tentatively sign the pact on Monday"  # the rule's evidence
     assert event.status == "expected"
@@ -236,6 +238,21 @@ def test_undated_drafts_waiting_side_by_side_never_share_an_id(
         page.write_text(f"Pact notes {name}\n\nBy Grace Olander\n\n“It holds,” said Min Kyu-ri.\n")
         write_draft(page, seeds_copy, store, dt.date(2019, 11, 20))
     assert [result.problems for result in accept_drafts(seeds_copy)] == [[], []]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effect"),
+    [
+        ("Seoul and Tokyo agreed to extend the pact for another year.", "extended"),
+        ("Seoul decided to suspend the termination of the pact.", "termination suspended"),
+        ("Seoul notified Tokyo that it would terminate the agreement.", "termination notified"),
+        ("The two signed the agreement, the first since the end of the war.", "signed"),
+        ("The pact is now back to normal.", "normalized"),
+        ("Seoul and Tokyo held talks on exports.", None),
+    ],
+)
+def test_the_step_a_sentence_reads_as_is_proposed(sentence: str, effect: str | None) -> None:
+    assert proposed_effect(sentence) == effect
 
 
 # --- the development set ---------------------------------------------------------------------
