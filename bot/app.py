@@ -30,6 +30,7 @@ from bot.review_views import ReviewButton, ReviewSelect
 from bot.settings import Settings
 from briefings.answers import Answerer, CurrentAnswerer
 from briefings.factbase import DatabaseFactStore, open_fact_store, sync_facts
+from briefings.ingest.readers import Readers
 from briefings.loading import load_store
 from briefings.rendering import Renderer
 from briefings.resources import cache_dir
@@ -39,7 +40,7 @@ from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
 from briefings.storage import Database, open_database
 from briefings.store import FactStore
 from briefings.subscriptions import BriefingService, Clock, PostingPolicy
-from briefings.watching import Watcher, Watchlist
+from briefings.watching import PollLimits, Watcher, Watchlist
 
 __all__ = ["BriefBot", "ShardedBriefBot", "create_bot"]
 
@@ -165,6 +166,8 @@ class BriefBot(commands.Bot):
             lambda: self.answers.store,
             holder=f"{socket.gethostname()}:{os.getpid()}"[:64],
             allow_private=settings.allow_private_urls,
+            limits=PollLimits(settings.watch_new_items, settings.fetch_deadline_seconds),
+            readers=Readers(time_limit=settings.read_seconds),
         )
         cog = SourcesCog(
             self,

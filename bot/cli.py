@@ -274,21 +274,26 @@ def _sources_fetch(url: str, seeds: Path) -> int:
     """Fetch one page, or a feed's new items, and draft each like `briefbot ingest`,
     once per edition of the article whoever fetches it; one line if it cannot be."""
     import asyncio
+    import functools
 
     from briefings.fetching import FetchError
-    from briefings.ingest.seen import drafted_item
-    from briefings.watching.harvest import harvest
+    from briefings.ingest.readers import Readers
+    from briefings.ingest.seen import new_items
+    from briefings.watching.harvest import PollLimits, harvest
 
     opened = _settings_database("Not fetched")
     if opened is None:
         return EXIT_FAILURE
     settings, database = opened
+    readers = Readers(size=1, time_limit=settings.read_seconds)
     try:
         found = asyncio.run(
             harvest(
                 url,
-                seen_item=lambda guid: drafted_item(database, guid) is not None,
+                unseen=functools.partial(new_items, database),
                 allow_private=settings.allow_private_urls,
+                readers=readers,
+                limits=PollLimits(settings.watch_new_items, settings.fetch_deadline_seconds),
             )
         )
         return _draft_harvest(database, found, seeds)
@@ -296,6 +301,7 @@ def _sources_fetch(url: str, seeds: Path) -> int:
         print(f"Not fetched: {error}", file=sys.stderr)
         return EXIT_FAILURE
     finally:
+        readers.close()
         database.dispose()
 
 

@@ -97,6 +97,24 @@ class Settings(BaseSettings):
             "own interval) and posts new drafts for review; 0: never"
         ),
     )
+    fetch_deadline_seconds: float = Field(
+        default=60,
+        ge=1,
+        le=120,
+        description="How long one fetch of a watched page may take in all, however it trickles",
+    )
+    read_seconds: float = Field(
+        default=20,
+        ge=1,
+        le=60,
+        description="How long reading one fetched page or feed may take before it is given up",
+    )
+    watch_new_items: int = Field(
+        default=20,
+        ge=1,
+        le=200,
+        description="New items of a feed drafted in one poll; the rest wait for later polls",
+    )
     health_max_age_seconds: float = Field(
         default=60,
         ge=20,

@@ -1,12 +1,15 @@
 """Fetching one page over HTTP, as a careful client: for `briefbot sources fetch`.
 
-The rules (issue 10): http and https only; a timeout; a body of at most 2 MiB, read
-as it streams and abandoned past that; at most 5 redirects, each followed by hand so
-that every hop is checked; a `User-Agent` naming the bot; a conditional GET when an
-ETag or Last-Modified is known. No address on loopback, a private or link-local
-network (169.254.169.254 is a cloud's metadata service), or otherwise not public, is
-fetched, before or after a redirect, unless the operator allows private addresses
-(`ALLOW_PRIVATE_URLS`). Every refusal and failure is a `FetchError` of one line.
+The rules: http and https only; a timeout for each read and a deadline for the whole
+fetch (a site sending a byte a second is cut off); a body of at most 2 MiB once
+decoded, counted in every layer of its content coding as it streams and abandoned past
+that (`briefings.content_codings`: a small compressed body may inflate to gigabytes);
+at most 5 redirects, each followed by hand so that every hop is checked; a
+`User-Agent` naming the bot; a conditional GET when an ETag or Last-Modified is
+known. No address on loopback, a private or link-local network (169.254.169.254 is a
+cloud's metadata service), or otherwise not public, is fetched, before or after a
+redirect, unless the operator allows private addresses (`ALLOW_PRIVATE_URLS`). Every
+refusal and failure is a `FetchError` of one line.
 
 The connection goes to the address that was checked, not to whatever the name
 resolves to a moment later (DNS rebinding): the request is sent to that address,
@@ -25,12 +28,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from briefings.content_codings import ACCEPTED, CodingError, Decoder, TooLargeError
 from briefings.errors import BriefingError
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "DEADLINE_SECONDS",
     "MAX_BYTES",
     "MAX_REDIRECTS",
     "USER_AGENT",
@@ -44,7 +49,8 @@ __all__ = [
 USER_AGENT = "briefbot/0.1 (a Discord briefing bot that cites its sources)"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
-TIMEOUT_SECONDS = 20.0
+TIMEOUT_SECONDS = 20.0  # for each read
+DEADLINE_SECONDS = 60.0  # for the whole fetch: 2 MiB at 35 KiB/s, redirects included
 NOT_MODIFIED = 304  # a conditional GET's answer: the page is as it was
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -58,7 +64,7 @@ class FetchError(BriefingError):
 
 @dataclass(frozen=True)
 class Fetched:
-    """A page as the server sent it (its body at most `MAX_BYTES`)."""
+    """A page as the server sent it (its body decoded, at most `MAX_BYTES`)."""
 
     url: str  # as asked
     final_url: str  # after redirects
@@ -67,6 +73,7 @@ class Fetched:
     body: bytes
     etag: str | None
     last_modified: str | None
+    charset: str | None = None  # as the Content-Type declares it
 
     @property
     def not_modified(self) -> bool:
@@ -95,8 +102,9 @@ def refused_address(address: Address, allowed: Iterable[Network]) -> bool:
 def _tls() -> ssl.SSLContext:
     """The TLS settings every fetch shares. Loading the certificate store costs some
     30 ms, more than fetching a page from a nearby server: once per process, not once
-    per fetch (a poll of 50 feeds makes a thousand)."""
+    per fetch (a poll of 50 feeds makes a thousand). httpx is imported with them."""
     import certifi  # httpx's own certificate store, as its default uses
+    import httpx  # noqa: F401
 
     return ssl.create_default_context(cafile=certifi.where())
 
@@ -151,33 +159,59 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     timeout: float = TIMEOUT_SECONDS,
+    deadline: float = DEADLINE_SECONDS,
     resolve: Resolver = _resolve,
 ) -> Fetched:
-    """Fetch `url` by the rules above; `FetchError` in one line if it cannot be."""
+    """Fetch `url` by the rules above, each read within `timeout` seconds and the
+    whole of it within `deadline`; `FetchError` in one line if it cannot be."""
     allowed = list(allowed_networks)
     if allow_private:
         allowed += [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPTED}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    # The first fetch imports httpx and loads the certificates: most of a second on a
+    # busy machine, in a thread, not on the event loop.
+    tls = await asyncio.to_thread(_tls)
     current = _checked_url(url)
     import httpx
 
-    client = httpx.AsyncClient(timeout=timeout, follow_redirects=False, verify=_tls())
+    client = httpx.AsyncClient(timeout=timeout, follow_redirects=False, verify=tls)
     async with client:
-        for _ in range(MAX_REDIRECTS + 1):
-            address = await _checked_address(current, allowed, resolve)
-            try:
-                fetched = await _get(client, url, current, address, headers)
-            except httpx.TimeoutException:
-                raise FetchError(f"{current.host} did not answer within {timeout:g} s") from None
-            except httpx.HTTPError as error:
-                raise FetchError(f"cannot fetch {current}: {error}") from None
-            if isinstance(fetched, Fetched):
-                return fetched
-            current = _checked_url(str(current.join(fetched)))
+        try:
+            async with asyncio.timeout(deadline):
+                return await _follow(client, url, current, allowed, resolve, headers, timeout)
+        except TimeoutError:
+            raise FetchError(
+                f"{current.host} did not send the whole page within {deadline:g} s"
+            ) from None
+
+
+async def _follow(
+    client: httpx.AsyncClient,
+    url: str,
+    current: httpx.URL,
+    allowed: list[Network],
+    resolve: Resolver,
+    headers: dict[str, str],
+    timeout: float,
+) -> Fetched:
+    """The page at `current`, each redirect checked and followed by hand."""
+    import httpx
+
+    for _ in range(MAX_REDIRECTS + 1):
+        address = await _checked_address(current, allowed, resolve)
+        try:
+            fetched = await _get(client, url, current, address, headers)
+        except httpx.TimeoutException:
+            raise FetchError(f"{current.host} did not answer within {timeout:g} s") from None
+        except httpx.HTTPError as error:
+            raise FetchError(f"cannot fetch {current}: {error}") from None
+        if isinstance(fetched, Fetched):
+            return fetched
+        current = _checked_url(str(current.join(fetched)))
     raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
 
 
@@ -200,19 +234,30 @@ async def _get(
             return response.headers["location"]
         if response.status_code >= 400:
             raise FetchError(f"{url} answered {response.status_code} {response.reason_phrase}")
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > MAX_BYTES:
-                raise FetchError(f"{url} is larger than {MAX_BYTES // 1024 // 1024} MiB")
+        body = await _decoded_body(response, url)
         return Fetched(
             url=asked,
             final_url=str(url),
             status=response.status_code,
             content_type=response.headers.get("content-type", "").split(";")[0].strip(),
-            body=bytes(body),
+            body=body,
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
+            charset=response.charset_encoding,
         )
     finally:
         await response.aclose()
+
+
+async def _decoded_body(response: httpx.Response, url: httpx.URL) -> bytes:
+    """The body with its content codings undone, read raw off the wire: httpx would
+    inflate each network chunk whole before the cap could be checked."""
+    try:
+        decoder = Decoder(response.headers.get("content-encoding", ""), MAX_BYTES)
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+    except CodingError as error:
+        raise FetchError(f"{url} {error}") from None
+    except TooLargeError:
+        raise FetchError(f"{url} is larger than {MAX_BYTES // 1024 // 1024} MiB") from None
+    return bytes(decoder.body)

@@ -4,20 +4,26 @@ site of `tests/web_site.py`."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import ipaddress
+import tracemalloc
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from briefings.content_codings import CodingError, Decoder, TooLargeError
 from briefings.fetching import MAX_BYTES, USER_AGENT, FetchError, fetch, refused_address
 from briefings.ingest.seen import claim
 from briefings.ingest.web import WebPage, feed_items, page_text
 from briefings.storage import Database
 from tests.races import race
 from tests.test_posting import database_url, fresh_database
-from tests.web_site import LOOPBACK, Site
+from tests.web_site import ARTICLE, LOOPBACK, Site, double_gzip_bomb, gzip_of_zeros
+
+MIB = 1024 * 1024
 
 
 async def test_an_article_is_fetched_with_the_bot_s_name(site: tuple[str, Site]) -> None:
@@ -234,3 +240,77 @@ def test_a_feed_s_new_items_are_drafted_once_each(
     assert len(list(drafts.glob("web_*.yaml"))) == 2
     assert main(command) == 0
     assert capsys.readouterr().out == "Feed “Fictional Times”: 2 items, none new.\n"
+
+
+@pytest.mark.parametrize("path", ["/bomb.html", "/double-bomb.html"])
+async def test_a_gzip_bomb_is_given_up_at_the_cap_never_inflated(
+    site: tuple[str, Site], path: str
+) -> None:
+    """128 KiB that inflate to 128 MiB, and 684 bytes that inflate to 256 MiB through
+    two layers: each is abandoned once 2 MiB are decoded, and memory never holds more
+    than a few times that (the old fetch inflated each network chunk whole first)."""
+    base, _ = site
+    gzip_of_zeros(128), double_gzip_bomb()  # made by the site before the count starts
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match=r"is larger than 2 MiB$"):
+            await fetch(f"{base}{path}", allowed_networks=LOOPBACK)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * MIB, f"{peak / MIB:.0f} MiB at the peak"
+
+
+async def test_a_body_coded_three_times_over_is_refused_in_one_line(
+    site: tuple[str, Site],
+) -> None:
+    base, _ = site
+    with pytest.raises(FetchError) as raised:
+        await fetch(f"{base}/three-codings.html", allowed_networks=LOOPBACK)
+    assert str(raised.value) == (
+        f"{base}/three-codings.html is coded 3 times over (gzip, gzip, gzip); at most 2 are read"
+    )
+
+
+async def test_a_site_that_trickles_is_cut_off_at_the_deadline(site: tuple[str, Site]) -> None:
+    """A byte every 50 ms comes well within the 10 s allowed for each read: the whole
+    fetch's deadline ends it."""
+    base, _ = site
+    with pytest.raises(FetchError, match=r"did not send the whole page within 0\.5 s$"):
+        await fetch(f"{base}/trickle.html", allowed_networks=LOOPBACK, timeout=10, deadline=0.5)
+
+
+def _decoded(header: str, body: bytes, step: int = 7) -> bytes:
+    decoder = Decoder(header, MAX_BYTES)
+    for start in range(0, len(body), step):  # the bytes as they come off the wire
+        decoder.feed(body[start : start + step])
+    return bytes(decoder.body)
+
+
+def test_each_coding_is_undone_as_it_streams() -> None:
+    text = ARTICLE.encode()
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    assert _decoded("", text) == text
+    assert _decoded("identity", text) == text
+    assert _decoded("gzip", gzip.compress(text)) == text
+    assert _decoded("x-gzip", gzip.compress(text) + gzip.compress(text)) == text * 2  # members
+    assert _decoded("deflate", zlib.compress(text)) == text
+    assert _decoded("deflate", raw_deflate.compress(text) + raw_deflate.flush()) == text
+    assert _decoded("deflate, gzip", gzip.compress(zlib.compress(text))) == text
+    with pytest.raises(TooLargeError):
+        _decoded("gzip", gzip_of_zeros(3), step=65536)
+    with pytest.raises(CodingError, match="is sent in the br coding, which is not read"):
+        Decoder("br", MAX_BYTES)
+    with pytest.raises(CodingError, match="does not decode as it says it is coded"):
+        _decoded("gzip", b"not gzip at all")
+
+
+async def test_a_page_declared_utf8_with_a_bad_byte_is_read_as_declared(
+    site: tuple[str, Site],
+) -> None:
+    """One bad byte is replaced; the page is not guessed to be another encoding (which
+    made every curly quote mojibake)."""
+    base, _ = site
+    page = page_text(await fetch(f"{base}/bad-utf8.html", allowed_networks=LOOPBACK))
+    assert "Freedonia’s Minister of Ports, Rufus Tadwell," in page.text
+    assert "Officials \ufffd in the capital" in page.text

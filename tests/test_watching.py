@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +16,30 @@ import pytest
 from briefings.errors import BadSettingError
 from briefings.factbase import DatabaseFactStore
 from briefings.fetching import Fetched, FetchError, fetch
+from briefings.ingest.readers import Readers
 from briefings.loading import DEFAULT_SEEDS_DIR
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import DraftStatus
 from briefings.storage import Database
-from briefings.watching import Watcher, Watchlist, backoff, describe_every, parse_every
+from briefings.watching import (
+    PollLimits,
+    Watcher,
+    Watchlist,
+    backoff,
+    describe_every,
+    parse_every,
+)
 from briefings.watching.records import LEASE, LONGEST_RETRY
+from tests.loop_lag import longest_stall
 from tests.races import race
 from tests.test_posting import database_url, fresh_database
-from tests.web_site import LOOPBACK, Site
+from tests.web_site import (
+    BIG_FEED_ITEMS,
+    LOOPBACK,
+    Site,
+    big_feed,
+    shared_readers,
+)
 
 NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -84,9 +100,15 @@ def watchlist(database: Database) -> Watchlist:
     return Watchlist(database)
 
 
-def _watcher(database: Database, holder: str = "process-1", timeout: float = 10.0) -> Watcher:
+def _watcher(
+    database: Database,
+    holder: str = "process-1",
+    timeout: float = 10.0,
+    limits: PollLimits | None = None,
+) -> Watcher:
     """A watcher fetching from the local site; its timeout is generous (a loaded CI
-    machine is slow to answer), but for the test of a site that never answers."""
+    machine is slow to answer), but for the test of a site that never answers. Its
+    readers are the tests' (`shared_readers`): workers start once."""
     store = DatabaseFactStore(database)
     return Watcher(
         Watchlist(database),
@@ -95,6 +117,8 @@ def _watcher(database: Database, holder: str = "process-1", timeout: float = 10.
         holder=holder,
         allow_private=False,  # loopback alone is allowed, below: not 169.254.169.254
         fetcher=functools.partial(fetch, allowed_networks=LOOPBACK, timeout=timeout),
+        limits=limits,
+        readers=shared_readers(),
     )
 
 
@@ -195,6 +219,8 @@ async def test_failures_back_off_and_show_why_then_success_resets(
         ("/bad-feed.xml", "is not a feed that can be read"),
         ("/loop", "more than 5 redirects"),
         ("/to-metadata", "169.254.169.254 is at 169.254.169.254, not a public address"),
+        ("/double-bomb.html", "is larger than 2 MiB"),
+        ("/three-codings.html", "is coded 3 times over"),
     ],
 )
 async def test_what_cannot_be_fetched_is_recorded_in_one_line(
@@ -280,7 +306,13 @@ async def test_a_slow_site_does_not_hold_up_the_others(
     store = DatabaseFactStore(database)
     desk = ReviewDesk(database, DEFAULT_SEEDS_DIR)
     watcher = Watcher(
-        watchlist, desk, lambda: store, holder="p1", allow_private=False, fetcher=fetcher
+        watchlist,
+        desk,
+        lambda: store,
+        holder="p1",
+        allow_private=False,
+        fetcher=fetcher,
+        readers=shared_readers(),
     )
     reports = {report.url: report for report in await watcher.poll(NOW)}
     assert reports[slow].outcome == f"{slow} answered only after the quick site"
@@ -323,3 +355,137 @@ async def test_the_next_poll_is_a_conditional_get(
     assert again.outcome == "not modified since the last fetch; nothing drafted"
     [watched] = watchlist.listed(GUILD)
     assert (watched.etag, watched.failures, watched.last_fetch_at) == ('"v1"', 0, NOW + HOUR)
+
+
+async def test_a_page_that_takes_minutes_to_read_stalls_nothing_and_is_backed_off(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """2 MiB of tiny paragraphs kept trafilatura busy for minutes, on the event loop:
+    read in a worker process, killed past its time limit, it is that address's failure,
+    and the loop runs on throughout."""
+    base, _ = site
+    url = f"{base}/tiny-paragraphs.html"
+    watchlist.add(GUILD, url, HOUR, CURATOR, NOW)
+    watcher = _watcher(database)
+    watcher.readers = Readers(size=1, time_limit=0.5)
+    await _warm(base)
+    try:
+        async with longest_stall() as stall:
+            [report] = await watcher.poll(NOW)
+    finally:
+        watcher.readers.close()
+    assert report.failed
+    assert report.outcome == f"{url} took longer than 0.5 s to read"
+    assert stall.longest < 1.0, f"the loop stalled {stall.longest:.2f} s"
+    [watched] = watchlist.listed(GUILD)
+    assert (watched.failures, watched.next_try_at) == (1, NOW + 2 * HOUR)
+
+
+async def test_a_feed_of_50000_items_gives_a_few_new_items_a_poll(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """One poll fetched and staged all 50,000: now a poll takes the first few new ones
+    (20 by default), without stalling the loop or holding much more than the feed."""
+    base, served = site
+    watchlist.add(GUILD, f"{base}/big-feed.xml", HOUR, CURATOR, NOW)
+    watcher = _watcher(database, limits=PollLimits(new_items=3))
+    await _warm(base)
+    big_feed()  # made by the site before the count starts
+    hits = served.story_hits
+    tracemalloc.start()
+    try:
+        async with longest_stall() as stall:
+            [report] = await watcher.poll(NOW)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.outcome == (
+        f"feed “Endless”: {BIG_FEED_ITEMS} items, 3 new, more left for the next poll; 3 drafted"
+    )
+    assert [draft.title for draft in report.staged] == [
+        f"Freedonia closes port {number}" for number in range(3)
+    ]
+    assert served.story_hits - hits == 3
+    assert stall.longest < 1.0, f"the loop stalled {stall.longest:.2f} s"
+    assert peak < 64 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MiB at the peak"
+    assert PollLimits().new_items == 20
+
+
+async def test_new_items_past_the_limit_are_drafted_at_the_next_poll(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """The items left over are drafted next time, even if the feed is unchanged: the
+    poll that left them keeps no validators for a conditional GET."""
+    base, _ = site
+    watchlist.add(GUILD, f"{base}/feed.xml", HOUR, CURATOR, NOW)
+    watcher = _watcher(database, limits=PollLimits(new_items=1))
+    [first] = await watcher.poll(NOW)
+    assert first.outcome == (
+        "feed “Fictional Times”: 2 items, 1 new, more left for the next poll; 1 drafted"
+    )
+    [second] = await watcher.poll(NOW + HOUR)
+    assert second.outcome == "feed “Fictional Times”: 2 items, 1 new; 1 drafted"
+    titles = [draft.title for report in (first, second) for draft in report.staged]
+    assert titles == ["Freedonia closes its ports", "Freedonia hears from Sylvania"]
+
+
+async def _warm(base: str) -> None:
+    """A first fetch: the process's first imports its HTTP connections' code (on a
+    loaded machine with no compiled modules, most of a second)."""
+    await fetch(f"{base}/plain.txt", allowed_networks=LOOPBACK)
+
+
+async def test_a_feed_whose_items_share_one_guid_loses_no_later_story(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    base, served = site
+    watchlist.add(GUILD, f"{base}/same-guid.xml", HOUR, CURATOR, NOW)
+    watcher = _watcher(database)
+    served.same_guid_items = 1
+    try:
+        [first] = await watcher.poll(NOW)
+        served.same_guid_items = 2  # a later story, under the same GUID
+        [second] = await watcher.poll(NOW + HOUR)
+    finally:
+        served.same_guid_items = 1
+    assert [draft.title for draft in first.staged] == ["Freedonia hears from Sylvania"]
+    assert second.outcome == "feed “One GUID”: 2 items, 1 new; 1 drafted"
+    assert [draft.title for draft in second.staged] == ["Freedonia closes its ports"]
+
+
+async def test_any_failure_of_one_address_is_that_address_s_never_the_round_s(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """Memory exhausted while fetching one address was no fetch error: it ended the
+    round (and the process), and the address was fetched again at every restart."""
+    base, _ = site
+    poison, quick = f"{base}/poison", f"{base}/article.html"
+    watchlist.add(GUILD, poison, HOUR, CURATOR, NOW)
+    watchlist.add(GUILD, quick, HOUR, CURATOR, NOW)
+
+    async def fetcher(url: str, **options: Any) -> Fetched:
+        if url == poison:
+            raise MemoryError
+        return await fetch(url, allowed_networks=LOOPBACK, **options)
+
+    watcher = _watcher(database)
+    watcher.fetcher = fetcher
+    reports = {report.url: report for report in await watcher.poll(NOW)}
+    assert reports[poison].failed
+    assert reports[poison].outcome == f"{poison} could not be polled (MemoryError)"
+    assert reports[quick].outcome == "fetched the page; 1 drafted"
+    [watched, _] = watchlist.listed(GUILD)
+    assert (watched.failures, watched.next_try_at) == (1, NOW + 2 * HOUR)
+
+
+def test_a_poll_that_never_ended_is_backed_off_after_a_restart(watchlist: Watchlist) -> None:
+    """A poll is a failure from its start: if the page brings the process down, the
+    next process does not fetch it again at once, and the list says why."""
+    url = "https://news.test/poison"
+    watchlist.add(GUILD, url, HOUR, CURATOR, NOW)
+    watchlist.started(url, NOW)  # ... and the process dies
+    assert watchlist.due(NOW + HOUR) == []
+    [watched] = watchlist.listed(GUILD)
+    assert watched.failures == 1
+    assert watched.last_outcome == "the poll begun at 2026-11-30 09:00 UTC did not finish"
+    assert [w.url for w in watchlist.due(NOW + 2 * HOUR)] == [url]

@@ -1,7 +1,10 @@
 """A local web site for the tests that fetch: an article, a second article, a feed of
 both, plain text, a page that changes between fetches, a 404, a 500, a slow response,
 a 10 MiB body, malformed XML, a redirect loop and a redirect to a cloud's metadata
-address.
+address; and the hostile pages: gzip bombs of one and two layers, a body coded three
+times over, a page that trickles a byte at a time, 2 MiB of tiny paragraphs, a feed of
+50,000 items, a page declared UTF-8 with one bad byte, and a feed whose items share
+one GUID.
 
 The server runs on 127.0.0.1 in a thread of its own (aiohttp, which discord.py brings),
 so the code under test can fetch from it on its own event loop. Loopback is not a
@@ -13,12 +16,19 @@ refused.
 from __future__ import annotations
 
 import asyncio
+import functools
+import gzip
 import ipaddress
+import struct
 import threading
+import zlib
 from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 from aiohttp import web
+
+from briefings.fetching import MAX_BYTES
+from briefings.ingest.readers import Readers
 
 LOOPBACK = [ipaddress.ip_network("127.0.0.1/32")]
 
@@ -59,6 +69,69 @@ SECOND = """<html><head><title>Freedonia hears from Sylvania</title>
 </article></body></html>"""
 
 
+BIG_FEED_ITEMS = 50_000
+SAME_GUID = "fictional-times-story"  # the one GUID every item of /same-guid.xml has
+
+
+@functools.cache
+def gzip_of_zeros(mib: int) -> bytes:
+    """A gzip member of `mib` MiB of zeros, about a thousandth of that in size, made in
+    a blink: after a full flush, deflate codes each further MiB of zeros alike."""
+    zeros = bytes(1 << 20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    first = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(mib):
+        crc = zlib.crc32(zeros, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, (mib << 20) & 0xFFFFFFFF)
+    return header + first + again * (mib - 1) + packer.flush() + trailer
+
+
+@functools.cache
+def double_gzip_bomb() -> bytes:
+    """Under a kilobyte on the wire, 256 MiB after two layers of gzip."""
+    return gzip.compress(gzip_of_zeros(256), 9)
+
+
+@functools.cache
+def tiny_paragraphs() -> bytes:
+    """An HTML page of tiny paragraphs, just under the cap: trafilatura takes minutes."""
+    head = b"<html><head><title>Tiny</title></head><body><article>"
+    tail = b"</article></body></html>"
+    paragraph = b"<p>a</p>"
+    return head + paragraph * ((MAX_BYTES - len(head) - len(tail)) // len(paragraph)) + tail
+
+
+@functools.cache
+def big_feed() -> bytes:
+    """50,000 items (1.7 MB, within the cap), each linking a story of its own."""
+    items = "".join(
+        f"<item><link>/story/{number}</link></item>" for number in range(BIG_FEED_ITEMS)
+    )
+    return f"<rss version='2.0'><channel><title>Endless</title>{items}</channel></rss>".encode()
+
+
+def story(number: int) -> str:
+    """Item `number` of the big feed: an article of its own."""
+    return ARTICLE.replace("Freedonia closes its ports", f"Freedonia closes port {number}")
+
+
+@functools.cache
+def shared_readers() -> Readers:
+    """The readers the watching tests share (closed at the end of the session), so that
+    their workers start once, not once a test."""
+    return Readers()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_shared_readers() -> Iterator[None]:
+    yield
+    if shared_readers.cache_info().currsize:
+        shared_readers().close()
+
+
 class Site:
     """The routes a watcher meets, and what the server saw."""
 
@@ -68,6 +141,8 @@ class Site:
         self.changes = 0
         self.hits = 0
         self.down = False  # /sometimes answers 503 while the site is down
+        self.same_guid_items = 1  # how many stories /same-guid.xml lists
+        self.story_hits = 0
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -87,7 +162,65 @@ class Site:
         app.router.add_get("/tagged", self.tagged)
         app.router.add_get("/changing", self.changing)
         app.router.add_get("/sometimes", self.sometimes)
+        app.router.add_get("/bomb.html", self.bomb)
+        app.router.add_get("/double-bomb.html", self.double_bomb)
+        app.router.add_get("/three-codings.html", self.three_codings)
+        app.router.add_get("/trickle.html", self.trickle)
+        app.router.add_get("/tiny-paragraphs.html", self.tiny)
+        app.router.add_get("/big-feed.xml", self.big_feed)
+        app.router.add_get("/story/{number}", self.story)
+        app.router.add_get("/bad-utf8.html", self.bad_utf8)
+        app.router.add_get("/same-guid.xml", self.same_guid)
         return app
+
+    async def bomb(self, _: web.Request) -> web.Response:
+        """128 KiB of gzip that inflates to 128 MiB."""
+        return _coded(gzip_of_zeros(128), "gzip")
+
+    async def double_bomb(self, _: web.Request) -> web.Response:
+        return _coded(double_gzip_bomb(), "gzip, gzip")
+
+    async def three_codings(self, _: web.Request) -> web.Response:
+        body = gzip.compress(gzip.compress(gzip.compress(ARTICLE.encode())))
+        return _coded(body, "gzip, gzip, gzip")
+
+    async def trickle(self, request: web.Request) -> web.StreamResponse:
+        """A byte every 50 ms, for ever: each read comes well within any timeout."""
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        while True:
+            await response.write(b"<")
+            await asyncio.sleep(0.05)
+
+    async def tiny(self, _: web.Request) -> web.Response:
+        return web.Response(body=tiny_paragraphs(), content_type="text/html")
+
+    async def big_feed(self, _: web.Request) -> web.Response:
+        return web.Response(body=big_feed(), content_type="application/rss+xml")
+
+    async def story(self, request: web.Request) -> web.Response:
+        self.story_hits += 1
+        return web.Response(text=story(int(request.match_info["number"])), content_type="text/html")
+
+    async def bad_utf8(self, _: web.Request) -> web.Response:
+        """The article, declared UTF-8, with one byte that is not."""
+        page = ARTICLE.replace("<head>", '<head><meta charset="utf-8">').encode()
+        page = page.replace(b"Officials in", b"Officials \xff in")
+        return web.Response(body=page, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    async def same_guid(self, request: web.Request) -> web.Response:
+        """A feed whose items all have one GUID: the second story comes later."""
+        base = f"http://{request.host}"
+        stories = [
+            ("Freedonia hears from Sylvania", "/second.html"),
+            ("Freedonia closes its ports", "/article.html"),
+        ]
+        items = "".join(
+            f"<item><title>{title}</title><link>{base}{path}</link><guid>{SAME_GUID}</guid></item>"
+            for title, path in stories[: self.same_guid_items]
+        )
+        feed = f"<rss version='2.0'><channel><title>One GUID</title>{items}</channel></rss>"
+        return web.Response(text=feed, content_type="application/rss+xml")
 
     async def article(self, request: web.Request) -> web.Response:
         self.hits += 1
@@ -163,6 +296,13 @@ class Site:
         return web.Response(
             text="Title\n\nA body.\n", content_type="text/plain", headers={"ETag": '"v1"'}
         )
+
+
+def _coded(body: bytes, codings: str) -> web.Response:
+    """An HTML response whose body is sent as coded (aiohttp compresses nothing)."""
+    return web.Response(
+        body=body, headers={"Content-Type": "text/html", "Content-Encoding": codings}
+    )
 
 
 async def _stop(runner: web.AppRunner) -> None:

@@ -7,22 +7,29 @@ text is an edited article: it is drafted again as the next edition (`web_….-2.
 and the report says what changed against the edition before. A row is written (and
 committed) before the draft, under a unique key, so two processes fetching the same
 article at once draft it once: the second finds the row.
+
+A feed item is known by its GUID and its link (`FeedItem.key`): a feed that gives every
+item one GUID still has each later story drafted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from briefings.ingest.web import WebPage, address_key, page_name
+from briefings.ingest.web import FeedItem, WebPage, address_key, page_name
 from briefings.storage import Base, Database, UTCDateTime
 
-__all__ = ["Claim", "FetchedArticleRow", "claim", "drafted_item", "release", "what_changed"]
+__all__ = ["Claim", "FetchedArticleRow", "claim", "new_items", "release", "what_changed"]
+
+_BATCH = 400  # items looked up at once: two keys each, well within any driver's limits
 
 
 class FetchedArticleRow(Base):
@@ -54,13 +61,37 @@ class Claim:
     previous_name: str | None = None
 
 
-def drafted_item(database: Database, guid: str) -> str | None:
-    """The page a feed item (by its GUID) was drafted as, if it was."""
-    query = select(FetchedArticleRow.page_name).where(
-        FetchedArticleRow.guid_hash == address_key(guid)
-    )
+def new_items(
+    database: Database, items: Sequence[FeedItem], limit: int
+) -> tuple[list[FeedItem], bool]:
+    """The first `limit` items of a feed not drafted before, in the feed's order and
+    each key once, and whether more are left. An item drafted when items were known by
+    their GUID alone is still known by it, if the feed gives that GUID to no other."""
+    guids = Counter(item.guid for item in items)
+    fresh: list[FeedItem] = []
+    keys: set[str] = set()
     with database.session() as session:
-        return session.scalars(query.limit(1)).first()
+        for start in range(0, len(items), _BATCH):
+            batch = []
+            for item in items[start : start + _BATCH]:
+                if item.key not in keys:
+                    keys.add(item.key)
+                    batch.append(item)
+            names = {item: [address_key(item.key)] for item in batch}
+            for item in batch:
+                if guids[item.guid] == 1:
+                    names[item].append(address_key(item.guid))
+            wanted = [name for both in names.values() for name in both]
+            query = select(FetchedArticleRow.guid_hash).where(
+                FetchedArticleRow.guid_hash.in_(wanted)
+            )
+            known = set(session.scalars(query))
+            for item in batch:
+                if known.isdisjoint(names[item]):
+                    fresh.append(item)
+                if len(fresh) > limit:
+                    return fresh[:limit], True
+    return fresh, False
 
 
 def claim(database: Database, page: WebPage, now: dt.datetime, guid: str | None = None) -> Claim:

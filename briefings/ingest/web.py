@@ -6,14 +6,24 @@ pages are: the title on the first line, then "August 22, 2019 by Jane Roe" when 
 date (and author) are known, then the paragraphs, so the existing pipeline drafts it
 and every drafted fact quotes the page as written.
 
+A page is decoded as it declares (its Content-Type's charset, else a `<meta charset>`
+near its top, else UTF-8), a bad byte replaced: a guess from the bytes turns a page
+with one bad byte into mojibake.
+
 A feed (RSS or Atom, read by feedparser) gives the links of its items, each known by
-its GUID; each item's page is then fetched and made into a page the same way.
+its GUID and its link (some feeds give every item one GUID); each item's page is then
+fetched and made into a page the same way.
+
+These functions are pure but may be slow on a hostile page (seconds to minutes for
+2 MiB of tiny paragraphs): the watcher runs them in `briefings.ingest.readers`.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -58,6 +68,12 @@ class FeedItem:
     guid: str
     link: str
     title: str
+
+    @property
+    def key(self) -> str:
+        """What the item is known by: its GUID and its link, since some feeds give
+        every item the same GUID (the same GUID and link is the same page)."""
+        return f"{self.guid}\n{self.link}"
 
 
 def feed_items(fetched: Fetched) -> tuple[str, list[FeedItem]]:
@@ -113,10 +129,7 @@ def page_text(fetched: Fetched) -> WebPage:
     kind = fetched.content_type.lower()
     address = fetched.final_url.split("#", 1)[0]
     if kind == "text/plain":
-        try:
-            return WebPage(address, fetched.body.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise FetchError(f"{fetched.final_url} is not UTF-8 text") from None
+        return WebPage(address, fetched.body.decode(_encoding(fetched), errors="replace"))
     if kind in HTML_TYPES:
         return _article(fetched)
     raise FetchError(f"{fetched.final_url} is {kind or 'of no stated type'}, not a page")
@@ -126,8 +139,9 @@ def _article(fetched: Fetched) -> WebPage:
     # Imported here: trafilatura (and lxml) cost the bot nothing until a page is fetched.
     import trafilatura
 
+    html = fetched.body.decode(_encoding(fetched), errors="replace")
     found = trafilatura.bare_extraction(
-        fetched.body, url=fetched.final_url, with_metadata=True, include_comments=False
+        html, url=fetched.final_url, with_metadata=True, include_comments=False
     )
     text = getattr(found, "text", None) or ""
     title = (getattr(found, "title", None) or "").strip()
@@ -143,6 +157,25 @@ def _article(fetched: Fetched) -> WebPage:
     text = "\n\n".join(["\n".join(lines), *paragraphs]) + "\n"
     canonical = getattr(found, "url", None) or fetched.final_url.split("#", 1)[0]
     return WebPage(canonical, text)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+def _encoding(fetched: Fetched) -> str:
+    """The encoding the page declares: its Content-Type's charset, else (for HTML) a
+    `<meta charset>` in its first kilobyte, else UTF-8. One it names that Python does
+    not know as a text encoding is read as UTF-8."""
+    declared = fetched.charset
+    if not declared and fetched.content_type.lower() in HTML_TYPES:
+        meta = _META_CHARSET.search(fetched.body[:1024])
+        declared = meta.group(1).decode("ascii") if meta else None
+    try:
+        name = codecs.lookup(declared or "utf-8").name
+        b"".decode(name)  # a codec such as base64 is no text encoding
+    except LookupError:
+        return "utf-8"
+    return name
 
 
 def _dateline(date: str | None, author: str | None) -> str | None:

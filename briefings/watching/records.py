@@ -4,7 +4,9 @@ last fetch of each went.
 A row per (server, address) holds its polling interval and its state: when it was last
 fetched, the ETag and Last-Modified its server sent (for the next conditional GET),
 the consecutive failures, and when to try next. A failure pushes the next try back
-exponentially (`backoff`), and `/sources list` shows it.
+exponentially (`backoff`), and `/sources list` shows it. A poll is counted as a
+failure when it starts (`started`) and set right when it ends: a page that kills the
+process polling it is not polled again at once after the restart, but backed off too.
 
 Fetches are leased per address, not per row: two servers watching one feed, or two
 processes finding one row due, still fetch it once at a time. A lease lasts as long
@@ -33,7 +35,9 @@ __all__ = [
 ]
 
 LONGEST_RETRY = dt.timedelta(days=1)
-# Longer than a fetch can take (a feed of 20 items at 20 s each at worst, with margin).
+# Longer than a poll can take: at worst the feed's fetch and read (2 min and 1 at most,
+# by the settings), its items' fetches (`PollLimits.poll_seconds`, 150 s, and one more
+# fetch and read past that), then drafting what was found.
 LEASE = dt.timedelta(minutes=10)
 
 
@@ -232,14 +236,22 @@ class Watchlist:
                 row.etag, row.last_modified = etag, last_modified
                 row.next_try_at = now + dt.timedelta(seconds=row.every_seconds)
 
-    def failed(self, url: str, now: dt.datetime, outcome: str) -> None:
-        """Record a fetch that failed: one more failure, and the next try backed off."""
+    def started(self, url: str, now: dt.datetime) -> None:
+        """Record a poll begun, as a failure until it ends (`fetched` or `failed`): one
+        more failure, and the next try backed off."""
         with self.database.session() as session, session.begin():
             for row in self._rows(session, url):
-                row.last_fetch_at, row.last_outcome = now, outcome
+                begun = now.astimezone(dt.UTC)
+                row.last_outcome = f"the poll begun at {begun:%Y-%m-%d %H:%M} UTC did not finish"
                 row.failures += 1
                 every = dt.timedelta(seconds=row.every_seconds)
                 row.next_try_at = now + backoff(row.failures, every)
+
+    def failed(self, url: str, now: dt.datetime, outcome: str) -> None:
+        """Record why a poll (`started`, and counted as a failure) failed."""
+        with self.database.session() as session, session.begin():
+            for row in self._rows(session, url):
+                row.last_fetch_at, row.last_outcome = now, outcome
 
     @staticmethod
     def _rows(session: Session, url: str) -> list[WatchedSourceRow]:
