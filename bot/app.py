@@ -40,7 +40,7 @@ from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
 from briefings.storage import Database, open_database
 from briefings.store import FactStore
 from briefings.subscriptions import BriefingService, Clock, PostingPolicy
-from briefings.watching import PollLimits, Watcher, Watchlist
+from briefings.watching import Watcher, Watchlist
 
 __all__ = ["BriefBot", "ShardedBriefBot", "create_bot"]
 
@@ -166,7 +166,7 @@ class BriefBot(commands.Bot):
             lambda: self.answers.store,
             holder=f"{socket.gethostname()}:{os.getpid()}"[:64],
             allow_private=settings.allow_private_urls,
-            limits=PollLimits(settings.watch_new_items, settings.fetch_deadline_seconds),
+            limits=settings.poll_limits,
             readers=Readers(time_limit=settings.read_seconds),
         )
         cog = SourcesCog(

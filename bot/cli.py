@@ -279,7 +279,7 @@ def _sources_fetch(url: str, seeds: Path) -> int:
     from briefings.fetching import FetchError
     from briefings.ingest.readers import Readers
     from briefings.ingest.seen import new_items
-    from briefings.watching.harvest import PollLimits, harvest
+    from briefings.watching.harvest import harvest
 
     opened = _settings_database("Not fetched")
     if opened is None:
@@ -293,7 +293,7 @@ def _sources_fetch(url: str, seeds: Path) -> int:
                 unseen=functools.partial(new_items, database),
                 allow_private=settings.allow_private_urls,
                 readers=readers,
-                limits=PollLimits(settings.watch_new_items, settings.fetch_deadline_seconds),
+                limits=settings.poll_limits,
             )
         )
         return _draft_harvest(database, found, seeds)
@@ -338,7 +338,8 @@ def _draft_harvest(database: Database, found: Harvest, seeds: Path) -> int:
     if found.feed is None:
         return _draft_fetched(database, found.pages[0].page, seeds)
     new = len(found.pages) + len(found.item_failures)
-    print(f"Feed “{found.feed}”: {counted(found.items, 'items')}, {new or 'none'} new.")
+    more = ", more left for the next fetch" if found.left else ""
+    print(f"Feed “{found.feed}”: {counted(found.items, 'items')}, {new or 'none'} new{more}.")
     status = EXIT_OK
     for failure in found.item_failures:  # tried again at the next fetch
         print(f"Not fetched: {failure}", file=sys.stderr)

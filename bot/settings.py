@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from briefings.loading import DEFAULT_SEEDS_DIR
+from briefings.watching.harvest import PollLimits
 
 __all__ = ["InvalidSettingsError", "Settings", "load_settings"]
 
@@ -171,6 +172,11 @@ class Settings(BaseSettings):
         if not all(0 <= shard < self.shard_count for shard in self.shard_ids):
             raise ValueError(f"SHARD_IDS must lie from 0 to {self.shard_count - 1}")
         return self
+
+    @property
+    def poll_limits(self) -> PollLimits:
+        """How much one poll of a watched address may take, by these settings."""
+        return PollLimits(new_items=self.watch_new_items, fetch_seconds=self.fetch_deadline_seconds)
 
     @property
     def has_token(self) -> bool:

@@ -20,6 +20,7 @@ and exits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import queue
@@ -56,7 +57,10 @@ def _serve(connection: Connection) -> None:
     import feedparser  # noqa: F401  (imported before the time limit starts)
     import trafilatura  # noqa: F401
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # A sandbox may forbid setting limits (systemd's SystemCallFilter=~@resources):
+    # the worker then reads within the service's own memory bound, not its own.
+    with contextlib.suppress(OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     connection.send(_READY)
     while True:
         try:
