@@ -489,3 +489,18 @@ def test_a_poll_that_never_ended_is_backed_off_after_a_restart(watchlist: Watchl
     assert watched.failures == 1
     assert watched.last_outcome == "the poll begun at 2026-11-30 09:00 UTC did not finish"
     assert [w.url for w in watchlist.due(NOW + 2 * HOUR)] == [url]
+
+
+async def test_a_site_that_trickles_ends_its_poll_at_the_deadline(
+    site: tuple[str, Site], database: Database, watchlist: Watchlist
+) -> None:
+    """A byte every 50 ms kept the round (and every server's drafts) waiting for ever:
+    the fetch's deadline ends it, as that address's failure."""
+    base, _ = site
+    url = f"{base}/trickle.html"
+    watchlist.add(GUILD, url, HOUR, CURATOR, NOW)
+    [report] = await _watcher(database, limits=PollLimits(fetch_seconds=0.5)).poll(NOW)
+    assert report.failed
+    assert report.outcome == "127.0.0.1 did not send the whole page within 0.5 s"
+    [watched] = watchlist.listed(GUILD)
+    assert (watched.failures, watched.next_try_at) == (1, NOW + 2 * HOUR)
