@@ -23,6 +23,7 @@ CITATION_MARK = re.compile(r"\[(\d+)\]")
 CUT = "…"
 COLOURS: dict[ReplyKind, discord.Colour] = {
     "status": discord.Colour.blurple(),
+    "history": discord.Colour.blurple(),
     "timeline": discord.Colour.teal(),
     "quotes": discord.Colour.gold(),
     "who": discord.Colour.green(),

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 
 from briefings.dates import FuzzyDate
+from briefings.effects import EffectKind
 
 __all__ = [
     "ActorAnnotation",
@@ -37,6 +38,7 @@ __all__ = [
     "DateClaim",
     "DiscrepancyAnnotation",
     "DiscrepancyClaim",
+    "EffectAnnotation",
     "EventAnnotation",
     "EventStatus",
     "Evidence",
@@ -48,6 +50,7 @@ __all__ = [
     "RoleAnnotation",
     "Segment",
     "SourceAnnotation",
+    "cited_evidence",
 ]
 
 # Ids, attributions and notes repeat across thousands of facts: keep one copy of each.
@@ -228,6 +231,36 @@ EventStatus = Literal["happened", "announced", "expected"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class EffectAnnotation:
+    """What a milestone does to the agreement, in a source's words (the vocabulary and
+    the words each kind needs: `briefings.effects`). On an expected event, the effect
+    expected."""
+
+    kind: EffectKind = Field(
+        description=(
+            "signed, in_force, extended, termination_notified, termination_suspended,"
+            " termination_withdrawn, normalized, expired or terminated"
+        )
+    )
+    evidence: list[Evidence] = Field(
+        min_length=1,
+        description="Words stating the effect: one excerpt must use a word of its kind",
+    )
+    takes_effect: DateClaim | None = Field(
+        default=None,
+        description=(
+            "termination_notified only: the day the termination would take effect, as a"
+            " source gives it (its phrase must stand in this effect's evidence)"
+        ),
+    )
+    conditional: bool = Field(
+        default=False,
+        description="termination_suspended only: the suspension holds on a condition",
+    )
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
 class EventAnnotation:
     """Something that happened, was announced, or is expected, at a date of known precision."""
 
@@ -243,8 +276,21 @@ class EventAnnotation:
     milestone: bool = Field(
         default=False, description="A step in the agreement's own life, shown by `status`"
     )
+    effect: EffectAnnotation | None = Field(
+        default=None, description="A milestone's effect on the agreement's state"
+    )
     evidence: list[Evidence] = Field(min_length=1)
     note: str | None = None
+
+
+def cited_evidence(fact: object) -> list[Evidence]:
+    """Every excerpt a fact cites, in order: its evidence, then an event's effect's
+    (the database keeps where each stands in this order)."""
+    evidence: list[Evidence] = list(getattr(fact, "evidence", ()))
+    effect = getattr(fact, "effect", None)
+    if isinstance(effect, EffectAnnotation):
+        evidence += effect.evidence
+    return evidence
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
@@ -338,6 +384,9 @@ class AnnotationFile(BaseModel):
         for facts in (self.actors, self.roles, self.events, self.quotes):
             for fact in facts:
                 yield from fact.evidence
+        for event in self.events:
+            if event.effect is not None:
+                yield from event.effect.evidence
         for error in self.printing_errors:
             yield Evidence(article=error.article, text=error.printed)
         for discrepancy in self.discrepancies:

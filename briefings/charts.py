@@ -2,7 +2,8 @@
 
 `timeline_marks` decides what to draw, as plain data a test can read: a day is a
 point, a month-only date a light span over the month, a range (or a year) a bar, an
-expected event a hollow point labelled "expected", a date the sources dispute two
+expected event a hollow point labelled "expected" (grey, "expected, did not happen",
+when a later step overtook it), a date the sources dispute two
 points joined by a line. `timeline_png` draws those marks with matplotlib's Agg
 backend (no display, no global pyplot state, so it may run in a worker thread).
 
@@ -35,7 +36,7 @@ __all__ = [
     "timeline_png",
 ]
 
-MarkKind = Literal["point", "span", "bar", "expected", "disputed"]
+MarkKind = Literal["point", "span", "bar", "expected", "superseded", "disputed"]
 LABEL_LENGTH = 44  # a row label's characters a line: legible at Discord's preview width
 LABEL_LINES = 3  # a title longer than three lines of it (none yet) ends in "…"
 RECENT = dt.timedelta(days=2 * 366)  # events this close to the last one get the wide panel
@@ -45,7 +46,7 @@ LINE_INCHES = 0.15  # each further line of a wrapped label
 MARGIN_INCHES = 1.6  # the title and the legend above, the date axis below
 LABEL_ROOM = 0.45  # of the width, for row labels of LABEL_LENGTH characters
 RIGHT, PANEL_GAP = 0.98, 0.06  # the right edge (of the width) and the gap between panels
-EXPECTED, DISPUTED = "#d62728", "#ff7f0e"
+EXPECTED, DISPUTED, SUPERSEDED = "#d62728", "#ff7f0e", "#969696"
 ASKED = "#fff3b0"  # the period asked for, behind the marks
 MIN_SPAN_DAYS = 30
 MIN_MARK_PIXELS = 5  # a month on an axis of a century would be a hairline
@@ -59,6 +60,7 @@ MEANINGS: dict[MarkKind, str] = {
     "span": "in a month (day not given)",
     "bar": "over a period, or within it",
     "expected": "expected",
+    "superseded": "expected, did not happen",
     "disputed": "date disputed",
 }
 
@@ -93,7 +95,8 @@ def timeline_marks(result: TimelineResult) -> list[Mark]:
         date = FuzzyDate.parse(event.date.iso)
         label = event.title
         if event.status == "expected":
-            marks.append(Mark(label, "expected", date.earliest, date.latest))
+            kind: MarkKind = "superseded" if event.outcome == "superseded" else "expected"
+            marks.append(Mark(label, kind, date.earliest, date.latest))
         elif event.disputed_dates:
             other = FuzzyDate.parse(event.disputed_dates[0].iso).earliest
             marks.append(Mark(label, "disputed", date.earliest, date.latest, other))
@@ -141,6 +144,9 @@ def _draw(axes: Axes, marks: list[Mark], rows: list[int], least: float) -> list[
         elif mark.kind == "expected":
             axes.plot(start, row, "o", ms=9, mfc="none", mec=EXPECTED, mew=2)
             labels.append(_Label(start, row, "expected", EXPECTED))
+        elif mark.kind == "superseded":
+            axes.plot(start, row, "o", ms=9, mfc="none", mec=SUPERSEDED, mew=2)
+            labels.append(_Label(start, row, "expected, did not happen", SUPERSEDED))
         elif mark.kind == "disputed" and mark.other is not None:
             other = date2num(mark.other)
             axes.plot([start, other], [row, row], "-o", ms=8, lw=2, color=DISPUTED)
@@ -263,8 +269,9 @@ def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
             handles.append(Patch(facecolor="#9ecae1", edgecolor="#6baed6", label=meaning))
         elif kind == "bar":
             handles.append(Patch(facecolor="#3182bd", label=meaning))
-        elif kind == "expected":
-            hollow = Line2D([], [], ls="", marker="o", mfc="none", mec=EXPECTED, mew=2, ms=8)
+        elif kind in ("expected", "superseded"):
+            colour = EXPECTED if kind == "expected" else SUPERSEDED
+            hollow = Line2D([], [], ls="", marker="o", mfc="none", mec=colour, mew=2, ms=8)
             hollow.set_label(meaning)
             handles.append(hollow)
         elif kind == "disputed":

@@ -420,6 +420,22 @@ REGISTRY = Registry(
             examples=("!gsomia status", "!gsomia status 2019-09-01"),
         ),
         Command(
+            name="gsomia history",
+            aliases=("history",),
+            summary="GSOMIA's state span by span, each with the step that opened it, cited.",
+            arguments=(
+                Argument(
+                    name="as_of",
+                    kind="day",
+                    placeholder="YYYY-MM-DD",
+                    description="A day (YYYY-MM-DD): answer from what had been published by then",
+                ),
+            ),
+            query=queries.history,
+            reply="history",
+            examples=("!gsomia history", "!gsomia history 2019-11-21"),
+        ),
+        Command(
             name="timeline",
             summary="Events in order; period 2019, 2019-11 or 2019-08..2019-11; actor by name.",
             arguments=(

@@ -1,6 +1,9 @@
 """Developments: what an accepted article added to the record, as a "New on record"
 post for the channels that asked for them.
 
+When the article changes the agreement's state (its step becomes the state the fold of
+every step ends in), the post says so first: `state_change`.
+
 A development is known by its page (`development:<page>`), and dated by when its
 draft was accepted: the post ledger's key (channel, occasion, day) then holds each
 (channel, article) once, whichever process posts it and however often it looks.
@@ -9,10 +12,14 @@ draft was accepted: the post ledger's key (channel, occasion, day) then holds ea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["DEVELOPMENT_PREFIX", "Development", "NewEvent"]
+from briefings.queries.agreement_state import fold
+from briefings.queries.items import StepItem
+
+__all__ = ["DEVELOPMENT_PREFIX", "Development", "NewEvent", "StateChange", "state_change"]
 
 DEVELOPMENT_PREFIX = "development:"
 
@@ -27,6 +34,30 @@ class NewEvent(BaseModel):
     status: str
 
 
+class StateChange(BaseModel):
+    """The agreement's state before an article and after it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    before: StepItem | None  # the step the state stood on; None: no state on record
+    after: StepItem  # the article's step that is the state now
+
+
+def state_change(
+    steps: Sequence[StepItem], articles: Collection[str], day: dt.date
+) -> StateChange | None:
+    """How the state on `day` changed by the steps that `articles` state (the steps of
+    the whole store, the article's included); None when it did not change."""
+    after = fold(steps, day).current
+    if after is None or not any(c.article in articles for c in after.step.citations):
+        return None
+    others = [s for s in steps if any(c.article not in articles for c in s.citations)]
+    before = fold(others, day).current
+    if before is not None and before.step.event == after.step.event:
+        return None
+    return StateChange(before=before.step if before else None, after=after.step)
+
+
 class Development(BaseModel):
     """The events one accepted article added, and where they come from."""
 
@@ -38,6 +69,7 @@ class Development(BaseModel):
     accepted_by: str
     at: dt.datetime  # when it was accepted
     events: tuple[NewEvent, ...]
+    state_change: StateChange | None = None
 
     @property
     def key(self) -> str:

@@ -12,6 +12,9 @@ The rules follow the precision of each date:
 - an **expected** event known to the day gets countdowns 30, 7, 1 and 0 days before
   it, but only on days when a source announcing it had been published: a countdown
   never draws on what nobody knew yet. Its anniversaries say it "was expected".
+- an expected step of the agreement that a state change decided against before its
+  day (`briefings.queries.agreement_state`) gets no countdown from the day that change was
+  published, and its anniversaries name the step that happened instead.
 
 Everything takes the day explicitly; nothing here reads a clock.
 """
@@ -26,6 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.annotations import EventAnnotation
 from briefings.dates import Precision
+from briefings.queries.agreement import agreement_state, decision_of
+from briefings.queries.agreement_state import AgreementState
 from briefings.queries.items import EventItem, event_item
 from briefings.store import FactStore, Visibility
 
@@ -95,6 +100,7 @@ def _occasion(
     kind: OccasionKind,
     day: dt.date,
     visibility: Visibility,
+    state: AgreementState | None,
     years: int | None = None,
     days_left: int | None = None,
 ) -> Occasion:
@@ -102,7 +108,7 @@ def _occasion(
         key=f"{kind.value}:{event.id}:{day.isoformat()}",
         kind=kind,
         day=day,
-        event=event_item(store, event, visibility),
+        event=event_item(store, event, visibility, decision_of(state, event.id)),
         past_tense=event.past_tense or event.title,
         years=years,
         round=years in ROUND_YEARS if years is not None else False,
@@ -111,25 +117,32 @@ def _occasion(
 
 
 def _for_event(
-    store: FactStore, event: EventAnnotation, day: dt.date, visibility: Visibility
+    store: FactStore,
+    event: EventAnnotation,
+    day: dt.date,
+    visibility: Visibility,
+    state: AgreementState | None,
 ) -> list[Occasion]:
-    """The occasions one event has on `day`; `visibility`: the sources published by then."""
+    """The occasions one event has on `day`; `visibility`: the sources published by then,
+    `state`: the agreement's state on the day from them (None: no expected step asks)."""
     date = event.date.value
     found: list[Occasion] = []
     years = day.year - date.earliest.year
     on_the_day = day == _anniversary_day(date.earliest, day.year)
     if date.precision is Precision.DAY and years > 0 and on_the_day:
         kind = OccasionKind.ANNIVERSARY
-        found.append(_occasion(store, event, kind, day, visibility, years=years))
+        found.append(_occasion(store, event, kind, day, visibility, state, years=years))
     first_of_month = (day.month, day.day) == (date.earliest.month, 1)
     if date.precision is Precision.MONTH and years > 0 and first_of_month:
         kind = OccasionKind.MONTH_ANNIVERSARY
-        found.append(_occasion(store, event, kind, day, visibility, years=years))
+        found.append(_occasion(store, event, kind, day, visibility, state, years=years))
     if event.status == "expected" and date.precision is Precision.DAY:
         days_left = (date.earliest - day).days
-        if days_left in COUNTDOWN_DAYS and visibility.admits(event.evidence):
+        decided = decision_of(state, event.id)
+        superseded = decided is not None and decided[0] == "superseded"
+        if days_left in COUNTDOWN_DAYS and visibility.admits(event.evidence) and not superseded:
             kind = OccasionKind.COUNTDOWN
-            found.append(_occasion(store, event, kind, day, visibility, days_left=days_left))
+            found.append(_occasion(store, event, kind, day, visibility, state, days_left=days_left))
     return found
 
 
@@ -149,10 +162,15 @@ def occasions_on(store: FactStore, day: dt.date) -> list[Occasion]:
     """Every occasion of `day`, countdowns first, then by the event's date."""
     visibility = store.visibility(day)
     with store.reading():
+        candidates = _candidates(store, day)
+        # The fold reads every milestone: only when an expected step of the agreement
+        # has an occasion that day (a few days a year), not for every day's digest.
+        asks = any(event.status == "expected" and event.effect for event in candidates)
+        state = agreement_state(store, visibility, day) if asks else None
         found = [
             occasion
-            for event in _candidates(store, day)
-            for occasion in _for_event(store, event, day, visibility)
+            for event in candidates
+            for occasion in _for_event(store, event, day, visibility, state)
         ]
     order = {OccasionKind.COUNTDOWN: 0, OccasionKind.ANNIVERSARY: 1}
     return sorted(found, key=lambda o: (order.get(o.kind, 2), o.event.date.iso, o.event.id))

@@ -18,6 +18,7 @@ PAGE_BREAK = "<page break>"
 
 ReplyKind = Literal[
     "status",
+    "history",
     "timeline",
     "quotes",
     "who",

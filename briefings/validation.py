@@ -19,10 +19,12 @@ from briefings.annotations import (
     AnnotationFile,
     ArticleAnnotation,
     DateClaim,
+    EventAnnotation,
     Evidence,
     QuoteAnnotation,
 )
 from briefings.attribution_check import unnamed_speaker
+from briefings.effects import STATING_WORDS, states, states_condition
 from briefings.errors import Problem
 from briefings.quotations import QuotedSpan, find_quoted_spans
 from briefings.relative_dates import resolve_relative
@@ -202,6 +204,8 @@ class _Checker:
                 self.ref(file, fact, "actor", actor_id, actor_ids)
             self.evidence(file, fact, event.evidence, FACT_REGIONS)
             self.date(file, fact, event.date, [item.text for item in event.evidence])
+            if event.effect is not None:
+                self.check_effect(file, fact, event)
         for quote in annotations.quotes:
             self.check_quote(file, quote)
         for error in annotations.printing_errors:
@@ -221,6 +225,29 @@ class _Checker:
                     self.date(file, fact, claim.date, [claim.evidence.text])
             for target in discrepancy.facts:
                 self.ref(file, fact, "fact", target, self.ids)
+
+    def check_effect(self, file: str, fact: str, event: EventAnnotation) -> None:
+        """An effect is a milestone's, stated in its own evidence's words."""
+        effect = event.effect
+        assert effect is not None
+        self.evidence(file, fact, effect.evidence, FACT_REGIONS)
+        texts = [item.text for item in effect.evidence]
+        if not event.milestone:
+            self.add(file, fact, f"effect {effect.kind}: only a milestone has an effect")
+        if not states(effect.kind, texts):
+            words = ", ".join(repr(w) for w in STATING_WORDS[effect.kind])
+            self.add(
+                file, fact, f"effect {effect.kind}: no excerpt of its evidence says so ({words})"
+            )
+        if effect.conditional:
+            if effect.kind != "termination_suspended":
+                self.add(file, fact, f"effect {effect.kind}: only a suspension is conditional")
+            elif not states_condition(texts):
+                self.add(file, fact, "effect termination_suspended: no excerpt says 'condition…'")
+        if effect.takes_effect is not None:
+            if effect.kind != "termination_notified":
+                self.add(file, fact, f"effect {effect.kind}: only a notice takes effect on a day")
+            self.date(file, f"{fact} (takes effect)", effect.takes_effect, texts)
 
     def check_part_of(self, file: str, actor: ActorAnnotation) -> None:
         fact = f"actor {actor.id}"

@@ -65,7 +65,11 @@ async def test_status_prefix_and_as_of(world: World) -> None:
     assert now.title == "GSOMIA status"
     # Issue 11: the bottom line first, and the first page short; details one page on.
     description = str(now.description)
-    assert description.startswith("As of the latest source (2019-11-22), the last step on record:")
+    # Issue 22: the state first, then the last step, then what was expected next.
+    assert description.startswith(
+        "As of the latest source (2019-11-22): In force, termination notified on 2019-08-22"
+    )
+    assert "Before that: signed in November 2016" in description
     assert (
         "Expected next (2019-11-23): GSOMIA is expected to expire; not confirmed by any source"
         in description

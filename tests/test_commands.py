@@ -149,7 +149,7 @@ async def test_help_for_one_command_prefix_and_slash(synced: World) -> None:
     assert result.response is not None
     assert result.response.embeds[0].title == "Help: !quote"
     choices = await synced.alice.autocomplete(synced.channel, "help", "command", "gs")
-    assert [c["value"] for c in choices] == ["gsomia status"]
+    assert [c["value"] for c in choices] == ["gsomia status", "gsomia history"]
 
 
 async def test_help_lists_every_command_discord_holds_grouped(world: World) -> None:

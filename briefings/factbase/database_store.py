@@ -48,6 +48,7 @@ from briefings.annotations import (
     QuoteAnnotation,
     RoleAnnotation,
     SourceAnnotation,
+    cited_evidence,
 )
 from briefings.dates import FuzzyDate, Precision
 from briefings.errors import StorageError
@@ -345,7 +346,7 @@ class DatabaseFactStore(FactStore):
             if reading is None:
                 continue
             if located is not None:
-                for item, place in zip(fact.evidence, from_json(located), strict=True):
+                for item, place in zip(cited_evidence(fact), from_json(located), strict=True):
                     if place is not None:
                         reading.located.setdefault(item, _Place(*place))
             if disputed is False:
@@ -361,7 +362,7 @@ class DatabaseFactStore(FactStore):
         reading = self._reading
         if reading is None or not facts:
             return facts
-        evidence = [item for fact in facts for item in getattr(fact, "evidence", ())]
+        evidence = [item for fact in facts for item in cited_evidence(fact)]
         self._fetch_located(reading, evidence)
         self._fetch_discrepancies(reading, [getattr(fact, "id", "") for fact in facts])
         quotes = [fact for fact in facts if isinstance(fact, QuoteAnnotation)]

@@ -28,7 +28,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from briefings.annotations import Evidence
+from briefings.annotations import Evidence, cited_evidence
 from briefings.errors import AnnotationError, BriefingError, StorageError
 from briefings.factbase.payloads import encode
 from briefings.factbase.tables import (
@@ -371,7 +371,7 @@ def _events(store: MemoryFactStore, places: _Places, disputed: set[str]) -> Rows
             "status": event.status,
             "milestone": event.milestone,
             "payload": encode(event),
-            "located": places.json(event.evidence),
+            "located": places.json(cited_evidence(event)),
             "disputed": event.id in disputed,
         }
 

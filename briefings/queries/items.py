@@ -5,30 +5,38 @@ These are the typed contexts the templates render; each field says what it holds
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.annotations import (
     ActorKind,
     DateClaim,
+    DiscrepancyAnnotation,
     EventAnnotation,
     EventStatus,
     QuoteAnnotation,
     RoleAnnotation,
 )
-from briefings.dates import Precision
+from briefings.dates import FuzzyDate, Precision
+from briefings.effects import EffectKind
 from briefings.store import Citation, FactStore, Visibility
 
 __all__ = [
     "ActorItem",
     "DateItem",
     "EventItem",
+    "Outcome",
     "QuoteItem",
     "RoleItem",
+    "StepItem",
     "actor_item",
     "date_item",
     "event_item",
     "quote_item",
     "role_item",
+    "visible_discrepancies",
 ]
 
 
@@ -47,6 +55,31 @@ class DateItem(_Item):
     reason: str | None = Field(description="Why, for an inferred date")
 
 
+class StepItem(_Item):
+    """A milestone's effect on the agreement, as far as the visible sources state it."""
+
+    event: str = Field(description="The id of the milestone")
+    kind: EffectKind
+    title: str = Field(description="The milestone's title")
+    when: FuzzyDate = Field(description="The milestone's date, for ordering and comparing")
+    date: DateItem
+    expected: bool = Field(description="An expected step (the effect is what is expected)")
+    conditional: bool = Field(description="A suspension that holds on a condition")
+    known_from: dt.date = Field(description="The first day a visible source stating it appeared")
+    takes_effect: DateItem | None = Field(
+        description="For a notice: the day it would take effect, when a visible source gives it"
+    )
+    takes_effect_citations: list[Citation]
+    discrepancies: list[str] = Field(description="Summaries of discrepancies about the milestone")
+    citations: list[Citation] = Field(description="The visible excerpts that state the effect")
+
+
+# What became of an expected step, as of a day: still to come (pending), its day passed
+# with nothing on record (unconfirmed), it happened (confirmed), a state change before
+# its day decided against it (superseded), or sources say both (disputed).
+Outcome = Literal["pending", "unconfirmed", "confirmed", "superseded", "disputed"]
+
+
 class EventItem(_Item):
     """An event for a timeline or status answer."""
 
@@ -63,6 +96,12 @@ class EventItem(_Item):
         default=[], description="Other dates a source gives for it, from those discrepancies"
     )
     citations: list[Citation]
+    outcome: Outcome | None = Field(
+        default=None, description="For an expected step of the agreement: what became of it"
+    )
+    decided_by: StepItem | None = Field(
+        default=None, description="The step that confirmed or superseded the expectation"
+    )
 
 
 class RoleItem(_Item):
@@ -114,14 +153,27 @@ def date_item(claim: DateClaim) -> DateItem:
     )
 
 
-def event_item(store: FactStore, event: EventAnnotation, visibility: Visibility) -> EventItem:
-    """An event with its visible citations and the discrepancies about it."""
-    disagreements = [
+def visible_discrepancies(
+    store: FactStore, fact_id: str, visibility: Visibility
+) -> list[DiscrepancyAnnotation]:
+    """The discrepancies about a fact that every side of has been published."""
+    return [
         d
-        for d in store.discrepancies_about([event.id])
-        # A disagreement exists only once every side of it has been published.
+        for d in store.discrepancies_about([fact_id])
         if all(claim.evidence.article in visibility.articles for claim in d.claims)
     ]
+
+
+def event_item(
+    store: FactStore,
+    event: EventAnnotation,
+    visibility: Visibility,
+    decided: tuple[Outcome, StepItem | None] | None = None,
+) -> EventItem:
+    """An event with its visible citations and the discrepancies about it; for an
+    expected step of the agreement, what became of it (`decided`, from the fold)."""
+    disagreements = visible_discrepancies(store, event.id, visibility)
+    outcome, decided_by = decided if decided is not None else (None, None)
     other_dates = {
         claim.date.value.iso: claim.date
         for d in disagreements
@@ -133,11 +185,15 @@ def event_item(store: FactStore, event: EventAnnotation, visibility: Visibility)
         title=event.title,
         date=date_item(event.date),
         status=event.status,
-        outcome_unknown=event.status == "expected" and event.date.value.latest > store.horizon,
+        outcome_unknown=event.status == "expected"
+        and event.date.value.latest > store.horizon
+        and decided_by is None,
         note=event.note,
         discrepancies=[d.summary for d in disagreements],
         disputed_dates=[date_item(claim) for _, claim in sorted(other_dates.items())],
         citations=store.cite_all(event.evidence, visibility),
+        outcome=outcome,
+        decided_by=decided_by,
     )
 
 

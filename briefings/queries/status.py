@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from briefings.queries.agreement import agreement_state, decision_of
+from briefings.queries.agreement_state import AgreementState, Span
 from briefings.queries.items import EventItem, event_item
 from briefings.store import FactStore
 
@@ -39,6 +41,14 @@ class StatusResult(BaseModel):
         description="Expected milestones whose day lies after the horizon: outcome unknown"
     )
     sources: list[ConsideredSource]
+    state: AgreementState = Field(description="The agreement's state on the day, as then known")
+    state_later: Span | None = Field(
+        default=None,
+        description=(
+            "With a day asked about: the state on that day as every source tells it, when"
+            " the sources published by then told it otherwise"
+        ),
+    )
     later: list[EventItem] = Field(
         default=[],
         description=(
@@ -61,7 +71,10 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
     milestones.sort(key=lambda event: event.date.value.sort_key())
     articles = sorted(visibility.articles, key=lambda a: store.article_date(a).sort_key())
     horizon = max((store.article_date(a).latest for a in articles), default=None)
-    items = [event_item(store, event, visibility) for event in milestones]
+    state = agreement_state(store, visibility, day)
+    items = [
+        event_item(store, event, visibility, decision_of(state, event.id)) for event in milestones
+    ]
     done = [item for item in items if item.status != "expected"]
     later = _known_later(store, as_of, {event.id for event in milestones}) if as_of else []
     return StatusResult(
@@ -69,7 +82,9 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
         horizon=horizon,
         milestones=items,
         latest=done[-1] if done else None,
-        pending=[item for item in items if item.outcome_unknown],
+        pending=[item for item in items if _pending(item)],
+        state=state,
+        state_later=_state_later(store, state, as_of) if as_of else None,
         later=later,
         sources=[
             ConsideredSource(
@@ -80,6 +95,20 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
             for a in articles
         ],
     )
+
+
+def _pending(item: EventItem) -> bool:
+    """Expected and still to come: by the fold for a step of the agreement, else by the
+    store's horizon."""
+    return item.outcome == "pending" if item.outcome is not None else item.outcome_unknown
+
+
+def _state_later(store: FactStore, known: AgreementState, day: dt.date) -> Span | None:
+    """The state on `day` as every source tells it, if not the state then known."""
+    told = agreement_state(store, store.visibility(), day).current
+    if told is None or (known.current is not None and known.current.step.event == told.step.event):
+        return None
+    return told
 
 
 def _known_later(store: FactStore, day: dt.date, known: set[str]) -> list[EventItem]:

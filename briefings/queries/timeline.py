@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.annotations import EventAnnotation
 from briefings.dates import FuzzyDate
+from briefings.queries.agreement import agreement_state, decision_of
 from briefings.queries.items import ActorItem, EventItem, actor_item, event_item
 from briefings.queries.people import find_actors
 from briefings.store import FactStore
@@ -47,12 +48,20 @@ def timeline(
     actor_ids = [match.key for match in find_actors(store, actor)] if actor else []
     events = store.find_events(period, actor_ids)
     events.sort(key=lambda event: (*event.date.value.sort_key(), event.id))
+    # Only an expected step of the agreement needs the fold: what became of it.
+    state = (
+        agreement_state(store, visibility, store.horizon)
+        if any(event.status == "expected" and event.effect for event in events)
+        else None
+    )
     return TimelineResult(
         period=period.label() if period else None,
         period_iso=period.iso if period else None,
         period_is_day=period is not None and period.is_exact_day,
         actors=[actor_item(store, actor_id) for actor_id in actor_ids],
-        events=[event_item(store, event, visibility) for event in events],
+        events=[
+            event_item(store, event, visibility, decision_of(state, event.id)) for event in events
+        ],
         overlapping=[event.id for event in events if period and not _inside(event, period)],
     )
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from briefings.annotations import AnnotationFile, ExcludedQuotation, ReviewRecord
-from briefings.developments import DEVELOPMENT_PREFIX, Development, NewEvent
+from briefings.developments import DEVELOPMENT_PREFIX, Development, NewEvent, state_change
 from briefings.errors import AnnotationError, BriefingError, Problem
 from briefings.factbase.sync import OtherFilesError, SyncResult, reviewed_pages, sync_facts
 from briefings.ingest.commit import commit_accept
@@ -333,7 +333,10 @@ class ReviewDesk:
         if row.id not in self._developments:
             if len(self._developments) >= DEVELOPMENTS_KEPT:
                 self._developments.clear()
-            self._developments[row.id] = development_of(Draft.of(row))
+            from briefings.factbase import DatabaseFactStore  # the store it was accepted into
+
+            store = DatabaseFactStore(self.database)
+            self._developments[row.id] = development_of(Draft.of(row), store)
         return self._developments[row.id]
 
     def development(self, key: str) -> Development | None:
@@ -355,8 +358,9 @@ class ReviewDesk:
         return row
 
 
-def development_of(draft: Draft) -> Development | None:
-    """What an accepted draft added to the record, if it added an event."""
+def development_of(draft: Draft, store: FactStore | None = None) -> Development | None:
+    """What an accepted draft added to the record, if it added an event; with the
+    `store` it was accepted into, how it changed the agreement's state."""
     if draft.status is not DraftStatus.ACCEPTED or draft.reviewed_at is None:
         return None
     file = _parsed(draft.annotations)
@@ -366,6 +370,14 @@ def development_of(draft: Draft) -> Development | None:
         NewEvent(title=event.title, date=event.date.value.label(), status=event.status)
         for event in file.events
     )
+    change = None
+    if store is not None:
+        from briefings.queries.agreement import agreement_steps
+
+        with store.reading():
+            steps = agreement_steps(store, store.visibility())
+        articles = {article.id for source in file.sources for article in source.articles}
+        change = state_change(steps, articles, store.horizon)
     return Development(
         page_name=draft.page_name,
         title=draft.title,
@@ -373,4 +385,5 @@ def development_of(draft: Draft) -> Development | None:
         accepted_by=draft.reviewed_by or "a curator",
         at=draft.reviewed_at,
         events=events,
+        state_change=change,
     )
