@@ -16,12 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo
 
 from bot.console import answer_text, run_console, terminal_lines
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
+from briefings.dates import iso_day
 from briefings.errors import AnnotationError, BadSettingError, Problem
 from briefings.inputs import DEFAULT_SEEDS_DIR
 from briefings.kept_store import kept_store
@@ -43,13 +44,20 @@ __all__ = ["main"]
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+MAX_DAYS = 3660  # ten years of days for `brief --next`; the bot's calendar offers 366
 SCHEMA_PATH = DEFAULT_SEEDS_DIR / "annotation.schema.json"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake told in one line (the usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 after one line on stderr."""
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefbot", description="GSOMIA briefings from a verified fact store."
-    )
+    parser = _Parser(prog="briefbot", description="GSOMIA briefings from a verified fact store.")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, help="seed folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -66,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     brief = commands.add_parser("brief", help="what the scheduled briefings would post")
     when = brief.add_mutually_exclusive_group(required=True)
     when.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="print that day's briefing")
-    when.add_argument("--next", type=int, metavar="DAYS", help="list the coming days' occasions")
+    when.add_argument("--next", type=_days, metavar="DAYS", help="list the coming days' occasions")
     brief.add_argument("--tz", default="UTC", type=_zone, help="time zone for 'today' (IANA name)")
     brief.add_argument("--from", dest="start", type=_day, help="start --next on this day")
     brief.add_argument("--set", dest="template_set", default=DEFAULT_SET, help="template set")
@@ -105,9 +113,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-11-23") from None
+        return iso_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _days(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_DAYS):
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is not a number of days from 1 to {MAX_DAYS}"
+        )
+    return int(text)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -139,7 +155,7 @@ def _brief(store: FactStore, args: argparse.Namespace) -> int:
     start = args.start or now.date()
     if args.ics is not None:
         return _write_calendar(store, renderer, args, start, now)
-    last = start + dt.timedelta(days=max(args.next, 1) - 1)
+    last = start + dt.timedelta(days=args.next - 1)
     found = occasions_between(store, start, last)
     print(f"Occasions from {start.isoformat()} to {last.isoformat()} ({args.tz.key}): {len(found)}")
     for occasion in found:
@@ -163,7 +179,7 @@ def _write_calendar(
     from briefings.calendar import calendar_ics
 
     made = calendar_ics(
-        store, renderer, start, max(args.next, 1), now.astimezone(dt.UTC), args.template_set
+        store, renderer, start, args.next, now.astimezone(dt.UTC), args.template_set
     )
     if not _write_file(args.ics, made.data):
         return EXIT_FAILURE

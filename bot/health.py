@@ -3,8 +3,9 @@
 While its gateway connection is up (every shard it runs has its heartbeat
 acknowledged) and its database answers, the bot writes a small JSON file every
 `HEARTBEAT_SECONDS`; under systemd the same beat pings the unit's watchdog.
-`briefbot health` exits 0 only if the database answers now and that file is recent,
-so a container's health check and an operator judge by the same signal.
+`briefbot health` exits 0 only if the database answers now and takes a write, and
+that file is recent (neither stale nor from the future), so a container's health
+check and an operator judge by the same signal.
 
 Nothing here imports discord.py: `briefbot health` runs every few seconds and should
 start fast.
@@ -13,8 +14,10 @@ start fast.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import socket
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from pydantic import AwareDatetime, BaseModel, ValidationError
 
 from briefings.atomic_files import write_atomically
 from briefings.errors import StorageError
-from briefings.storage import Database, default_url, describe_url
+from briefings.storage import Database, checked_url, default_url, describe_url
 
 __all__ = [
     "HealthReport",
@@ -32,6 +35,12 @@ __all__ = [
     "notify_systemd",
     "write_heartbeat",
 ]
+
+# A beat is some 100 bytes; a file much longer than this is not one, and is not read.
+MAX_BEAT_BYTES = 4096
+# The bot and the check read one clock; a beat ahead of it by more than a rounding
+# means the clock was set back, or a beat from another machine's clock.
+CLOCK_SKEW = dt.timedelta(seconds=2)
 
 
 class Heartbeat(BaseModel):
@@ -83,10 +92,15 @@ def notify_systemd(state: str) -> bool:
     return True
 
 
-def _database_line(url: str) -> tuple[bool, str]:
+def _database_line(database_url: str | None, data_dir: Path) -> tuple[bool, str]:
+    try:
+        url = checked_url(database_url or default_url(data_dir))
+    except StorageError as error:
+        return False, str(error)
     database = Database(url)
     try:
         revision = database.ping()
+        database.take_write()
     except StorageError as error:
         return False, str(error)
     finally:
@@ -94,9 +108,18 @@ def _database_line(url: str) -> tuple[bool, str]:
     return True, f"database {describe_url(url)} answers (schema {revision})"
 
 
+def _read_beat(path: Path) -> bytes:
+    """The file's first bytes; never blocks on a pipe or a device put in its place."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return file.read(MAX_BEAT_BYTES)
+
+
 def _heartbeat_line(path: Path, now: dt.datetime, max_age: dt.timedelta) -> tuple[bool, str]:
     try:
-        beat = Heartbeat.model_validate_json(path.read_bytes())
+        beat = Heartbeat.model_validate_json(_read_beat(path))
     except FileNotFoundError:
         return False, f"no heartbeat at {path}: the bot has not connected yet, or runs elsewhere"
     except (OSError, ValidationError) as error:
@@ -104,12 +127,21 @@ def _heartbeat_line(path: Path, now: dt.datetime, max_age: dt.timedelta) -> tupl
         return False, f"heartbeat {path} unreadable: {reason}"
     age = now - beat.at
     seconds = round(age.total_seconds())
+    if age < -CLOCK_SKEW:
+        return (
+            False,
+            f"gateway heartbeat from the future ({-seconds} s ahead of this clock): "
+            "the clock was set back, or the beat comes from another machine",
+        )
     if age > max_age:
         return (
             False,
             f"last gateway heartbeat {seconds} s ago (limit {round(max_age.total_seconds())} s)",
         )
-    return True, f"gateway heartbeat {seconds} s ago, {beat.latency_ms:.0f} ms (pid {beat.pid})"
+    return (
+        True,
+        f"gateway heartbeat {max(seconds, 0)} s ago, {beat.latency_ms:.0f} ms (pid {beat.pid})",
+    )
 
 
 def check_health(
@@ -119,9 +151,9 @@ def check_health(
     now: dt.datetime,
     max_age: dt.timedelta,
 ) -> HealthReport:
-    """Healthy when the database answers and this process's heartbeat is recent."""
-    url = database_url or default_url(data_dir)
-    database_ok, database = _database_line(url)
+    """Healthy when the database answers and takes a write, and this process's
+    heartbeat is recent."""
+    database_ok, database = _database_line(database_url, data_dir)
     if not database_ok:
         return HealthReport(ok=False, line=f"unhealthy: {database}")
     beat_ok, beat = _heartbeat_line(heartbeat_path(data_dir, shard_ids), now, max_age)

@@ -1,6 +1,8 @@
-"""Logging through discord.py's handler, with the token redacted from every record.
+"""Logging through discord.py's handler, with the tokens redacted from every record.
 
-discord.py redacts nothing itself: at DEBUG level it logs gateway payloads, and an
+discord.py redacts nothing itself: at DEBUG level it logs gateway payloads and the
+address of every webhook and interaction request (an interaction's token is in its
+callback address, and lets anyone answer or edit in its name for 15 minutes), and an
 exception can carry the token in its message. The filter sits on the handlers, so it
 sees every record that reaches them, from any logger.
 """
@@ -8,16 +10,20 @@ sees every record that reaches them, from any logger.
 from __future__ import annotations
 
 import logging
+import re
 
 import discord
 
 __all__ = ["REDACTED", "RedactSecrets", "setup_logging"]
 
 REDACTED = "[redacted]"
+# /webhooks/<id>/<token> and /interactions/<id>/<token>, however the path goes on.
+_TOKEN_IN_PATH = re.compile(r"(/(?:webhooks|interactions)/[0-9]+/)[^/?#\s'\"]+")
 
 
 class RedactSecrets(logging.Filter):
-    """Replace each secret in a record's message and traceback."""
+    """Replace each secret, and each token in a webhook or interaction address, in a
+    record's message and traceback."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -26,7 +32,7 @@ class RedactSecrets(logging.Filter):
     def _clean(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return text
+        return _TOKEN_IN_PATH.sub(rf"\g<1>{REDACTED}", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place; never drop it."""

@@ -1,4 +1,8 @@
-"""Send a reply from the answer layer: embeds, paging, deferral, and a plain apology on failure."""
+"""Send a reply from the answer layer: embeds, paging, deferral, and a plain apology on failure.
+
+A database that does not answer is not a bug to apologise for: the user reads one line
+saying so, and the log holds the same line, not a traceback.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,17 @@ from collections.abc import Callable
 
 import discord
 from discord.ext import commands
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.pages import Limits, build_pages, shorten
 from bot.views import PageView
+from briefings.errors import StorageError
 from briefings.rendering import Renderer
 from briefings.replies import Reply
+from briefings.storage import reason
 from briefings.store import Citation
 
-__all__ = ["APOLOGY", "DEFER_AFTER", "Responder"]
+__all__ = ["APOLOGY", "DEFER_AFTER", "Responder", "database_failure", "not_done"]
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +32,22 @@ APOLOGY = "Sorry, that answer could not be put together. The error has been logg
 # Discord drops an interaction not answered within 3 seconds; defer well before that.
 DEFER_AFTER = 1.5
 PAGE_CACHE_SIZE = 256
+
+
+def database_failure(error: BaseException) -> StorageError | None:
+    """The database failure behind an error (a command's, or an answer's own), as one
+    line; None if it was not the database."""
+    original = getattr(error, "original", error)
+    if isinstance(original, StorageError):
+        return original
+    if isinstance(original, SQLAlchemyError):
+        return StorageError(f"the database did not answer: {reason(original)}")
+    return None
+
+
+def not_done(failure: StorageError) -> str:
+    """What the user is told when the database failed them."""
+    return f"Not done: {failure}. Try again shortly."
 
 
 class Responder:
@@ -96,7 +119,10 @@ class Responder:
         try:
             reply = await self._produce(ctx, produce)
             pages = self.pages(reply)
-        except Exception:
+        except Exception as error:
+            if (failure := database_failure(error)) is not None:
+                log.warning("no reply to %r: %s", ctx.message.content or ctx.command, failure)
+                return await ctx.send(not_done(failure), ephemeral=True)
             # A template that fails to render must not leave half a message.
             log.exception("could not build the reply to %r", ctx.message.content or ctx.command)
             return await ctx.send(APOLOGY, ephemeral=True)

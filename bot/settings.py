@@ -14,6 +14,11 @@ from briefings.watching.harvest import PollLimits
 
 __all__ = ["InvalidSettingsError", "Settings", "load_settings"]
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Discord's own limit on the shards of one bot; a range is refused past it before it
+# is spelled out, so SHARD_IDS=0-999999999 is one line, not a list of a billion ints.
+MAX_SHARDS = 4096
+
 
 class Settings(BaseSettings):
     """Configuration: `DISCORD_TOKEN`, `DEV_GUILD_ID`, `OWNER_IDS`, `COMMAND_PREFIX`, ..."""
@@ -55,7 +60,7 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(
         default=None,
         ge=1,
-        le=4096,
+        le=MAX_SHARDS,
         description="Shards of the whole bot; set it to run several processes (AutoShardedBot)",
     )
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(
@@ -144,10 +149,21 @@ class Settings(BaseSettings):
         ids: list[int] = []
         for part in text.split(","):
             first, _, last = part.strip().partition("-")
-            if not (first.isdigit() and (not last or last.isdigit())):
+            if not all(number.isascii() and number.isdigit() for number in (first, last or first)):
                 raise ValueError(f"{part.strip()!r} is not a shard number or a range like 0-3")
+            if int(last or first) >= MAX_SHARDS:
+                raise ValueError(f"{part.strip()!r}: shard numbers lie from 0 to {MAX_SHARDS - 1}")
             ids.extend(range(int(first), int(last or first) + 1))
         return ids
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_level(cls, value: Any) -> Any:
+        """A level's name, in any case; logging would take "10" or "Level 10" and fail later."""
+        level = str(value).strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not DEBUG, INFO, WARNING or ERROR")
+        return level
 
     @property
     def start_seeds(self) -> Path | None:
@@ -193,6 +209,11 @@ def load_settings() -> Settings:
     variable, never a validation traceback."""
     try:
         return Settings()
+    except UnicodeDecodeError as error:  # from reading `.env`, the one file read here
+        raise InvalidSettingsError(
+            f".env is not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "
+            f"{error.start})"
+        ) from None
     except SettingsError as error:  # a value that should be JSON and is not
         raise InvalidSettingsError(str(error).replace('"', "")) from None
     except ValidationError as error:

@@ -6,7 +6,8 @@ words allow, plus how precise the words were, so "November 2016" can never be
 mistaken for 1 November 2016.
 
 Annotation files write dates in ISO 8601 forms: `2019-08-22` (day), `2019-08`
-(month), `2019` (year) and `START/END` for a range of any of those.
+(month), `2019` (year) and `START/END` for a range of any of those. A date a user
+types (`parse_period`, `iso_day`) must lie from `FIRST_DAY` to `LAST_DAY`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,26 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_serializer, model_validator
 
-__all__ = ["MONTH_NAMES", "MONTH_PATTERN", "FuzzyDate", "Precision", "month_number", "parse_period"]
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "MONTH_NAMES",
+    "MONTH_PATTERN",
+    "FuzzyDate",
+    "Precision",
+    "iso_day",
+    "month_number",
+    "parse_period",
+]
 
 MONTH_NAMES = tuple(calendar.month_name)[1:]
 MONTH_PATTERN = "|".join(MONTH_NAMES)  # for regular expressions: "January|February|..."
+# Python's calendar holds years 1 to 9999, and a day near either end breaks the sums
+# made from it (a countdown's days ahead, a query's look-back, a calendar's span) with
+# an OverflowError. The dates people type are kept a thousand years inside it.
+FIRST_DAY = dt.date(1000, 1, 1)
+LAST_DAY = dt.date(8999, 12, 31)
+SUPPORTED = f"the supported dates are {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
 
 
 def month_number(name: str) -> int:
@@ -68,6 +85,22 @@ def _parse_point(text: str) -> tuple[dt.date, dt.date, Precision]:
     except ValueError as error:
         raise ValueError(f"not a valid date: {text!r} ({error})") from None
     raise ValueError(f"not an ISO date: {text!r}")
+
+
+def _supported(text: str, first: dt.date, last: dt.date) -> None:
+    if first < FIRST_DAY or last > LAST_DAY:
+        raise ValueError(f"{text.strip()!r} is out of range: {SUPPORTED}")
+
+
+def iso_day(text: str) -> dt.date:
+    """A day written YYYY-MM-DD, inside the supported dates; ValueError in one line
+    (safe to show) if it is not."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text.strip()[:40]!r} is not a day like 2026-11-23") from None
+    _supported(text, day, day)
+    return day
 
 
 class FuzzyDate(BaseModel):
@@ -190,11 +223,14 @@ def _label_for(iso: str, precision: Precision) -> str:
 
 
 def parse_period(text: str) -> FuzzyDate:
-    """Parse a period a user typed: `2019`, `2019-11`, `2019-08-22`, or a range.
+    """Parse a period a user typed: `2019`, `2019-11`, `2019-08-22`, or a range,
+    inside the supported dates.
 
     Ranges may be written `A/B`, `A..B` or `A:B`.
     """
     cleaned = text.strip()
     for separator in ("..", ":"):
         cleaned = cleaned.replace(separator, "/")
-    return FuzzyDate.parse(cleaned)
+    period = FuzzyDate.parse(cleaned)
+    _supported(text, period.earliest, period.latest)
+    return period

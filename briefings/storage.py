@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -49,6 +50,7 @@ __all__ = [
     "LedgerEntry",
     "PostStatus",
     "Subscription",
+    "checked_url",
     "database_failures",
     "default_url",
     "describe_url",
@@ -62,6 +64,10 @@ MIGRATIONS_DIR = migrations_dir()
 # A fixed key for pg_advisory_lock, shared by every briefbot process on a server.
 EXCLUSIVE_LOCK = 0x62726966  # "brif"
 SCHEMA_REVISION = "0007"  # the newest migration; a test holds it to alembic's head
+# What a driver may raise on opening: a damaged SQLite file whose schema holds a name
+# that is not UTF-8 makes Python's sqlite3 fail to decode SQLite's own error message.
+DRIVER_FAILURES = (SQLAlchemyError, OSError, UnicodeDecodeError)
+URL_EXAMPLES = "postgresql+psycopg://user@host/name or sqlite:///path"
 
 
 class PostStatus(StrEnum):
@@ -165,28 +171,48 @@ def default_url(data_dir: Path) -> str:
 def open_database(url: str | None, data_dir: Path) -> Database:
     """The database at `url` (or the SQLite file under `data_dir`), migrated to the newest
     schema; `StorageError` with one plain line if it cannot be opened or migrated."""
-    url = url or default_url(data_dir)
+    url = checked_url(url or default_url(data_dir))
     try:
         database = Database(url)
         database.migrate()
-    except (SQLAlchemyError, OSError) as error:
+    except DRIVER_FAILURES as error:
         raise StorageError(
             f"cannot open the database {describe_url(url)}: {reason(error)}"
         ) from None
     return database
 
 
+def checked_url(url: str) -> str:
+    """`url`, once it reads as a database URL whose driver is installed; `StorageError`
+    in one line if not (a typo, a host such as `[::1`, mysql:// without its driver)."""
+    try:
+        make_url(url).get_dialect().import_dbapi()
+    except ImportError as error:
+        raise StorageError(
+            f"cannot open the database {describe_url(url)}: its driver is not installed "
+            f"({error}); briefbot is tested on {URL_EXAMPLES}"
+        ) from None
+    except (ArgumentError, ValueError) as error:  # ValueError: a port that is not a number
+        raise StorageError(
+            f"cannot open the database {describe_url(url)}: not a URL like {URL_EXAMPLES} "
+            f"({reason(error)})"
+        ) from None
+    return url
+
+
 def describe_url(url: str) -> str:
-    """The URL with any password masked."""
+    """The URL with any password masked, even in a URL that does not parse."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return repr(url)
+    except (ArgumentError, ValueError):
+        return repr(re.sub(r"(://[^/@]*?:)[^/@]*@", r"\1***@", url))
 
 
 def reason(error: BaseException) -> str:
     """The first line of what the driver said, without SQLAlchemy's background links."""
     original = getattr(error, "orig", None) or error
+    if isinstance(original, UnicodeDecodeError):
+        return "the file is damaged: text in it that should be UTF-8 is not"
     lines = str(original).strip().splitlines()
     return lines[0] if lines else type(original).__name__
 
@@ -240,17 +266,30 @@ class Database:
         anything; `StorageError` with one plain line if the database does not answer or
         holds no schema yet."""
         path = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and path and path.startswith("file:"):
+            path = path.removeprefix("file:").partition("?")[0]  # a URI filename (mode=ro)
         if self.engine.dialect.name == "sqlite" and path and not Path(path).exists():
             raise StorageError(f"no database file at {path} (the bot creates it at start)")
         try:
             revision = self.revision()
-        except (SQLAlchemyError, OSError) as error:
+        except DRIVER_FAILURES as error:
             raise StorageError(
                 f"the database {describe_url(self.url)} does not answer: {reason(error)}"
             ) from None
         if revision is None:
             raise StorageError(f"the database {describe_url(self.url)} has no schema yet")
         return revision
+
+    def take_write(self) -> None:
+        """Write a row and commit, changing nothing; `StorageError` in one line if the
+        database answers reads but refuses writes (a read-only file or server)."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+        except DRIVER_FAILURES as error:
+            raise StorageError(
+                f"the database {describe_url(self.url)} answers but takes no write: {reason(error)}"
+            ) from None
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration.

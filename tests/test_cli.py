@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import os
 import pty
+import resource
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -17,6 +19,7 @@ import pytest
 from bot.cli import main
 from bot.console import PROMPT, run_console
 from briefings.answers import Answerer
+from briefings.storage import open_database
 from tests.conftest import edit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -259,3 +262,123 @@ def test_brief_with_an_impossible_zone_is_one_clear_line(
     err = capsys.readouterr().err
     assert "is not a time zone like Asia/Seoul" in err
     assert "Traceback" not in err
+
+
+# --- every failure an operator can reach is one line ----------------------------------
+
+MEMORY_LIMIT = (
+    2 << 30
+)  # a command that tries to hold a billion shard numbers fails, not the machine
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _briefbot(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`briefbot ARGS` run in `folder` (its .env, if any) with only `env` set."""
+    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**keep, "DATA_DIR": str(folder / "var"), **env},
+        preexec_fn=_limit_memory,
+        check=False,
+        timeout=60,
+    )
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The one line the command ended with (health's on stdout, the others' on stderr)."""
+    assert result.returncode != 0
+    said = result.stdout if result.args[3] == "health" else result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert len(said.splitlines()) == 1, said
+    return said
+
+
+BAD_URLS = {
+    "mysql://briefbot:hunter2@localhost/briefbot": (
+        "cannot open the database mysql://briefbot:***@localhost/briefbot: its driver is not "
+        "installed (No module named 'MySQLdb')"
+    ),
+    "postgresql+psycopg://briefbot:hunter2@[::1/briefbot": (
+        "cannot open the database 'postgresql+psycopg://briefbot:***@[::1/briefbot': not a URL"
+    ),
+}
+LINE_STARTS = {"run": "cannot start: ", "health": "unhealthy: ", "facts": "not synced: "}
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+@pytest.mark.parametrize("command", [["run"], ["health"], ["facts", "sync"]])
+def test_a_database_url_that_cannot_be_used_is_one_line(
+    tmp_path: Path, url: str, command: list[str]
+) -> None:
+    said = _one_line(_briefbot(tmp_path, *command, DATABASE_URL=url, DISCORD_TOKEN="a-token"))
+    assert f"{LINE_STARTS[command[0]]}{BAD_URLS[url]}" in said
+    assert "hunter2" not in said
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {"DATABASE_URL": "garbage"},
+            "unhealthy: cannot open the database 'garbage': not a URL like",
+        ),
+        ({"DATA_DIR": "/dev/null/var"}, "unhealthy: cannot use DATA_DIR /dev/null/var: "),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0-999999999"}, "unhealthy: bad setting: SHARD_IDS: "),
+    ],
+)
+def test_health_with_settings_it_cannot_use_is_one_line(
+    tmp_path: Path, env: dict[str, str], line: str
+) -> None:
+    assert _one_line(_briefbot(tmp_path, "health", **env)).startswith(line)
+
+
+def test_health_of_a_damaged_database_file_is_one_line(tmp_path: Path) -> None:
+    """A SQLite file whose schema names a table in bytes that are not UTF-8."""
+    path = tmp_path / "var" / "briefbot.sqlite3"
+    database = open_database(None, path.parent)
+    database.dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")  # the whole database in the one file
+    data = bytearray(path.read_bytes())
+    record = data.index(b"tablealembic_versionalembic_version") + len(b"table")
+    for offset in (record + 2, record + 17, data.index(b"CREATE TABLE alembic_version") + 14):
+        data[offset] = 0xFF
+    path.write_bytes(bytes(data))
+    said = _one_line(_briefbot(tmp_path, "health"))
+    assert said.startswith(f"unhealthy: the database sqlite:///{path} does not answer: the file")
+
+
+@pytest.mark.parametrize("level", ["LOUD", "", "10"])
+def test_a_log_level_that_is_no_level_is_one_line_at_run(tmp_path: Path, level: str) -> None:
+    said = _one_line(_briefbot(tmp_path, "run", LOG_LEVEL=level, DISCORD_TOKEN="a-token"))
+    assert (
+        said
+        == f"cannot start: bad setting: LOG_LEVEL: {level!r} is not DEBUG, INFO, WARNING or ERROR\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "health"])
+def test_a_dot_env_that_is_not_utf8_is_one_line(tmp_path: Path, command: str) -> None:
+    (tmp_path / ".env").write_bytes(b"COMMAND_PREFIX=?\nDISCORD_TOKEN=caf\xe9\n")
+    said = _one_line(_briefbot(tmp_path, command))
+    assert said.endswith("bad setting: .env is not UTF-8 text (byte 0xe9 at offset 34)\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--on", "9999-12-31"], "argument --on: '9999-12-31' is out of range: the supported"),
+        (["--next", "99999999"], "argument --next: '99999999' is not a number of days from 1 to"),
+        (["--next", "3", "--from", "0001-01-01"], "argument --from: '0001-01-01' is out of range"),
+    ],
+)
+def test_brief_past_the_calendar_is_one_line(tmp_path: Path, args: list[str], line: str) -> None:
+    said = _one_line(_briefbot(tmp_path, "brief", *args))
+    assert said.startswith(f"briefbot brief: {line}")

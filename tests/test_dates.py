@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from briefings.dates import FuzzyDate, Precision, parse_period
+from briefings.dates import FIRST_DAY, LAST_DAY, FuzzyDate, Precision, iso_day, parse_period
 from briefings.relative_dates import resolve_relative
 
 FRIDAY_NOV_22 = dt.date(2019, 11, 22)
@@ -117,3 +117,22 @@ def test_a_date_text_in_many_facts_is_parsed_once_and_shared() -> None:
     assert claims[0].value == FuzzyDate.parse("2019-08-22")
     with pytest.raises(ValidationError, match="not a valid date: '2019-02-30'"):
         TypeAdapter(DateClaim).validate_python({"value": "2019-02-30", "how": "printed"})
+
+
+@pytest.mark.parametrize(
+    "text", ["0001", "0001-01-01", "0999-12", "9999-12-31", "9000", "2019/9000"]
+)
+def test_dates_past_what_the_calendar_holds_are_refused_naming_the_range(text: str) -> None:
+    """A day near year 1 or 9999 broke every sum made from it (OverflowError)."""
+    with pytest.raises(ValueError, match="the supported dates are 1000-01-01 to 8999-12-31"):
+        parse_period(text)
+    assert parse_period("1000").earliest == FIRST_DAY
+    assert parse_period("8999-12").latest == LAST_DAY
+
+
+def test_a_typed_day_is_read_inside_the_supported_dates() -> None:
+    assert iso_day(" 2026-11-23 ") == dt.date(2026, 11, 23)
+    with pytest.raises(ValueError, match=r"^'9999-12-31' is out of range: the supported dates"):
+        iso_day("9999-12-31")
+    with pytest.raises(ValueError, match=r"^'2026-11' is not a day like 2026-11-23$"):
+        iso_day("2026-11")

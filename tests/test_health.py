@@ -90,13 +90,37 @@ def test_a_database_that_does_not_answer_is_unhealthy_whatever_the_heartbeat(
     assert "hunter2" not in report.line
 
 
+def test_a_heartbeat_from_the_future_is_unhealthy(data_dir: Path) -> None:
+    """A beat a day ahead (the clock was set back) is no sign the bot is alive now."""
+    _beat(data_dir, NOW + dt.timedelta(seconds=86_398))
+    report = check_health(None, data_dir, None, NOW, MINUTE)
+    assert not report.ok
+    assert report.line.startswith(
+        "unhealthy: gateway heartbeat from the future (86398 s ahead of this clock)"
+    )
+    _beat(data_dir, NOW + dt.timedelta(seconds=1))  # a rounding of the same clock is fine
+    assert check_health(None, data_dir, None, NOW, MINUTE).line.startswith(
+        "healthy: gateway heartbeat 0 s ago"
+    )
+
+
+def test_a_database_that_answers_but_takes_no_write_is_unhealthy(data_dir: Path) -> None:
+    _beat(data_dir, NOW)
+    read_only = f"sqlite:///file:{data_dir / 'briefbot.sqlite3'}?mode=ro&uri=true"
+    report = check_health(read_only, data_dir, None, NOW, MINUTE)
+    assert not report.ok
+    assert report.line.startswith("unhealthy: the database sqlite:///file")
+    assert report.line.endswith(" answers but takes no write: attempt to write a readonly database")
+    assert check_health(None, data_dir, None, NOW, MINUTE).ok  # the same file, writable
+
+
 def test_health_creates_no_database(tmp_path: Path) -> None:
     report = check_health(None, tmp_path, None, NOW, MINUTE)
     assert report.line.startswith("unhealthy: no database file at")
     assert list(tmp_path.iterdir()) == []
 
 
-def _health(data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _health(data_dir: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
     keep = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG"}}
     return subprocess.run(
         [str(BRIEFBOT), "health"],
@@ -104,7 +128,7 @@ def _health(data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
         env={**keep, "DATA_DIR": str(data_dir), **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
@@ -124,6 +148,17 @@ def test_the_command_exits_0_only_when_healthy(data_dir: Path) -> None:
     assert bad.returncode == 1
     assert bad.stdout.startswith("unhealthy: bad setting: SHARD_IDS needs SHARD_COUNT")
     assert len(bad.stdout.splitlines()) == 1
+
+
+def test_a_heartbeat_that_cannot_be_read_is_unhealthy_in_one_line(data_dir: Path) -> None:
+    """A pipe in the heartbeat's place: reading it would wait for a writer forever."""
+    path = heartbeat_path(data_dir, None)
+    os.mkfifo(path)
+    result = _health(data_dir, timeout=20)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"unhealthy: heartbeat {path} unreadable: not a regular file")
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr == ""
 
 
 # --- the bot writes the heartbeat -----------------------------------------------------

@@ -65,6 +65,29 @@ def test_redaction_of_messages_arguments_and_tracebacks() -> None:
     assert "RuntimeError: login failed for [redacted]" in text
 
 
+def test_redaction_of_webhook_and_interaction_tokens() -> None:
+    """discord.py's webhook code logs each request's address at DEBUG, and an
+    interaction's token is part of it: anyone holding it may answer in the bot's name."""
+    logger = logging.getLogger("discord.webhook.async_")
+    logger.setLevel(logging.DEBUG)
+    stream = _capture(logger)
+    api = "https://discord.com/api/v10"
+    token = "aW50ZXJhY3Rpb246MTQ1NjA3NDQ0Mzk4MDgwMDAxMDpBQkNERUZHSElKS0xNTk9Q"
+    hook = "Xq3-vT_9kLmN0pQrStUvWxYz0123456789abcdefghijklmnopqrstuvwxyzABCDEF01"
+    for url in (
+        f"{api}/interactions/1456074443980800010/{token}/callback",
+        f"{api}/webhooks/1456074443980800001/{token}/messages/@original",
+        f"{api}/webhooks/1234567890/{hook}?wait=true",
+    ):
+        logger.debug("Webhook ID %s with %s %s has returned status code %s", 1456, "POST", url, 204)
+    text = stream.getvalue()
+    assert token not in text
+    assert hook not in text
+    assert f"/interactions/1456074443980800010/{REDACTED}/callback has returned" in text
+    assert f"/webhooks/1456074443980800001/{REDACTED}/messages/@original" in text
+    assert f"/webhooks/1234567890/{REDACTED}?wait=true" in text
+
+
 def test_setup_logging_filters_every_root_handler() -> None:
     root = logging.getLogger()
     before = list(root.handlers)
@@ -77,3 +100,11 @@ def test_setup_logging_filters_every_root_handler() -> None:
             root.removeHandler(handler)
         for handler in before:
             root.addHandler(handler)
+
+
+@pytest.mark.parametrize(("level", "read"), [("debug", "DEBUG"), (" Warning ", "WARNING")])
+def test_log_levels_are_names_in_any_case(
+    monkeypatch: pytest.MonkeyPatch, level: str, read: str
+) -> None:
+    monkeypatch.setenv("LOG_LEVEL", level)
+    assert Settings(_env_file=None).log_level == read

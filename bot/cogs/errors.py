@@ -13,13 +13,11 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cogs.briefings import REGISTRY_KEY
-from bot.responding import Responder
+from bot.responding import Responder, database_failure, not_done
 from briefings.answers import CurrentAnswerer
 from briefings.errors import StorageError
-from briefings.storage import reason
 
 __all__ = ["GENERIC_FAILURE", "ErrorsCog"]
 
@@ -33,17 +31,6 @@ _ARGUMENT_ERRORS = (
     commands.BadLiteralArgument,
     commands.ArgumentParsingError,
 )
-
-
-def _database_failure(error: commands.CommandError) -> StorageError | None:
-    """The database failure behind a command's error, as one line; None if it was not
-    the database."""
-    original = getattr(error, "original", error)
-    if isinstance(original, StorageError):
-        return original
-    if isinstance(original, SQLAlchemyError):
-        return StorageError(f"the database did not answer: {reason(original)}")
-    return None
 
 
 class ErrorsCog(commands.Cog, name="Errors"):
@@ -94,13 +81,13 @@ class ErrorsCog(commands.Cog, name="Errors"):
             await self._say(ctx, "That command works only in a server.")
         elif isinstance(error, commands.CheckFailure):
             await self._say(ctx, "You may not use that command here.")
-        elif isinstance(stored := _database_failure(error), StorageError):
+        elif isinstance(stored := database_failure(error), StorageError):
             # The database is down or busy: the user is told so in one line, and the
             # operator reads the same line in the log, not a traceback.
             log.warning(
                 "command %r not done: %s", ctx.command and ctx.command.qualified_name, stored
             )
-            await self._say(ctx, f"Not done: {stored}. Try again shortly.")
+            await self._say(ctx, not_done(stored))
         else:
             original = getattr(error, "original", error)
             log.error(

@@ -23,6 +23,7 @@ from bot.arguments import BadSettingError, argument, missing_permissions
 from bot.markdown import moment
 from bot.responding import Responder
 from briefings import errors, local_time
+from briefings.dates import iso_day
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.storage import Subscription
@@ -325,9 +326,9 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
     async def preview(self, ctx: commands.Context[commands.Bot], date: str) -> None:
         """Render a day's briefing here, without posting it anywhere."""
         try:
-            day = dt.date.fromisoformat(date.strip())
-        except ValueError:
-            raise BadSettingError(f"{errors.shown(date)!r} is not a day like 2026-11-23.") from None
+            day = iso_day(date)
+        except ValueError as error:
+            raise BadSettingError(f"{error}.") from None
         reply = self.service.preview(day, ctx.channel.id) or self.service.renderer.notice(
             "posted",
             title=f"No briefing on {day.isoformat()}",
