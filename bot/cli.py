@@ -11,6 +11,7 @@ import datetime as dt
 import getpass
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -594,6 +595,17 @@ def _answerer(seeds: Path) -> Answerer:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `briefbot` console script."""
+    try:
+        return _command(argv)
+    except BrokenPipeError:
+        # The reader of the output went away (`briefbot facts check | head`): nothing
+        # is left to say to it, and Python's own flush at exit must not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+
+
+def _command(argv: list[str] | None) -> int:
+    """Run the command `argv` names; its exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

@@ -382,3 +382,19 @@ def test_a_dot_env_that_is_not_utf8_is_one_line(tmp_path: Path, command: str) ->
 def test_brief_past_the_calendar_is_one_line(tmp_path: Path, args: list[str], line: str) -> None:
     said = _one_line(_briefbot(tmp_path, "brief", *args))
     assert said.startswith(f"briefbot brief: {line}")
+
+
+def test_output_to_a_reader_that_went_away_is_no_traceback(tmp_path: Path) -> None:
+    """`briefbot facts check | head -1`: the reader closes the pipe before the writing."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "facts", "check"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**_environment(), "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # no one reads what it writes
+    _, err = process.communicate(timeout=60)
+    assert err == b""
+    assert process.returncode == 1
