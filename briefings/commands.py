@@ -400,6 +400,14 @@ def command_choices(_: FactStore, current: str) -> list[str]:
     return help_topics(REGISTRY, (), current)
 
 
+# The day both of the agreement's answers may be asked as of.
+AS_OF = Argument(
+    name="as_of",
+    kind="day",
+    placeholder="YYYY-MM-DD",
+    description="A day (YYYY-MM-DD): answer from what had been published by then",
+)
+
 REGISTRY = Registry(
     groups=(Group(name="gsomia", summary="GSOMIA briefings.", default="gsomia status"),),
     commands=(
@@ -407,14 +415,7 @@ REGISTRY = Registry(
             name="gsomia status",
             aliases=("status",),
             summary="Where GSOMIA stands, from the latest sources or as of a day.",
-            arguments=(
-                Argument(
-                    name="as_of",
-                    kind="day",
-                    placeholder="YYYY-MM-DD",
-                    description="A day (YYYY-MM-DD): answer from what had been published by then",
-                ),
-            ),
+            arguments=(AS_OF,),
             query=queries.status,
             reply="status",
             examples=("!gsomia status", "!gsomia status 2019-09-01"),
@@ -423,14 +424,7 @@ REGISTRY = Registry(
             name="gsomia history",
             aliases=("history",),
             summary="GSOMIA's state span by span, each with the step that opened it, cited.",
-            arguments=(
-                Argument(
-                    name="as_of",
-                    kind="day",
-                    placeholder="YYYY-MM-DD",
-                    description="A day (YYYY-MM-DD): answer from what had been published by then",
-                ),
-            ),
+            arguments=(AS_OF,),
             query=queries.history,
             reply="history",
             examples=("!gsomia history", "!gsomia history 2019-11-21"),
