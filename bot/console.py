@@ -12,8 +12,9 @@ from typing import TextIO
 
 from briefings.answers import Answerer
 from briefings.rendering import Renderer
+from briefings.replies import ReplyKind
 
-__all__ = ["PROMPT", "answer_text", "run_console", "terminal_lines"]
+__all__ = ["PROMPT", "answer_text", "answer_with_outcome", "run_console", "terminal_lines"]
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +23,26 @@ _QUIT = {"quit", "exit", ":q"}
 HISTORY_LENGTH = 1000  # lines kept between sessions; a console is not a log
 
 
+APOLOGY = "Sorry, something went wrong answering that. The error has been logged.\n"
+# Replies that answer nothing: the command or its arguments were not understood, or
+# no one in the sources matches the name asked for.
+UNANSWERED: frozenset[ReplyKind] = frozenset({"usage", "not-found"})
+
+
 def answer_text(answerer: Answerer, renderer: Renderer, command: str) -> str:
     """One command's whole reply as plain text; a failure of the program is apologised for."""
+    return answer_with_outcome(answerer, renderer, command)[0]
+
+
+def answer_with_outcome(answerer: Answerer, renderer: Renderer, command: str) -> tuple[str, bool]:
+    """One command's whole reply as plain text, and whether it answered the question
+    (not a usage note, a name found in no source or an apology)."""
     try:
-        return renderer.text(answerer.answer(command))
+        reply = answerer.answer(command)
+        return renderer.text(reply), reply.kind not in UNANSWERED
     except Exception:
         log.exception("answering %r failed", command)
-        return "Sorry, something went wrong answering that. The error has been logged.\n"
+        return APOLOGY, False
 
 
 def run_console(answerer: Answerer, lines: Iterable[str], out: TextIO) -> None:

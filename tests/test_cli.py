@@ -40,9 +40,16 @@ def test_ask_words_may_be_split(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("Who: Kang Gi-jung")
 
 
-def test_ask_a_bad_command_is_a_helpful_reply(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "!frobnicate"]) == 0
+def test_ask_a_bad_command_is_a_helpful_reply_and_fails(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A script can tell an answer from a reply that answers nothing: status 1."""
+    assert main(["ask", "!frobnicate"]) == 1
     assert "Unknown command" in capsys.readouterr().out
+    assert main(["ask", "!quote nobody-of-that-name"]) == 1
+    assert "nobody-of-that-name" in capsys.readouterr().out
+    assert main(["ask", "!timeline 1800"]) == 0  # an answer: no event falls in 1800
+    assert "No event in the sources" in capsys.readouterr().out
 
 
 def test_ask_with_a_broken_store_fails_readably(
@@ -398,3 +405,11 @@ def test_output_to_a_reader_that_went_away_is_no_traceback(tmp_path: Path) -> No
     _, err = process.communicate(timeout=60)
     assert err == b""
     assert process.returncode == 1
+
+
+def test_version_names_the_installed_release(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0
+    release = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert capsys.readouterr().out == f"briefbot {release}\n"
