@@ -17,7 +17,6 @@ in `REGISTRY` below, and a test.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,11 +25,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from briefings import queries
-from briefings.dates import FuzzyDate, parse_period
 from briefings.errors import SHOWN_LENGTH, BadPeriodError, QueryError, shown
 from briefings.replies import ReplyKind
 from briefings.store import FactStore
 from briefings.suggestions import MAX_CHOICES, actor_choices, period_choices, speaker_choices
+from briefings.typed_dates import find_period, typed_period
 
 __all__ = [
     "PREFIX",
@@ -52,7 +51,6 @@ __all__ = [
 ]
 
 PREFIX = "!"
-_PERIOD_LIKE = re.compile(r"^\d{4}([-/.:\d]*)$")
 _TYPED_PREFIXES = ("!", "/")  # people paste slash commands into the console too
 ArgumentKind = Literal["text", "day"]
 Suggest = Callable[[FactStore, str], list[str]]
@@ -75,7 +73,7 @@ class UnknownCommandError(QueryError):
 def parse_day(text: str) -> dt.date:
     """A day a user typed; a month or year means its last day."""
     try:
-        return parse_period(text).latest
+        return typed_period(text).latest
     except ValueError as error:
         why = _why(text, error)
         raise BadPeriodError(f"{shown(text)!r} is not a date like 2019-09-01{why}") from None
@@ -284,17 +282,7 @@ def _close(name: str, names: list[str]) -> list[str]:
 
 def _timeline(store: FactStore, period: str | None, actor: str | None) -> BaseModel:
     """The period may come first or last; the other words name an actor."""
-    words = f"{period or ''} {actor or ''}".split()
-    parsed: FuzzyDate | None = None
-    for index in (0, -1):
-        if words and _PERIOD_LIKE.match(words[index]):
-            word = words.pop(index)
-            try:
-                parsed = parse_period(word)
-            except ValueError as error:
-                like = "a period like 2019, 2019-11 or 2019-08..2019-11"
-                raise BadPeriodError(f"{shown(word)!r} is not {like}{_why(word, error)}") from None
-            break
+    parsed, words = find_period(f"{period or ''} {actor or ''}".split())
     return queries.timeline(store, parsed, " ".join(words) or None)
 
 
@@ -404,6 +392,7 @@ def command_choices(_: FactStore, current: str) -> list[str]:
 AS_OF = Argument(
     name="as_of",
     kind="day",
+    rest=True,  # "August 22, 2019" is three words
     placeholder="YYYY-MM-DD",
     description="A day (YYYY-MM-DD): answer from what had been published by then",
 )
