@@ -9,13 +9,16 @@ It composes the parts, each in its own module: `due` (what is due when, pure),
 recorded as soon as Discord has it. A post is never sent again once its row
 exists, with two exceptions that cannot make a second copy:
 - a server error or rate limit leaves the post to be retried from its first
-  unsent page a little later, within the re-send window;
+  unsent page a little later;
 - a post left mid-send by a process that died is taken up once, from its first
-  unrecorded page: within `resend_window` of its last recorded progress it is sent
-  with the same nonces (Discord still recognises them and returns the message it
-  already made); later, the channel is read for that page first, and it is recorded
-  if there and sent if not. A channel that cannot be read leaves the post as it is
-  ("outcome unknown"): at most once.
+  unrecorded page.
+Either is re-sent with the same nonces within `resend_window` of the earliest moment
+its page may have been made (Discord still recognises them and returns the message
+it already made: a server error may have followed the making, a lost response).
+Later, the channel is read for that page first, and it is recorded if there and sent
+if not (a briefing sent from its first page then says how late it is). A channel that
+cannot be read leaves the post as it is ("outcome unknown"): at most once. Nothing is
+sent past the grace window: a retry still waiting then is given up, and says so.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from briefings.subscriptions.delivery import (
     Sender,
 )
 from briefings.subscriptions.due import Planner, ScheduledPost, local_day
-from briefings.subscriptions.ledger import Ledger, PageRecord, Reopened
+from briefings.subscriptions.ledger import GIVEN_UP, Ledger, PageRecord, Reopened
 from briefings.subscriptions.records import SubscriptionRecords
 from briefings.subscriptions.reports import (
     PROBLEMS_LOOKED_AT,
@@ -132,6 +135,7 @@ class BriefingService:
             self.records.disable,
             self.policy.concurrency,
             self.policy.retry,
+            self.policy.grace,
         )
         self._rendered: dict[tuple[str, str, int], Reply] = {}
         self._retry_listeners: list[Callable[[dt.datetime], None]] = []
@@ -316,32 +320,63 @@ class BriefingService:
         ]
         return jobs, outcomes
 
-    async def _reopened_jobs(self, now: dt.datetime) -> list[Job]:
+    async def _reopened_jobs(self, now: dt.datetime) -> tuple[list[Job], list[PostOutcome]]:
         """Retries that came due, and posts a dead process left: within the window they
-        are resumed with the same nonces; later, their channel is looked at first."""
-        jobs = []
+        are resumed with the same nonces; later, their channel is looked at first. And
+        the retries whose grace has passed, given up: nothing is posted after it."""
         reopenable = self.ledger.reopenable(
             now, self.policy.lease, self.policy.resend_window, self.policy.grace
         )
+        expired = [r.entry for r in reopenable if now - r.entry.scheduled_for > self.policy.grace]
+        given_up = self._give_up(expired, now)
+        jobs = []
         for reopened in reopenable:
-            if reopened.entry.id in self.delivery.in_flight or not self.ledger.take(reopened, now):
+            if reopened.entry in expired or reopened.entry.id in self.delivery.in_flight:
+                continue
+            if not self.ledger.take(reopened, now):
                 continue
             job = self._resume(reopened, now)
-            if job is not None and reopened.check:
-                job = await self._checked(job, reopened.entry, now)
+            if job is not None and reopened.since is not None:
+                job = await self._checked(job, reopened.entry, reopened.since, now)
             if job is not None:
                 jobs.append(job)
-        return jobs
+        return jobs, given_up
 
-    async def _checked(self, job: Job, entry: LedgerEntry, now: dt.datetime) -> Job | None:
-        """A post left unsettled past the window: Discord may have forgotten its nonces,
-        so whether its next page arrived is read from the channel. There: recorded, and
-        the rest follows. Not there: sent. Either way each page exists once. A channel
-        that cannot be read leaves the post as it was: at most once."""
+    def _give_up(self, expired: list[LedgerEntry], now: dt.datetime) -> list[PostOutcome]:
+        given_up = self.ledger.give_up(expired, now)
+        outcomes = []
+        for entry in expired:
+            if entry.id in given_up:
+                log.error(
+                    "gave up on %s for channel %s: not delivered within the %s grace window",
+                    entry.occasion,
+                    entry.channel_id,
+                    self.policy.grace,
+                )
+                error = f"{entry.error}; {GIVEN_UP}" if entry.error else GIVEN_UP
+                outcome = PostOutcome(
+                    entry.channel_id,
+                    entry.local_date,
+                    PostStatus.FAILED,
+                    error=error,
+                    given_up=True,
+                )
+                outcomes.append(outcome)
+        return outcomes
+
+    async def _checked(
+        self, job: Job, entry: LedgerEntry, since: dt.datetime, now: dt.datetime
+    ) -> Job | None:
+        """A post taken up past the window: Discord may have forgotten its nonces, so
+        whether its next page arrived (after `since`) is read from the channel. There:
+        recorded, and the rest follows. Not there: sent, and a post not begun says how
+        late it is now. Either way each page exists once. A channel that cannot be
+        read leaves the post as it was: at most once."""
         post, page = job.post, job.first_page
-        since = (entry.progress_at or entry.claimed_at) - CHECK_SLACK
         try:
-            found = await self.delivery.sender.delivered(post.channel_id, job.reply, page, since)
+            found = await self.delivery.sender.delivered(
+                post.channel_id, job.reply, page, since - CHECK_SLACK
+            )
         except Exception as error:  # settled by no one: say so where /brief list shows it
             log.warning(
                 "could not check channel %s for %s: %s", post.channel_id, post.occasion, error
@@ -350,6 +385,8 @@ class BriefingService:
             return None
         if found is None:
             log.warning("%s was not in channel %s: sending it", post.occasion, post.channel_id)
+            if page == 0:  # nothing of it is out: rendered as late as it now is
+                return self._job(entry.id, post, now, attempt=job.attempt)
             return job
         count = self.delivery.sender.page_count(job.reply)
         record = PageRecord(entry.id, page + 1, count, found if page == 0 else None, now)
@@ -426,10 +463,10 @@ class BriefingService:
                 listener(at)
 
     async def _run(self, due: Iterable[ScheduledPost], now: dt.datetime) -> list[PostOutcome]:
-        reopened = await self._reopened_jobs(now)
+        reopened, given_up = await self._reopened_jobs(now)
         jobs, skipped = self._new_jobs(due, now)
-        self._report(skipped)
-        return skipped + await self._deliver(reopened + jobs)
+        self._report(given_up + skipped)
+        return given_up + skipped + await self._deliver(reopened + jobs)
 
     async def run_subscription(
         self, subscription: Subscription, now: dt.datetime | None = None
