@@ -409,10 +409,13 @@ async def _blocked_fan_out(harness: Harness, release: asyncio.Event) -> None:
 
     sender.send_page = slow_for_100  # type: ignore[method-assign]
     fan_out = asyncio.create_task(harness.service.run_due())
-    for _ in range(1000):  # let the other sends run; no clock time passes
-        if len(sender.posts) == 19:
-            break
-        await asyncio.sleep(0)
+
+    async def the_others_posted() -> None:
+        # The ledger commits in a thread: wait for that work, not for any clock.
+        while len(sender.posts) < 19:
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(the_others_posted(), timeout=60)
     assert sorted(channel for channel, _ in sender.posts) == list(range(101, 120))
     release.set()
     outcomes = await fan_out
@@ -889,3 +892,34 @@ def test_a_development_left_for_a_retry_is_sent_from_the_ledger(harness: Harness
     harness.clock.current = entry.next_try_at
     assert [o.status for o in asyncio.run(service.run_due())] == [PostStatus.SENT]
     assert harness.sender.posts == [(100, "New on record: Freedonia closes its ports")]
+
+
+def test_a_ledger_write_waiting_for_another_process_never_stops_the_loop(
+    harness: Harness,
+) -> None:
+    """Issue 23, defect 4: the ledger's statements ran on the event loop, so a write
+    waiting for another process's lock (up to SQLite's busy timeout) stopped
+    everything: the gateway, commands, the other sends. Now they run in a thread; the
+    loop goes on, and the post goes once the lock is released."""
+    if harness.database.engine.dialect.name != "sqlite":
+        pytest.skip("holds SQLite's write lock")
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    other = harness.database.engine.raw_connection()  # another writer, as another process
+    other.execute("BEGIN IMMEDIATE")
+
+    async def fan_out_while_locked() -> list[PostOutcome]:
+        run = asyncio.create_task(harness.service.run_due())
+        turns = 0
+        while turns < 20 and not run.done():  # the loop turns while the claim waits
+            await asyncio.sleep(0.01)
+            turns += 1
+        assert turns == 20
+        assert harness.sender.posts == []
+        other.commit()
+        return await run
+
+    outcomes = asyncio.run(fan_out_while_locked())
+    other.close()
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    assert len(harness.sender.posts) == 1

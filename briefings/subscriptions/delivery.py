@@ -157,13 +157,15 @@ class RetryPolicy:
 
 class LedgerWriter:
     """Claims posts and records pages for the sends of one turn of the event loop in one
-    transaction; each caller waits for that commit."""
+    transaction, run in a thread (a lock wait never stops the loop); each caller waits
+    for that commit. What is queued while a commit runs goes in the next one."""
 
     def __init__(self, ledger: Ledger, clock: Clock) -> None:
         self.ledger = ledger
         self.clock = clock
         self._claims: list[tuple[ScheduledPost, asyncio.Future[int | None]]] = []
         self._pages: list[tuple[PageRecord, asyncio.Future[int | None]]] = []
+        self._committing: asyncio.Task[None] | None = None
 
     async def claim(self, post: ScheduledPost) -> int | None:
         """The post's new ledger row, or None if someone else has claimed it."""
@@ -182,18 +184,34 @@ class LedgerWriter:
     ) -> asyncio.Future[int | None]:
         loop = asyncio.get_running_loop()
         committed: asyncio.Future[int | None] = loop.create_future()
-        if not self._claims and not self._pages:
-            loop.call_soon(self._commit)
+        if self._committing is None:
+            # The sends of this turn queue first; then one commit takes them all.
+            self._committing = loop.create_task(self._commit_all())
         queue.append((item, committed))
         return committed
 
-    def _commit(self) -> None:
-        claims, self._claims = self._claims, []
-        pages, self._pages = self._pages, []
+    async def _commit_all(self) -> None:
+        try:
+            await asyncio.sleep(0)
+            while self._claims or self._pages:
+                claims, self._claims = self._claims, []
+                pages, self._pages = self._pages, []
+                await self._commit(claims, pages)
+        finally:
+            self._committing = None
+
+    async def _commit(
+        self,
+        claims: list[tuple[ScheduledPost, asyncio.Future[int | None]]],
+        pages: list[tuple[PageRecord, asyncio.Future[int | None]]],
+    ) -> None:
         waiting = [future for _, future in claims + pages]
         try:
-            claimed = self.ledger.write(
-                [post for post, _ in claims], [page for page, _ in pages], self.clock.now()
+            claimed = await asyncio.to_thread(
+                self.ledger.write,
+                [post for post, _ in claims],
+                [page for page, _ in pages],
+                self.clock.now(),
             )
         except Exception as error:  # each waiting send hears of it
             for future in waiting:
@@ -301,7 +319,7 @@ class Delivery:
                     ping_role_id=post.ping_role_id,
                 )
             except Exception as error:  # every failure is decided on and recorded
-                return self._failed(job, entry_id, error), None
+                return await asyncio.to_thread(self._failed, job, entry_id, error), None
             if page == 0:
                 first = message_id
             record = PageRecord(

@@ -23,6 +23,7 @@ sent past the grace window: a retry still waiting then is given up, and says so.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -324,23 +325,32 @@ class BriefingService:
         """Retries that came due, and posts a dead process left: within the window they
         are resumed with the same nonces; later, their channel is looked at first. And
         the retries whose grace has passed, given up: nothing is posted after it."""
-        reopenable = self.ledger.reopenable(
-            now, self.policy.lease, self.policy.resend_window, self.policy.grace
+        reopenable = await asyncio.to_thread(
+            self.ledger.reopenable,
+            now,
+            self.policy.lease,
+            self.policy.resend_window,
+            self.policy.grace,
         )
         expired = [r.entry for r in reopenable if now - r.entry.scheduled_for > self.policy.grace]
-        given_up = self._give_up(expired, now)
+        given_up = await asyncio.to_thread(self._give_up, expired, now)
         jobs = []
         for reopened in reopenable:
             if reopened.entry in expired or reopened.entry.id in self.delivery.in_flight:
                 continue
-            if not self.ledger.take(reopened, now):
-                continue
-            job = self._resume(reopened, now)
+            job = await asyncio.to_thread(self._take, reopened, now)
             if job is not None and reopened.since is not None:
                 job = await self._checked(job, reopened.entry, reopened.since, now)
             if job is not None:
                 jobs.append(job)
         return jobs, given_up
+
+    def _take(self, reopened: Reopened, now: dt.datetime) -> Job | None:
+        """Own a reopened row and make its job; None if another process took it first
+        or it cannot be sent any more."""
+        if not self.ledger.take(reopened, now):
+            return None
+        return self._resume(reopened, now)
 
     def _give_up(self, expired: list[LedgerEntry], now: dt.datetime) -> list[PostOutcome]:
         given_up = self.ledger.give_up(expired, now)
@@ -381,16 +391,17 @@ class BriefingService:
             log.warning(
                 "could not check channel %s for %s: %s", post.channel_id, post.occasion, error
             )
-            self.ledger.note(entry.id, f"outcome unknown; the channel could not be read: {error}")
+            note = f"outcome unknown; the channel could not be read: {error}"
+            await asyncio.to_thread(self.ledger.note, entry.id, note)
             return None
         if found is None:
             log.warning("%s was not in channel %s: sending it", post.occasion, post.channel_id)
             if page == 0:  # nothing of it is out: rendered as late as it now is
-                return self._job(entry.id, post, now, attempt=job.attempt)
+                return await asyncio.to_thread(self._job, entry.id, post, now, attempt=job.attempt)
             return job
         count = self.delivery.sender.page_count(job.reply)
         record = PageRecord(entry.id, page + 1, count, found if page == 0 else None, now)
-        self.ledger.write([], [record], now)
+        await asyncio.to_thread(self.ledger.write, [], [record], now)
         log.warning("%s was in channel %s already: recorded", post.occasion, post.channel_id)
         if record.last:
             return None
@@ -446,7 +457,7 @@ class BriefingService:
 
     async def _deliver(self, jobs: list[Job]) -> list[PostOutcome]:
         outcomes = await self.delivery.deliver_all(jobs)
-        self._announce_retry()
+        await self._announce_retry()
         self._report(outcomes)
         return outcomes
 
@@ -455,16 +466,16 @@ class BriefingService:
             for listener in self._outcome_listeners:
                 listener(outcomes)
 
-    def _announce_retry(self) -> None:
+    async def _announce_retry(self) -> None:
         """Tell the scheduler when the earliest waiting retry is due (one indexed query)."""
-        at = self.ledger.next_retry_at()
+        at = await asyncio.to_thread(self.ledger.next_retry_at)
         if at is not None:
             for listener in self._retry_listeners:
                 listener(at)
 
     async def _run(self, due: Iterable[ScheduledPost], now: dt.datetime) -> list[PostOutcome]:
         reopened, given_up = await self._reopened_jobs(now)
-        jobs, skipped = self._new_jobs(due, now)
+        jobs, skipped = await asyncio.to_thread(self._new_jobs, due, now)
         self._report(given_up + skipped)
         return given_up + skipped + await self._deliver(reopened + jobs)
 
@@ -473,9 +484,7 @@ class BriefingService:
     ) -> list[PostOutcome]:
         """Send whatever of this subscription is due (and any retry that came due)."""
         now = now or self.clock.now()
-        due = self.planner.candidates(subscription, now)
-        developments = self._recent_developments([subscription], now)
-        due += self.planner.developments(subscription, developments, now)
+        due = await asyncio.to_thread(self._due, [subscription], now)
         return await self._run(due, now)
 
     def _recent_developments(
@@ -490,17 +499,20 @@ class BriefingService:
     async def run_due(self, now: dt.datetime | None = None) -> list[PostOutcome]:
         """Every active subscription's due posts, retries and resumable posts."""
         now = now or self.clock.now()
-        active = self.records.active()
-        developments = self._recent_developments(active, now)
-        due = [
+        due = await asyncio.to_thread(lambda: self._due(self.records.active(), now))
+        return await self._run(due, now)
+
+    def _due(self, subscriptions: list[Subscription], now: dt.datetime) -> list[ScheduledPost]:
+        """What of `subscriptions` is due at `now`: briefings and developments."""
+        developments = self._recent_developments(subscriptions, now)
+        return [
             post
-            for subscription in active
+            for subscription in subscriptions
             for post in (
                 self.planner.candidates(subscription, now)
                 + self.planner.developments(subscription, developments, now)
             )
         ]
-        return await self._run(due, now)
 
     async def post_now(self, subscription: Subscription) -> NowResult:
         """Post today's digest to the channel now, once: the scheduled post will not repeat it."""
@@ -508,7 +520,7 @@ class BriefingService:
         post = self.planner.post(subscription, local_day(subscription, now))
         if post is None:
             return NowResult(NowStatus.NOTHING)
-        claimed = self.ledger.claim([post], PostStatus.CLAIMED, now)
+        claimed = await asyncio.to_thread(self.ledger.claim, [post], PostStatus.CLAIMED, now)
         if post.key not in claimed:
             return NowResult(NowStatus.ALREADY)
         (outcome,) = await self._deliver([Job(claimed[post.key], post, self.render(post))])
