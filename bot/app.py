@@ -85,7 +85,12 @@ class BriefBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Load the fact store and the cogs once (on_ready fires again after resumes)."""
         settings = self.settings
-        database = self._database or open_database(settings.database_url, settings.data_dir)
+        database = self._database or open_database(
+            settings.database_url,
+            settings.data_dir,
+            settings.database_connect_timeout_seconds,
+            settings.database_statement_timeout_seconds,
+        )
         self._database = database
         store = self._store or open_fact_store(
             database, settings.start_seeds, by="briefbot start", parsed=cache_dir()

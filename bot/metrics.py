@@ -1,8 +1,9 @@
 """Prometheus metrics, served on 127.0.0.1 when `METRICS_PORT` is set.
 
 What an operator watches: briefings by outcome (sent, late, retry, failed, skipped),
-how long commands take, and which fact store the process answers from. Each bot has
-its own registry, so several bots in one process (the tests) never share a count.
+the briefings given up (not delivered within the grace window), how long commands
+take, and which fact store the process answers from. Each bot has its own registry,
+so several bots in one process (the tests) never share a count.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.given_up = Counter(
+            "briefbot_posts_given_up",
+            "Briefings given up because Discord failed, or every process was down, until"
+            " their grace window closed (each is also counted as failed)",
+            registry=self.registry,
+        )
         self.command_seconds = Histogram(
             "briefbot_command_seconds",
             "Time from a command's invocation to its reply, by command",
@@ -64,6 +71,8 @@ class Metrics:
             if label == "sent" and outcome.late:
                 label = "late"
             self.posts.labels(label).inc()
+            if outcome.given_up:
+                self.given_up.inc()
 
     def store_in_use(self, store: FactStore, at: dt.datetime) -> None:
         """Describe the store that answers from now on."""

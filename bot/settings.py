@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from briefings.loading import DEFAULT_SEEDS_DIR
+from briefings.storage import CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS
 from briefings.watching.harvest import PollLimits
 
 __all__ = ["InvalidSettingsError", "Settings", "load_settings"]
@@ -43,6 +44,18 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(
         default=Path("var"), description="Where the SQLite file lives (relative: to the cwd)"
+    )
+    database_connect_timeout_seconds: float = Field(
+        default=CONNECT_TIMEOUT_SECONDS,
+        ge=1,
+        le=300,
+        description="PostgreSQL: how long a connection may take before it is an error",
+    )
+    database_statement_timeout_seconds: float = Field(
+        default=STATEMENT_TIMEOUT_SECONDS,
+        ge=1,
+        le=3600,
+        description="PostgreSQL: how long one statement may run before it is an error",
     )
     grace_hours: float = Field(
         default=6.0, ge=0, le=48, description="How late a missed briefing may still be posted"

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -68,6 +69,13 @@ SCHEMA_REVISION = "0007"  # the newest migration; a test holds it to alembic's h
 # that is not UTF-8 makes Python's sqlite3 fail to decode SQLite's own error message.
 DRIVER_FAILURES = (SQLAlchemyError, OSError, UnicodeDecodeError)
 URL_EXAMPLES = "postgresql+psycopg://user@host/name or sqlite:///path"
+# How long a statement may wait for another process's lock on SQLite, from the moment
+# the file is opened (before any PRAGMA); how long PostgreSQL may take to accept a
+# connection, and to run one statement. Past them the caller gets an error, never a
+# bot that hangs with the database.
+SQLITE_BUSY_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 10.0
+STATEMENT_TIMEOUT_SECONDS = 60.0
 
 
 class PostStatus(StrEnum):
@@ -168,12 +176,17 @@ def default_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'briefbot.sqlite3'}"
 
 
-def open_database(url: str | None, data_dir: Path) -> Database:
+def open_database(
+    url: str | None,
+    data_dir: Path,
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+    statement_timeout: float = STATEMENT_TIMEOUT_SECONDS,
+) -> Database:
     """The database at `url` (or the SQLite file under `data_dir`), migrated to the newest
     schema; `StorageError` with one plain line if it cannot be opened or migrated."""
     url = checked_url(url or default_url(data_dir))
     try:
-        database = Database(url)
+        database = Database(url, connect_timeout, statement_timeout)
         database.migrate()
     except DRIVER_FAILURES as error:
         raise StorageError(
@@ -227,14 +240,30 @@ def database_failures(doing: str) -> Iterator[None]:
         raise StorageError(f"could not {doing}: {reason(error)}") from None
 
 
+def _connect_args(url: str, connect_timeout: float, statement_timeout: float) -> dict[str, Any]:
+    """The driver's own bounds: SQLite's busy timeout, PostgreSQL's connect and
+    statement timeouts (libpq takes whole seconds to connect, milliseconds to run)."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        return {}  # create_engine says what is wrong with the URL
+    if backend == "sqlite":
+        return {"timeout": SQLITE_BUSY_SECONDS}
+    if backend == "postgresql":
+        return {
+            "connect_timeout": max(1, round(connect_timeout)),
+            "options": f"-c statement_timeout={round(statement_timeout * 1000)}",
+        }
+    return {}
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = connection.cursor()
-        # busy_timeout makes a second process wait for a lock instead of failing at
-        # once; it comes first because switching to WAL (which lets a reader and a
-        # writer share the file) takes a lock another starting process may hold.
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # The busy timeout is the driver's, set as the file opens (`SQLITE_BUSY_SECONDS`):
+        # switching to WAL (which lets a reader and a writer share the file) takes a
+        # lock another process may hold, and waits for it.
         cursor.execute("PRAGMA journal_mode=WAL")
         # In WAL mode, NORMAL makes a commit durable against a crash of the process
         # (what the ledger guards against) without an fsync per post; only a power
@@ -247,9 +276,16 @@ def _sqlite_pragmas(engine: Engine) -> None:
 class Database:
     """An engine and its sessions, migrated to the latest schema on `migrate()`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+        statement_timeout: float = STATEMENT_TIMEOUT_SECONDS,
+    ) -> None:
         self.url = url
-        self.engine = create_engine(url, future=True)
+        self.engine = create_engine(
+            url, future=True, connect_args=_connect_args(url, connect_timeout, statement_timeout)
+        )
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -297,11 +333,10 @@ class Database:
         A database already at `SCHEMA_REVISION` is left alone without importing alembic,
         which costs the running bot some 10 MiB it would otherwise keep for nothing.
         """
-        if self.revision() == SCHEMA_REVISION:
-            return
+        # The lock comes before the first statement: processes started together on a
+        # new SQLite file would otherwise race to switch it to WAL. One migrates while
+        # the others wait here, then find the schema in place.
         with self.exclusive():
-            # Processes started together all find an empty database: one migrates while
-            # the others wait here, then find the schema in place.
             if self.revision() == SCHEMA_REVISION:
                 return
             from alembic import command
@@ -322,7 +357,11 @@ class Database:
         dialect, path = self.engine.dialect.name, self.engine.url.database
         if dialect == "postgresql":
             with self.engine.connect() as connection:
+                # The wait lasts as long as the holder's work, each of whose statements
+                # has the timeout: the wait itself has none.
+                connection.execute(text("SET statement_timeout = 0"))
                 connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": EXCLUSIVE_LOCK})
+                connection.execute(text("RESET statement_timeout"))
                 try:
                     yield
                 finally:

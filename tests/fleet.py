@@ -8,6 +8,8 @@ answers each with one JSON line on stdout:
   answers {"sent": n, "other": n}.
 - `die-after K`: be killed by SIGKILL right after the K-th message this process
   makes from now on, as `kill -9` would right after Discord accepted it.
+- `lose-every N`: hear a 503 for every N-th message this process makes from now on
+  (0: none), as when Discord made the message and its response was lost.
 
 "Discord" is a journal file: one line per message made (channel, nonce, time,
 title). Every send takes an exclusive lock on it, reads what the other processes
@@ -31,7 +33,7 @@ from typing import TextIO
 from briefings.loading import load_store
 from briefings.replies import Reply
 from briefings.storage import Database, PostStatus
-from briefings.subscriptions import BriefingService
+from briefings.subscriptions import BriefingService, TransientSendError
 
 __all__ = ["JournalDiscord", "read_journal"]
 
@@ -65,6 +67,7 @@ class JournalDiscord:
         self.clock = clock
         self.made = 0
         self.die_after: int | None = None
+        self.lose_every = 0
         self.known: dict[tuple[int, str], tuple[int, dt.datetime]] = {}
         self.lines = 0  # how many journal lines `known` has read
         self.offset = 0
@@ -113,6 +116,8 @@ class JournalDiscord:
         self.made += 1
         if self.die_after is not None and self.made >= self.die_after:
             os.kill(os.getpid(), signal.SIGKILL)
+        if self.lose_every and self.made % self.lose_every == 0:
+            raise TransientSendError("503 Service Unavailable (response lost)")
         return message_id
 
 
@@ -132,6 +137,9 @@ async def serve(url: str, journal: Path) -> None:
         elif command == "die-after":
             discord.made, discord.die_after = 0, int(argument)
             print(json.dumps({"armed": int(argument)}), flush=True)
+        elif command == "lose-every":
+            discord.made, discord.lose_every = 0, int(argument)
+            print(json.dumps({"losing": int(argument)}), flush=True)
     database.dispose()
 
 

@@ -13,6 +13,10 @@ SimCord's clock); pytest's `monkeypatch` puts the original table back after the 
 The table is SimCord's private detail: if a SimCord upgrade moves it, the lookup
 below fails loudly rather than passing without the rule.
 
+A nonce is forgotten once its window has passed, as Discord forgets it: a send
+after that makes a second message, the case a late retry must avoid;
+`remembers` tells a test whether a nonce is still known.
+
 `lose_responses(n)` makes the next n sends succeed at "Discord" (the message is
 stored) and then fail with a 503 on the way back, the case that makes a retry
 risky without nonces. `failing` holds channels whose every send gets a 503: a set
@@ -54,6 +58,14 @@ class NonceRule:
         """The next `count` messages are made, and their responses lost (a 503)."""
         self.lost += count
 
+    def remembers(self, channel_id: int, nonce: str) -> bool:
+        """Whether Discord would still answer `nonce` with the message it made."""
+        made = self.seen.get((channel_id, nonce))
+        if made is not None and self.env.now() - made[1] > self.window:
+            del self.seen[(channel_id, nonce)]  # forgotten, as Discord forgets it
+            made = None
+        return made is not None
+
     def handle(self, original: router.Handler, ctx: router.RequestContext) -> Any:
         """SimCord's handler, behind Discord's nonce check."""
         body = ctx.body()
@@ -61,11 +73,14 @@ class NonceRule:
         if channel_id in self.failing:
             raise BackendError(503, 0, "Service Unavailable (injected by test)")
         now = self.env.now()
-        if nonce is not None and body.get("enforce_nonce"):
-            made = self.seen.get((channel_id, str(nonce)))
-            if made is not None and now - made[1] <= self.window:
-                self.deduplicated += 1
-                return message_response(ctx, ctx.backend.get_message(channel_id, made[0]))
+        if (
+            nonce is not None
+            and body.get("enforce_nonce")
+            and self.remembers(channel_id, str(nonce))
+        ):
+            made = self.seen[(channel_id, str(nonce))]
+            self.deduplicated += 1
+            return message_response(ctx, ctx.backend.get_message(channel_id, made[0]))
         response = original(ctx)
         if nonce is not None:
             self.seen[(channel_id, str(nonce))] = (int(response["id"]), now)

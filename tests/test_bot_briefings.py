@@ -224,28 +224,66 @@ async def test_a_briefing_pings_the_subscription_s_role_and_nothing_else(
     assert all(post.get("allowed_mentions", {}).get("roles") is None for post in others)
 
 
-async def test_a_server_error_is_retried_then_recorded(room: Newsroom) -> None:
+async def test_a_storm_of_server_errors_is_tried_until_the_grace_then_given_up_and_said(
+    room: Newsroom,
+) -> None:
     """discord.py retries a 500 itself; the service adds no retries of its own on top,
-    but tries again from the scheduler a little later, three times, then records it.
+    but tries again from the scheduler: three times soon, then about once a sweep, and
+    never after the grace window. Issue 23, defect 8: it used to give up for good after
+    the three, and say so nowhere but its row; now a storm longer than the retries
+    waits for the next sweep, and a post given up is in `!brief list` and counted.
 
     (SimCord answers below discord.py's HTTP retry loop, so each try is one request.)"""
     await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
     await room.advance_to(FIRST_BRIEFING)
     room.env.inject_error("POST", "/channels/*/messages", status=500, times=None)
     sends_before = len(room.env.http_requests)
-    statuses = [o.status for o in await room.service.run_due()]
+    outcomes = await room.service.run_due()
     # One request: the service no longer sleeps and sends again within a run.
     assert len(room.env.http_requests) - sends_before == 1
-    for _ in range(3):
-        statuses += [o.status for o in await room.run_due_after(60)]
-    assert statuses == [PostStatus.RETRY] * 3 + [PostStatus.FAILED]
-    entry = room.service.ledger.latest(room.channel.id)[0]
-    assert entry.attempts == 4
-    assert entry.error is not None
-    assert entry.error.startswith("500")
+    statuses = [o.status for o in outcomes]
+    while outcomes and outcomes[-1].status is PostStatus.RETRY:
+        (entry,) = room.service.ledger.latest(room.channel.id)
+        assert entry.next_try_at is not None
+        await room.advance_to(entry.next_try_at)
+        outcomes = await room.service.run_due()
+        statuses += [o.status for o in outcomes]
+    grace = room.service.policy.grace
+    assert room.env.now() <= FIRST_BRIEFING + grace
+    # 3 soon, then every 15 minutes through the six hours of grace: 23 more.
+    assert statuses == [PostStatus.RETRY] * 26 + [PostStatus.FAILED]
+    (entry,) = room.service.ledger.latest(room.channel.id)
+    assert entry.attempts == 27
     room.env.backend.faults.clear()
     await room.alice.send(room.channel, "!brief list")
     assert "2026-07-01: failed (500" in room.text()
+    assert "given up: not delivered within the grace window" in room.text()
+    value = room.bot.metrics.registry.get_sample_value
+    assert value("briefbot_posts_given_up_total") == 1
+    titles = [m.embeds[0].title for m in room.channel.history() if m.author.bot and m.embeds]
+    assert "GSOMIA briefing · 2026-07-01" not in titles
+
+
+async def test_a_storm_shorter_than_the_grace_posts_once_at_the_next_sweep_saying_late(
+    room: Newsroom,
+) -> None:
+    await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
+    await room.advance_to(FIRST_BRIEFING)
+    room.env.inject_error("POST", "/channels/*/messages", status=503, times=None)
+    assert [o.status for o in await room.service.run_due()] == [PostStatus.RETRY]
+    for wait in (15, 30, 60):
+        assert [o.status for o in await room.run_due_after(wait)] == [PostStatus.RETRY]
+    room.env.backend.faults.clear()  # the storm ends after five minutes
+    await room.env.advance_time(5 * 60 - 105)
+    assert await room.service.run_due() == []  # the next try is a sweep away
+    assert [o.status for o in await room.run_due_after(15 * 60)] == [PostStatus.SENT]
+    briefings = [
+        m
+        for m in room.channel.history()
+        if m.embeds and (m.embeds[0].title or "").startswith("GSOMIA")
+    ]
+    assert [m.embeds[0].title for m in briefings] == ["GSOMIA briefing · 2026-07-01"]
+    assert (briefings[0].embeds[0].description or "").startswith("(Posted ")
 
 
 async def test_a_passing_server_error_still_posts(room: Newsroom) -> None:
@@ -273,6 +311,32 @@ async def test_a_lost_response_is_retried_with_its_nonce_and_posts_once(
     assert titles.count("GSOMIA briefing · 2026-07-01") == 1
     nonces = [post["nonce"] for post in room.message_posts() if post.get("embeds")][-2:]
     assert nonces[0] == nonces[1]
+
+
+async def test_lost_responses_then_ten_minutes_down_post_no_second_copy(
+    room: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23, defect 2: a fan-out where Discord made every message but the bot heard
+    a 503 for some; every process was then down for ten minutes, and Discord forgot
+    the nonces. The retries used to send again, a second copy each; now each channel
+    is read first, and what Discord made is recorded, not sent again."""
+    rule = honour_nonces(room.env, monkeypatch)
+    channels = [room.guild.create_text_channel(f"desk-{n}") for n in range(6)]
+    for channel in channels:
+        await room.admin.send(room.channel, f"!brief subscribe {channel.mention} 09:00 Asia/Seoul")
+    await room.advance_to(FIRST_BRIEFING)
+    rule.lose_responses(3)
+    outcomes = await room.service.run_due()
+    assert sorted(o.status for o in outcomes) == [PostStatus.RETRY] * 3 + [PostStatus.SENT] * 3
+    sent = [post for post in room.message_posts() if post.get("embeds")]
+    await room.env.advance_time(600)
+    assert not any(rule.remembers(c.id, str(p["nonce"])) for c in channels for p in sent)
+    outcomes = await room.service.run_due()
+    assert outcomes == []  # nothing was sent: the three were found in their channels
+    for channel in channels:
+        titles = [m.embeds[0].title for m in channel.history() if m.embeds]
+        assert titles == ["GSOMIA briefing · 2026-07-01"]
+    assert {e.status for e in room.service.ledger.latest()} == {PostStatus.SENT}
 
 
 async def test_a_crash_noticed_after_the_window_reads_the_channel_instead_of_resending(

@@ -39,6 +39,7 @@ def test_each_post_is_counted_once_by_what_became_of_it() -> None:
             PostOutcome(2, day, PostStatus.SENT, late=True),
             PostOutcome(3, day, PostStatus.RETRY),
             PostOutcome(4, day, PostStatus.FAILED),
+            PostOutcome(7, day, PostStatus.FAILED, given_up=True),
             PostOutcome(5, day, PostStatus.SKIPPED),
             PostOutcome(6, day, PostStatus.SENT),
         ]
@@ -48,7 +49,8 @@ def test_each_post_is_counted_once_by_what_became_of_it() -> None:
         outcome: value("briefbot_posts_total", {"outcome": outcome})
         for outcome in ("sent", "late", "retry", "failed", "skipped")
     }
-    assert counts == {"sent": 2, "late": 1, "retry": 1, "failed": 1, "skipped": 1}
+    assert counts == {"sent": 2, "late": 1, "retry": 1, "failed": 2, "skipped": 1}
+    assert value("briefbot_posts_given_up_total") == 1
 
 
 @pytest.fixture

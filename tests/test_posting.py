@@ -30,6 +30,7 @@ from briefings.subscriptions import (
     NowStatus,
     PostingPolicy,
     PostOutcome,
+    RetryPolicy,
     TransientSendError,
     scheduled_instant,
 )
@@ -78,6 +79,9 @@ class FakeSender:
         self.fail_every = 0  # when set, every n-th send fails once with a 503
         self.sends = 0
         self.fail_pages: set[tuple[int, int]] = set()  # (channel, page) fails once
+        self.storm_until: dt.datetime | None = None  # every send before it gets a 503
+        self.lost = 0  # the next sends are made, and their responses lost (a 503)
+        self.replies: list[Reply] = []  # what each message made was rendered from
         self.gone: set[int] = set()
         self.lock = threading.Lock()
         if journal is not None and journal.exists():
@@ -126,6 +130,8 @@ class FakeSender:
         if (channel_id, page) in self.fail_pages:
             self.fail_pages.discard((channel_id, page))
             raise TransientSendError("503 Service Unavailable")
+        if self.storm_until is not None and self.clock.now() < self.storm_until:
+            raise TransientSendError("503 Service Unavailable")
         await asyncio.sleep(0)  # let a racing scheduler run in between
         now = self.clock.now()
         with self.lock:
@@ -135,6 +141,7 @@ class FakeSender:
             title = self._title(reply, page)
             self.posts.append((channel_id, title))
             self.made_at.append(now)
+            self.replies.append(reply)
             message_id = len(self.posts)
             self.nonces[(channel_id, nonce)] = (message_id, now)
             if self.journal is not None:
@@ -142,6 +149,9 @@ class FakeSender:
                     journal.write(
                         f"{channel_id}\t{nonce}\t{message_id}\t{now.isoformat()}\t{title}\n"
                     )
+            if self.lost:
+                self.lost -= 1
+                raise TransientSendError("503 Service Unavailable (response lost)")
             return message_id
 
 
@@ -239,7 +249,7 @@ def test_late_within_grace_posts_with_a_note(harness: Harness) -> None:
         dt.timedelta(hours=3),
     )
     assert reply.lines[0] == (
-        "(Posted 180 minutes late: the bot was not running at the scheduled time.)"
+        "(Posted 180 minutes late: it could not be posted at the scheduled time.)"
     )
 
 
@@ -282,18 +292,92 @@ def test_a_server_error_is_retried_later_by_the_scheduler_not_by_sleeping(
     assert len(harness.sender.posts) == 1
 
 
-def test_failure_after_the_last_try_is_recorded(harness: Harness) -> None:
+def test_a_storm_longer_than_the_retries_leaves_the_post_for_the_next_sweep(
+    harness: Harness,
+) -> None:
+    """Issue 23, defect 8: a 5-minute storm of 503s outlasted the three retries (15, 30,
+    60 s) and the post was failed for good. Now it waits for a later try (about one
+    sweep on), and is posted once, saying it is late."""
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
-    harness.sender.transient_failures = 99
-    moment = utc(2026, 8, 22, 0)
-    statuses = []
-    for _ in range(5):
-        statuses += [o.status for o in harness.at(moment)]
-        moment += dt.timedelta(minutes=1)
-    assert statuses == [PostStatus.RETRY] * 3 + [PostStatus.FAILED]
-    entry = harness.ledger()[0]
-    assert (entry.status, entry.attempts, entry.error) == ("failed", 4, "503 Service Unavailable")
-    assert harness.at(moment + dt.timedelta(hours=1)) == []  # not lost, not retried for ever
+    due = utc(2026, 8, 22, 0)
+    harness.sender.storm_until = due + dt.timedelta(minutes=5)
+    statuses = [o.status for o in harness.at(due)]
+    for wait in (15, 30, 60):
+        (entry,) = harness.ledger()
+        assert entry.next_try_at == harness.clock.now() + dt.timedelta(seconds=wait)
+        statuses += [o.status for o in harness.at(entry.next_try_at)]
+    assert statuses == [PostStatus.RETRY] * 4
+    (entry,) = harness.ledger()
+    assert entry.next_try_at == harness.clock.now() + RetryPolicy().later
+    assert harness.at(harness.clock.now() + dt.timedelta(minutes=5)) == []  # not yet due
+    outcomes = harness.at(entry.next_try_at)
+    assert [(o.status, o.late) for o in outcomes] == [(PostStatus.SENT, True)]
+    assert harness.sender.posts == [(100, "GSOMIA briefing · 2026-08-22")]
+    (reply,) = harness.sender.replies
+    assert reply.lines[0].startswith("(Posted 16 minutes late")
+    (entry,) = harness.ledger()
+    assert (entry.status, entry.attempts) == ("sent", 5)
+
+
+def test_a_storm_past_the_grace_gives_the_post_up_and_says_so(harness: Harness) -> None:
+    """No try falls after the grace window; the post is given up, counted as such and
+    shown by `/brief list`, and never tried again."""
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    due = utc(2026, 8, 22, 0)
+    harness.sender.storm_until = due + dt.timedelta(days=1)
+    outcomes = harness.at(due)
+    while outcomes and outcomes[-1].status is PostStatus.RETRY:
+        (entry,) = harness.ledger()
+        assert entry.next_try_at is not None
+        assert entry.next_try_at <= due + PostingPolicy().grace
+        outcomes = harness.at(entry.next_try_at)
+    assert [(o.status, o.given_up) for o in outcomes] == [(PostStatus.FAILED, True)]
+    assert harness.clock.now() <= due + PostingPolicy().grace
+    assert harness.sender.posts == []
+    (entry,) = harness.ledger()
+    assert entry.status == "failed"
+    (overview,) = harness.service.overview(1)
+    assert overview.problems == (
+        "2026-08-22: failed (503 Service Unavailable; given up: not delivered within the"
+        " grace window)",
+    )
+    harness.sender.storm_until = None
+    assert harness.at(due + dt.timedelta(hours=3)) == []  # not retried for ever
+
+
+def test_a_retry_found_after_the_grace_is_given_up_not_posted(harness: Harness) -> None:
+    """Every process was down from the first 503 until seven hours later: the retry
+    used to be sent then, a 7-hour-old briefing with no note. Now it is given up."""
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    due = utc(2026, 8, 22, 0)
+    harness.sender.transient_failures = 1
+    assert [o.status for o in harness.at(due)] == [PostStatus.RETRY]
+    harness.restart()
+    outcomes = harness.at(due + dt.timedelta(hours=7))
+    assert [(o.status, o.given_up) for o in outcomes] == [(PostStatus.FAILED, True)]
+    assert harness.sender.posts == []
+    assert harness.at(due + dt.timedelta(hours=8)) == []  # reported once
+
+
+def test_lost_responses_retried_after_the_nonce_window_are_not_posted_twice(
+    harness: Harness,
+) -> None:
+    """Issue 23, defect 2: Discord made the message, the bot heard a 503 and left the
+    post for a retry, and every process was down for ten minutes, past Discord's nonce
+    window. The retry used to send again (a second copy per lost response); now the
+    channel is read first: the ones Discord made are recorded, not sent."""
+    channels = range(100, 120)
+    for channel in channels:
+        harness.service.subscribe(1, channel, NINE, SEOUL, user_id=7)
+    due = utc(2026, 8, 22, 0)
+    harness.sender.lost = 3
+    outcomes = harness.at(due)
+    assert sorted(o.status for o in outcomes) == [PostStatus.RETRY] * 3 + [PostStatus.SENT] * 17
+    assert len(harness.sender.posts) == 20  # the three were made all the same
+    harness.restart()  # the fleet comes back ten minutes later
+    assert harness.at(due + dt.timedelta(minutes=10)) == []  # nothing was sent
+    assert sorted(channel for channel, _ in harness.sender.posts) == list(channels)
+    assert {e.status for e in harness.ledger()} == {PostStatus.SENT}
 
 
 def test_a_failing_page_is_retried_alone(harness: Harness) -> None:
@@ -325,10 +409,13 @@ async def _blocked_fan_out(harness: Harness, release: asyncio.Event) -> None:
 
     sender.send_page = slow_for_100  # type: ignore[method-assign]
     fan_out = asyncio.create_task(harness.service.run_due())
-    for _ in range(1000):  # let the other sends run; no clock time passes
-        if len(sender.posts) == 19:
-            break
-        await asyncio.sleep(0)
+
+    async def the_others_posted() -> None:
+        # The ledger commits in a thread: wait for that work, not for any clock.
+        while len(sender.posts) < 19:
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(the_others_posted(), timeout=60)
     assert sorted(channel for channel, _ in sender.posts) == list(range(101, 120))
     release.set()
     outcomes = await fan_out
@@ -805,3 +892,34 @@ def test_a_development_left_for_a_retry_is_sent_from_the_ledger(harness: Harness
     harness.clock.current = entry.next_try_at
     assert [o.status for o in asyncio.run(service.run_due())] == [PostStatus.SENT]
     assert harness.sender.posts == [(100, "New on record: Freedonia closes its ports")]
+
+
+def test_a_ledger_write_waiting_for_another_process_never_stops_the_loop(
+    harness: Harness,
+) -> None:
+    """Issue 23, defect 4: the ledger's statements ran on the event loop, so a write
+    waiting for another process's lock (up to SQLite's busy timeout) stopped
+    everything: the gateway, commands, the other sends. Now they run in a thread; the
+    loop goes on, and the post goes once the lock is released."""
+    if harness.database.engine.dialect.name != "sqlite":
+        pytest.skip("holds SQLite's write lock")
+    harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    harness.clock.current = utc(2026, 8, 22, 0)
+    other = harness.database.engine.raw_connection()  # another writer, as another process
+    other.execute("BEGIN IMMEDIATE")
+
+    async def fan_out_while_locked() -> list[PostOutcome]:
+        run = asyncio.create_task(harness.service.run_due())
+        turns = 0
+        while turns < 20 and not run.done():  # the loop turns while the claim waits
+            await asyncio.sleep(0.01)
+            turns += 1
+        assert turns == 20
+        assert harness.sender.posts == []
+        other.commit()
+        return await run
+
+    outcomes = asyncio.run(fan_out_while_locked())
+    other.close()
+    assert [o.status for o in outcomes] == [PostStatus.SENT]
+    assert len(harness.sender.posts) == 1

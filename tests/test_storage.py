@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import socket
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event, inspect, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from briefings.errors import StorageError
 from briefings.models import METADATA
 from briefings.storage import SCHEMA_REVISION, Database, LedgerEntry, open_database
 from tests.races import race
@@ -109,3 +113,64 @@ def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: P
         db = Database(url)
         assert db.revision() == SCHEMA_REVISION
         db.dispose()
+
+
+def test_a_start_takes_the_migration_lock_before_its_first_statement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23, defect 10: a start connected (and switched a new SQLite file to WAL)
+    before taking the lock, so starts racing on a new file could fail with "database
+    is locked". Now nothing touches the database before the lock is held."""
+    db = Database(database_url(tmp_path, "cold"))
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's lock is itself its first statement")
+    happened: list[str] = []
+    event.listen(db.engine, "connect", lambda *_: happened.append("connect"))
+    held = db.exclusive
+
+    @contextmanager
+    def recorded() -> Iterator[None]:
+        with held():
+            happened.append("lock")
+            yield
+
+    monkeypatch.setattr(db, "exclusive", recorded)
+    db.migrate()
+    db.migrate()  # a start on a migrated database too
+    assert happened[0] == "lock"
+    assert happened.count("lock") == 2
+    db.dispose()
+
+
+def test_a_postgresql_that_never_answers_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    """Issue 23, defect 4: with no connect timeout, a server that accepts the connection
+    and says nothing held the caller for as long as it hung."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        db = Database(f"postgresql+psycopg://briefbot@127.0.0.1:{port}/briefbot", 1, 1)
+        outcome: list[BaseException] = []
+
+        def ping() -> None:
+            try:
+                db.ping()
+            except StorageError as error:
+                outcome.append(error)
+
+        asker = threading.Thread(target=ping, daemon=True)
+        asker.start()
+        asker.join(timeout=20)
+        assert not asker.is_alive(), "the ping hung"
+        assert len(outcome) == 1
+        assert "does not answer" in str(outcome[0])
+
+
+@pytest.mark.skipif(
+    not database_url(Path()).startswith("postgresql"), reason="PostgreSQL's own timeout"
+)
+def test_a_postgresql_statement_has_a_time_limit(tmp_path: Path) -> None:
+    db = Database(database_url(tmp_path), statement_timeout=1)
+    with pytest.raises(OperationalError, match="statement timeout"), db.engine.connect() as c:
+        c.execute(text("SELECT pg_sleep(5)"))
+    db.dispose()

@@ -9,8 +9,9 @@ first page not recorded and sends it with the same nonce.
 **One decision per error.** discord.py already retries rate limits and its own
 server errors; what reaches us is final. A server error or rate limit leaves the
 post for the scheduler to retry later (no sleeping here, so no other channel
-waits); a channel that is gone stops its subscription; anything else fails the
-post and is recorded.
+waits): three times soon, then about once a sweep for as long as the post is within
+its grace window, and then it is given up and said to be; a channel that is gone
+stops its subscription; anything else fails the post and is recorded.
 
 **Bounded fan-out.** Up to `concurrency` channels are sent to at once: a slow or
 failing channel holds one slot, never the queue behind it.
@@ -39,7 +40,7 @@ from typing import Protocol, TypeVar
 from briefings.replies import Reply
 from briefings.storage import PostStatus
 from briefings.subscriptions.due import PostKey, ScheduledPost
-from briefings.subscriptions.ledger import Ledger, PageRecord
+from briefings.subscriptions.ledger import GIVEN_UP, Ledger, PageRecord
 
 __all__ = [
     "ChannelUnavailableError",
@@ -118,6 +119,7 @@ class PostOutcome:
     late: bool = False
     message_id: int | None = None
     error: str | None = None
+    given_up: bool = False  # failed because its grace window closed first
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class Job:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """When a post that met a server error is tried again, and how often."""
+    """When a post that met a server error is tried again."""
 
     # Short enough that every retry falls inside Discord's nonce window: a page
     # that was in fact made is recognised, not made twice.
@@ -144,21 +146,26 @@ class RetryPolicy:
         dt.timedelta(seconds=30),
         dt.timedelta(seconds=60),
     )
+    # Then, through a longer outage, about once a sweep (each try past the nonce
+    # window reads the channel first), until the grace window closes.
+    later: dt.timedelta = dt.timedelta(minutes=15)
 
-    def after(self, attempt: int) -> dt.timedelta | None:
-        """The wait before try `attempt + 1`; None when `attempt` was the last."""
-        return self.delays[attempt - 1] if attempt <= len(self.delays) else None
+    def after(self, attempt: int) -> dt.timedelta:
+        """The wait before try `attempt + 1`."""
+        return self.delays[attempt - 1] if attempt <= len(self.delays) else self.later
 
 
 class LedgerWriter:
     """Claims posts and records pages for the sends of one turn of the event loop in one
-    transaction; each caller waits for that commit."""
+    transaction, run in a thread (a lock wait never stops the loop); each caller waits
+    for that commit. What is queued while a commit runs goes in the next one."""
 
     def __init__(self, ledger: Ledger, clock: Clock) -> None:
         self.ledger = ledger
         self.clock = clock
         self._claims: list[tuple[ScheduledPost, asyncio.Future[int | None]]] = []
         self._pages: list[tuple[PageRecord, asyncio.Future[int | None]]] = []
+        self._committing: asyncio.Task[None] | None = None
 
     async def claim(self, post: ScheduledPost) -> int | None:
         """The post's new ledger row, or None if someone else has claimed it."""
@@ -177,18 +184,34 @@ class LedgerWriter:
     ) -> asyncio.Future[int | None]:
         loop = asyncio.get_running_loop()
         committed: asyncio.Future[int | None] = loop.create_future()
-        if not self._claims and not self._pages:
-            loop.call_soon(self._commit)
+        if self._committing is None:
+            # The sends of this turn queue first; then one commit takes them all.
+            self._committing = loop.create_task(self._commit_all())
         queue.append((item, committed))
         return committed
 
-    def _commit(self) -> None:
-        claims, self._claims = self._claims, []
-        pages, self._pages = self._pages, []
+    async def _commit_all(self) -> None:
+        try:
+            await asyncio.sleep(0)
+            while self._claims or self._pages:
+                claims, self._claims = self._claims, []
+                pages, self._pages = self._pages, []
+                await self._commit(claims, pages)
+        finally:
+            self._committing = None
+
+    async def _commit(
+        self,
+        claims: list[tuple[ScheduledPost, asyncio.Future[int | None]]],
+        pages: list[tuple[PageRecord, asyncio.Future[int | None]]],
+    ) -> None:
         waiting = [future for _, future in claims + pages]
         try:
-            claimed = self.ledger.write(
-                [post for post, _ in claims], [page for page, _ in pages], self.clock.now()
+            claimed = await asyncio.to_thread(
+                self.ledger.write,
+                [post for post, _ in claims],
+                [page for page, _ in pages],
+                self.clock.now(),
             )
         except Exception as error:  # each waiting send hears of it
             for future in waiting:
@@ -214,6 +237,7 @@ class Delivery:
         on_gone: Callable[[int, str], None],
         concurrency: int = 8,
         retry: RetryPolicy | None = None,
+        grace: dt.timedelta = dt.timedelta(hours=6),
     ) -> None:
         self.ledger = ledger
         self.sender = sender
@@ -221,6 +245,7 @@ class Delivery:
         self.on_gone = on_gone  # stops a subscription whose channel is gone
         self.concurrency = concurrency
         self.retry = retry or RetryPolicy()
+        self.grace = grace  # no try of a post after its time plus this
         self.writer = LedgerWriter(ledger, clock)
         self.in_flight: set[int] = set()  # ledger rows being sent by this process now
 
@@ -294,7 +319,7 @@ class Delivery:
                     ping_role_id=post.ping_role_id,
                 )
             except Exception as error:  # every failure is decided on and recorded
-                return self._failed(job, entry_id, error), None
+                return await asyncio.to_thread(self._failed, job, entry_id, error), None
             if page == 0:
                 first = message_id
             record = PageRecord(
@@ -311,15 +336,16 @@ class Delivery:
 
     def _failed(self, job: Job, entry_id: int, error: Exception) -> PostOutcome:
         post, now = job.post, self.clock.now()
-        status = PostStatus.FAILED
+        status, given_up = PostStatus.FAILED, False
         if isinstance(error, TransientSendError):
-            wait = self.retry.after(job.attempt)
-            if wait is not None:
+            at = now + self.retry.after(job.attempt)
+            if at <= post.at + self.grace:
                 status = PostStatus.RETRY
-                self.ledger.retry_later(entry_id, now + wait, str(error), now)
-                log.warning("will retry %s for channel %s in %s: %s", *_who(post), wait, error)
+                self.ledger.retry_later(entry_id, at, str(error), now)
+                log.warning("will retry %s for channel %s at %s: %s", *_who(post), at, error)
             else:
-                self.ledger.fail(entry_id, str(error), now)
+                given_up = True
+                self.ledger.fail(entry_id, f"{error}; {GIVEN_UP}", now)
                 log.error("giving up on %s for channel %s: %s", *_who(post), error)
         elif isinstance(error, ChannelUnavailableError):
             self.ledger.fail(entry_id, str(error), now)
@@ -329,7 +355,14 @@ class Delivery:
             log.error("posting %s to channel %s failed", *_who(post), exc_info=error)
             self.ledger.fail(entry_id, repr(error), now)
         message = str(error) if isinstance(error, SendError) else repr(error)
-        return PostOutcome(post.channel_id, post.local_date, status, late=job.late, error=message)
+        return PostOutcome(
+            post.channel_id,
+            post.local_date,
+            status,
+            late=job.late,
+            error=message,
+            given_up=given_up,
+        )
 
 
 def _who(post: ScheduledPost) -> tuple[str, int]:

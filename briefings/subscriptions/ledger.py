@@ -21,7 +21,9 @@ from sqlalchemy.sql.dml import Update
 from briefings.storage import Database, LedgerEntry, PostStatus
 from briefings.subscriptions.due import PostKey, ScheduledPost
 
-__all__ = ["CLAIM_BATCH", "Ledger", "PageRecord", "Reopened"]
+__all__ = ["CLAIM_BATCH", "GIVEN_UP", "Ledger", "PageRecord", "Reopened"]
+
+GIVEN_UP = "given up: not delivered within the grace window"  # said on the row
 
 # Posts claimed per transaction: one round trip for many posts, and a short lock.
 CLAIM_BATCH = 500
@@ -58,10 +60,20 @@ class Reopened:
     """A row taken up again: a retry that came due, or a post a dead process left."""
 
     entry: LedgerEntry
-    resumed: bool  # True: its outcome was unknown; False: a retry after a server error
-    # Left so long ago that Discord may have forgotten its nonces: the channel must be
-    # looked at for its next page before anything is sent.
-    check: bool = False
+    # Taken up so long after its page may have been made that Discord may have
+    # forgotten the nonce: the channel must be read from `since` on for that page
+    # before anything is sent. None: a re-send within the window, the nonce holds.
+    since: dt.datetime | None = None
+
+    @property
+    def check(self) -> bool:
+        """Whether the channel must be looked at before the next page is sent."""
+        return self.since is not None
+
+    @property
+    def resumed(self) -> bool:
+        """Whether a dead process left it mid-send (False: a retry after a server error)."""
+        return self.entry.status == PostStatus.CLAIMED.value
 
 
 class Ledger:
@@ -207,11 +219,12 @@ class Ledger:
         window: dt.timedelta,
         grace: dt.timedelta,
     ) -> list[Reopened]:
-        """Retries that are due, and posts left mid-send whose last sign of life is
-        older than `lease` (so no live process is still on them) and which were
-        scheduled within `grace`: within `window` a re-sent page is still one Discord
-        can recognise by its nonce; past it, the post is marked to be checked in its
-        channel first. Each post is taken up again once only."""
+        """Retries that are due (those past `grace` too, to be given up), and posts left
+        mid-send whose last sign of life is older than `lease` (so no live process is
+        still on them) and which were scheduled within `grace`. Within `window` of the
+        earliest moment its page may have been made, a re-sent page is still one
+        Discord recognises by its nonce; past it, the post is marked to be checked in
+        its channel first. A post left mid-send is taken up again once only."""
         retry_due = and_(
             LedgerEntry.status == PostStatus.RETRY.value, LedgerEntry.next_try_at <= now
         )
@@ -224,15 +237,32 @@ class Ledger:
         query = select(LedgerEntry).where(or_(retry_due, left)).order_by(LedgerEntry.id)
         with self.database.session() as session:
             return [
-                Reopened(
-                    entry,
-                    resumed=entry.status == PostStatus.CLAIMED.value,
-                    check=entry.status == PostStatus.CLAIMED.value
-                    and entry.progress_at is not None
-                    and entry.progress_at < now - window,
-                )
+                Reopened(entry, since=since if since < now - window else None)
                 for entry in session.scalars(query)
+                for since in [_made_after(entry)]
             ]
+
+    def give_up(self, entries: Sequence[LedgerEntry], now: dt.datetime) -> set[int]:
+        """Fail retries whose grace has passed (every process was down, or Discord kept
+        failing), saying why; the ids this call gave up (each once, whoever races)."""
+        if not entries:
+            return set()
+        query = (
+            update(LedgerEntry)
+            .where(
+                LedgerEntry.id.in_([entry.id for entry in entries]),
+                LedgerEntry.status == PostStatus.RETRY.value,
+            )
+            .values(
+                status=PostStatus.FAILED.value,
+                error=func.coalesce(LedgerEntry.error + "; ", "") + GIVEN_UP,
+                finished_at=now,
+                next_try_at=None,
+            )
+            .returning(LedgerEntry.id)
+        )
+        with self.database.engine.begin() as connection:
+            return set(connection.scalars(query))
 
     def note(self, entry_id: int, error: str) -> None:
         """Say on the row why it could not be settled (shown by `/brief list`)."""
@@ -277,6 +307,17 @@ class Ledger:
             query = query.where(LedgerEntry.channel_id == channel_id)
         with self.database.session() as session:
             return list(session.scalars(query))
+
+
+def _made_after(entry: LedgerEntry) -> dt.datetime:
+    """The earliest moment the row's next page may have been made. A first try left
+    mid-send sent nothing before its last sign of life; a post tried again may have had
+    that page made at any try since the claim (a server error can come after Discord
+    made the message: a lost response)."""
+    first_try = entry.status == PostStatus.CLAIMED.value and entry.attempts == 1
+    if first_try and entry.progress_at is not None:
+        return entry.progress_at
+    return entry.claimed_at
 
 
 def _row(post: ScheduledPost, status: PostStatus, now: dt.datetime) -> dict[str, Any]:

@@ -9,17 +9,21 @@ It composes the parts, each in its own module: `due` (what is due when, pure),
 recorded as soon as Discord has it. A post is never sent again once its row
 exists, with two exceptions that cannot make a second copy:
 - a server error or rate limit leaves the post to be retried from its first
-  unsent page a little later, within the re-send window;
+  unsent page a little later;
 - a post left mid-send by a process that died is taken up once, from its first
-  unrecorded page: within `resend_window` of its last recorded progress it is sent
-  with the same nonces (Discord still recognises them and returns the message it
-  already made); later, the channel is read for that page first, and it is recorded
-  if there and sent if not. A channel that cannot be read leaves the post as it is
-  ("outcome unknown"): at most once.
+  unrecorded page.
+Either is re-sent with the same nonces within `resend_window` of the earliest moment
+its page may have been made (Discord still recognises them and returns the message
+it already made: a server error may have followed the making, a lost response).
+Later, the channel is read for that page first, and it is recorded if there and sent
+if not (a briefing sent from its first page then says how late it is). A channel that
+cannot be read leaves the post as it is ("outcome unknown"): at most once. Nothing is
+sent past the grace window: a retry still waiting then is given up, and says so.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -42,7 +46,7 @@ from briefings.subscriptions.delivery import (
     Sender,
 )
 from briefings.subscriptions.due import Planner, ScheduledPost, local_day
-from briefings.subscriptions.ledger import Ledger, PageRecord, Reopened
+from briefings.subscriptions.ledger import GIVEN_UP, Ledger, PageRecord, Reopened
 from briefings.subscriptions.records import SubscriptionRecords
 from briefings.subscriptions.reports import (
     PROBLEMS_LOOKED_AT,
@@ -132,6 +136,7 @@ class BriefingService:
             self.records.disable,
             self.policy.concurrency,
             self.policy.retry,
+            self.policy.grace,
         )
         self._rendered: dict[tuple[str, str, int], Reply] = {}
         self._retry_listeners: list[Callable[[dt.datetime], None]] = []
@@ -316,44 +321,87 @@ class BriefingService:
         ]
         return jobs, outcomes
 
-    async def _reopened_jobs(self, now: dt.datetime) -> list[Job]:
+    async def _reopened_jobs(self, now: dt.datetime) -> tuple[list[Job], list[PostOutcome]]:
         """Retries that came due, and posts a dead process left: within the window they
-        are resumed with the same nonces; later, their channel is looked at first."""
-        jobs = []
-        reopenable = self.ledger.reopenable(
-            now, self.policy.lease, self.policy.resend_window, self.policy.grace
+        are resumed with the same nonces; later, their channel is looked at first. And
+        the retries whose grace has passed, given up: nothing is posted after it."""
+        reopenable = await asyncio.to_thread(
+            self.ledger.reopenable,
+            now,
+            self.policy.lease,
+            self.policy.resend_window,
+            self.policy.grace,
         )
+        expired = [r.entry for r in reopenable if now - r.entry.scheduled_for > self.policy.grace]
+        given_up = await asyncio.to_thread(self._give_up, expired, now)
+        jobs = []
         for reopened in reopenable:
-            if reopened.entry.id in self.delivery.in_flight or not self.ledger.take(reopened, now):
+            if reopened.entry in expired or reopened.entry.id in self.delivery.in_flight:
                 continue
-            job = self._resume(reopened, now)
-            if job is not None and reopened.check:
-                job = await self._checked(job, reopened.entry, now)
+            job = await asyncio.to_thread(self._take, reopened, now)
+            if job is not None and reopened.since is not None:
+                job = await self._checked(job, reopened.entry, reopened.since, now)
             if job is not None:
                 jobs.append(job)
-        return jobs
+        return jobs, given_up
 
-    async def _checked(self, job: Job, entry: LedgerEntry, now: dt.datetime) -> Job | None:
-        """A post left unsettled past the window: Discord may have forgotten its nonces,
-        so whether its next page arrived is read from the channel. There: recorded, and
-        the rest follows. Not there: sent. Either way each page exists once. A channel
-        that cannot be read leaves the post as it was: at most once."""
+    def _take(self, reopened: Reopened, now: dt.datetime) -> Job | None:
+        """Own a reopened row and make its job; None if another process took it first
+        or it cannot be sent any more."""
+        if not self.ledger.take(reopened, now):
+            return None
+        return self._resume(reopened, now)
+
+    def _give_up(self, expired: list[LedgerEntry], now: dt.datetime) -> list[PostOutcome]:
+        given_up = self.ledger.give_up(expired, now)
+        outcomes = []
+        for entry in expired:
+            if entry.id in given_up:
+                log.error(
+                    "gave up on %s for channel %s: not delivered within the %s grace window",
+                    entry.occasion,
+                    entry.channel_id,
+                    self.policy.grace,
+                )
+                error = f"{entry.error}; {GIVEN_UP}" if entry.error else GIVEN_UP
+                outcome = PostOutcome(
+                    entry.channel_id,
+                    entry.local_date,
+                    PostStatus.FAILED,
+                    error=error,
+                    given_up=True,
+                )
+                outcomes.append(outcome)
+        return outcomes
+
+    async def _checked(
+        self, job: Job, entry: LedgerEntry, since: dt.datetime, now: dt.datetime
+    ) -> Job | None:
+        """A post taken up past the window: Discord may have forgotten its nonces, so
+        whether its next page arrived (after `since`) is read from the channel. There:
+        recorded, and the rest follows. Not there: sent, and a post not begun says how
+        late it is now. Either way each page exists once. A channel that cannot be
+        read leaves the post as it was: at most once."""
         post, page = job.post, job.first_page
-        since = (entry.progress_at or entry.claimed_at) - CHECK_SLACK
         try:
-            found = await self.delivery.sender.delivered(post.channel_id, job.reply, page, since)
+            found = await self.delivery.sender.delivered(
+                post.channel_id, job.reply, page, since - CHECK_SLACK
+            )
         except Exception as error:  # settled by no one: say so where /brief list shows it
             log.warning(
                 "could not check channel %s for %s: %s", post.channel_id, post.occasion, error
             )
-            self.ledger.note(entry.id, f"outcome unknown; the channel could not be read: {error}")
+            note = f"outcome unknown; the channel could not be read: {error}"
+            await asyncio.to_thread(self.ledger.note, entry.id, note)
             return None
         if found is None:
             log.warning("%s was not in channel %s: sending it", post.occasion, post.channel_id)
+            if page == 0:  # nothing of it is out: rendered as late as it now is
+                return await asyncio.to_thread(self._job, entry.id, post, now, attempt=job.attempt)
             return job
         count = self.delivery.sender.page_count(job.reply)
         record = PageRecord(entry.id, page + 1, count, found if page == 0 else None, now)
-        self.ledger.write([], [record], now)
+        await asyncio.to_thread(self.ledger.write, [], [record], now)
         log.warning("%s was in channel %s already: recorded", post.occasion, post.channel_id)
         if record.last:
             return None
@@ -409,7 +457,7 @@ class BriefingService:
 
     async def _deliver(self, jobs: list[Job]) -> list[PostOutcome]:
         outcomes = await self.delivery.deliver_all(jobs)
-        self._announce_retry()
+        await self._announce_retry()
         self._report(outcomes)
         return outcomes
 
@@ -418,27 +466,25 @@ class BriefingService:
             for listener in self._outcome_listeners:
                 listener(outcomes)
 
-    def _announce_retry(self) -> None:
+    async def _announce_retry(self) -> None:
         """Tell the scheduler when the earliest waiting retry is due (one indexed query)."""
-        at = self.ledger.next_retry_at()
+        at = await asyncio.to_thread(self.ledger.next_retry_at)
         if at is not None:
             for listener in self._retry_listeners:
                 listener(at)
 
     async def _run(self, due: Iterable[ScheduledPost], now: dt.datetime) -> list[PostOutcome]:
-        reopened = await self._reopened_jobs(now)
-        jobs, skipped = self._new_jobs(due, now)
-        self._report(skipped)
-        return skipped + await self._deliver(reopened + jobs)
+        reopened, given_up = await self._reopened_jobs(now)
+        jobs, skipped = await asyncio.to_thread(self._new_jobs, due, now)
+        self._report(given_up + skipped)
+        return given_up + skipped + await self._deliver(reopened + jobs)
 
     async def run_subscription(
         self, subscription: Subscription, now: dt.datetime | None = None
     ) -> list[PostOutcome]:
         """Send whatever of this subscription is due (and any retry that came due)."""
         now = now or self.clock.now()
-        due = self.planner.candidates(subscription, now)
-        developments = self._recent_developments([subscription], now)
-        due += self.planner.developments(subscription, developments, now)
+        due = await asyncio.to_thread(self._due, [subscription], now)
         return await self._run(due, now)
 
     def _recent_developments(
@@ -453,17 +499,20 @@ class BriefingService:
     async def run_due(self, now: dt.datetime | None = None) -> list[PostOutcome]:
         """Every active subscription's due posts, retries and resumable posts."""
         now = now or self.clock.now()
-        active = self.records.active()
-        developments = self._recent_developments(active, now)
-        due = [
+        due = await asyncio.to_thread(lambda: self._due(self.records.active(), now))
+        return await self._run(due, now)
+
+    def _due(self, subscriptions: list[Subscription], now: dt.datetime) -> list[ScheduledPost]:
+        """What of `subscriptions` is due at `now`: briefings and developments."""
+        developments = self._recent_developments(subscriptions, now)
+        return [
             post
-            for subscription in active
+            for subscription in subscriptions
             for post in (
                 self.planner.candidates(subscription, now)
                 + self.planner.developments(subscription, developments, now)
             )
         ]
-        return await self._run(due, now)
 
     async def post_now(self, subscription: Subscription) -> NowResult:
         """Post today's digest to the channel now, once: the scheduled post will not repeat it."""
@@ -471,7 +520,7 @@ class BriefingService:
         post = self.planner.post(subscription, local_day(subscription, now))
         if post is None:
             return NowResult(NowStatus.NOTHING)
-        claimed = self.ledger.claim([post], PostStatus.CLAIMED, now)
+        claimed = await asyncio.to_thread(self.ledger.claim, [post], PostStatus.CLAIMED, now)
         if post.key not in claimed:
             return NowResult(NowStatus.ALREADY)
         (outcome,) = await self._deliver([Job(claimed[post.key], post, self.render(post))])
