@@ -122,6 +122,11 @@ class BriefBot(commands.Bot):
         server, when this process sees every server (it runs every shard)."""
         curating = self.settings.curating_guild_ids
         if curating or self.settings.shard_ids is not None:
+            if not curating:
+                log.warning(
+                    "CURATING_GUILD_IDS is unset and this process runs some shards only: "
+                    "no server curates the record, only the bot's owners decide drafts"
+                )
             return Trust(curating)
         return Trust(servers=lambda: [guild.id for guild in self.guilds])
 

@@ -461,6 +461,9 @@ async def test_a_stranger_server_s_admin_cannot_change_what_this_server_is_told(
     )
     await admin.send(their_drafts, f"!sources review-channel {their_drafts.mention}")
     await mallory.send(her_drafts, f"!sources review-channel {her_drafts.mention}")
+    assert "☞ This server does not curate the shared record: drafts of what it watches" in (
+        desk.text(her_drafts)
+    )
     await mallory.send(her_drafts, f"!sources watch {base}/article.html")
     await desk.cog.run_round()
 
@@ -484,6 +487,8 @@ async def test_a_stranger_server_s_admin_cannot_change_what_this_server_is_told(
     [pending] = desk.cog.desk.drafts()
     assert (pending.status, pending.dropped) == (DraftStatus.PENDING, [])
     assert [m for m in their_drafts.history() if m.embeds and "Draft" in m.embeds[0].title] == []
+    await admin.send(their_drafts, "!sources list")
+    assert "for review" not in desk.text(their_drafts)  # not even how many
     [hers] = [m for m in her_drafts.history() if m.id == hers.id]  # told what it is
     assert "☞ A suggestion from this server's watch: only the curators of a curating" in str(
         hers.embeds[0].description
@@ -570,3 +575,28 @@ async def test_a_post_older_than_bound_buttons_is_refused_in_one_line(desk: Desk
     pending = desk.cog.desk.get(staged.id)
     assert pending is not None
     assert pending.status is DraftStatus.PENDING
+
+
+async def test_unset_in_two_servers_only_an_owner_decides(
+    simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site]
+) -> None:
+    """With `CURATING_GUILD_IDS` unset, the bot's only server curates (every test
+    above); once it is in a second one, neither does until it is set, and only an
+    owner decides, from either server."""
+    base, _ = site
+    _other_server(simcord_env, "Bureau")
+    await _watching(desk, base)
+    ports, _ = desk.review_posts()
+    assert "☞ A suggestion from this server's watch" in str(ports.embeds[0].description)
+    await desk.editor.send(desk.channel, "!sources list")
+    assert "as suggestions: only the curators of a curating server" in desk.text()
+    refused = await desk.curator.click(ports, label="Accept all")
+    [said] = refused.followups
+    assert said.content.startswith("Not done: this server does not curate the shared record")
+    # OWNER_IDS: bob is neither a curator nor an admin here
+    desk.bot.owner_id, desk.bot.owner_ids = None, {desk.bob.id}
+    await desk.bob.click(ports, label="Accept all")
+    [ports, _] = desk.review_posts()
+    assert f"✅ Accepted by bob ({desk.bob.id}) on " in str(ports.embeds[0].description)
+    await desk.bob.send(desk.channel, "!quote tadwell")
+    assert "not sign anything this month" in desk.text()

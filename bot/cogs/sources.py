@@ -204,7 +204,7 @@ class SourcesCog(commands.Cog, name="Sources"):
             rows=rows,
             review_channel=channel.name if channel else None,
             curator_role=role.name if role else None,
-            pending=self.desk.waiting(),
+            pending=self.review.waiting(ctx.guild.id, self.trust.curating()),
             curating=self.trust.curates(ctx.guild.id),
         )
         await self._send(ctx, reply)
@@ -363,7 +363,11 @@ class SourcesCog(commands.Cog, name="Sources"):
         member = interaction.user
         if interaction.guild_id is None or not isinstance(member, discord.Member):
             return None
-        owner = await self.is_owner(member)
+        try:
+            owner = await self.is_owner(member)
+        except discord.HTTPException as error:  # the application's owner, not read
+            log.warning("could not tell whether %s owns the bot: %s", member.id, error)
+            owner = False
         where = self.review.channel(interaction.guild_id)
         role = where.curator_role_id if where else None
         curator = member.guild_permissions.manage_guild or (

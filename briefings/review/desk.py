@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -254,12 +254,6 @@ class ReviewDesk:
             query = query.where(DraftRow.status == status)
         with database_failures("read the drafts"), self.database.session() as session:
             return [Draft.of(row) for row in session.scalars(query)]
-
-    def waiting(self) -> int:
-        """How many drafts wait for review."""
-        query = select(func.count()).where(DraftRow.status == DraftStatus.PENDING)
-        with database_failures("count the drafts"), self.database.session() as session:
-            return session.scalar(query) or 0
 
     def drop(
         self, draft_id: int, item_ids: Iterable[str], reviewer: Reviewer, shown: str | None = None

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Integer, String, Text, select
+from sqlalchemy import BigInteger, Integer, Select, String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -159,6 +159,19 @@ class ReviewChannel:
         return cls(row.guild_id, row.channel_id, row.curator_role_id)
 
 
+def _pending_for(guild_id: int, curating: frozenset[int]) -> Select[DraftRow]:
+    """The pending drafts a server is shown: every one in a curating server, else
+    those of the addresses it watches."""
+    # The watcher stages drafts through this package: its table is imported here.
+    from briefings.watching.records import WatchedSourceRow
+
+    query = select(DraftRow).where(DraftRow.status == DraftStatus.PENDING)
+    if guild_id in curating:
+        return query
+    watched = select(WatchedSourceRow.url).where(WatchedSourceRow.guild_id == guild_id)
+    return query.where(DraftRow.watched_url.in_(watched))
+
+
 class ReviewSettings:
     """Review channels, and which drafts each server has been shown."""
 
@@ -186,11 +199,7 @@ class ReviewSettings:
     def unposted(
         self, guild_ids: list[int], curating: frozenset[int]
     ) -> list[tuple[ReviewChannel, Draft]]:
-        """Pending drafts not yet posted in these servers' review channels: every one
-        for a curating server, else those of the addresses the server watches."""
-        # The watcher stages drafts through this package: its table is imported here.
-        from briefings.watching.records import WatchedSourceRow
-
+        """Pending drafts not yet posted in these servers' review channels."""
         found = []
         with self.database.session() as session:
             channels = session.scalars(
@@ -200,17 +209,16 @@ class ReviewSettings:
                 posted = select(ReviewPostRow.draft_id).where(
                     ReviewPostRow.guild_id == channel.guild_id
                 )
-                query = select(DraftRow).where(
-                    DraftRow.status == DraftStatus.PENDING, DraftRow.id.not_in(posted)
-                )
-                if channel.guild_id not in curating:
-                    watched = select(WatchedSourceRow.url).where(
-                        WatchedSourceRow.guild_id == channel.guild_id
-                    )
-                    query = query.where(DraftRow.watched_url.in_(watched))
+                query = _pending_for(channel.guild_id, curating).where(DraftRow.id.not_in(posted))
                 drafts = session.scalars(query.order_by(DraftRow.id))
                 found += [(ReviewChannel.of(channel), Draft.of(row)) for row in drafts]
         return found
+
+    def waiting(self, guild_id: int, curating: frozenset[int]) -> int:
+        """How many drafts shown to the server wait for review."""
+        query = _pending_for(guild_id, curating).with_only_columns(func.count())
+        with self.database.session() as session:
+            return session.scalar(query) or 0
 
     def claim_post(self, draft_id: int, guild_id: int, channel_id: int) -> bool:
         """Claim the posting of a draft in a server; False if it was claimed already."""
