@@ -36,6 +36,7 @@ from briefings.rendering import Renderer
 from briefings.resources import cache_dir
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import ReviewSettings
+from briefings.review.trust import Trust
 from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
 from briefings.storage import Database, open_database
 from briefings.store import FactStore
@@ -108,7 +109,7 @@ class BriefBot(commands.Bot):
         await self.add_cog(self._answer_cog)
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
-        self.desk = ReviewDesk(database, settings.seeds_dir, parsed=cache_dir())
+        self.desk = ReviewDesk(database, settings.seeds_dir, cache_dir(), self._trust())
         await self._setup_briefings(database, store, responder)
         await self._setup_sources(database, responder)
         if settings.facts_poll_seconds and isinstance(store, DatabaseFactStore):
@@ -120,6 +121,19 @@ class BriefBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to dev guild %s", len(synced), guild.id)
+
+    def _trust(self) -> Trust:
+        """Who may change the shared record: `CURATING_GUILD_IDS`, else the bot's only
+        server, when this process sees every server (it runs every shard)."""
+        curating = self.settings.curating_guild_ids
+        if curating or self.settings.shard_ids is not None:
+            if not curating:
+                log.warning(
+                    "CURATING_GUILD_IDS is unset and this process runs some shards only: "
+                    "no server curates the record, only the bot's owners decide drafts"
+                )
+            return Trust(curating)
+        return Trust(servers=lambda: [guild.id for guild in self.guilds])
 
     async def _command_started(self, ctx: commands.Context[commands.Bot]) -> None:
         self._started[ctx] = time.perf_counter()
@@ -185,6 +199,8 @@ class BriefBot(commands.Bot):
             show_sources=self._show_sources,
             on_accepted=self._accepted,
             poll_seconds=settings.watch_poll_seconds,
+            trust=self.desk.trust,
+            is_owner=self.is_owner,
         )
         await self.add_cog(cog)
         # The review buttons of any message, posted before a restart or by another

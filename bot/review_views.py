@@ -1,10 +1,13 @@
 """The buttons and the select under a draft posted for review.
 
-They are `DynamicItem`s: each carries its draft in a fixed `custom_id`
-(`briefbot:review:accept:12`), and the bot registers the classes in `setup_hook`, so
-a click on a message posted before a restart, or by another process, still reaches a
-handler. The handlers live in the Sources cog; these classes only parse the id,
-check that the person clicking may review, and hand over.
+They are `DynamicItem`s: each carries its draft in a fixed `custom_id`, the draft's
+id and the digest of what it shows (`briefbot:review:accept:12:3f9a0c…`, well under
+Discord's 100 characters), and the bot registers the classes in `setup_hook`, so a
+click on a message posted before a restart, or by another process, still reaches a
+handler, and decides the draft the message shows or nothing. An id without a digest
+(a post made before the digest was added) is parsed too, so that its click is refused
+in one line rather than left unanswered. The handlers live in the Sources cog; these
+classes only parse the id, check that the person clicking may review, and hand over.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from briefings.review.desk import DraftItem
+from briefings.review.drafts import Draft
+from briefings.review.trust import Reviewer
 
 if TYPE_CHECKING:
     from bot.cogs.sources import SourcesCog
@@ -21,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_OPTIONS", "ReviewButton", "ReviewSelect", "review_view"]
 
 PREFIX = "briefbot:review"
+BOUND = r":(?P<draft>\d+)(?::(?P<digest>[0-9a-f]{16}))?"  # the digest: `Draft.digest`
 MAX_OPTIONS = 25  # Discord's limit for a select's options
 _LABELS = {"accept": "Accept all", "reject": "Reject"}
 _STYLES = {"accept": discord.ButtonStyle.success, "reject": discord.ButtonStyle.danger}
@@ -32,31 +38,32 @@ def _cog(interaction: discord.Interaction) -> SourcesCog:
     return cog  # type: ignore[no-any-return]
 
 
-async def _may_review(interaction: discord.Interaction) -> bool:
-    """Curators pass; anyone else is told so, privately."""
-    if _cog(interaction).may_review(interaction):
-        return True
-    await interaction.response.send_message(
-        "Only curators (the review role, or Manage Server) can review drafts.", ephemeral=True
-    )
-    return False
+async def _reviewer(interaction: discord.Interaction) -> Reviewer | None:
+    """Curators and the bot's owners pass; anyone else is told so, privately."""
+    reviewer = await _cog(interaction).reviewer(interaction)
+    if reviewer is None:
+        await interaction.response.send_message(
+            "Only curators (the review role, or Manage Server) can review drafts.", ephemeral=True
+        )
+    return reviewer
 
 
 class ReviewButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"{PREFIX}:(?P<action>accept|reject):(?P<draft>\d+)",
+    template=rf"{PREFIX}:(?P<action>accept|reject){BOUND}",
 ):
     """Accept all, or Reject."""
 
-    def __init__(self, action: str, draft_id: int) -> None:
+    def __init__(self, action: str, draft_id: int, digest: str | None) -> None:
         super().__init__(
             discord.ui.Button(
                 label=_LABELS[action],
                 style=_STYLES[action],
-                custom_id=f"{PREFIX}:{action}:{draft_id}",
+                custom_id=_bound(f"{PREFIX}:{action}", draft_id, digest),
             )
         )
-        self.action, self.draft_id = action, draft_id
+        self.action, self.draft_id, self.digest = action, draft_id, digest
+        self.reviewer: Reviewer | None = None  # set by the check, for this one click
 
     @classmethod
     async def from_custom_id(  # type: ignore[override]
@@ -64,34 +71,40 @@ class ReviewButton(
     ) -> ReviewButton:
         """Rebuild the button from a click on any message, before or after a restart."""
         del interaction, item
-        return cls(match["action"], int(match["draft"]))
+        return cls(match["action"], int(match["draft"]), match["digest"])
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only curators may press it."""
-        return await _may_review(interaction)
+        self.reviewer = await _reviewer(interaction)
+        return self.reviewer is not None
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Decide the draft."""
-        await _cog(interaction).decide(interaction, self.action, self.draft_id)
+        assert self.reviewer is not None, "the check ran first"
+        cog = _cog(interaction)
+        await cog.decide(interaction, self.action, self.draft_id, self.digest, self.reviewer)
 
 
 class ReviewSelect(
     discord.ui.DynamicItem[discord.ui.Select[Any]],
-    template=rf"{PREFIX}:drop:(?P<draft>\d+)",
+    template=rf"{PREFIX}:drop{BOUND}",
 ):
     """The items to leave out when the draft is accepted."""
 
-    def __init__(self, draft_id: int, options: list[discord.SelectOption]) -> None:
+    def __init__(
+        self, draft_id: int, digest: str | None, options: list[discord.SelectOption]
+    ) -> None:
         super().__init__(
             discord.ui.Select(
-                custom_id=f"{PREFIX}:drop:{draft_id}",
+                custom_id=_bound(f"{PREFIX}:drop", draft_id, digest),
                 placeholder="Leave items out before accepting…",
                 min_values=0,
                 max_values=max(len(options), 1),
                 options=options,
             )
         )
-        self.draft_id = draft_id
+        self.draft_id, self.digest = draft_id, digest
+        self.reviewer: Reviewer | None = None  # set by the check, for this one click
 
     @classmethod
     async def from_custom_id(  # type: ignore[override]
@@ -99,33 +112,41 @@ class ReviewSelect(
     ) -> ReviewSelect:
         """Rebuild the select, with the options the message shows."""
         del interaction
-        return cls(int(match["draft"]), list(item.options))
+        return cls(int(match["draft"]), match["digest"], list(item.options))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only curators may choose."""
-        return await _may_review(interaction)
+        self.reviewer = await _reviewer(interaction)
+        return self.reviewer is not None
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the choice."""
-        await _cog(interaction).drop(interaction, self.draft_id, list(self.item.values))
+        assert self.reviewer is not None, "the check ran first"
+        values = list(self.item.values)
+        await _cog(interaction).drop(interaction, self.draft_id, self.digest, values, self.reviewer)
 
 
-def review_view(draft_id: int, items: list[DraftItem], dropped: list[str]) -> discord.ui.View:
+def _bound(action: str, draft_id: int, digest: str | None) -> str:
+    return f"{action}:{draft_id}" if digest is None else f"{action}:{draft_id}:{digest}"
+
+
+def review_view(draft: Draft, items: list[DraftItem]) -> discord.ui.View:
     """The components under a pending draft: the select (when there is something to
-    leave out) and the two buttons. No timeout: they work until the draft is decided."""
+    leave out) and the two buttons, bound to its id and digest. No timeout: they work
+    until the draft is decided."""
     view = discord.ui.View(timeout=None)
     options = [
         discord.SelectOption(
             label=item.label[:100],
             value=item.id[:100],
             description=item.kind,
-            default=item.id in dropped,
+            default=item.id in draft.dropped,
         )
         for item in items
         if item.droppable
     ][:MAX_OPTIONS]
     if options:
-        view.add_item(ReviewSelect(draft_id, options))
-    view.add_item(ReviewButton("accept", draft_id))
-    view.add_item(ReviewButton("reject", draft_id))
+        view.add_item(ReviewSelect(draft.id, draft.digest, options))
+    view.add_item(ReviewButton("accept", draft.id, draft.digest))
+    view.add_item(ReviewButton("reject", draft.id, draft.digest))
     return view

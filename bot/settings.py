@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         default=frozenset(),
         description="Users allowed to run owner commands (JSON list); empty: the app's owner",
     )
+    curating_guild_ids: frozenset[int] = Field(
+        default=frozenset(),
+        description=(
+            "Servers whose curators decide what goes on record (JSON list); empty: the "
+            "bot's only server, and none (the owners alone) once it is in several"
+        ),
+    )
     command_prefix: str = Field(default="!", min_length=1, max_length=5)
     seeds_dir: Path = Field(default=DEFAULT_SEEDS_DIR, description="Seeds and annotations")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")

@@ -70,6 +70,13 @@ class Development(BaseModel):
     at: dt.datetime  # when it was accepted
     events: tuple[NewEvent, ...]
     state_change: StateChange | None = None
+    # The servers told of it: None, every one (a curating server or an owner accepted
+    # it); else only the server whose own curators did (`briefings.review.trust`).
+    audience: frozenset[int] | None = None
+
+    def reaches(self, guild_id: int) -> bool:
+        """Whether a subscription in this server is told of it."""
+        return self.audience is None or guild_id in self.audience
 
     @property
     def key(self) -> str:

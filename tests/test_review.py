@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from bot.cli import main
 from bot.console import answer_text
@@ -19,13 +19,15 @@ from briefings.ingest.web import WebPage
 from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.rendering import Renderer
 from briefings.review.desk import DecisionError, ReviewDesk, draft_items
-from briefings.review.drafts import Draft, DraftRow, DraftStatus
-from briefings.storage import Database
+from briefings.review.drafts import Draft, DraftRow, DraftStatus, ReviewSettings
+from briefings.review.trust import Reviewer, Trust
+from briefings.storage import MIGRATIONS_DIR, Database
 from tests.conftest import edit
 
 NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
 URL = "https://news.example/freedonia-ports"
-CURATOR = "Cora (42)"
+NEWSROOM = 1001  # the curating server
+CURATOR = Reviewer("Cora (42)", NEWSROOM)
 PAGE = """Freedonia closes its ports
 March 5, 2021 by Ada Quill
 
@@ -37,7 +39,7 @@ Officials in the capital declined to comment further on the decision.
 
 @pytest.fixture
 def desk(database: Database) -> ReviewDesk:
-    return ReviewDesk(database, DEFAULT_SEEDS_DIR)
+    return ReviewDesk(database, DEFAULT_SEEDS_DIR, trust=Trust([NEWSROOM]))
 
 
 def _staged(database: Database, desk: ReviewDesk) -> Draft:
@@ -80,14 +82,14 @@ def test_accepting_puts_the_words_in_the_answers_with_who_accepted_them(
     assert "not sign anything this month" in quotes
     assert "Freedonia closes its ports" in quotes  # cited, as every answer is
     sources = _answer(database, "!sources")
-    assert f"Fetched from {URL}; accepted in review by {CURATOR} on 2026-11-30 09:00 UTC." in (
+    assert f"Fetched from {URL}; accepted in review by {CURATOR.name} on 2026-11-30 09:00 UTC." in (
         sources
     )
     decided = desk.get(draft.id)
     assert decided is not None
     assert (decided.status, decided.reviewed_by, decided.reviewed_at) == (
         DraftStatus.ACCEPTED,
-        CURATOR,
+        CURATOR.name,
         NOW,
     )
     # The next sync reads the accepted draft as an input like the files: unchanged.
@@ -96,7 +98,7 @@ def test_accepting_puts_the_words_in_the_answers_with_who_accepted_them(
 
 def test_dropped_items_stay_out(database: Database, desk: ReviewDesk) -> None:
     draft = _staged(database, desk)
-    desk.drop(draft.id, ["ada-quill-2021-03-05-q2"])
+    desk.drop(draft.id, ["ada-quill-2021-03-05-q2"], CURATOR)
     desk.accept(draft.id, CURATOR, NOW)
     quotes = _answer(database, "!quote tadwell")
     assert "not sign anything this month" in quotes
@@ -108,7 +110,7 @@ def test_dropped_items_stay_out(database: Database, desk: ReviewDesk) -> None:
 
 def test_a_draft_is_decided_once(database: Database, desk: ReviewDesk) -> None:
     draft = _staged(database, desk)
-    desk.reject(draft.id, "Rex (7)", NOW)
+    desk.reject(draft.id, Reviewer("Rex (7)", NEWSROOM), NOW)
     with pytest.raises(DecisionError, match=r"^already rejected by Rex \(7\)$"):
         desk.accept(draft.id, CURATOR, NOW)
     with pytest.raises(DecisionError, match="already rejected"):
@@ -153,7 +155,7 @@ def test_an_exported_store_made_the_seeds_folder_holds_the_page_once(
     store = DatabaseFactStore(database)
     assert [source.seed for source in store.sources].count(draft.page_name) == 1
     assert "not sign anything this month" in _answer(database, "!quote tadwell")
-    assert f"accepted in review by {CURATOR}" in _answer(database, "!sources")
+    assert f"accepted in review by {CURATOR.name}" in _answer(database, "!sources")
 
 
 def test_pulling_writes_accepted_pages_into_the_seeds_folder_for_git(
@@ -198,7 +200,7 @@ def test_an_accept_never_publishes_other_curated_files_with_it(
         "Japan occupies the Korean peninsula",
         "An older title",
     )
-    desk = ReviewDesk(database, seeds_copy)
+    desk = ReviewDesk(database, seeds_copy, trust=Trust([NEWSROOM]))
     draft = _staged(database, desk)
     with pytest.raises(DecisionError) as raised:
         desk.accept(draft.id, CURATOR, NOW)
@@ -212,3 +214,115 @@ def test_an_accept_never_publishes_other_curated_files_with_it(
     assert pending.status is DraftStatus.PENDING
     assert DatabaseFactStore(database).version == 1
     assert "An older title" not in _answer(database, "!timeline 1910")
+
+
+STRANGER = Reviewer("Mallory (66)", 2002)  # Manage Server in a server that does not curate
+
+
+def test_only_a_curating_server_s_curators_or_an_owner_decide(
+    database: Database, desk: ReviewDesk
+) -> None:
+    """The record is every server's: a curator of another server may not change it,
+    by accepting, rejecting or leaving items out; the draft stays a suggestion."""
+    draft = _staged(database, desk)
+    for decide in (
+        lambda: desk.accept(draft.id, STRANGER, NOW),
+        lambda: desk.reject(draft.id, STRANGER, NOW),
+        lambda: desk.drop(draft.id, ["ada-quill-2021-03-05-q2"], STRANGER),
+    ):
+        with pytest.raises(DecisionError, match=r"^this server does not curate the shared"):
+            decide()
+    pending = desk.get(draft.id)
+    assert pending is not None
+    assert (pending.status, pending.dropped) == (DraftStatus.PENDING, [])
+    assert "Tadwell" not in _answer(database, "!quote tadwell")
+    owner = Reviewer("Olga (1)", 2002, owner=True)  # an owner, from any server
+    desk.accept(draft.id, owner, NOW)
+    accepted = desk.get(draft.id)
+    assert accepted is not None
+    assert (accepted.reviewed_in, accepted.reviewed_as) == (2002, "owner")
+    [development] = desk.developments_since(NOW)
+    assert development.reaches(NEWSROOM)
+    assert development.reaches(3003)
+
+
+def test_a_decision_names_the_draft_it_saw(database: Database, desk: ReviewDesk) -> None:
+    """After a restore, another article may hold the id a review post names: the
+    post's digest no longer matches, and nothing is decided."""
+    draft = _staged(database, desk)
+    shown = draft.digest
+    with database.session() as session, session.begin():
+        session.execute(
+            update(DraftRow)
+            .where(DraftRow.id == draft.id)
+            .values(page_name="web_other.txt", page_text=PAGE.replace("ports", "airports"))
+        )
+    for decide in (
+        lambda: desk.accept(draft.id, CURATOR, NOW, shown),
+        lambda: desk.reject(draft.id, CURATOR, NOW, shown),
+        lambda: desk.drop(draft.id, [], CURATOR, shown),
+    ):
+        with pytest.raises(DecisionError, match=r"^this post no longer matches its draft \("):
+            decide()
+    other = desk.get(draft.id)
+    assert other is not None
+    assert other.status is DraftStatus.PENDING
+    assert other.digest != shown
+    desk.reject(draft.id, CURATOR, NOW, other.digest)  # its own post decides it
+
+
+def test_developments_reach_the_servers_whose_curators_could_accept() -> None:
+    """What a curating server (or an owner) accepted reaches every server; what a
+    server that no longer curates accepted, only that server; an accept made before
+    servers were told apart, none."""
+    trust = Trust([NEWSROOM])
+    assert trust.audience(NEWSROOM, "curator") is None
+    assert trust.audience(2002, "owner") is None
+    assert trust.audience(2002, "curator") == frozenset({2002})
+    assert trust.audience(None, None) == frozenset()
+
+
+def test_with_no_curating_server_set_the_bot_s_only_server_curates() -> None:
+    servers = [NEWSROOM]
+    trust = Trust(servers=lambda: servers)
+    assert trust.curates(NEWSROOM)
+    servers.append(2002)  # a second server: neither curates until one is named
+    assert trust.curating() == frozenset()
+    assert trust.standing(Reviewer("Olga (1)", 2002, owner=True)) == "owner"
+    assert Trust([2002], servers=lambda: servers).curating() == {2002}
+    assert Trust().curating() == frozenset()  # a process running some shards of several
+
+
+def test_the_upgrade_posts_pending_drafts_again_with_bound_buttons(tmp_path: Path) -> None:
+    """Migration 0008: a pending draft's old posts are forgotten (the next round posts
+    it again, with buttons bound to it); a decided draft's stay, for its decision."""
+    from alembic import command
+    from alembic.config import Config
+
+    database = Database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database.url)
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+        for draft_id, status in ((1, "pending"), (2, "accepted")):
+            connection.execute(
+                text(
+                    "INSERT INTO review_drafts (id, page_name, url, title, page_text, "
+                    "annotations, unsure, status, created_at, dropped) VALUES (:id, :name, "
+                    "'u', 't', 'p', 'a', '{}', :status, '2026-11-30 09:00:00', '[]')"
+                ),
+                {"id": draft_id, "name": f"web_{draft_id}.txt", "status": status},
+            )
+            connection.execute(
+                text("INSERT INTO review_posts VALUES (:id, 5, 6, :message)"),
+                {"id": draft_id, "message": 70 + draft_id},
+            )
+    database.migrate()
+    assert ReviewSettings(database).posts_of(1) == []
+    assert ReviewSettings(database).posts_of(2) == [(6, 72)]
+    old = ReviewDesk(database, DEFAULT_SEEDS_DIR).get(2)
+    assert old is not None
+    assert (old.watched_url, old.reviewed_in, old.reviewed_as) == (None, None, None)
+    database.dispose()

@@ -18,6 +18,7 @@ from bench.ingest_speed import wire_page
 from bot.app import BriefBot, create_bot
 from bot.arguments import BadSettingError
 from bot.cogs.sources import SourcesCog
+from bot.review_views import ReviewButton
 from bot.settings import Settings
 from briefings.errors import StorageError
 from briefings.ingest.seen import claim
@@ -29,11 +30,22 @@ from tests.web_site import Site
 from tests.world import World
 
 
-def review_bot() -> BriefBot:
+def review_bot(**settings: Any) -> BriefBot:
     """The bot on its own database (`DATA_DIR`, per test), allowed to fetch from the
     local web site, with no scheduler: the tests run the watcher's rounds."""
-    settings = Settings(_env_file=None, scheduler_enabled=False, allow_private_urls=True)
-    return create_bot(settings)
+    return create_bot(
+        Settings(_env_file=None, scheduler_enabled=False, allow_private_urls=True, **settings)
+    )
+
+
+async def restarted(env: simcord.Env, bot: BriefBot) -> None:
+    """A new process in place of the running one (SimCord detaches the old bot
+    without closing it: its database is closed here)."""
+    stopped = env.bot
+    await env.restart_bot(bot)
+    assert isinstance(stopped, BriefBot)
+    assert stopped.briefings is not None
+    stopped.briefings.database.dispose()
 
 
 @pytest.fixture
@@ -386,14 +398,20 @@ async def test_a_database_that_fails_is_one_line_for_every_path(
     assert all(r.exc_info is None for r in warnings)  # no traceback anywhere
 
 
+def _other_server(env: simcord.Env, name: str) -> tuple[Any, Any, Any]:
+    """Another server, with a member who has Manage Server there, and its drafts channel."""
+    other = env.create_guild(name)
+    admins = other.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = other.add_member(env.create_user(name.lower()), roles=[admins])
+    return other, admin, other.create_text_channel("drafts")
+
+
 async def test_a_decision_shows_in_every_server_that_was_shown_the_draft(
     simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site]
 ) -> None:
     base, _ = site
-    other = simcord_env.create_guild()
-    admins = other.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
-    editor = other.add_member(simcord_env.create_user("ed"), roles=[admins])
-    other_drafts = other.create_text_channel("drafts")
+    other, editor, other_drafts = _other_server(simcord_env, "Bureau")
+    await restarted(simcord_env, review_bot(curating_guild_ids=[desk.guild.id, other.id]))
     await editor.send(other_drafts, f"!sources review-channel {other_drafts.mention}")
     await _watching(desk, base)
     here = desk.review_posts()[0]
@@ -420,3 +438,165 @@ async def test_a_round_whose_posting_meets_a_failing_database_is_one_line(
         "the watcher's round stopped: could not post the drafts for review: database is locked"
     )
     assert record.exc_info is None
+
+
+async def test_a_stranger_server_s_admin_cannot_change_what_this_server_is_told(
+    simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site]
+) -> None:
+    """Mallory has Manage Server in a server of her own, watches a page she controls
+    and accepts it there: the newsroom (the curating server) is not told her words,
+    gets no "New on record" post and no ping; a server that watches nothing is not
+    shown her draft. The newsroom's curator decides it."""
+    base, _ = site
+    stranger, mallory, her_drafts = _other_server(simcord_env, "Mallory")
+    bystander, admin, their_drafts = _other_server(simcord_env, "Bystander")
+    await restarted(simcord_env, review_bot(curating_guild_ids=[desk.guild.id]))
+    analysts = desk.guild.create_role("Analysts")
+    await desk.editor.send(
+        desk.channel,
+        f"!brief subscribe {desk.channel.mention} 09:00 UTC default yes {analysts.mention}",
+    )
+    await desk.editor.send(
+        desk.channel, f"!sources review-channel {desk.drafts.mention} {desk.curators.mention}"
+    )
+    await admin.send(their_drafts, f"!sources review-channel {their_drafts.mention}")
+    await mallory.send(her_drafts, f"!sources review-channel {her_drafts.mention}")
+    assert "☞ This server does not curate the shared record: drafts of what it watches" in (
+        desk.text(her_drafts)
+    )
+    await mallory.send(her_drafts, f"!sources watch {base}/article.html")
+    await desk.cog.run_round()
+
+    [hers] = [m for m in her_drafts.history() if m.embeds and m.embeds[0].title.startswith("Dr")]
+    clicked = await mallory.click(hers, label="Accept all")
+    await desk.bob.send(desk.channel, "!quote tadwell")
+    assert "not sign anything this month" not in desk.text()
+    assert desk.bot.briefings is not None
+    await desk.bot.briefings.run_due()
+    assert not [p for p in _posts_to(desk, desk.channel) if p.get("content")]  # no ping
+    titles = [e["title"] for p in _posts_to(desk, desk.channel) for e in p.get("embeds", [])]
+    assert not [title for title in titles if title.startswith("New on record")]
+    [said] = clicked.followups
+    assert said.content == (
+        "Not done: this server does not curate the shared record: only the curators of a "
+        "curating server, or the bot's owners, decide its drafts; this one stays a "
+        "suggestion until they do."
+    )
+    await mallory.select(hers, ["ada-quill-2021-03-05-q2"])
+    await mallory.click(hers, label="Reject")
+    [pending] = desk.cog.desk.drafts()
+    assert (pending.status, pending.dropped) == (DraftStatus.PENDING, [])
+    assert [m for m in their_drafts.history() if m.embeds and "Draft" in m.embeds[0].title] == []
+    await admin.send(their_drafts, "!sources list")
+    assert "for review" not in desk.text(their_drafts)  # not even how many
+    [hers] = [m for m in her_drafts.history() if m.id == hers.id]  # told what it is
+    assert "☞ A suggestion from this server's watch: only the curators of a curating" in str(
+        hers.embeds[0].description
+    )
+
+    # The newsroom was shown it, without the suggestion note, and decides it.
+    [ours] = desk.review_posts()
+    assert "suggestion" not in str(ours.embeds[0].description)
+    await desk.curator.click(ours, label="Accept all")
+    await desk.bob.send(desk.channel, "!quote tadwell")
+    assert "not sign anything this month" in desk.text()
+    [announced] = [p for p in _posts_to(desk, desk.channel) if p.get("content")]
+    assert announced["content"] == f"<@&{analysts.id}>"
+    del stranger, bystander
+
+
+async def test_an_old_post_after_a_restore_decides_nothing(
+    simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site], tmp_path: Any
+) -> None:
+    """A review post made before the database was switched names draft 1; in the
+    database now, draft 1 is another article. A click on the old post is refused in
+    one line and the article it did not show stays pending."""
+    base, _ = site
+    review_channel = f"!sources review-channel {desk.drafts.mention} {desk.curators.mention}"
+    await desk.editor.send(desk.channel, review_channel)
+    await desk.editor.send(desk.channel, f"!sources watch {base}/article.html")
+    await desk.cog.run_round()
+    [old] = desk.review_posts()
+    custom_ids = [
+        str(child.custom_id)
+        for row in old.components
+        for child in getattr(row, "children", [])
+        if getattr(child, "custom_id", None)
+    ]
+    assert custom_ids
+    assert all(len(custom_id) <= 100 for custom_id in custom_ids)
+
+    await restarted(simcord_env, review_bot(data_dir=tmp_path / "restored"))
+    await desk.editor.send(desk.channel, review_channel)
+    await desk.editor.send(desk.channel, f"!sources watch {base}/second.html")
+    await desk.cog.run_round()
+    [other] = desk.cog.desk.drafts()
+    assert (other.id, other.title) == (1, "Freedonia hears from Sylvania")  # the same id
+
+    old = next(m for m in desk.drafts.history() if m.id == old.id)
+    clicked = await desk.curator.click(old, label="Accept all")
+    [said] = clicked.followups
+    assert said.content == (
+        "Not done: this post no longer matches its draft (the database was switched or "
+        "restored); nothing was decided."
+    )
+    still = desk.cog.desk.get(1)
+    assert still is not None
+    assert still.status is DraftStatus.PENDING
+    newer = next(m for m in desk.review_posts() if m.id != old.id)
+    await desk.curator.click(newer, label="Reject")  # the post that shows it decides it
+    rejected = desk.cog.desk.get(1)
+    assert rejected is not None
+    assert rejected.status is DraftStatus.REJECTED
+
+
+async def test_a_post_older_than_bound_buttons_is_refused_in_one_line(desk: Desk) -> None:
+    """Buttons that name only a draft's id (posted by an older release) cannot say
+    which draft they showed: a click is refused, privately, in one line."""
+    await desk.editor.send(desk.channel, f"!sources review-channel {desk.drafts.mention}")
+    page = WebPage("https://news.example/ports", wire_page(2 * 1024))
+    database = desk.cog.desk.database
+    now = desk.env.now()
+    staged = desk.cog.desk.stage(page, claim(database, page, now), desk.bot.answers.store, now)
+    channel = desk.bot.get_channel(desk.drafts.id)
+    assert isinstance(channel, discord.TextChannel)
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReviewButton("accept", staged.id, None))
+    await channel.send("an old review post", view=view)
+    old = desk.drafts.last_message
+    assert old is not None
+    clicked = await desk.editor.click(old, label="Accept all")
+    assert clicked.response is not None
+    assert clicked.ephemeral
+    assert clicked.response.content == (
+        "Not done: this post's buttons are not bound to what it shows (it predates that "
+        "check); use the draft's newer post in this channel."
+    )
+    pending = desk.cog.desk.get(staged.id)
+    assert pending is not None
+    assert pending.status is DraftStatus.PENDING
+
+
+async def test_unset_in_two_servers_only_an_owner_decides(
+    simcord_env: simcord.Env, desk: Desk, site: tuple[str, Site]
+) -> None:
+    """With `CURATING_GUILD_IDS` unset, the bot's only server curates (every test
+    above); once it is in a second one, neither does until it is set, and only an
+    owner decides, from either server."""
+    base, _ = site
+    _other_server(simcord_env, "Bureau")
+    await _watching(desk, base)
+    ports, _ = desk.review_posts()
+    assert "☞ A suggestion from this server's watch" in str(ports.embeds[0].description)
+    await desk.editor.send(desk.channel, "!sources list")
+    assert "as suggestions: only the curators of a curating server" in desk.text()
+    refused = await desk.curator.click(ports, label="Accept all")
+    [said] = refused.followups
+    assert said.content.startswith("Not done: this server does not curate the shared record")
+    # OWNER_IDS: bob is neither a curator nor an admin here
+    desk.bot.owner_id, desk.bot.owner_ids = None, {desk.bob.id}
+    await desk.bob.click(ports, label="Accept all")
+    [ports, _] = desk.review_posts()
+    assert f"✅ Accepted by bob ({desk.bob.id}) on " in str(ports.embeds[0].description)
+    await desk.bob.send(desk.channel, "!quote tadwell")
+    assert "not sign anything this month" in desk.text()

@@ -4,8 +4,11 @@ it current: watching feeds and pages, and reviewing the drafts they bring.
 Changing the watch list or the review channel needs Manage Server; every command but
 `show` is for servers only. Every `WATCH_POLL_SECONDS` the cog runs one round: the
 watcher fetches what is due and stages new articles (`briefings.watching`), then each
-pending draft is posted once in each server's review channel, with the buttons of
-`bot.review_views`. A curator's click lands in `decide` or `drop`.
+pending draft is posted once in the review channel of each server that watches its
+address and of each curating server, with the buttons of `bot.review_views`. A
+curator's click lands in `decide` or `drop`; the desk decides only for a curator of a
+curating server or an owner (`briefings.review.trust`), and only the draft the post
+shows.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from briefings.fetching import check_url
 from briefings.replies import Reply
 from briefings.review.desk import DecisionError, ReviewDesk, read_draft
 from briefings.review.drafts import Draft, ReviewChannel, ReviewSettings
+from briefings.review.trust import Reviewer, Trust
 from briefings.storage import database_failures
 from briefings.subscriptions import Clock
 from briefings.watching import Watched, Watcher, Watchlist, describe_every, parse_every
@@ -44,6 +48,10 @@ MANAGE_NOTE = "servers only; changing needs Manage Server"
 # A draft is one embed: its first items, each cut short, fit in one (a long page's
 # draft says how many more it holds).
 MAX_LISTED, LABEL_LENGTH = 15, 180
+UNBOUND = (
+    "Not done: this post's buttons are not bound to what it shows (it predates that "
+    "check); use the draft's newer post in this channel."
+)
 
 
 class SourcesCog(commands.Cog, name="Sources"):
@@ -62,6 +70,8 @@ class SourcesCog(commands.Cog, name="Sources"):
         show_sources: Callable[[commands.Context[commands.Bot]], Awaitable[None]],
         on_accepted: Callable[[], Awaitable[None]],
         poll_seconds: float,
+        trust: Trust,
+        is_owner: Callable[[discord.abc.User], Awaitable[bool]],
     ) -> None:
         self.client = client
         self.watchlist = watchlist
@@ -75,6 +85,8 @@ class SourcesCog(commands.Cog, name="Sources"):
         # Answers from the new version at once, and posts the developments.
         self.on_accepted = on_accepted
         self.poll_seconds = poll_seconds
+        self.trust = trust
+        self.is_owner = is_owner
         if poll_seconds:
             self.watching.change_interval(seconds=poll_seconds)
 
@@ -192,7 +204,8 @@ class SourcesCog(commands.Cog, name="Sources"):
             rows=rows,
             review_channel=channel.name if channel else None,
             curator_role=role.name if role else None,
-            pending=self.desk.waiting(),
+            pending=self.review.waiting(ctx.guild.id, self.trust.curating()),
+            curating=self.trust.curates(ctx.guild.id),
         )
         await self._send(ctx, reply)
 
@@ -244,6 +257,7 @@ class SourcesCog(commands.Cog, name="Sources"):
             channel=channel.name,
             curator_role=curator.name if curator else None,
             warnings=warnings,
+            curating=self.trust.curates(guild.id),
         )
         await self._send(ctx, reply)
 
@@ -285,7 +299,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         servers; how many were posted."""
         guilds = [guild.id for guild in self.client.guilds]
         posted = 0
-        for where, draft in self.review.unposted(guilds):
+        for where, draft in self.review.unposted(guilds, self.trust.curating()):
             if self.review.claim_post(draft.id, where.guild_id, where.channel_id):
                 posted += await self._post(where, draft)
         return posted
@@ -296,7 +310,7 @@ class SourcesCog(commands.Cog, name="Sources"):
             self.review.unclaim_post(draft.id, where.guild_id)
             log.warning("review channel %s of %s is gone", where.channel_id, where.guild_id)
             return 0
-        embed, view = self._message(draft)
+        embed, view = self._message(draft, suggestion=not self.trust.curates(where.guild_id))
         try:
             message = await channel.send(embed=embed, view=view)
         except discord.HTTPException as error:
@@ -307,11 +321,12 @@ class SourcesCog(commands.Cog, name="Sources"):
         return 1
 
     def _message(
-        self, draft: Draft, decision: dict[str, Any] | None = None
+        self, draft: Draft, decision: dict[str, Any] | None = None, suggestion: bool = False
     ) -> tuple[discord.Embed, discord.ui.View | None]:
         """The draft as one embed (its article, each proposed item with what the
         extractor was unsure of, and the decision once there is one), and the
-        components under it while it is undecided; the draft is read once for both."""
+        components under it while it is undecided; the draft is read once for both.
+        `suggestion`: posted in a server that does not curate, which is told so."""
         contents = read_draft(draft)
         every = contents.items
         items = [
@@ -333,41 +348,62 @@ class SourcesCog(commands.Cog, name="Sources"):
             unsure=[shorten(doubt, LABEL_LENGTH) for doubt in draft.unsure.get("", [])[:5]],
             page_name=draft.page_name,
             decision=decision,
+            suggestion=suggestion,
             unlisted=len(every) - len(items),
         )
-        view = None if decision else review_view(draft.id, every, draft.dropped)
+        view = None if decision else review_view(draft, every)
         return self.responder.pages(reply)[0], view
 
     # --- reviewing --------------------------------------------------------------------
 
-    def may_review(self, interaction: discord.Interaction) -> bool:
-        """Members with Manage Server, or with the server's curator role."""
+    async def reviewer(self, interaction: discord.Interaction) -> Reviewer | None:
+        """The person clicking, if they are a curator of this server (Manage Server,
+        or its curator role) or one of the bot's owners. Whether this server's
+        curators may change the shared record is the desk's to say."""
         member = interaction.user
         if interaction.guild_id is None or not isinstance(member, discord.Member):
-            return False
-        if member.guild_permissions.manage_guild:
-            return True
+            return None
+        try:
+            owner = await self.is_owner(member)
+        except discord.HTTPException as error:  # the application's owner, not read
+            log.warning("could not tell whether %s owns the bot: %s", member.id, error)
+            owner = False
         where = self.review.channel(interaction.guild_id)
         role = where.curator_role_id if where else None
-        return role is not None and any(r.id == role for r in member.roles)
+        curator = member.guild_permissions.manage_guild or (
+            role is not None and any(r.id == role for r in member.roles)
+        )
+        return Reviewer(who(member), interaction.guild_id, owner) if curator or owner else None
 
-    async def decide(self, interaction: discord.Interaction, action: str, draft_id: int) -> None:
-        """Accept or reject the draft, and show the decision on its message."""
+    async def decide(
+        self,
+        interaction: discord.Interaction,
+        action: str,
+        draft_id: int,
+        shown: str | None,
+        reviewer: Reviewer,
+    ) -> None:
+        """Accept or reject the draft the post shows (`shown`: its digest, None on a
+        post older than digests), and show the decision on it."""
+        if shown is None:
+            await interaction.response.send_message(UNBOUND, ephemeral=True)
+            return
         await interaction.response.defer()  # an accept checks the whole store
-        by, now = who(interaction.user), self.clock.now()
-        decision: dict[str, Any] = {"action": action, "by": by, "at": moment(now)}
+        now = self.clock.now()
+        decision: dict[str, Any] = {"action": action, "by": reviewer.name, "at": moment(now)}
         try:
             if action == "accept":
-                result = await asyncio.to_thread(self.desk.accept, draft_id, by, now)
+                accept = self.desk.accept
+                result = await asyncio.to_thread(accept, draft_id, reviewer, now, shown)
                 decision["version"] = result.version
             else:
-                self.desk.reject(draft_id, by, now)
+                self.desk.reject(draft_id, reviewer, now, shown)
             draft = self.desk.get(draft_id)
         except BriefingError as error:  # decided already, does not check, database down
             await interaction.followup.send(self._refusal(error), ephemeral=True)
             return
         assert draft is not None
-        log.info("draft %s %sed by %s", draft_id, action, by)
+        log.info("draft %s %sed by %s", draft_id, action, reviewer.name)
         decided, _ = self._message(draft, decision)
         await interaction.edit_original_response(embed=decided, view=None)
         await self._show_decision_elsewhere(draft_id, interaction.message, decided)
@@ -403,13 +439,22 @@ class SourcesCog(commands.Cog, name="Sources"):
         return "\n".join(lines)[:2000]
 
     async def drop(
-        self, interaction: discord.Interaction, draft_id: int, ids: Sequence[str]
+        self,
+        interaction: discord.Interaction,
+        draft_id: int,
+        shown: str | None,
+        ids: Sequence[str],
+        reviewer: Reviewer,
     ) -> None:
         """Record which items to leave out, and show them struck through."""
+        if shown is None:
+            await interaction.response.send_message(UNBOUND, ephemeral=True)
+            return
         try:
-            draft = self.desk.drop(draft_id, ids)
+            draft = self.desk.drop(draft_id, ids, reviewer, shown)
         except BriefingError as error:
             await interaction.response.send_message(self._refusal(error), ephemeral=True)
             return
-        embed, view = self._message(draft)
+        suggestion = not self.trust.curates(interaction.guild_id)
+        embed, view = self._message(draft, suggestion=suggestion)
         await interaction.response.edit_message(embed=embed, view=view)

@@ -5,6 +5,11 @@ Accepting checks the whole store with the draft added and writes the new version
 the same transaction that marks the draft accepted, with the reviewer and the time:
 both happen, or neither (a draft that does not check stays pending, and the curator
 is told why). Every process answers from the new version within seconds.
+
+Only a reviewer with standing (`briefings.review.trust`) decides a draft, and only the
+draft the post they clicked showed: a decision names the draft's digest, and a draft
+that no longer has it (another one under the same id, after a database was switched
+or restored) is not decided.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +34,7 @@ from briefings.ingest.seen import Claim
 from briefings.ingest.web import WebPage
 from briefings.loading import ANNOTATIONS_DIR
 from briefings.review.drafts import Draft, DraftRow, DraftStatus
+from briefings.review.trust import Reviewer, Standing, Trust
 from briefings.storage import Database, database_failures
 from briefings.store import FactStore
 from briefings.yaml_files import dump_yaml, load_yaml
@@ -172,12 +178,19 @@ def _as_accepted(draft: Draft, dropped: set[str], by: str, now: dt.datetime) -> 
 class ReviewDesk:
     """Drafts in, decisions out."""
 
-    def __init__(self, database: Database, seeds_dir: Path, parsed: Path | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        seeds_dir: Path,
+        parsed: Path | None = None,
+        trust: Trust | None = None,
+    ) -> None:
         """`parsed`: the cache folder an accept's sync reads parsed files back from
-        (see `sync_facts`)."""
+        (see `sync_facts`); `trust`: who may decide (no curating server: the owners)."""
         self.database = database
         self.seeds_dir = seeds_dir
         self.parsed = parsed
+        self.trust = trust or Trust()
         self._developments: dict[int, Development | None] = {}  # by accepted draft
 
     def stage(
@@ -188,9 +201,11 @@ class ReviewDesk:
         now: dt.datetime,
         title: str = "",
         change_note: str | None = None,
+        watched: str | None = None,
     ) -> Draft:
-        """Draft a claimed page for review. `UndraftablePageError` (a `BriefingError`)
-        if the page holds no article a draft could describe."""
+        """Draft a claimed page for review (`watched`: the address it was found at,
+        which decides the servers it is shown to). `UndraftablePageError` (a
+        `BriefingError`) if the page holds no article a draft could describe."""
         # The drafter (and its sentence splitter) is imported when a page is first
         # staged, not when the bot starts.
         from briefings.ingest.draft import draft_page
@@ -212,6 +227,7 @@ class ReviewDesk:
             status=DraftStatus.PENDING,
             created_at=now,
             dropped="[]",
+            watched_url=watched,
         )
         with database_failures("stage the draft"), self.database.session() as session:
             session.add(row)
@@ -239,35 +255,38 @@ class ReviewDesk:
         with database_failures("read the drafts"), self.database.session() as session:
             return [Draft.of(row) for row in session.scalars(query)]
 
-    def waiting(self) -> int:
-        """How many drafts wait for review."""
-        query = select(func.count()).where(DraftRow.status == DraftStatus.PENDING)
-        with database_failures("count the drafts"), self.database.session() as session:
-            return session.scalar(query) or 0
-
-    def drop(self, draft_id: int, item_ids: Iterable[str]) -> Draft:
+    def drop(
+        self, draft_id: int, item_ids: Iterable[str], reviewer: Reviewer, shown: str | None = None
+    ) -> Draft:
         """Leave these items out when the draft is accepted (replacing any choice made
-        before); only quotes, events and discrepancies of the draft may be."""
+        before); only quotes, events and discrepancies of the draft may be. `shown`:
+        the digest of the draft the reviewer saw, when they saw it in a post."""
+        self._standing(reviewer)
         with (
             database_failures("record the items left out"),
             self.database.session() as session,
             session.begin(),
         ):
-            row = self._pending(session, draft_id)
+            row = self._pending(session, draft_id, shown)
             droppable = {item.id for item in draft_items(Draft.of(row)) if item.droppable}
             row.dropped = json.dumps(sorted(set(item_ids) & droppable))
             session.flush()
             return Draft.of(row)
 
-    def accept(self, draft_id: int, by: str, now: dt.datetime) -> SyncResult:
+    def accept(
+        self, draft_id: int, reviewer: Reviewer, now: dt.datetime, shown: str | None = None
+    ) -> SyncResult:
         """Accept the draft into the store, less the items left out with `drop`, in one
-        transaction with the new version; `DecisionError` if it cannot be."""
+        transaction with the new version; `DecisionError` if it cannot be (the reviewer
+        has no standing, the draft is not the one `shown`, decided, or does not check)."""
+        standing, by = self._standing(reviewer), reviewer.name
 
         def mark(session: Session) -> None:
-            row = self._pending(session, draft_id)
+            row = self._pending(session, draft_id, shown)
             draft = Draft.of(row)
             row.annotations = _as_accepted(draft, set(draft.dropped), by, now)
             row.status, row.reviewed_by, row.reviewed_at = DraftStatus.ACCEPTED, by, now
+            row.reviewed_in, row.reviewed_as = reviewer.guild_id, standing
             session.flush()
 
         try:
@@ -288,16 +307,20 @@ class ReviewDesk:
         except OtherFilesError as error:
             raise DecisionError(f"not accepted, it stays pending: {error}") from None
 
-    def reject(self, draft_id: int, by: str, now: dt.datetime) -> Draft:
+    def reject(
+        self, draft_id: int, reviewer: Reviewer, now: dt.datetime, shown: str | None = None
+    ) -> Draft:
         """Mark the draft rejected (kept, so its article is not drafted again)."""
+        standing, by = self._standing(reviewer), reviewer.name
         with (
             database_failures("reject the draft"),
             self.database.exclusive(),
             self.database.session() as session,
             session.begin(),
         ):
-            row = self._pending(session, draft_id)
+            row = self._pending(session, draft_id, shown)
             row.status, row.reviewed_by, row.reviewed_at = DraftStatus.REJECTED, by, now
+            row.reviewed_in, row.reviewed_as = reviewer.guild_id, standing
             session.flush()
             return Draft.of(row)
 
@@ -327,7 +350,7 @@ class ReviewDesk:
     def _development(self, row: DraftRow) -> Development | None:
         # An accepted draft never changes: its development is read from its YAML once,
         # not at every sweep that looks for recent ones. (Any other is not kept: it
-        # may yet be accepted.)
+        # may yet be accepted.) Who is told of it follows the curating servers now.
         if row.status != DraftStatus.ACCEPTED:
             return None
         if row.id not in self._developments:
@@ -337,7 +360,11 @@ class ReviewDesk:
 
             store = DatabaseFactStore(self.database)
             self._developments[row.id] = development_of(Draft.of(row), store)
-        return self._developments[row.id]
+        found = self._developments[row.id]
+        if found is None:
+            return None
+        audience = self.trust.audience(row.reviewed_in, row.reviewed_as)
+        return found.model_copy(update={"audience": audience})
 
     def development(self, key: str) -> Development | None:
         """The development with this ledger key, if its draft is still accepted."""
@@ -346,13 +373,28 @@ class ReviewDesk:
             row = session.scalars(select(DraftRow).where(DraftRow.page_name == name)).first()
             return self._development(row) if row else None
 
+    def _standing(self, reviewer: Reviewer) -> Standing:
+        standing = self.trust.standing(reviewer)
+        if standing is None:
+            raise DecisionError(
+                "this server does not curate the shared record: only the curators of a "
+                "curating server, or the bot's owners, decide its drafts; this one stays a "
+                "suggestion until they do"
+            )
+        return standing
+
     @staticmethod
-    def _pending(session: Session, draft_id: int) -> DraftRow:
+    def _pending(session: Session, draft_id: int, shown: str | None) -> DraftRow:
         # Read under the sync's lock or this transaction: two curators clicking at once
         # decide once, and the second is told who was first.
         row = session.get(DraftRow, draft_id)
         if row is None:
             raise DecisionError("that draft is no longer in the database")
+        if shown is not None and Draft.of(row).digest != shown:
+            raise DecisionError(
+                "this post no longer matches its draft (the database was switched or "
+                "restored); nothing was decided"
+            )
         if row.status != DraftStatus.PENDING:
             raise DecisionError(f"already {row.status} by {row.reviewed_by}")
         return row

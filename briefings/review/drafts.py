@@ -2,19 +2,25 @@
 accept or reject them, and where each server reviews them.
 
 A draft holds the fetched page and its drafted annotations (as the YAML a curator
-would read), what the extractor was unsure of, and its fate: pending, accepted (with
-who and when, and the items the reviewer dropped) or rejected. A rejected draft stays,
-so its article is not drafted again.
+would read), what the extractor was unsure of, the watched address it came from, and
+its fate: pending, accepted (with who, when, from which server and as what, and the
+items the reviewer dropped) or rejected. A rejected draft stays, so its article is
+not drafted again.
+
+A draft is shown to the servers that watch its address and to the curating servers
+(`briefings.review.trust`), never to a server that only happens to have a review
+channel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Integer, String, Text, select
+from sqlalchemy import BigInteger, Integer, Select, String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +62,10 @@ class DraftRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(Text, default=None)  # "name (id)"
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     dropped: Mapped[str] = mapped_column(Text, default="[]")  # JSON: item ids left out
+    # The watched address that brought it (None: staged otherwise, or before this was kept).
+    watched_url: Mapped[str | None] = mapped_column(Text, default=None)
+    reviewed_in: Mapped[int | None] = mapped_column(BigInteger, default=None)  # the server
+    reviewed_as: Mapped[str | None] = mapped_column(String(16), default=None)  # a `Standing`
 
 
 class ReviewChannelRow(Base):
@@ -99,6 +109,18 @@ class Draft:
     reviewed_by: str | None = None
     reviewed_at: dt.datetime | None = None
     dropped: list[str] = field(default_factory=list)
+    watched_url: str | None = None
+    reviewed_in: int | None = None
+    reviewed_as: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """What the draft is about, in 16 hex digits: its page's name, address and
+        text. A review post carries it in its buttons, so that a click decides the
+        draft the post shows and not another that took its id (a restored or switched
+        database); it does not change when the draft is decided."""
+        shown = "\n".join((self.page_name, self.url, self.page_text))
+        return hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
 
     @classmethod
     def of(cls, row: DraftRow) -> Draft:
@@ -117,6 +139,9 @@ class Draft:
             reviewed_by=row.reviewed_by,
             reviewed_at=row.reviewed_at,
             dropped=json.loads(row.dropped),
+            watched_url=row.watched_url,
+            reviewed_in=row.reviewed_in,
+            reviewed_as=row.reviewed_as,
         )
 
 
@@ -132,6 +157,19 @@ class ReviewChannel:
     def of(cls, row: ReviewChannelRow) -> ReviewChannel:
         """The row's values."""
         return cls(row.guild_id, row.channel_id, row.curator_role_id)
+
+
+def _pending_for(guild_id: int, curating: frozenset[int]) -> Select[DraftRow]:
+    """The pending drafts a server is shown: every one in a curating server, else
+    those of the addresses it watches."""
+    # The watcher stages drafts through this package: its table is imported here.
+    from briefings.watching.records import WatchedSourceRow
+
+    query = select(DraftRow).where(DraftRow.status == DraftStatus.PENDING)
+    if guild_id in curating:
+        return query
+    watched = select(WatchedSourceRow.url).where(WatchedSourceRow.guild_id == guild_id)
+    return query.where(DraftRow.watched_url.in_(watched))
 
 
 class ReviewSettings:
@@ -158,7 +196,9 @@ class ReviewSettings:
             row = session.get(ReviewChannelRow, guild_id)
             return ReviewChannel.of(row) if row else None
 
-    def unposted(self, guild_ids: list[int]) -> list[tuple[ReviewChannel, Draft]]:
+    def unposted(
+        self, guild_ids: list[int], curating: frozenset[int]
+    ) -> list[tuple[ReviewChannel, Draft]]:
         """Pending drafts not yet posted in these servers' review channels."""
         found = []
         with self.database.session() as session:
@@ -169,13 +209,16 @@ class ReviewSettings:
                 posted = select(ReviewPostRow.draft_id).where(
                     ReviewPostRow.guild_id == channel.guild_id
                 )
-                drafts = session.scalars(
-                    select(DraftRow)
-                    .where(DraftRow.status == DraftStatus.PENDING, DraftRow.id.not_in(posted))
-                    .order_by(DraftRow.id)
-                )
+                query = _pending_for(channel.guild_id, curating).where(DraftRow.id.not_in(posted))
+                drafts = session.scalars(query.order_by(DraftRow.id))
                 found += [(ReviewChannel.of(channel), Draft.of(row)) for row in drafts]
         return found
+
+    def waiting(self, guild_id: int, curating: frozenset[int]) -> int:
+        """How many drafts shown to the server wait for review."""
+        query = _pending_for(guild_id, curating).with_only_columns(func.count())
+        with self.database.session() as session:
+            return session.scalar(query) or 0
 
     def claim_post(self, draft_id: int, guild_id: int, channel_id: int) -> bool:
         """Claim the posting of a draft in a server; False if it was claimed already."""

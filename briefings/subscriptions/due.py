@@ -112,7 +112,7 @@ class Planner:
         subscription: Subscription, developments: list[Development], now: dt.datetime
     ) -> list[ScheduledPost]:
         """The developments a subscription takes: those accepted since it was made (a
-        new subscription is not sent what came before it)."""
+        new subscription is not sent what came before it) that reach its server."""
         if not subscription.developments:
             return []
         return [
@@ -127,6 +127,7 @@ class Planner:
             )
             for development in developments
             if subscription.created_at <= development.at <= now
+            and development.reaches(subscription.guild_id)
         ]
 
     def upcoming(

@@ -147,7 +147,7 @@ class Watcher:
     async def _staged(self, url: str, found: Harvest, now: dt.datetime) -> PollReport:
         staged, notes = [], []
         for new in found.pages:
-            draft, note = await asyncio.to_thread(self._stage, new, now)
+            draft, note = await asyncio.to_thread(self._stage, new, now, url)
             if draft is not None:
                 staged.append(draft)
             if note:
@@ -159,9 +159,12 @@ class Watcher:
         await asyncio.to_thread(fetched, url, now, outcome, found.etag, found.last_modified)
         return PollReport(url, outcome, tuple(staged))
 
-    def _stage(self, new: NewPage, now: dt.datetime) -> tuple[Draft | None, str | None]:
-        """Stage a page, once; a page that cannot be drafted is remembered as seen, so
-        it is not fetched and refused again at every poll (an edit makes it new)."""
+    def _stage(
+        self, new: NewPage, now: dt.datetime, watched: str
+    ) -> tuple[Draft | None, str | None]:
+        """Stage a page found at the `watched` address, once; a page that cannot be
+        drafted is remembered as seen, so it is not fetched and refused again at every
+        poll (an edit makes it new)."""
         database = self.watchlist.database
         claimed = claim(database, new.page, now, new.guid)
         if not claimed.new:
@@ -171,7 +174,9 @@ class Watcher:
             changed = what_changed(claimed.previous_text, new.page.text)
             change = f"an edited version of {claimed.previous_name}: {changed}"
         try:
-            draft = self.desk.stage(new.page, claimed, self.store(), now, new.title, change)
+            draft = self.desk.stage(
+                new.page, claimed, self.store(), now, new.title, change, watched
+            )
         except BriefingError as error:
             return None, f"{new.page.url} not drafted: {error}"
         except SQLAlchemyError:
