@@ -6,6 +6,8 @@ restart. The feed is served by the local web site of `tests/web_site.py`."""
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -600,3 +602,28 @@ async def test_unset_in_two_servers_only_an_owner_decides(
     assert f"✅ Accepted by bob ({desk.bob.id}) on " in str(ports.embeds[0].description)
     await desk.bob.send(desk.channel, "!quote tadwell")
     assert "not sign anything this month" in desk.text()
+
+
+async def test_a_decision_waits_on_the_database_in_a_thread_never_on_the_loop(
+    desk: Desk, site: tuple[str, Site], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Reject waited 8 s on another process's sync lock, on the event loop (the
+    gateway's heartbeat stopped with it): the desk's calls run in worker threads."""
+    base, _ = site
+    await _watching(desk, base)
+    _, kovac = desk.review_posts()
+    review_desk = desk.cog.desk
+    threads: list[str] = []
+
+    def in_thread(real: Callable[..., Any]) -> Callable[..., Any]:
+        def watched(*args: Any) -> Any:
+            threads.append(threading.current_thread().name)
+            return real(*args)
+
+        return watched
+
+    for name in ("reject", "get"):
+        monkeypatch.setattr(review_desk, name, in_thread(getattr(review_desk, name)))
+    await desk.curator.click(kovac, label="Reject")
+    assert len(threads) == 2
+    assert threading.main_thread().name not in threads  # the loop runs in the main thread

@@ -137,13 +137,14 @@ class SourcesCog(commands.Cog, name="Sources"):
         assert ctx.guild is not None
         address = argument(check_url, url)
         interval = argument(parse_every, every or "")
-        known = {watched.url for watched in self.watchlist.listed(ctx.guild.id)}
+        listed = await asyncio.to_thread(self.watchlist.listed, ctx.guild.id)
+        known = {watched.url for watched in listed}
         if address not in known and len(known) >= MAX_WATCHED:
             raise BadSettingError(
                 f"This server watches {MAX_WATCHED} addresses already; unwatch one first."
             )
-        _, created = self.watchlist.add(
-            ctx.guild.id, address, interval, ctx.author.id, self.clock.now()
+        _, created = await asyncio.to_thread(
+            self.watchlist.add, ctx.guild.id, address, interval, ctx.author.id, self.clock.now()
         )
         channel, _ = self._review_place(ctx.guild)
         log.info("%s watched in %s by %s every %s", address, ctx.guild.id, ctx.author.id, interval)
@@ -174,7 +175,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         """Remove an address from the server's watch list."""
         assert ctx.guild is not None
         address = argument(check_url, url)
-        removed = self.watchlist.remove(ctx.guild.id, address)
+        removed = await asyncio.to_thread(self.watchlist.remove, ctx.guild.id, address)
         await self._send(ctx, self.renderer.notice("unwatched", url=address, removed=removed))
 
     @unwatch.autocomplete("url")
@@ -182,9 +183,10 @@ class SourcesCog(commands.Cog, name="Sources"):
         if interaction.guild_id is None:
             return []
         typed = current.lower()
+        listed = await asyncio.to_thread(self.watchlist.listed, interaction.guild_id)
         return [
             app_commands.Choice(name=watched.url[:100], value=watched.url[:100])
-            for watched in self.watchlist.listed(interaction.guild_id)
+            for watched in listed
             if typed in watched.url.lower() and len(watched.url) <= 100
         ][:25]
 
@@ -197,7 +199,8 @@ class SourcesCog(commands.Cog, name="Sources"):
     async def list(self, ctx: commands.Context[commands.Bot]) -> None:
         """Each watched address, its interval, its last fetch and any back-off."""
         assert ctx.guild is not None
-        rows = [self._row(watched) for watched in self.watchlist.listed(ctx.guild.id)]
+        listed = await asyncio.to_thread(self.watchlist.listed, ctx.guild.id)
+        rows = [self._row(watched) for watched in listed]
         channel, role = self._review_place(ctx.guild)
         reply = self.renderer.notice(
             "watchlist",
@@ -299,25 +302,28 @@ class SourcesCog(commands.Cog, name="Sources"):
         servers; how many were posted."""
         guilds = [guild.id for guild in self.client.guilds]
         posted = 0
-        for where, draft in self.review.unposted(guilds, self.trust.curating()):
-            if self.review.claim_post(draft.id, where.guild_id, where.channel_id):
+        unposted = await asyncio.to_thread(self.review.unposted, guilds, self.trust.curating())
+        for where, draft in unposted:
+            claim = self.review.claim_post
+            if await asyncio.to_thread(claim, draft.id, where.guild_id, where.channel_id):
                 posted += await self._post(where, draft)
         return posted
 
     async def _post(self, where: ReviewChannel, draft: Draft) -> int:
         channel = self.client.get_channel(where.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            self.review.unclaim_post(draft.id, where.guild_id)
+            await asyncio.to_thread(self.review.unclaim_post, draft.id, where.guild_id)
             log.warning("review channel %s of %s is gone", where.channel_id, where.guild_id)
             return 0
         embed, view = self._message(draft, suggestion=not self.trust.curates(where.guild_id))
         try:
             message = await channel.send(embed=embed, view=view)
         except discord.HTTPException as error:
-            self.review.unclaim_post(draft.id, where.guild_id)  # the next round tries again
+            # The next round tries again.
+            await asyncio.to_thread(self.review.unclaim_post, draft.id, where.guild_id)
             log.warning("could not post draft %s for review: %s", draft.id, error)
             return 0
-        self.review.posted(draft.id, where.guild_id, message.id)
+        await asyncio.to_thread(self.review.posted, draft.id, where.guild_id, message.id)
         return 1
 
     def _message(
@@ -397,8 +403,9 @@ class SourcesCog(commands.Cog, name="Sources"):
                 result = await asyncio.to_thread(accept, draft_id, reviewer, now, shown)
                 decision["version"] = result.version
             else:
-                self.desk.reject(draft_id, reviewer, now, shown)
-            draft = self.desk.get(draft_id)
+                # A reject waits on another process's sync lock: never on the loop.
+                await asyncio.to_thread(self.desk.reject, draft_id, reviewer, now, shown)
+            draft = await asyncio.to_thread(self.desk.get, draft_id)
         except BriefingError as error:  # decided already, does not check, database down
             await interaction.followup.send(self._refusal(error), ephemeral=True)
             return
@@ -416,7 +423,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         """The same draft posted in other servers' review channels: show the decision
         there too, and take the buttons away (a click there would only be told the
         draft was decided already). A post this process cannot reach keeps its buttons."""
-        for channel_id, message_id in self.review.posts_of(draft_id):
+        for channel_id, message_id in await asyncio.to_thread(self.review.posts_of, draft_id):
             channel = self.client.get_channel(channel_id)
             if (clicked and message_id == clicked.id) or not isinstance(
                 channel, discord.TextChannel
@@ -451,7 +458,7 @@ class SourcesCog(commands.Cog, name="Sources"):
             await interaction.response.send_message(UNBOUND, ephemeral=True)
             return
         try:
-            draft = self.desk.drop(draft_id, ids, reviewer, shown)
+            draft = await asyncio.to_thread(self.desk.drop, draft_id, ids, reviewer, shown)
         except BriefingError as error:
             await interaction.response.send_message(self._refusal(error), ephemeral=True)
             return
