@@ -3,34 +3,86 @@
 Checking that quoted words stand verbatim in the source says nothing about who said
 them: a quote given to the Japanese government under the attribution "President
 Yoon Suk Yeol said" is verbatim and false. So every quote's speaker must be named in
-its attribution, by name, alias, or a word of a person's name (the surname a later
-sentence uses: "Kim said"), or else in a back-reference its evidence records: an
-excerpt besides its own sentence (the sentence where "he" or "the official" was
-named), or, for an attribution by pronoun ("he added"), the attribution note that
-says who the pronoun is. A description names a voice the same way ("a ministry
-official said" names the voice called "ministry official").
+its attribution, by name or alias (title words dropped: "President Moon" is Moon,
+and "President Yoon" is not), or by a surname no other known person bears ("Kono
+said"; "Kang said" could be either Kang), or else in a back-reference its
+evidence records: an excerpt besides its own sentence (the sentence where "he" or
+"the official" was named), or, for an attribution by pronoun ("he added"), the
+attribution note that says who the pronoun is. A description names a voice the same
+way ("a ministry official said" names the voice called "ministry official"). An
+attribution that holds another known person's full name, and not the speaker's,
+names them instead.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from briefings.annotations import ActorAnnotation, QuoteAnnotation
+from briefings.ingest.attribution import TITLE_WORDS, surname_of
 from briefings.matching import fold
 
 __all__ = ["unnamed_speaker"]
 
 _ARTICLES = re.compile(r"^(?:the|a|an|one) ")
-_MIN_NAME_WORD = 3  # letters: "Kim" names Kim Jae-hwan; "of" names no one
 _PRONOUN = re.compile(r"\b(?:he|she|it|they)\b", re.IGNORECASE)
+_TITLE_WORDS = {fold(word) for word in TITLE_WORDS}
 
 
-def _names(actor: ActorAnnotation) -> set[str]:
-    names = {_ARTICLES.sub("", fold(name)) for name in (actor.name, *actor.aliases)}
-    if actor.kind == "person":
-        for name in (actor.name, *actor.aliases):
-            names |= {word for word in fold(name).split() if len(word) >= _MIN_NAME_WORD}
-    return {name for name in names if name}
+def _untitled(name: str) -> str:
+    """The name without its title words: "President Moon" is Moon, and "president"
+    names every president."""
+    return fold(" ".join(word for word in name.split() if fold(word) not in _TITLE_WORDS))
+
+
+def _named_person(actor: ActorAnnotation) -> bool:
+    """A person known by a name ("Moon Jae-in"), not by a description ("the South
+    Korean ambassador to Japan", whose last word is no surname)."""
+    return actor.kind == "person" and all(word[:1].isupper() for word in actor.name.split())
+
+
+def _full_names(actor: ActorAnnotation) -> set[str]:
+    """The names of several words: a person's given and family names together."""
+    if not _named_person(actor):
+        return set()
+    names = {_untitled(name) for name in (actor.name, *actor.aliases)}
+    return {name for name in names if len(name.split()) > 1}
+
+
+def _surnames(actor: ActorAnnotation) -> set[str]:
+    """The single words a later sentence calls a person by ("Kono", "Moon"): the
+    family name and the aliases of one word. Never a given-name syllable ("jae" of
+    Moon Jae-in names Yoon Jae-in too)."""
+    if not _named_person(actor):
+        return set()
+    names = {_untitled(name) for name in (actor.name, *actor.aliases)}
+    return {_untitled(surname_of(actor.name))} | {name for name in names if " " not in name}
+
+
+def _names(actor: ActorAnnotation, actors: Collection[ActorAnnotation]) -> set[str]:
+    """The words that name `actor`: a surname only when no other person bears it
+    ("Kang said" could be Kang Kyung-wha or Kang Gi-jung)."""
+    if not _named_person(actor):
+        names = {_ARTICLES.sub("", fold(name)) for name in (actor.name, *actor.aliases)}
+        return {name for name in names if name}
+    shared = {name for other in actors if other.id != actor.id for name in _surnames(other)}
+    surnames = {name for name in _surnames(actor) if name not in shared}
+    return _full_names(actor) | surnames
+
+
+def _other_named(
+    text: str, speaker: ActorAnnotation, actors: Collection[ActorAnnotation]
+) -> str | None:
+    """Another person whose full name the words hold, when the speaker's is not there
+    too ("Kang Gi-jung, secretary to President Moon Jae-in, added" is Kang's)."""
+    own = _full_names(speaker)
+    if _named_in(text, own):
+        return None
+    for other in actors:
+        if other.id != speaker.id and _named_in(text, _full_names(other) - own):
+            return other.name
+    return None
 
 
 def _named_in(text: str, names: set[str]) -> bool:
@@ -38,10 +90,18 @@ def _named_in(text: str, names: set[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded) for name in names)
 
 
-def unnamed_speaker(quote: QuoteAnnotation, speaker: ActorAnnotation) -> str | None:
+def unnamed_speaker(
+    quote: QuoteAnnotation, speaker: ActorAnnotation, actors: Collection[ActorAnnotation]
+) -> str | None:
     """The problem, if neither the quote's attribution nor a back-reference in its
-    evidence names `speaker`; None when one does."""
-    names = _names(speaker)
+    evidence names `speaker` (one of the known `actors`), or if the attribution names
+    another of them in full; None when the speaker alone is named."""
+    if other := _other_named(quote.attribution, speaker, actors):
+        return (
+            f"its attribution {quote.attribution!r} names {other!r}, not its speaker "
+            f"{speaker.name!r}"
+        )
+    names = _names(speaker, actors)
     if _named_in(quote.attribution, names):
         return None
     if any(_named_in(item.text, names) for item in quote.evidence[1:]):

@@ -262,7 +262,9 @@ class _Checker:
     def check_quote(self, file: str, quote: QuoteAnnotation) -> None:
         fact = f"quote {quote.id}"
         known = self.ref(file, fact, "speaker", quote.speaker, self.actor_ids)
-        if known and (unnamed := unnamed_speaker(quote, self.actors[quote.speaker])):
+        if known and (
+            unnamed := unnamed_speaker(quote, self.actors[quote.speaker], self.actors.values())
+        ):
             self.add(file, fact, unnamed)
         self.evidence(file, fact, quote.evidence, FACT_REGIONS)
         texts = [item.text for item in quote.evidence]

@@ -294,14 +294,48 @@ def test_a_quote_whose_words_name_someone_else_fails_the_attribution_check(
     actors = {actor.id: actor for actor in store.annotations.actors}
     japan, kono = actors["japanese-government"], actors["taro-kono"]
     yoon = _quote("March 16 (Yonhap) -- President Yoon Suk Yeol said", "japanese-government")
-    assert unnamed_speaker(yoon, japan) is not None
-    assert unnamed_speaker(_quote("Kono said", "taro-kono"), kono) is None
+    everyone = actors.values()
+    assert unnamed_speaker(yoon, japan, everyone) is not None
+    assert unnamed_speaker(_quote("Kono said", "taro-kono"), kono, everyone) is None
     pronoun = _quote("he added", "taro-kono", note='"he" is Taro Kono, quoted before.')
-    assert unnamed_speaker(pronoun, kono) is None
+    assert unnamed_speaker(pronoun, kono, everyone) is None
     named_before = _quote(
         "he said", "taro-kono", "“It is regrettable,” he said.", "Taro Kono spoke first."
     )
-    assert unnamed_speaker(named_before, kono) is None
+    assert unnamed_speaker(named_before, kono, everyone) is None
+
+
+@pytest.mark.parametrize(
+    ("attribution", "speaker"),
+    [
+        # A title word of an alias ("President Moon") names every president.
+        ("March 16 (Yonhap) -- President Yoon Suk Yeol said", "moon-jae-in"),
+        ("President Yoon Jae-in said", "moon-jae-in"),
+        # Two seeded people are called Kang: the surname alone names neither.
+        ("Kang said", "kang-kyung-wha"),
+        ("Kang Gi-jung said", "kang-kyung-wha"),
+        # The words hold another known person's full name.
+        ("Moon said, standing beside Taro Kono", "moon-jae-in"),
+    ],
+)
+def test_an_attribution_naming_someone_else_fails_the_check(
+    store: MemoryFactStore, attribution: str, speaker: str
+) -> None:
+    actors = {actor.id: actor for actor in store.annotations.actors}
+    quote = _quote(attribution, speaker)
+    assert unnamed_speaker(quote, actors[speaker], actors.values()) is not None
+
+
+def test_a_surname_no_one_else_bears_names_its_person(store: MemoryFactStore) -> None:
+    actors = {actor.id: actor for actor in store.annotations.actors}
+    for attribution, speaker in [
+        ("Moon said", "moon-jae-in"),
+        ("President Moon told reporters", "moon-jae-in"),
+        ("Kang Kyung-wha said", "kang-kyung-wha"),
+        ("Iwaya said", "takeshi-iwaya"),
+    ]:
+        quote = _quote(attribution, speaker)
+        assert unnamed_speaker(quote, actors[speaker], actors.values()) is None
 
 
 def test_the_store_refuses_a_quote_given_to_someone_its_words_do_not_name(
