@@ -200,6 +200,31 @@ def test_descriptions_are_voices_and_a_colon_introduces_the_quote(store: FactSto
     ]
 
 
+@pytest.mark.parametrize(
+    ("introduced", "description"),
+    [
+        ("Vice President Seo Min-ho met reporters in Seoul on Thursday.", "the president"),
+        ("Former Foreign Minister Oh Jin-woo attended the forum.", "the foreign minister"),
+        ("Acting Defense Minister Nam Gyu-ri arrived late.", "the defense minister"),
+    ],
+)
+def test_a_qualified_title_never_stands_for_the_bare_one(
+    store: FactStore, introduced: str, description: str
+) -> None:
+    found = quotes_of(store, introduced, f"“The talks must go on,” {description} said.")
+    assert found == []
+
+
+def test_the_whole_title_names_whoever_was_introduced_with_it(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "Vice President Seo Min-ho met reporters in Seoul on Thursday.",
+        "Later, Foreign Minister Yoo Ha-eun spoke.",
+        "“The talks must go on,” the foreign minister said.",
+    )
+    assert found == [("Yoo Ha-eun", ["The talks must go on,"])]
+
+
 def test_a_close_spelling_of_a_known_person_is_someone_new(store: FactStore) -> None:
     found = quotes_of(store, "“The deal stands,” said Moon Sang-gyun, a ministry spokesman.")
     assert found == [("Moon Sang-gyun", ["The deal stands,"])]

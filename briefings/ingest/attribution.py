@@ -233,6 +233,20 @@ def surname_of(name: str) -> str:
     return words[-1]
 
 
+_TITLE_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def _same_title(title: str, description: str) -> bool:
+    """Whether "the president" can mean whoever was introduced as `title`: the whole
+    title, not its last letters ("Vice President" holds "president" but is not the
+    president; neither is a Former Foreign Minister the foreign minister)."""
+
+    def bare(words: str) -> str:
+        return " ".join(_TITLE_ARTICLE.sub("", words.strip()).lower().split())
+
+    return bare(title) == bare(description)
+
+
 @dataclass
 class Person:
     """Someone the article introduced by full name."""
@@ -498,11 +512,10 @@ class Article:
             # "the Japanese prime minister": the title of someone introduced.
             if not lowered.startswith("the "):
                 return None
-            title = lowered[4:]
             holders = [
                 person
                 for person in self.people.values()
-                if person.title and person.title.lower().endswith(title)
+                if person.title and _same_title(person.title, lowered)
             ]
             if len({person.name for person in holders}) != 1:
                 return None
