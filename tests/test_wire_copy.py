@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -14,8 +15,9 @@ from bot.cli import main
 from briefings.annotations import Evidence, QuoteAnnotation
 from briefings.attribution_check import unnamed_speaker
 from briefings.dates import FuzzyDate
+from briefings.effects import EffectKind
 from briefings.ingest.draft import UndatedPageError, draft_page
-from briefings.ingest.effects import proposed_effect
+from briefings.ingest.effects import EFFECTS, proposed_effect
 from briefings.ingest.files import BadPageError, accept_drafts, write_draft
 from briefings.ingest.printed_dates import read_date_line
 from briefings.ingest.segment import segment
@@ -274,10 +276,31 @@ def test_undated_drafts_waiting_side_by_side_never_share_an_id(
         ("The two signed the agreement, the first since the end of the war.", "signed"),
         ("The pact is now back to normal.", "normalized"),
         ("Seoul and Tokyo held talks on exports.", None),
+        ("Seoul withdrew its notice to terminate the GSOMIA pact.", "termination withdrawn"),
+        ("The ministry retracted the termination of the agreement.", "termination withdrawn"),
+        ("Seoul rescinded its decision to terminate the pact.", "termination withdrawn"),
+        ("The agreement was terminated on Nov 23.", "terminated"),
+        ("The pact has been formally ended, officials said.", "terminated"),
+        # A reaction dates the reaction, not the step reacted to.
+        (
+            "Japan on Saturday welcomed South Korea's decision to suspend the termination "
+            "of the pact.",
+            None,
+        ),
+        ("Tokyo slammed Seoul's move to end the agreement.", None),
+        (
+            "Seoul suspended the termination of the pact, and Tokyo welcomed the decision.",
+            "termination suspended",
+        ),
     ],
 )
 def test_the_step_a_sentence_reads_as_is_proposed(sentence: str, effect: str | None) -> None:
     assert proposed_effect(sentence) == effect
+
+
+def test_every_proposed_step_is_a_kind_of_effect() -> None:
+    kinds = set(get_args(EffectKind))
+    assert {name.replace(" ", "_") for name, _ in EFFECTS} <= kinds
 
 
 # --- the development set ---------------------------------------------------------------------
