@@ -7,6 +7,10 @@ time (`zlib`'s `max_length`), each layer's output counted against the cap as it 
 made, the next layer fed at most `STEP` bytes at once, and the body abandoned the
 moment any layer passes the cap. At most `MAX_LAYERS` codings are undone; a body
 coded more often than that is refused, since no server compresses a page three times.
+Bytes after the end of a gzip member start another only if they begin as one does
+(its magic, `\x1f\x8b`); anything else (a NUL, padding) is ignored, as browsers and
+zcat ignore it. A stream that never reaches its end is a page cut off: refused by
+`finish`, never taken for the whole page.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ MAX_LAYERS = 2
 STEP = 64 * 1024  # the most one layer hands the next at once
 _IDENTITY = frozenset({"", "identity"})
 _GZIP = frozenset({"gzip", "x-gzip"})
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class CodingError(Exception):
@@ -36,32 +41,52 @@ class _Inflater:
 
     def __init__(self, coding: str) -> None:
         self._gzip = coding in _GZIP
-        self._head = b""  # deflate: the first two bytes say zlib-wrapped or raw
+        self._head = b""  # the first bytes of a stream, until they say what it is
         self._stream: zlib._Decompress | None = None
-        if self._gzip:
-            self._stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._done = False  # the last stream ended; what follows is ignored
+        self._fed = False  # any bytes at all: an empty body is empty, not cut off
 
     def pieces(self, data: bytes) -> Iterator[bytes]:
         """What `data` inflates to, in pieces of at most `STEP` bytes."""
-        if self._stream is None:
-            self._head += data
-            if len(self._head) < 2:
-                return
-            data, self._head = self._head, b""
-            self._stream = zlib.decompressobj(_deflate_bits(data))
-        stream = self._stream
-        while data or not stream.eof:
-            if stream.eof:
-                if not self._gzip:
-                    return  # bytes after a deflate stream's end: ignored, as browsers do
-                stream = self._stream = zlib.decompressobj(16 + zlib.MAX_WBITS)  # next member
+        self._fed = self._fed or bool(data)
+        while data and not self._done:
+            if self._stream is None or self._stream.eof:
+                data = self._next_stream(data)
+                if self._stream is None or self._stream.eof:
+                    return  # the head is still short, or the body ended
+            stream = self._stream
             piece = stream.decompress(data, STEP)
             data = stream.unused_data if stream.eof else stream.unconsumed_tail
             if piece:
                 yield piece
             # A full piece may leave output pending inside zlib with no input left.
-            if not data and len(piece) < STEP:
-                return
+            while not data and len(piece) == STEP and not stream.eof:
+                piece = stream.decompress(b"", STEP)
+                data = stream.unused_data if stream.eof else stream.unconsumed_tail
+                if piece:
+                    yield piece
+
+    def _next_stream(self, data: bytes) -> bytes:
+        """Start the next stream once its first two bytes are in, and give back the
+        bytes it is to read; a deflate stream is one, a gzip body one or more members."""
+        self._head += data
+        if len(self._head) < 2:
+            return b""
+        data, self._head = self._head, b""
+        if self._stream is None and not self._gzip:
+            self._stream = zlib.decompressobj(_deflate_bits(data))
+        elif self._stream is None or (self._gzip and data.startswith(_GZIP_MAGIC)):
+            self._stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        else:
+            self._done = True  # trailing bytes that start no member: ignored
+        return data
+
+    def finish(self) -> None:
+        """`CodingError` if bytes came but their stream never ended: the page was cut
+        off on the way."""
+        ended = self._done or (self._stream is not None and self._stream.eof)
+        if self._fed and not ended:
+            raise CodingError("was cut off: its compressed data stops before their end")
 
 
 def _deflate_bits(head: bytes) -> int:
@@ -72,7 +97,8 @@ def _deflate_bits(head: bytes) -> int:
 
 class Decoder:
     """The body of a response with the codings `header` names, at most `limit` bytes
-    in any layer. `feed` the raw bytes as they arrive; `body` is the decoded page."""
+    in any layer. `feed` the raw bytes as they arrive, then `finish`; `body` is the
+    decoded page."""
 
     def __init__(self, header: str, limit: int) -> None:
         codings = [part.strip().lower() for part in header.split(",")]
@@ -109,3 +135,8 @@ class Decoder:
             if self._made[layer] > self._limit:
                 raise TooLargeError
             self._push(layer + 1, piece)
+
+    def finish(self) -> None:
+        """Once the last bytes are fed: `CodingError` if any layer was cut off."""
+        for layer in self._layers:
+            layer.finish()

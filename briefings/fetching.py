@@ -256,6 +256,7 @@ async def _decoded_body(response: httpx.Response, url: httpx.URL) -> bytes:
         decoder = Decoder(response.headers.get("content-encoding", ""), MAX_BYTES)
         async for chunk in response.aiter_raw():
             decoder.feed(chunk)
+        decoder.finish()
     except CodingError as error:
         raise FetchError(f"{url} {error}") from None
     except TooLargeError:

@@ -272,6 +272,22 @@ async def test_a_body_coded_three_times_over_is_refused_in_one_line(
     )
 
 
+async def test_a_gzip_page_with_padding_after_it_is_read_and_one_cut_off_is_refused(
+    site: tuple[str, Site],
+) -> None:
+    """Bytes after the gzip member are ignored, as browsers ignore them (they were read
+    as a member, which failed the page); a stream that stops short is a page cut off,
+    refused in one line (it was drafted as if whole)."""
+    base, _ = site
+    fetched = await fetch(f"{base}/padded-gzip.html", allowed_networks=LOOPBACK)
+    assert fetched.body == ARTICLE.encode()
+    with pytest.raises(FetchError) as raised:
+        await fetch(f"{base}/cut-gzip.html", allowed_networks=LOOPBACK)
+    assert str(raised.value) == (
+        f"{base}/cut-gzip.html was cut off: its compressed data stops before their end"
+    )
+
+
 async def test_a_site_that_trickles_is_cut_off_at_the_deadline(site: tuple[str, Site]) -> None:
     """A byte every 50 ms comes well within the 10 s allowed for each read: the whole
     fetch's deadline ends it."""
@@ -284,6 +300,7 @@ def _decoded(header: str, body: bytes, step: int = 7) -> bytes:
     decoder = Decoder(header, MAX_BYTES)
     for start in range(0, len(body), step):  # the bytes as they come off the wire
         decoder.feed(body[start : start + step])
+    decoder.finish()
     return bytes(decoder.body)
 
 
@@ -303,6 +320,32 @@ def test_each_coding_is_undone_as_it_streams() -> None:
         Decoder("br", MAX_BYTES)
     with pytest.raises(CodingError, match="does not decode as it says it is coded"):
         _decoded("gzip", b"not gzip at all")
+
+
+@pytest.mark.parametrize("step", [1, 7, 65536])
+@pytest.mark.parametrize("after", [b"\x00", b"\x00\x00", b"\x1f", b"\x00" * 512, b"<html>"])
+def test_bytes_after_a_gzip_member_that_start_no_member_are_ignored(
+    step: int, after: bytes
+) -> None:
+    """As browsers and zcat do; only the magic `\\x1f\\x8b` starts another member."""
+    assert _decoded("gzip", gzip.compress(b"hello") + after, step) == b"hello"
+    members = gzip.compress(b"hello") + gzip.compress(b" world") + after
+    assert _decoded("gzip", members, step) == b"hello world"
+    assert _decoded("deflate, gzip", gzip.compress(zlib.compress(b"hello")) + after) == b"hello"
+
+
+@pytest.mark.parametrize("header", ["gzip", "deflate", "deflate, gzip"])
+def test_a_compressed_body_cut_off_is_refused_not_taken_as_whole(header: str) -> None:
+    whole = {
+        "gzip": gzip.compress(ARTICLE.encode()),
+        "deflate": zlib.compress(ARTICLE.encode()),
+        "deflate, gzip": gzip.compress(zlib.compress(ARTICLE.encode())),
+    }[header]
+    for cut in (1, len(whole) // 2, len(whole) - 1):
+        with pytest.raises(CodingError, match=r"^was cut off: its compressed data stops"):
+            _decoded(header, whole[:cut])
+    assert _decoded(header, whole) == ARTICLE.encode()
+    assert _decoded(header, b"") == b""  # an empty body (a 304's) is not cut off
 
 
 async def test_a_page_declared_utf8_with_a_bad_byte_is_read_as_declared(

@@ -165,6 +165,8 @@ class Site:
         app.router.add_get("/bomb.html", self.bomb)
         app.router.add_get("/double-bomb.html", self.double_bomb)
         app.router.add_get("/three-codings.html", self.three_codings)
+        app.router.add_get("/padded-gzip.html", self.padded_gzip)
+        app.router.add_get("/cut-gzip.html", self.cut_gzip)
         app.router.add_get("/trickle.html", self.trickle)
         app.router.add_get("/tiny-paragraphs.html", self.tiny)
         app.router.add_get("/big-feed.xml", self.big_feed)
@@ -183,6 +185,15 @@ class Site:
     async def three_codings(self, _: web.Request) -> web.Response:
         body = gzip.compress(gzip.compress(gzip.compress(ARTICLE.encode())))
         return _coded(body, "gzip, gzip, gzip")
+
+    async def padded_gzip(self, _: web.Request) -> web.Response:
+        """A page some servers send: a gzip member, then NULs of padding."""
+        return _coded(gzip.compress(ARTICLE.encode()) + b"\x00\x00", "gzip")
+
+    async def cut_gzip(self, _: web.Request) -> web.Response:
+        """A page whose gzip stream stops halfway (a proxy that gave up)."""
+        whole = gzip.compress(ARTICLE.encode())
+        return _coded(whole[: len(whole) // 2], "gzip")
 
     async def trickle(self, request: web.Request) -> web.StreamResponse:
         """A byte every 50 ms, for ever: each read comes well within any timeout."""
