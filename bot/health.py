@@ -41,6 +41,9 @@ MAX_BEAT_BYTES = 4096
 # The bot and the check read one clock; a beat ahead of it by more than a rounding
 # means the clock was set back, or a beat from another machine's clock.
 CLOCK_SKEW = dt.timedelta(seconds=2)
+# How long the check's write (and each statement) may wait on another's lock: a
+# migration or a sync may hold it for minutes; a container gives the whole check 15 s.
+WRITE_WAIT_SECONDS = 3.0
 
 
 class Heartbeat(BaseModel):
@@ -92,15 +95,15 @@ def notify_systemd(state: str) -> bool:
     return True
 
 
-def _database_line(database_url: str | None, data_dir: Path) -> tuple[bool, str]:
+def _database_line(database_url: str | None, data_dir: Path, write_wait: float) -> tuple[bool, str]:
     try:
         url = checked_url(database_url or default_url(data_dir))
     except StorageError as error:
         return False, str(error)
-    database = Database(url)
+    database = Database(url, connect_timeout=write_wait, statement_timeout=write_wait)
     try:
         revision = database.ping()
-        database.take_write()
+        database.take_write(write_wait)
     except StorageError as error:
         return False, str(error)
     finally:
@@ -150,10 +153,11 @@ def check_health(
     shard_ids: Sequence[int] | None,
     now: dt.datetime,
     max_age: dt.timedelta,
+    write_wait: float = WRITE_WAIT_SECONDS,
 ) -> HealthReport:
-    """Healthy when the database answers and takes a write, and this process's
-    heartbeat is recent."""
-    database_ok, database = _database_line(database_url, data_dir)
+    """Healthy when the database answers and takes a write within `write_wait`
+    seconds, and this process's heartbeat is recent."""
+    database_ok, database = _database_line(database_url, data_dir, write_wait)
     if not database_ok:
         return HealthReport(ok=False, line=f"unhealthy: {database}")
     beat_ok, beat = _heartbeat_line(heartbeat_path(data_dir, shard_ids), now, max_age)

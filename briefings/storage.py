@@ -15,6 +15,7 @@ import datetime as dt
 import fcntl
 import logging
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -37,7 +38,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -257,6 +258,19 @@ def _connect_args(url: str, connect_timeout: float, statement_timeout: float) ->
     return {}
 
 
+def _set_busy_timeout(connection: Connection, seconds: float) -> None:
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
+
+
+def _busy(error: BaseException) -> bool:
+    """Whether the driver gave up waiting for another's lock: SQLite's SQLITE_BUSY,
+    PostgreSQL's lock or statement timeout."""
+    original = getattr(error, "orig", None) or error
+    if getattr(original, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+        return True
+    return getattr(original, "sqlstate", None) in {"55P03", "57014"}
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -316,13 +330,36 @@ class Database:
             raise StorageError(f"the database {describe_url(self.url)} has no schema yet")
         return revision
 
-    def take_write(self) -> None:
-        """Write a row and commit, changing nothing; `StorageError` in one line if the
-        database answers reads but refuses writes (a read-only file or server)."""
+    def take_write(self, wait: float = SQLITE_BUSY_SECONDS) -> None:
+        """Write a row and commit, changing nothing, waiting at most `wait` seconds for
+        another's lock; `StorageError` in one line if the database answers reads but
+        refuses writes (a read-only file or server), or is busy past `wait`."""
+        # The row is alembic_version's, which a migration holds while it runs: a check
+        # must still see whether writes go through, but not queue behind it for the
+        # statement timeout, past what a container gives its health check.
+        dialect = self.engine.dialect.name
         try:
-            with self.engine.begin() as connection:
-                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            with self.engine.connect() as connection:
+                try:
+                    if dialect == "sqlite":
+                        _set_busy_timeout(connection, wait)
+                    elif dialect == "postgresql":  # SET LOCAL: this transaction's alone
+                        bound = f"'{round(wait * 1000)}ms'"
+                        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {bound}")
+                        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {bound}")
+                    connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                    connection.commit()
+                finally:
+                    connection.rollback()
+                    if dialect == "sqlite":  # back to the pool with its usual wait
+                        _set_busy_timeout(connection, SQLITE_BUSY_SECONDS)
+                        connection.commit()
         except DRIVER_FAILURES as error:
+            if _busy(error):
+                raise StorageError(
+                    f"the database {describe_url(self.url)} is busy (a migration or sync "
+                    f"holds it): no write went through within {wait:g} s"
+                ) from None
             raise StorageError(
                 f"the database {describe_url(self.url)} answers but takes no write: {reason(error)}"
             ) from None

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,6 +114,30 @@ def test_a_database_that_answers_but_takes_no_write_is_unhealthy(data_dir: Path)
     assert report.line.startswith("unhealthy: the database sqlite:///file")
     assert report.line.endswith(" answers but takes no write: attempt to write a readonly database")
     assert check_health(None, data_dir, None, NOW, MINUTE).ok  # the same file, writable
+
+
+def test_a_database_whose_write_lock_is_held_is_unhealthy_within_seconds(
+    data_dir: Path,
+) -> None:
+    """Another connection holds the write lock (a migration, a sync): the check says
+    so in one line after its own short wait, not after the 10 s busy timeout."""
+    _beat(data_dir, NOW)
+    holder = sqlite3.connect(data_dir / "briefbot.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        began = time.monotonic()
+        report = check_health(None, data_dir, None, NOW, MINUTE, write_wait=0.3)
+        took = time.monotonic() - began
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert took < 3, f"{took:.1f} s"
+    assert not report.ok
+    assert report.line == (
+        f"unhealthy: the database {default_url(data_dir)} is busy (a migration or sync "
+        "holds it): no write went through within 0.3 s"
+    )
+    assert check_health(None, data_dir, None, NOW, MINUTE).ok  # released: healthy again
 
 
 def test_health_creates_no_database(tmp_path: Path) -> None:
