@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import threading
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from briefings.review.drafts import DraftStatus
 from briefings.storage import Database
 from briefings.watching import (
     PollLimits,
+    Watched,
     Watcher,
     Watchlist,
     backoff,
@@ -476,6 +478,32 @@ async def test_any_failure_of_one_address_is_that_address_s_never_the_round_s(
     assert reports[quick].outcome == "fetched the page; 1 drafted"
     [watched, _] = watchlist.listed(GUILD)
     assert (watched.failures, watched.next_try_at) == (1, NOW + 2 * HOUR)
+
+
+class _SlowWatchlist(Watchlist):
+    """A watch list whose read of what is due waits, as on a locked SQLite file or a
+    slow PostgreSQL, until the test lets it go (at most 2 s)."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.let_go = threading.Event()
+
+    def due(self, now: dt.datetime, limit: int = 100) -> list[Watched]:
+        self.let_go.wait(timeout=2)
+        return super().due(now, limit)
+
+
+async def test_a_slow_read_of_what_is_due_stalls_nothing(database: Database) -> None:
+    """The read ran on the event loop, which stood still (no heartbeat) until it ended."""
+    watcher = _watcher(database)
+    watcher.watchlist = watchlist = _SlowWatchlist(database)
+    async with longest_stall() as stall:
+        polling = asyncio.create_task(watcher.poll(NOW))
+        for _ in range(20):
+            await asyncio.sleep(0)  # the loop turns while the read waits
+        watchlist.let_go.set()
+        assert await polling == []
+    assert stall.longest < 1.0, f"the loop stalled {stall.longest:.2f} s"
 
 
 def test_a_poll_that_never_ended_is_backed_off_after_a_restart(watchlist: Watchlist) -> None:

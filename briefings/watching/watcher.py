@@ -87,9 +87,10 @@ class Watcher:
         `StorageError` in one line (once every address is done) if the database failed
         on the way."""
         with database_failures("read the watched sources that are due"):
-            due: dict[str, Watched] = {}
-            for watched in self.watchlist.due(now):
-                due.setdefault(watched.url, watched)  # two servers, one address: one fetch
+            listed = await asyncio.to_thread(self.watchlist.due, now)
+        due: dict[str, Watched] = {}
+        for watched in listed:
+            due.setdefault(watched.url, watched)  # two servers, one address: one fetch
         bound = asyncio.Semaphore(self.concurrency)
 
         async def one(known: Watched) -> PollReport | None:
