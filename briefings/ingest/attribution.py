@@ -261,6 +261,19 @@ class Person:
         """What a later sentence calls them by."""
         return surname_of(self.name)
 
+    def mentioned(self, how: str, note: str | None = None) -> Speaker:
+        """The speaker a later mention (`how`: by surname, pronoun or title) names:
+        this person, with the role and the sentence they were introduced in."""
+        return Speaker(
+            self.name,
+            "person",
+            how,
+            role=self.title,
+            role_phrase=self.phrase if self.title else None,
+            back_reference=self.sentence,
+            note=note,
+        )
+
 
 @dataclass
 class Speaker:
@@ -475,28 +488,15 @@ class Article:
             return f"{word!r} could be any of {', '.join(sorted(names))}"
         if not carriers:
             return f"{word!r} is not introduced by full name before"
-        person = carriers[0]
-        return Speaker(
-            person.name,
-            "person",
-            "surname",
-            role=person.title,
-            role_phrase=person.phrase if person.title else None,
-            back_reference=person.sentence,
-        )
+        return carriers[0].mentioned("surname")
 
     def _pronoun(self, pronoun: str) -> Speaker | str:
         if PRONOUNS[pronoun] == "person":
             if self.last_person is None:
                 return f"'{pronoun}' has no person before it"
             person = self.last_person
-            return Speaker(
-                person.name,
-                "person",
+            return person.mentioned(
                 "pronoun",
-                role=person.title,
-                role_phrase=person.phrase if person.title else None,
-                back_reference=person.sentence,
                 note=f"'{pronoun}' taken as {person.name}, the last person named as a subject",
             )
         if self.last_body is None:
@@ -520,14 +520,8 @@ class Article:
             if len({person.name for person in holders}) != 1:
                 return None
             person = holders[0]
-            return Speaker(
-                person.name,
-                "person",
-                "title",
-                role=person.title,
-                role_phrase=person.phrase,
-                back_reference=person.sentence,
-                note=f"{head!r} taken as {person.name}, introduced as {person.title}",
+            return person.mentioned(
+                "title", note=f"{head!r} taken as {person.name}, introduced as {person.title}"
             )
         if match["article"].lower() == "the":
             voice = self.last_voice
