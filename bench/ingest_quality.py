@@ -207,13 +207,9 @@ def score_article(path: Path, split: str, store: FactStore, accept: bool = True)
         if key.date is not None or key.supply_date is None:
             score.notes.append("drafted as undated")
         else:
-            supplied, supplied_report = _drafted(path, store, key.supply_date)
-            _score_quotes(score, key, supplied, store)
-            _score_events(score, key, supplied, supplied_report)
+            _score_with_supplied_date(score, key, path, store)
         if accept:
-            score.accepts, why = _accepts(path, key, store)
-            if not score.accepts:
-                score.notes.append(f"accept refused: {why}")
+            _score_accept(score, key, path, store)
         return score
     except Exception as error:  # the bench reports it, whatever it is
         score.notes.append(f"draft raised {type(error).__name__}: {error}")
@@ -234,15 +230,24 @@ def score_article(path: Path, split: str, store: FactStore, accept: bool = True)
     if key.date is not None or key.supply_date is None:
         _score_quotes(score, key, drafted, store)
         _score_events(score, key, drafted, report)
-    else:  # a page with no date: its items are scored as drafted with the date supplied
-        supplied, supplied_report = _drafted(path, store, key.supply_date)
-        _score_quotes(score, key, supplied, store)
-        _score_events(score, key, supplied, supplied_report)
+    else:
+        _score_with_supplied_date(score, key, path, store)
     if accept:
-        score.accepts, why = _accepts(path, key, store)
-        if not score.accepts:
-            score.notes.append(f"accept refused: {why}")
+        _score_accept(score, key, path, store)
     return score
+
+
+def _score_with_supplied_date(score: Score, key: ArticleKey, path: Path, store: FactStore) -> None:
+    """A page with no date: its items are scored as drafted with the date its key supplies."""
+    supplied, report = _drafted(path, store, key.supply_date)
+    _score_quotes(score, key, supplied, store)
+    _score_events(score, key, supplied, report)
+
+
+def _score_accept(score: Score, key: ArticleKey, path: Path, store: FactStore) -> None:
+    score.accepts, why = _accepts(path, key, store)
+    if not score.accepts:
+        score.notes.append(f"accept refused: {why}")
 
 
 @dataclass

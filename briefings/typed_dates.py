@@ -50,7 +50,8 @@ class AmbiguousDayError(BadPeriodError):
 def typed_period(text: str) -> FuzzyDate:
     """The period `text` names; ValueError if it names none, `AmbiguousDayError` (safe
     to show) if it could name two days."""
-    cleaned = " ".join(text.replace(",", ", ").split()).strip(" ,")
+    # One space between words, and a comma always as ", ": the forms below expect it.
+    cleaned = re.sub(r"\s*,\s*", ", ", " ".join(text.split())).strip(" ,")
     try:
         return parse_period(cleaned)
     except ValueError:
@@ -74,7 +75,6 @@ def _point(text: str) -> FuzzyDate:
         return parse_period(text)
     except ValueError:
         pass
-    text = " ".join(text.replace(",", " , ").split()).replace(" ,", ",")
     for form in _FORMS:
         found = form.fullmatch(text)
         if found:
