@@ -24,7 +24,7 @@ from bot.cogs.subscriptions import SubscriptionsCog
 from bot.health import heartbeat_path
 from bot.help_catalog import help_groups
 from bot.markdown import escape_markdown
-from bot.metrics import Metrics
+from bot.metrics import Live, Metrics, shards_of
 from bot.responding import Responder
 from bot.review_views import ReviewButton, ReviewSelect
 from bot.settings import Settings
@@ -93,6 +93,7 @@ class BriefBot(commands.Bot):
             settings.database_statement_timeout_seconds,
         )
         self._database = database
+        self.metrics.count_database_errors(database.engine)
         store = self._store or open_fact_store(
             database, settings.start_seeds, by="briefbot start", parsed=cache_dir()
         )
@@ -102,8 +103,6 @@ class BriefBot(commands.Bot):
         self.answers = CurrentAnswerer(Answerer(store, renderer))
         self.metrics.store_in_use(store, self.clock.now())
         self.answers.on_new_store(lambda new: self.metrics.store_in_use(new, self.clock.now()))
-        if self.settings.metrics_port is not None:
-            self.metrics.serve(self.settings.metrics_port)
         responder = Responder(self.answers.answerer.renderer)
         self._answer_cog = BriefingsCog(self.answers, responder)
         await self.add_cog(self._answer_cog)
@@ -116,11 +115,28 @@ class BriefBot(commands.Bot):
             await self.add_cog(FactsCog(self.answers, settings.facts_poll_seconds))
         # Every cog is in: `!help` lists their commands after the answers.
         self.answers.add_help(help_groups(self, self.settings.command_prefix))
+        self._start_metrics(database)
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to dev guild %s", len(synced), guild.id)
+
+    def _start_metrics(self, database: Database) -> None:
+        """Give every series its zero, and serve them if `METRICS_PORT` asks."""
+        self.metrics.know_commands(command.qualified_name for command in self.walk_commands())
+        health = self.get_cog("Health")
+        self.metrics.watch(
+            Live(
+                now=self.clock.now,
+                started=time.monotonic(),
+                gateway=lambda: shards_of(self),
+                last_beat=(lambda: health.last_beat) if isinstance(health, HealthCog) else None,
+                backlog=ReviewSettings(database).backlog,
+            )
+        )
+        if self.settings.metrics_port is not None:
+            self.metrics.serve(self.settings.metrics_address, self.settings.metrics_port)
 
     def _trust(self) -> Trust:
         """Who may change the shared record: `CURATING_GUILD_IDS`, else the bot's only
@@ -201,6 +217,7 @@ class BriefBot(commands.Bot):
             poll_seconds=settings.watch_poll_seconds,
             trust=self.desk.trust,
             is_owner=self.is_owner,
+            on_round=self.metrics.count_round,
         )
         await self.add_cog(cog)
         # The review buttons of any message, posted before a restart or by another

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import importlib.metadata
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo
 
 from bot.console import answer_with_outcome, run_console, terminal_lines
+from bot.version import installed_version
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.dates import iso_day
@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="briefbot", description="GSOMIA briefings from a verified fact store.")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, help="seed folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
-    parser.add_argument("--version", action="version", version=f"briefbot {_version()}")
+    parser.add_argument("--version", action="version", version=f"briefbot {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     ask = commands.add_parser("ask", help='print one reply, e.g. briefbot ask "!quote kono"')
     ask.add_argument("text", nargs="+", help="the command, as typed in Discord")
@@ -112,14 +112,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("target", type=Path, help="a folder that does not exist yet, or is empty")
     return parser
-
-
-def _version() -> str:
-    """The installed package's version (a checkout run without installing has none)."""
-    try:
-        return importlib.metadata.version("briefbot")
-    except importlib.metadata.PackageNotFoundError:
-        return "(not installed)"
 
 
 def _day(text: str) -> dt.date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -152,8 +153,22 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         le=65535,
-        description="Serve Prometheus metrics on 127.0.0.1 at this port; off when unset",
+        description="Serve Prometheus metrics at METRICS_ADDRESS on this port; off when unset",
     )
+    metrics_address: str = Field(
+        default="127.0.0.1",
+        description="The address the metrics listen on: 127.0.0.1 (this host only), or"
+        " 0.0.0.0 in a container whose network Prometheus shares",
+    )
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        """An IP address to bind, not a name: a typo must not bind somewhere unmeant."""
+        try:
+            return str(ipaddress.ip_address(value.strip().strip("[]")))
+        except ValueError:
+            raise ValueError(f"not an IP address: {value!r} (e.g. 127.0.0.1 or 0.0.0.0)") from None
 
     @field_validator("shard_ids", mode="before")
     @classmethod

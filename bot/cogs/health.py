@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import math
 import os
+import time
 from pathlib import Path
 
 import discord
@@ -60,6 +61,7 @@ class HealthCog(commands.Cog, name="Health"):
         self.clock = clock
         self.path = path
         self.ready_sent = False
+        self.last_beat: float | None = None  # time.monotonic(), for the heartbeat's age
         self.beating.change_interval(seconds=every.total_seconds())
 
     async def cog_load(self) -> None:
@@ -97,6 +99,7 @@ class HealthCog(commands.Cog, name="Health"):
         except OSError as error:
             log.error("cannot write the heartbeat %s: %s", self.path, error.strerror or error)
             return False
+        self.last_beat = time.monotonic()
         if not self.ready_sent:
             self.ready_sent = notify_systemd("READY=1")
         notify_systemd("WATCHDOG=1")

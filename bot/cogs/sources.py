@@ -36,7 +36,14 @@ from briefings.review.drafts import Draft, ReviewChannel, ReviewSettings
 from briefings.review.trust import Reviewer, Trust
 from briefings.storage import database_failures
 from briefings.subscriptions import Clock
-from briefings.watching import Watched, Watcher, Watchlist, describe_every, parse_every
+from briefings.watching import (
+    PollReport,
+    Watched,
+    Watcher,
+    Watchlist,
+    describe_every,
+    parse_every,
+)
 
 __all__ = ["MAX_WATCHED", "SourcesCog"]
 
@@ -72,6 +79,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         poll_seconds: float,
         trust: Trust,
         is_owner: Callable[[discord.abc.User], Awaitable[bool]],
+        on_round: Callable[[Sequence[PollReport] | None], None],
     ) -> None:
         self.client = client
         self.watchlist = watchlist
@@ -87,6 +95,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         self.poll_seconds = poll_seconds
         self.trust = trust
         self.is_owner = is_owner
+        self.on_round = on_round  # each round's reports (None: it failed), for metrics
         if poll_seconds:
             self.watching.change_interval(seconds=poll_seconds)
 
@@ -281,21 +290,27 @@ class SourcesCog(commands.Cog, name="Sources"):
         # A round that fails is logged, and the next one tries again: a database that
         # is down in one line each time, anything else (a defect) with its traceback.
         try:
-            await self.run_round()
+            reports = await self.run_round()
         except StorageError as error:
             log.warning("the watcher's round stopped: %s", error)
         except Exception:
             log.exception("the watcher's round failed")
+        else:
+            self.on_round(reports)
+            return
+        self.on_round(None)
 
     @watching.before_loop
     async def _connected(self) -> None:
         await self.client.wait_until_ready()
 
-    async def run_round(self) -> None:
-        """Fetch what is due, then post the drafts no review channel has shown yet."""
-        await self.watcher.poll(self.clock.now())
+    async def run_round(self) -> Sequence[PollReport]:
+        """Fetch what is due, then post the drafts no review channel has shown yet;
+        what each address's poll did."""
+        reports = await self.watcher.poll(self.clock.now())
         with database_failures("post the drafts for review"):
             await self.post_drafts()
+        return reports
 
     async def post_drafts(self) -> int:
         """Post each pending draft once in each review channel of this process's

@@ -220,6 +220,15 @@ class ReviewSettings:
         with self.database.session() as session:
             return session.scalar(query) or 0
 
+    def backlog(self) -> tuple[int, dt.datetime | None]:
+        """How many drafts wait for review in every server, and when the oldest came."""
+        query = select(func.count(), func.min(DraftRow.created_at)).where(
+            DraftRow.status == DraftStatus.PENDING
+        )
+        with self.database.session() as session:
+            count, oldest = session.execute(query).one()
+        return count or 0, oldest
+
     def claim_post(self, draft_id: int, guild_id: int, channel_id: int) -> bool:
         """Claim the posting of a draft in a server; False if it was claimed already."""
         with self.database.session() as session:
