@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo
 
+from bot.backup_cli import add_backup_commands, backup, restore
 from bot.console import answer_with_outcome, run_console, terminal_lines
 from bot.version import installed_version
 from briefings.annotations import AnnotationFile
@@ -108,9 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     facts_commands.add_parser("schema", help="write the annotation JSON schema for editors")
     export = facts_commands.add_parser(
-        "export", help="write the database's facts to a new folder that loads back identically"
+        "export",
+        help="write the database's facts (as the bots answer from them, not synced first) to a"
+        " new folder that loads back identically",
     )
     export.add_argument("target", type=Path, help="a folder that does not exist yet, or is empty")
+    add_backup_commands(commands)
     return parser
 
 
@@ -486,20 +490,27 @@ def _facts_sync(seeds: Path) -> int:
     return EXIT_OK
 
 
-def _facts_export(seeds: Path, target: Path) -> int:
+def _facts_export(target: Path) -> int:
+    """Write the database's newest version to a folder. It only reads: the checkout's
+    files are not synced first, so the export is what the bots answer from."""
+    from briefings.errors import StorageError
     from briefings.export import ExportError, export_store
+    from briefings.factbase import DatabaseFactStore
 
-    synced = _synced(seeds, "briefbot facts export", "not exported")
-    if synced is None:
+    opened = _settings_database("not exported")
+    if opened is None:
         return EXIT_FAILURE
-    store, result = synced
+    _, database = opened
     try:
+        store = DatabaseFactStore(database)
         exported = export_store(store, target)
-    except ExportError as error:
+    except (ExportError, StorageError) as error:
         print(f"not exported: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        database.dispose()
     print(
-        f"exported version {result.version}: {exported.facts} facts and {exported.pages} pages"
+        f"exported version {store.version}: {exported.facts} facts and {exported.pages} pages"
         f" to {exported.target}; it loads back into the same facts"
     )
     return EXIT_OK
@@ -621,13 +632,17 @@ def _command(argv: list[str] | None) -> int:
             return EXIT_FAILURE
     if args.command == "health":
         return _health()
+    if args.command == "backup":
+        return backup(args.target)
+    if args.command == "restore":
+        return restore(args.source)
     if args.command == "sources":
         if args.sources_command == "pull":
             return _sources_pull(args.seeds)
         return _sources_fetch(args.url, args.seeds)
     if args.command == "facts":
         if args.facts_command == "export":
-            return _facts_export(args.seeds, args.target)
+            return _facts_export(args.target)
         if args.facts_command == "sync":
             return _facts_sync(args.seeds)
         if args.facts_command == "schema":

@@ -219,3 +219,56 @@ def test_the_image_runs_as_a_numbered_user_with_matplotlib_s_folder_kept() -> No
     assert "--uid 10001 --gid 10001" in image
     assert "MPLCONFIGDIR=/var/cache/briefbot/matplotlib" in image
     assert "MPLCONFIGDIR=%C/briefbot/matplotlib" in _unit()["Environment"]
+
+
+def _verified_units(tmp_path: Path, *names: str) -> list[Path]:
+    """The units copied where systemd-analyze may read them, each ExecStart made one
+    that exists here (the installed command does not)."""
+    copies = []
+    for name in names:
+        text = (DEPLOY / name).read_text(encoding="utf-8")
+        copy = tmp_path / name
+        copy.write_text(
+            re.sub(r"^ExecStart=.*$", "ExecStart=/bin/true", text, flags=re.MULTILINE),
+            encoding="utf-8",
+        )
+        copies.append(copy)
+    return copies
+
+
+def test_the_backup_runs_daily_into_its_own_folder_and_keeps_two_weeks() -> None:
+    text = (DEPLOY / "briefbot-backup.service").read_text(encoding="utf-8")
+    assert "ExecStart=/opt/briefbot/.venv/bin/briefbot backup /var/lib/briefbot-backups\n" in text
+    assert "StateDirectory=briefbot briefbot-backups\n" in text
+    assert "-mtime +14 -delete" in text
+    timer = (DEPLOY / "briefbot-backup.timer").read_text(encoding="utf-8")
+    assert "Persistent=true" in timer
+    assert "OnCalendar=*-*-* 03:30:00 UTC" in timer
+    backup = _compose()["services"]["backup"]
+    assert backup["command"] == ["briefbot", "backup", "/backups"]
+    assert backup["profiles"] == ["backup"]
+    assert backup["restart"] == "no"
+    assert backup["environment"]["DATABASE_URL"].endswith("@postgres/briefbot")
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd here")
+def test_the_backup_units_verify_and_are_rated_safe(tmp_path: Path) -> None:
+    service, timer = _verified_units(tmp_path, "briefbot-backup.service", "briefbot-backup.timer")
+    verified = subprocess.run(
+        ["systemd-analyze", "verify", str(service), str(timer)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (verified.returncode, verified.stderr) == (0, "")
+    rated = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", str(service)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", rated.stdout)
+    assert found, rated.stdout + rated.stderr
+    assert float(found.group(1)) <= 1.5

@@ -3,6 +3,7 @@ the same answers; a target in use is refused, and nothing half-written is left."
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from bot.cli import main
 from briefings.answers import Answerer
 from briefings.export import ExportError, export_store
-from briefings.loading import load_store
+from briefings.loading import DEFAULT_SEEDS_DIR, load_store
 from briefings.store import FactStore
+from tests.conftest import edit
 
 QUESTIONS = ["!gsomia status", "!timeline", "!quote kang", "!who kono", "!sources"]
 
@@ -45,6 +47,8 @@ def test_a_folder_in_use_is_refused_and_left_alone(store: FactStore, tmp_path: P
 def test_the_command_says_what_it_did_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["facts", "sync"]) == 0
+    capsys.readouterr()
     assert main(["facts", "export", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("exported version 1: ")
@@ -53,3 +57,24 @@ def test_the_command_says_what_it_did_in_one_line(
     capsys.readouterr()
     assert main(["facts", "export", str(tmp_path / "out")]) == 1
     assert capsys.readouterr().err.startswith("not exported: ")
+
+
+def test_the_export_only_reads_what_the_database_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before, the export synced the checkout's files into the live database first: a
+    # backup that changed what the bots answer, and missed what was accepted in review.
+    assert main(["facts", "export", str(tmp_path / "none")]) == 1
+    assert capsys.readouterr().err == (
+        "not exported: the database holds no facts yet: run `briefbot facts sync`\n"
+    )
+    checkout = tmp_path / "checkout"
+    shutil.copytree(DEFAULT_SEEDS_DIR, checkout)
+    assert main(["--seeds", str(checkout), "facts", "sync"]) == 0
+    capsys.readouterr()
+    edit(checkout / "annotations" / "actors.yaml", "name: Taro Kono", "name: Taro Kono-Edited")
+    assert main(["--seeds", str(checkout), "facts", "export", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.startswith("exported version 1: ")
+    exported = (tmp_path / "out" / "annotations" / "facts.yaml").read_text(encoding="utf-8")
+    assert "name: Taro Kono\n" in exported
+    assert "Kono-Edited" not in exported
