@@ -58,7 +58,7 @@ async def _serve(settings: Settings) -> None:
 def run_bot(settings: Settings) -> int:
     """Run until closed; return the process exit status."""
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    setup_logging(settings.log_level, secrets=[token])
+    setup_logging(settings.log_level, secrets=[token], log_format=settings.log_format)
     try:
         asyncio.run(_serve(settings))
     except discord.LoginFailure:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Self
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
+from bot.logs import LOG_FORMATS, LogFormat
 from briefings.loading import DEFAULT_SEEDS_DIR
 from briefings.storage import CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS
 from briefings.watching.harvest import PollLimits
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     command_prefix: str = Field(default="!", min_length=1, max_length=5)
     seeds_dir: Path = Field(default=DEFAULT_SEEDS_DIR, description="Seeds and annotations")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_format: LogFormat = Field(
+        default="text", description="text, or json: one JSON object a line, for log shippers"
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; a SQLite file under data_dir when unset"
     )
@@ -190,6 +194,15 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part.strip()!r}: shard numbers lie from 0 to {MAX_SHARDS - 1}")
             ids.extend(range(int(first), int(last or first) + 1))
         return ids
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: Any) -> Any:
+        """text or json, in any case, in one line otherwise."""
+        chosen = str(value).strip().lower()
+        if chosen not in LOG_FORMATS:
+            raise ValueError(f"{value!r} is not text or json")
+        return chosen
 
     @field_validator("log_level", mode="before")
     @classmethod

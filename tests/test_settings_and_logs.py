@@ -1,12 +1,18 @@
-"""The token never shows: not in a repr, not in a log line, not in a traceback."""
+"""The token never shows: not in a repr, not in a log line, not in a traceback; logs
+are text (coloured for a person at a terminal only) or JSON lines."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
+import discord
 import pytest
+from pydantic import ValidationError
 
 from bot.logs import REDACTED, RedactSecrets, setup_logging
 from bot.settings import Settings
@@ -108,3 +114,80 @@ def test_log_levels_are_names_in_any_case(
 ) -> None:
     monkeypatch.setenv("LOG_LEVEL", level)
     assert Settings(_env_file=None).log_level == read
+
+
+@pytest.fixture
+def restored_root() -> Iterator[logging.Logger]:
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield root
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in before:
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+def _boom() -> None:
+    raise RuntimeError(f"refused token {TOKEN}")
+
+
+def test_json_logs_are_one_object_a_line_with_secrets_redacted(
+    restored_root: logging.Logger,
+) -> None:
+    out = io.StringIO()
+    setup_logging("INFO", secrets=[TOKEN], log_format="json", stream=out)
+    log = logging.getLogger("briefbot.test")
+    log.info("connected as %s", "briefbot#0001")
+    try:
+        _boom()
+    except RuntimeError:
+        log.exception("login failed with %s", TOKEN)
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["level"] == "INFO"
+    assert first["logger"] == "briefbot.test"
+    assert first["message"] == "connected as briefbot#0001"
+    assert dt.datetime.strptime(first["time"], "%Y-%m-%dT%H:%M:%S%z")
+    assert second["message"] == f"login failed with {REDACTED}"
+    assert "RuntimeError: refused token [redacted]" in second["exc_info"]
+    assert TOKEN not in out.getvalue()
+
+
+def test_text_logs_have_no_colour_codes_in_a_container_or_a_file(
+    restored_root: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # discord.py colours any stream when it thinks it runs in a container.
+    monkeypatch.setattr(discord.utils, "is_docker", lambda: True)
+    out = io.StringIO()
+    setup_logging("INFO", secrets=[TOKEN], stream=out)
+    logging.getLogger("briefbot.test").warning("the watcher's round stopped")
+    line = out.getvalue()
+    assert "\x1b[" not in line
+    assert line.endswith("WARNING ] briefbot.test: the watcher's round stopped\n")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_person_at_a_terminal_gets_colours_unless_no_color_is_set(
+    restored_root: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    terminal = _Terminal()
+    setup_logging("INFO", secrets=[], stream=terminal)
+    logging.getLogger("briefbot.test").info("hello")
+    assert "\x1b[" in terminal.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = _Terminal()
+    setup_logging("INFO", secrets=[], stream=plain)
+    logging.getLogger("briefbot.test").info("hello")
+    assert "\x1b[" not in plain.getvalue()
+
+
+def test_an_unknown_log_format_is_refused_in_one_line() -> None:
+    assert Settings(_env_file=None, log_format=" JSON ").log_format == "json"
+    with pytest.raises(ValidationError, match="'xml' is not text or json"):
+        Settings(_env_file=None, log_format="xml")
