@@ -18,7 +18,7 @@ import errno
 import os
 import socket
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
@@ -33,6 +33,7 @@ __all__ = [
     "check_health",
     "heartbeat_path",
     "notify_systemd",
+    "watchdog_problem",
     "write_heartbeat",
 ]
 
@@ -163,3 +164,27 @@ def check_health(
     beat_ok, beat = _heartbeat_line(heartbeat_path(data_dir, shard_ids), now, max_age)
     verdict = "healthy" if beat_ok else "unhealthy"
     return HealthReport(ok=beat_ok, line=f"{verdict}: {beat}; {database}")
+
+
+def watchdog_problem(heartbeat_seconds: float, environ: Mapping[str, str]) -> str | None:
+    """What stops systemd from trusting this start's heartbeat, as one line, or None.
+
+    Under `Type=notify` the first beat sends READY=1 and each beat WATCHDOG=1: with no
+    beats, systemd restarts the bot at every start; with beats further apart than
+    half the watchdog's time, one late beat gets a healthy bot killed."""
+    if "NOTIFY_SOCKET" in environ and not heartbeat_seconds:
+        return (
+            "HEARTBEAT_SECONDS=0, but systemd (Type=notify) waits for the READY=1 the"
+            " first heartbeat sends, and restarts the bot without it: set it to 15"
+        )
+    usec, pid = environ.get("WATCHDOG_USEC", ""), environ.get("WATCHDOG_PID", "")
+    if not usec.isdigit() or (pid and pid != str(os.getpid())):
+        return None  # no watchdog, or another process's
+    watchdog = int(usec) / 1_000_000
+    if not heartbeat_seconds or heartbeat_seconds > watchdog / 2:
+        return (
+            f"HEARTBEAT_SECONDS={heartbeat_seconds:g} does not fit systemd's watchdog"
+            f" (WatchdogSec={watchdog:g}): beats must come at least twice in it;"
+            f" set at most {watchdog / 2:g}"
+        )
+    return None

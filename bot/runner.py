@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
 import aiohttp
 import discord
 
 from bot.app import create_bot
+from bot.health import watchdog_problem
 from bot.logs import setup_logging
 from bot.settings import Settings
 from briefings.errors import AnnotationError, StorageError
@@ -30,6 +32,8 @@ def _preflight(settings: Settings) -> tuple[FactStore, Database]:
     """Open the database and sync the fact store into it before connecting, so that a
     start that cannot proceed fails at once with what is wrong, not later and as a
     traceback."""
+    if (problem := watchdog_problem(settings.heartbeat_seconds, os.environ)) is not None:
+        raise StartupError(problem)
     try:
         database = open_database(settings.database_url, settings.data_dir)
         store = open_fact_store(database, settings.start_seeds, by="briefbot start")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Self
 
@@ -252,11 +254,28 @@ class InvalidSettingsError(Exception):
     """A setting that cannot be used; the message is the one line an operator reads."""
 
 
+# Where secrets arrive as files, one a setting (`discord_token`, `database_url`):
+# systemd's credentials (`LoadCredential=`) and Docker's or compose's secrets.
+SECRET_FOLDERS = ("${CREDENTIALS_DIRECTORY}", "/run/secrets")
+
+
+def secret_folders(environ: Mapping[str, str]) -> list[Path]:
+    """The secret folders that exist here, systemd's first."""
+    folders = []
+    for folder in SECRET_FOLDERS:
+        if folder.startswith("$"):
+            folder = environ.get(folder.strip("${}"), "")
+        if folder and Path(folder).is_dir():
+            folders.append(Path(folder))
+    return folders
+
+
 def load_settings() -> Settings:
-    """The settings from the environment and `.env`; `InvalidSettingsError` naming each bad
-    variable, never a validation traceback."""
+    """The settings from the environment, `.env` and the secret folders (in that order
+    of precedence); `InvalidSettingsError` naming each bad variable, never a validation
+    traceback."""
     try:
-        return Settings()
+        return Settings(_secrets_dir=secret_folders(os.environ) or None)
     except UnicodeDecodeError as error:  # from reading `.env`, the one file read here
         raise InvalidSettingsError(
             f".env is not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "

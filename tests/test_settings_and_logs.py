@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.logs import REDACTED, RedactSecrets, setup_logging
-from bot.settings import Settings
+from bot.settings import Settings, load_settings, secret_folders
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -191,3 +191,31 @@ def test_an_unknown_log_format_is_refused_in_one_line() -> None:
     assert Settings(_env_file=None, log_format=" JSON ").log_format == "json"
     with pytest.raises(ValidationError, match="'xml' is not text or json"):
         Settings(_env_file=None, log_format="xml")
+
+
+def test_secrets_come_from_systemd_s_credentials_or_docker_s_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISCORD_TOKEN", "DATABASE_URL", "CREDENTIALS_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "discord_token").write_text(f"{TOKEN}\n", encoding="utf-8")
+    (credentials / "database_url").write_text("sqlite:///elsewhere.sqlite3", encoding="utf-8")
+    assert not load_settings().has_token  # no folder named: nothing read
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
+    settings = load_settings()
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == TOKEN  # the newline dropped
+    assert settings.database_url == "sqlite:///elsewhere.sqlite3"
+    # An environment variable still wins over a file.
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///env.sqlite3")
+    assert load_settings().database_url == "sqlite:///env.sqlite3"
+
+
+def test_only_secret_folders_that_exist_are_read(tmp_path: Path) -> None:
+    assert secret_folders({"CREDENTIALS_DIRECTORY": str(tmp_path / "gone")}) == [
+        folder for folder in [Path("/run/secrets")] if folder.is_dir()
+    ]
+    assert secret_folders({"CREDENTIALS_DIRECTORY": str(tmp_path)})[0] == tmp_path

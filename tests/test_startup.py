@@ -92,3 +92,26 @@ def test_a_bad_setting_is_one_line_naming_it(
 def test_a_start_without_sync_on_an_empty_database_is_one_line(tmp_path: Path) -> None:
     line = _one_line(_run(tmp_path, FACTS_SYNC_AT_START="false"))
     assert "the database holds no facts yet: run `briefbot facts sync`" in line
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"NOTIFY_SOCKET": "/run/systemd/notify", "HEARTBEAT_SECONDS": "0"},
+            "HEARTBEAT_SECONDS=0, but systemd (Type=notify) waits for the READY=1",
+        ),
+        (
+            {"WATCHDOG_USEC": "90000000", "HEARTBEAT_SECONDS": "60"},
+            "HEARTBEAT_SECONDS=60 does not fit systemd's watchdog (WatchdogSec=90):"
+            " beats must come at least twice in it; set at most 45",
+        ),
+    ],
+)
+def test_a_heartbeat_that_systemd_s_watchdog_would_not_trust_is_one_line(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    """Before, the first started a restart loop (READY=1 never came), and the second
+    got a healthy bot killed by the watchdog after its first late beat."""
+    line = _one_line(_run(tmp_path, HEALTH_MAX_AGE_SECONDS="120", **env))
+    assert f"cannot start: {expected}" in line
