@@ -26,7 +26,7 @@ from bot.help_catalog import help_groups
 from bot.markdown import escape_markdown
 from bot.metrics import Live, Metrics, shards_of
 from bot.responding import Responder
-from bot.review_views import ReviewButton, ReviewSelect
+from bot.review_views import ReviewButton, ReviewEditSelect, ReviewSelect
 from bot.settings import Settings
 from briefings.answers import Answerer, CurrentAnswerer
 from briefings.factbase import DatabaseFactStore, open_fact_store, sync_facts
@@ -222,7 +222,7 @@ class BriefBot(commands.Bot):
         await self.add_cog(cog)
         # The review buttons of any message, posted before a restart or by another
         # process, reach the cog: their custom ids name the draft.
-        self.add_dynamic_items(ReviewButton, ReviewSelect)
+        self.add_dynamic_items(ReviewButton, ReviewSelect, ReviewEditSelect)
 
     async def _setup_briefings(
         self, database: Database, store: FactStore, responder: Responder

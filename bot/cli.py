@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.backup_cli import add_backup_commands, backup, restore
 from bot.console import answer_with_outcome, run_console, terminal_lines
+from bot.review_cli import add_review_parser, run_review
 from bot.version import installed_version
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     sources_commands.add_parser(
         "pull", help="write the pages accepted in Discord review into the seeds folder, for git"
     )
+    add_review_parser(commands)
     facts = commands.add_parser("facts", help="the fact store")
     facts_commands = facts.add_subparsers(dest="facts_command", required=True)
     facts_commands.add_parser("check", help="validate the annotations and print a summary")
@@ -640,6 +642,8 @@ def _command(argv: list[str] | None) -> int:
         if args.sources_command == "pull":
             return _sources_pull(args.seeds)
         return _sources_fetch(args.url, args.seeds)
+    if args.command == "review":
+        return run_review(args, _settings_database, args.seeds)
     if args.command == "facts":
         if args.facts_command == "export":
             return _facts_export(args.target)

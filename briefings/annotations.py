@@ -50,6 +50,7 @@ __all__ = [
     "RoleAnnotation",
     "Segment",
     "SourceAnnotation",
+    "SpeakerGiven",
     "cited_evidence",
 ]
 
@@ -294,6 +295,20 @@ def cited_evidence(fact: object) -> list[Evidence]:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
+class SpeakerGiven:
+    """A speaker a curator gave a quote in review, where its printed words do not name
+    them: the attribution check takes the curator's word only with this record, and
+    every answer citing the quote shows it."""
+
+    by: str = Field(description="The curator, as 'name (id)'")
+    at: dt.datetime
+    reason: str = Field(min_length=3, description="Why: the curator's own words")
+    drafted: str | None = Field(
+        default=None, description="The speaker the draft gave, if any (an actor id)"
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)
 class QuoteAnnotation:
     """Words in quotation marks, their speaker and when they were said."""
 
@@ -314,6 +329,10 @@ class QuoteAnnotation:
     date: DateClaim | None = Field(default=None, description="Absent when the source is silent")
     date_note: Shared | None = None
     evidence: list[Evidence] = Field(min_length=1)
+    speaker_given: SpeakerGiven | None = Field(
+        default=None,
+        description="A speaker given in review that the attribution does not name: who, when, why",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)

@@ -12,6 +12,11 @@ attribution note that says who the pronoun is. A description names a voice the s
 way ("a ministry official said" names the voice called "ministry official"). An
 attribution that holds another known person's full name, and not the speaker's,
 names them instead.
+
+A curator who knows better (the words are a statement's, or name the wrong person)
+may give a quote its speaker in review: the quote then carries that record
+(`SpeakerGiven`: who, when and why), which stands in for the naming words and is
+shown wherever the quote is cited. Without the record, nothing passes unnamed.
 """
 
 from __future__ import annotations
@@ -95,7 +100,10 @@ def unnamed_speaker(
 ) -> str | None:
     """The problem, if neither the quote's attribution nor a back-reference in its
     evidence names `speaker` (one of the known `actors`), or if the attribution names
-    another of them in full; None when the speaker alone is named."""
+    another of them in full; None when the speaker alone is named, or a curator gave
+    the speaker in review (the record says who, and why)."""
+    if quote.speaker_given is not None:
+        return None
     if other := _other_named(quote.attribution, speaker, actors):
         return (
             f"its attribution {quote.attribution!r} names {other!r}, not its speaker "

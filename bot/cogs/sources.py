@@ -27,12 +27,13 @@ from bot.cogs.briefings import REGISTRY_KEY
 from bot.markdown import moment, who
 from bot.pages import shorten
 from bot.responding import Responder
-from bot.review_views import review_view
+from bot.review_views import FORM_WORDING, EditForm, review_view
 from briefings.errors import BriefingError, StorageError
 from briefings.fetching import check_url
 from briefings.replies import Reply
 from briefings.review.desk import DecisionError, ReviewDesk, read_draft
 from briefings.review.drafts import Draft, ReviewChannel, ReviewSettings
+from briefings.review.edits import edit_of_form
 from briefings.review.trust import Reviewer, Trust
 from briefings.storage import database_failures
 from briefings.subscriptions import Clock
@@ -355,6 +356,7 @@ class SourcesCog(commands.Cog, name="Sources"):
                 "kind": item.kind,
                 "label": shorten(item.label, LABEL_LENGTH),
                 "unsure": [shorten(doubt, LABEL_LENGTH) for doubt in item.unsure],
+                "edited": [shorten(change, LABEL_LENGTH) for change in item.edited],
                 "dropped": item.id in draft.dropped,
             }
             for item in every[:MAX_LISTED]
@@ -371,9 +373,13 @@ class SourcesCog(commands.Cog, name="Sources"):
             decision=decision,
             suggestion=suggestion,
             unlisted=len(every) - len(items),
+            undated=draft.undated,
         )
-        view = None if decision else review_view(draft, every)
+        view = None if decision else review_view(draft, every, contents.articles, self._words)
         return self.responder.pages(reply)[0], view
+
+    def _words(self, part: str) -> str:
+        return self.renderer.fragment(FORM_WORDING, part=part, kind="")
 
     # --- reviewing --------------------------------------------------------------------
 
@@ -469,11 +475,53 @@ class SourcesCog(commands.Cog, name="Sources"):
         reviewer: Reviewer,
     ) -> None:
         """Record which items to leave out, and show them struck through."""
+        drop = self.desk.drop
+        await self._redraw(interaction, shown, lambda: drop(draft_id, ids, reviewer, shown))
+
+    async def open_form(
+        self,
+        interaction: discord.Interaction,
+        draft_id: int,
+        shown: str | None,
+        item: str,
+        reviewer: Reviewer,
+    ) -> None:
+        """Open the form of one item of the draft the post shows, filled from the draft."""
         if shown is None:
             await interaction.response.send_message(UNBOUND, ephemeral=True)
             return
         try:
-            draft = await asyncio.to_thread(self.desk.drop, draft_id, ids, reviewer, shown)
+            kind, values = await asyncio.to_thread(self.desk.form, draft_id, item)
+        except BriefingError as error:
+            await interaction.response.send_message(self._refusal(error), ephemeral=True)
+            return
+        form = EditForm(draft_id, shown, item, kind, values, reviewer, self.renderer)
+        await interaction.response.send_modal(form)
+
+    async def edit(
+        self, interaction: discord.Interaction, form: EditForm, after: dict[str, str]
+    ) -> None:
+        """Make the edit a filled form asks for, and show the edited draft on the post."""
+        now = self.clock.now()
+
+        def edited() -> Draft:
+            edit = edit_of_form(form.item, form.kind, form.before, after)
+            draft, changes = self.desk.edit(form.draft_id, edit, form.reviewer, now, form.digest)
+            log.info("draft %s edited by %s: %s", draft.id, form.reviewer.name, changes)
+            return draft
+
+        await self._redraw(interaction, form.digest, edited)
+
+    async def _redraw(
+        self, interaction: discord.Interaction, shown: str | None, change: Callable[[], Draft]
+    ) -> None:
+        """Change the draft the post shows (in a thread: it waits on the database), and
+        show it changed; why not, privately, in one line."""
+        if shown is None:
+            await interaction.response.send_message(UNBOUND, ephemeral=True)
+            return
+        try:
+            draft = await asyncio.to_thread(change)
         except BriefingError as error:
             await interaction.response.send_message(self._refusal(error), ephemeral=True)
             return

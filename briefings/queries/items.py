@@ -18,6 +18,7 @@ from briefings.annotations import (
     EventStatus,
     QuoteAnnotation,
     RoleAnnotation,
+    SpeakerGiven,
 )
 from briefings.dates import FuzzyDate, Precision
 from briefings.effects import EffectKind
@@ -134,6 +135,9 @@ class QuoteItem(_Item):
     words: list[str] = Field(description="Each quoted span exactly as printed")
     attribution: str
     attribution_note: str | None
+    speaker_given: SpeakerGiven | None = Field(
+        default=None, description="Who gave the speaker in review, when and why, if a curator did"
+    )
     date: DateItem | None = Field(description="None when the source does not date it")
     date_note: str | None
     printing_errors: list[str] = Field(description="Misprints in the quote's sentence, explained")
@@ -216,6 +220,7 @@ def quote_item(store: FactStore, quote: QuoteAnnotation, visibility: Visibility)
         words=list(quote.words),
         attribution=quote.attribution,
         attribution_note=quote.attribution_note,
+        speaker_given=quote.speaker_given,
         date=date_item(quote.date) if quote.date else None,
         date_note=quote.date_note,
         printing_errors=[

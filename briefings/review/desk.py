@@ -1,5 +1,6 @@
 """The review desk: a fetched page becomes a draft under review; a curator accepts it
-(dropping single items first, if they like) or rejects it.
+(dropping single items first, or correcting them: `briefings.review.edits`, if they
+like) or rejects it.
 
 Accepting checks the whole store with the draft added and writes the new version in
 the same transaction that marks the draft accepted, with the reviewer and the time:
@@ -25,21 +26,42 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from briefings.annotations import AnnotationFile, ExcludedQuotation, ReviewRecord
+from briefings.annotations import (
+    ActorAnnotation,
+    AnnotationFile,
+    EffectAnnotation,
+    ExcludedQuotation,
+    ReviewRecord,
+)
 from briefings.developments import DEVELOPMENT_PREFIX, Development, NewEvent, state_change
-from briefings.errors import AnnotationError, BriefingError, Problem
+from briefings.errors import AnnotationError, BriefingError, Problem, StorageError
+from briefings.errors import shown as shown_text
 from briefings.factbase.sync import OtherFilesError, SyncResult, reviewed_pages, sync_facts
 from briefings.ingest.commit import commit_accept
 from briefings.ingest.seen import Claim
 from briefings.ingest.web import WebPage
 from briefings.loading import ANNOTATIONS_DIR
-from briefings.review.drafts import Draft, DraftRow, DraftStatus
+from briefings.review.drafts import Draft, DraftEdit, DraftEditRow, DraftRow, DraftStatus
+from briefings.review.edits import (
+    FORM_FIELDS,
+    GIVEN_IN_REVIEW,
+    Change,
+    Edit,
+    EditError,
+    apply_edit,
+    draft_problems,
+    form_of,
+    left_out_id,
+)
 from briefings.review.trust import Reviewer, Standing, Trust
+from briefings.seeds import SeedText
 from briefings.storage import Database, database_failures
 from briefings.store import FactStore
+from briefings.typed_dates import typed_period
 from briefings.yaml_files import dump_yaml, load_yaml
 
 __all__ = [
+    "UNDATED_ITEM",
     "DecisionError",
     "DraftArticle",
     "DraftContents",
@@ -72,14 +94,41 @@ class DraftItem:
     kind: str  # quote, event, actor (a new one), discrepancy
     label: str  # one line: who said what, what happened when
     unsure: tuple[str, ...] = ()
+    edited: tuple[str, ...] = ()  # what a curator gave it in review, and who
 
     @property
     def droppable(self) -> bool:
         """Whether the reviewer may leave it out (the article itself may not be)."""
         return self.kind in DROPPABLE
 
+    @property
+    def editable(self) -> bool:
+        """Whether the reviewer may correct it (`briefings.review.edits`)."""
+        return self.kind in EDITABLE
+
 
 DROPPABLE = ("quote", "event", "discrepancy")
+EDITABLE = ("quote", "event", "actor", "left out")
+PROBLEMS_SHOWN = 3  # in the one line refusing an edit
+UNDATED_ITEM = "article"  # what a curator edits to give an undated page its date
+
+
+def _record(draft_id: int, change: Change, reviewer: Reviewer, now: dt.datetime) -> DraftEditRow:
+    """The row recording one change a reviewer made."""
+    return DraftEditRow(
+        draft_id=draft_id,
+        item=change.item,
+        field=change.field,
+        before=change.before,
+        after=change.after,
+        by=reviewer.name,
+        at=now,
+    )
+
+
+def _yaml(file: AnnotationFile, url: str) -> str:
+    """The annotations as a draft keeps them (and `briefbot ingest` writes them)."""
+    return HEADER.format(url=url) + dump_yaml(file.model_dump(mode="json", exclude_defaults=True))
 
 
 def _parsed(annotations: str) -> AnnotationFile:
@@ -90,6 +139,7 @@ def _parsed(annotations: str) -> AnnotationFile:
 class DraftArticle:
     """An article of a draft as the review post heads it."""
 
+    id: str
     title: str
     author: str | None
     date: str  # ISO, or as precise as the page allows
@@ -106,31 +156,62 @@ class DraftContents:
 
 def read_draft(draft: Draft) -> DraftContents:
     """The draft's articles (a page usually holds one), and its proposed facts in the
-    order a reviewer reads them."""
+    order a reviewer reads them; none yet for a page waiting for its date."""
+    if draft.undated:
+        return DraftContents([], [])
     file = _parsed(draft.annotations)
     articles = [
-        DraftArticle(article.title, article.author, str(article.date.value), article.date.how)
+        DraftArticle(
+            article.id, article.title, article.author, str(article.date.value), article.date.how
+        )
         for source in file.sources
         for article in source.articles
     ]
     names = {actor.id: actor.name for actor in file.actors}
-    titles = {role.id: role.title for role in file.roles}
+    roles = {role.id: role for role in file.roles}
     items = []
     for quote in file.quotes:
         speaker = names.get(quote.speaker, quote.speaker)
-        role = f", {titles[quote.role]}" if quote.role in titles else ""
+        role = roles.get(quote.role or "")
         when = f" ({quote.date.value})" if quote.date else " (undated)"
         words = " … ".join(quote.words)
-        label = f"{speaker}{role}{when}: “{words}”"
-        items.append(DraftItem(quote.id, "quote", label, tuple(draft.unsure.get(quote.id, ()))))
+        label = f"{speaker}{f', {role.title}' if role else ''}{when}: “{words}”"
+        given = quote.speaker_given
+        edited = [f"speaker {GIVEN_IN_REVIEW} {given.by}: {given.reason}"] if given else []
+        edited += _given("role", role.note if role else None)
+        edited += _given("date", quote.date.reason if quote.date else None)
+        unsure = tuple(draft.unsure.get(quote.id, ()))
+        items.append(DraftItem(quote.id, "quote", label, unsure, tuple(edited)))
     for event in file.events:
         label = f"{event.date.value}: {event.title} ({event.status})"
-        items.append(DraftItem(event.id, "event", label))
+        edited = _given("date", event.date.reason)
+        if event.effect is not None:
+            label += f"; effect: {_effect_label(event.effect)}"
+            edited += _given(f"effect {event.effect.kind}", event.effect.note)
+        unsure = (event.note,) if event.note and event.effect is None else ()
+        items.append(DraftItem(event.id, "event", label, unsure, tuple(edited)))
     for actor in file.actors:
-        items.append(DraftItem(actor.id, "actor", f"{actor.name} ({actor.kind})"))
+        held = [role for role in roles.values() if role.actor == actor.id]
+        edited = [line for role in held for line in _given(f"role {role.title!r}", role.note)]
+        label = f"{actor.name} ({actor.kind})"
+        items.append(DraftItem(actor.id, "actor", label, edited=tuple(edited)))
     for discrepancy in file.discrepancies:
         items.append(DraftItem(discrepancy.id, "discrepancy", discrepancy.summary))
+    for exclusion in file.excluded_quotations:  # the drafter's: give one its speaker
+        label = f"“{exclusion.text}” ({exclusion.reason})"
+        items.append(DraftItem(left_out_id(exclusion), "left out", label))
     return DraftContents(articles, items)
+
+
+def _given(what: str, note: str | None) -> list[str]:
+    """A line saying a curator gave `what`, if the note says one did."""
+    return [f"{what} {note}"] if note and note.startswith(GIVEN_IN_REVIEW) else []
+
+
+def _effect_label(effect: EffectAnnotation) -> str:
+    conditional = ", conditional" if effect.conditional else ""
+    takes = f", taking effect {effect.takes_effect.value}" if effect.takes_effect else ""
+    return f"{effect.kind}{conditional}{takes}"
 
 
 def draft_items(draft: Draft) -> list[DraftItem]:
@@ -164,15 +245,28 @@ def without_items(file: AnnotationFile, dropped: set[str], by: str) -> Annotatio
     )
 
 
+def _drafted(
+    name: str, page: WebPage, store: FactStore, day: dt.date | None = None
+) -> tuple[str, dict[str, list[str]], str]:
+    """The page drafted (`day`: the curator's, for a page that prints none): its
+    annotations as a draft keeps them, what the drafter was unsure of, and the first
+    article's title."""
+    from briefings.ingest.draft import draft_page
+
+    annotations, report = draft_page(name, page.text, store, date=day)
+    unsure = {quote.id: quote.unsure for quote in report.quotes if quote.unsure}
+    if report.unsure:
+        unsure[""] = report.unsure
+    return _yaml(annotations, page.url), unsure, annotations.sources[0].articles[0].title
+
+
 def _as_accepted(draft: Draft, dropped: set[str], by: str, now: dt.datetime) -> str:
     """The annotations as accepted: without the dropped items, and with the page's
     provenance (where it was fetched, who accepted it and when) on its source."""
     file = without_items(_parsed(draft.annotations), dropped, by)
     record = ReviewRecord(url=draft.url, accepted_by=by, accepted_at=now)
     sources = [dataclasses.replace(source, review=record) for source in file.sources]
-    accepted = file.model_copy(update={"sources": sources})
-    dumped = accepted.model_dump(mode="json", exclude_defaults=True)
-    return HEADER.format(url=draft.url) + dump_yaml(dumped)
+    return _yaml(file.model_copy(update={"sources": sources}), draft.url)
 
 
 class ReviewDesk:
@@ -204,24 +298,25 @@ class ReviewDesk:
         watched: str | None = None,
     ) -> Draft:
         """Draft a claimed page for review (`watched`: the address it was found at,
-        which decides the servers it is shown to). `UndraftablePageError` (a
-        `BriefingError`) if the page holds no article a draft could describe."""
+        which decides the servers it is shown to). A page that prints no date is
+        staged undrafted, until a curator gives its date (`edit`): nothing is dated
+        from a guess. `UndraftablePageError` (a `BriefingError`) if the page holds no
+        article a draft could describe."""
         # The drafter (and its sentence splitter) is imported when a page is first
         # staged, not when the bot starts.
-        from briefings.ingest.draft import draft_page
+        from briefings.ingest.draft import UndatedPageError
 
-        annotations, report = draft_page(claim.page_name, page.text, store)
-        dumped = annotations.model_dump(mode="json", exclude_defaults=True)
-        unsure = {quote.id: quote.unsure for quote in report.quotes if quote.unsure}
-        if report.unsure:
-            unsure[""] = report.unsure
-        articles = annotations.sources[0].articles
+        try:
+            annotations, unsure, first_title = _drafted(claim.page_name, page, store)
+        except UndatedPageError:
+            lines = (line.strip() for line in page.text.splitlines())
+            annotations, unsure, first_title = "", {}, next((line for line in lines if line), "")
         row = DraftRow(
             page_name=claim.page_name,
             url=page.url,
-            title=title or articles[0].title,
+            title=title or first_title[:200],
             page_text=page.text,
-            annotations=HEADER.format(url=page.url) + dump_yaml(dumped),
+            annotations=annotations,
             unsure=json.dumps(unsure),
             change_note=change_note,
             status=DraftStatus.PENDING,
@@ -273,6 +368,103 @@ class ReviewDesk:
             session.flush()
             return Draft.of(row)
 
+    def edit(
+        self,
+        draft_id: int,
+        edit: Edit,
+        reviewer: Reviewer,
+        now: dt.datetime,
+        shown: str | None = None,
+    ) -> tuple[Draft, list[Change]]:
+        """Correct one item of a pending draft (`briefings.review.edits`): the edited
+        annotations and the record of the changes are written in one transaction, or
+        nothing is. `DecisionError` in one line if the reviewer has no standing, the
+        draft is not the one `shown` or decided, or the edit does not apply or would
+        add problems to the draft (those it had before do not stop it)."""
+        self._standing(reviewer)
+        known = self._known_actors()
+        with (
+            database_failures("edit the draft"),
+            self.database.exclusive(),
+            self.database.session() as session,
+            session.begin(),
+        ):
+            row = self._pending(session, draft_id, shown)
+            draft = Draft.of(row)
+            if draft.undated:
+                change = self._dated(row, draft, edit)
+                session.add(_record(draft_id, change, reviewer, now))
+                session.flush()
+                return Draft.of(row), [change]
+            file = _parsed(draft.annotations)
+            page = SeedText.from_bytes(draft.page_name, draft.page_text.encode("utf-8"))
+            try:
+                edited = apply_edit(file, edit, page=page, known=known, by=reviewer.name, at=now)
+            except EditError as error:
+                raise DecisionError(f"not edited: {error}") from None
+            before = set(draft_problems(file, page, known))
+            added = [p for p in draft_problems(edited.file, page, known) if p not in before]
+            if added:
+                listed = "; ".join(str(problem) for problem in added[:PROBLEMS_SHOWN])
+                more = len(added) - PROBLEMS_SHOWN
+                raise DecisionError(
+                    f"not edited, the draft would not check: {listed}"
+                    + (f" (and {more} more)" if more > 0 else "")
+                )
+            row.annotations = _yaml(edited.file, draft.url)
+            session.add_all(_record(draft_id, change, reviewer, now) for change in edited.changes)
+            session.flush()
+            return Draft.of(row), edited.changes
+
+    def _dated(self, row: DraftRow, draft: Draft, edit: Edit) -> Change:
+        """Draft a page that prints no date, with the day the curator gave it."""
+        if edit.item != UNDATED_ITEM or edit.fields() != ["date"] or edit.date is None:
+            raise DecisionError(
+                "not edited: the page prints no date: give the article's date first "
+                f"(item {UNDATED_ITEM!r}), and its items are drafted against it"
+            )
+        try:
+            day = typed_period(edit.date)
+        except (ValueError, BriefingError):
+            day = None
+        if day is None or not day.is_exact_day:
+            raise DecisionError(f"not edited: {shown_text(edit.date)!r} is not a day")
+        from briefings.factbase import DatabaseFactStore  # whose actors the drafter matches
+
+        store = DatabaseFactStore(self.database)
+        page = WebPage(draft.url, draft.page_text)
+        row.annotations, unsure, _ = _drafted(draft.page_name, page, store, day.earliest)
+        row.unsure = json.dumps(unsure)
+        return Change(UNDATED_ITEM, "date", "none", day.iso)
+
+    def form(self, draft_id: int, item: str) -> tuple[str, dict[str, str]]:
+        """The kind of a pending draft's item, and what its edit form starts with."""
+        draft = self.get(draft_id)
+        if draft is None or draft.status is not DraftStatus.PENDING:
+            raise DecisionError("that draft is no longer pending")
+        if draft.undated:
+            return "article", dict.fromkeys(FORM_FIELDS["article"], "")
+        try:
+            return form_of(_parsed(draft.annotations), item)
+        except EditError as error:
+            raise DecisionError(f"not edited: {error}") from None
+
+    def edits(self, draft_id: int) -> list[DraftEdit]:
+        """The changes curators made to the draft, oldest first."""
+        query = select(DraftEditRow).where(DraftEditRow.draft_id == draft_id)
+        with database_failures("read the draft's edits"), self.database.session() as session:
+            return [DraftEdit.of(row) for row in session.scalars(query.order_by(DraftEditRow.id))]
+
+    def _known_actors(self) -> dict[str, ActorAnnotation]:
+        """The store's actors, whom an edit may give a quote to by id."""
+        from briefings.factbase import DatabaseFactStore  # the store drafts are accepted into
+
+        with database_failures("read the store's actors"):
+            try:
+                return dict(DatabaseFactStore(self.database).actors)
+            except StorageError:  # no facts synced yet: none known
+                return {}
+
     def accept(
         self, draft_id: int, reviewer: Reviewer, now: dt.datetime, shown: str | None = None
     ) -> SyncResult:
@@ -284,6 +476,11 @@ class ReviewDesk:
         def mark(session: Session) -> None:
             row = self._pending(session, draft_id, shown)
             draft = Draft.of(row)
+            if draft.undated:
+                raise DecisionError(
+                    "not accepted: the page prints no date; give the article's date first "
+                    "(edit the article), and its items are drafted against it"
+                )
             row.annotations = _as_accepted(draft, set(draft.dropped), by, now)
             row.status, row.reviewed_by, row.reviewed_at = DraftStatus.ACCEPTED, by, now
             row.reviewed_in, row.reviewed_as = reviewer.guild_id, standing

@@ -4,7 +4,8 @@ accept or reject them, and where each server reviews them.
 A draft holds the fetched page and its drafted annotations (as the YAML a curator
 would read), what the extractor was unsure of, the watched address it came from, and
 its fate: pending, accepted (with who, when, from which server and as what, and the
-items the reviewer dropped) or rejected. A rejected draft stays, so its article is
+items the reviewer dropped) or rejected; and every edit a curator made to it before
+(`DraftEditRow`). A rejected draft stays, so its article is
 not drafted again.
 
 A draft is shown to the servers that watch its address and to the curating servers
@@ -28,6 +29,8 @@ from briefings.storage import Base, Database, UTCDateTime
 
 __all__ = [
     "Draft",
+    "DraftEdit",
+    "DraftEditRow",
     "DraftRow",
     "DraftStatus",
     "ReviewChannelRow",
@@ -66,6 +69,22 @@ class DraftRow(Base):
     watched_url: Mapped[str | None] = mapped_column(Text, default=None)
     reviewed_in: Mapped[int | None] = mapped_column(BigInteger, default=None)  # the server
     reviewed_as: Mapped[str | None] = mapped_column(String(16), default=None)  # a `Standing`
+
+
+class DraftEditRow(Base):
+    """One change a curator made to a pending draft: the record of who edited what
+    (the edited YAML itself is the draft's)."""
+
+    __tablename__ = "review_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(Integer, index=True)
+    item: Mapped[str] = mapped_column(Text)  # the item's id
+    field: Mapped[str] = mapped_column(String(32))  # speaker, role, date, effect, …
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(Text)  # "name (id)"
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class ReviewChannelRow(Base):
@@ -114,6 +133,12 @@ class Draft:
     reviewed_as: str | None = None
 
     @property
+    def undated(self) -> bool:
+        """Whether the page, which prints no date, waits for a curator to give it one
+        before it is drafted (its annotations are empty until then)."""
+        return not self.annotations
+
+    @property
     def digest(self) -> str:
         """What the draft is about, in 16 hex digits: its page's name, address and
         text. A review post carries it in its buttons, so that a click decides the
@@ -143,6 +168,23 @@ class Draft:
             reviewed_in=row.reviewed_in,
             reviewed_as=row.reviewed_as,
         )
+
+
+@dataclass(frozen=True)
+class DraftEdit:
+    """A change made to a draft in review, detached from any session."""
+
+    item: str
+    field: str
+    before: str
+    after: str
+    by: str
+    at: dt.datetime
+
+    @classmethod
+    def of(cls, row: DraftEditRow) -> DraftEdit:
+        """The row's values."""
+        return cls(row.item, row.field, row.before, row.after, row.by, row.at)
 
 
 @dataclass(frozen=True)
