@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/glance.py
 	$(BIN)/python bench/ingest_speed.py
 	$(BIN)/python bench/watch_feeds.py
+	$(BIN)/python bench/wake.py
 
 # Regenerate the hashed lock files after changing dependencies in pyproject.toml. The
 # container image installs from the runtime and build locks, pinned to the same

@@ -37,7 +37,7 @@ from briefings.resources import cache_dir
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import ReviewSettings
 from briefings.review.trust import Trust
-from briefings.scheduling import create_scheduler, schedule_retry, sync_jobs
+from briefings.scheduling import create_scheduler, schedule_retry, sync_job, sync_jobs
 from briefings.storage import Database, open_database
 from briefings.store import FactStore
 from briefings.subscriptions import BriefingService, Clock, PostingPolicy
@@ -161,29 +161,36 @@ class BriefBot(commands.Bot):
             elapsed = time.perf_counter() - started
             self.metrics.command_seconds.labels(ctx.command.qualified_name).observe(elapsed)
 
-    def reload_store(self, by: str) -> FactStore:
+    async def reload_store(self, by: str) -> FactStore:
         """Read the curated files again and answer from them from now on: synced into
         the database (as a new version every process follows) when the store lives
-        there, else loaded into memory.
+        there, else loaded into memory. The files are read and checked, and the
+        database written (under the sync lock another process may hold), in a worker
+        thread: the loop goes on meanwhile.
 
         Raises `AnnotationError` or `StorageError` (and keeps the current store) if the
         files do not check or the database fails.
         """
-        store = self.answers.store
+        store = await asyncio.to_thread(self._reloaded, self.answers.store, by)
+        self.answers.use_store(store)  # reaches the cogs and the briefing service
+        log.info("fact store reloaded: %s", store.counts().summary())
+        return store
+
+    def _reloaded(self, store: FactStore, by: str) -> FactStore:
+        """The store of the files as they are now (see `reload_store`), its counts read."""
         if isinstance(store, DatabaseFactStore):
             sync_facts(store.database, self.settings.seeds_dir, by=by, parsed=cache_dir())
             store.refresh()
         else:
             store = load_store(self.settings.seeds_dir)
-        self.answers.use_store(store)  # reaches the cogs and the briefing service
-        log.info("fact store reloaded: %s", store.counts().summary())
+        store.counts()  # kept per version: asked for as the new store is announced
         return store
 
     async def _accepted(self) -> None:
         """After an accept here: answer from the new version now, not at the next poll,
         and post the developments it made (the ledger keeps each to one post per
         channel; any process's next sweep posts them if this one stops first)."""
-        follow_facts(self.answers)
+        await follow_facts(self.answers)
         if self.briefings is not None:
             await self.briefings.run_due()
 
@@ -240,7 +247,7 @@ class BriefBot(commands.Bot):
         )
         self.answers.on_new_store(self.briefings.use_store)
         self.briefings.on_outcomes(self.metrics.count_posts)
-        await self.add_cog(SubscriptionsCog(self.briefings, responder, self.resync_jobs))
+        await self.add_cog(SubscriptionsCog(self.briefings, responder, self.resync_job))
         if settings.heartbeat_seconds:
             beat_path = heartbeat_path(settings.data_dir, settings.shard_ids)
             every = dt.timedelta(seconds=settings.heartbeat_seconds)
@@ -248,21 +255,31 @@ class BriefBot(commands.Bot):
         if settings.scheduler_enabled:
             self.scheduler = create_scheduler(policy.grace)
             self.briefings.on_retry(self._retry_at)
-            self.resync_jobs()
+            await self.resync_jobs()
             self.scheduler.start()
             self._catch_up_task = asyncio.create_task(self._catch_up())
 
-    def resync_jobs(self) -> None:
-        """Rebuild the scheduler's jobs from the subscriptions in the database."""
+    async def resync_jobs(self) -> None:
+        """Rebuild the scheduler's jobs from the subscriptions in the database (read
+        in a worker thread)."""
         if self.scheduler is None or self.briefings is None:
             return
         service = self.briefings
         # Each process wakes for its own servers at their times; the sweep posts
         # anything due whoever owns it, so a process that is down delays nobody's
         # briefing by more than the sweep interval.
-        subscriptions = [s for s in service.active_subscriptions() if self.owns(s.guild_id)]
+        active = await asyncio.to_thread(service.active_subscriptions)
+        subscriptions = [s for s in active if self.owns(s.guild_id)]
         ids = sync_jobs(self.scheduler, subscriptions, self._wake, service.run_due)
         log.info("scheduled %d subscriptions", len(ids))
+
+    async def resync_job(self, subscription_id: int) -> None:
+        """Make one subscription's job match the database, after it changed."""
+        if self.scheduler is None or self.briefings is None:
+            return
+        active = await asyncio.to_thread(self.briefings.active_subscriptions, subscription_id)
+        mine = next((s for s in active if self.owns(s.guild_id)), None)
+        sync_job(self.scheduler, subscription_id, mine, self._wake)
 
     def owns(self, guild_id: int) -> bool:
         """Whether this process's shards carry the server (always, unsharded): Discord
@@ -279,7 +296,8 @@ class BriefBot(commands.Bot):
 
     async def _wake(self, subscription_id: int) -> None:
         assert self.briefings is not None
-        for subscription in self.briefings.active_subscriptions(subscription_id):
+        active = await asyncio.to_thread(self.briefings.active_subscriptions, subscription_id)
+        for subscription in active:
             await self.briefings.run_subscription(subscription)
 
     async def _catch_up(self) -> None:

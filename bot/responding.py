@@ -92,15 +92,17 @@ class Responder:
     async def _produce(
         self, ctx: commands.Context[commands.Bot], produce: Callable[[], Reply]
     ) -> Reply:
-        """Compute the reply; for an interaction, off the loop and deferred if it takes long.
+        """Compute the reply off the loop (an answer from the database store runs SQL,
+        which may wait on a lock or a slow server); for an interaction, deferred if it
+        takes long.
 
-        A prefix command has no deadline and answers take milliseconds, so it is answered
-        inline. An interaction must be acknowledged within 3 seconds: its answer runs in a
-        worker thread while the loop waits up to `defer_after` (0 or less: defer at once).
+        An interaction must be acknowledged within 3 seconds: the loop waits up to
+        `defer_after` for the answer (0 or less: defer at once). A prefix command has
+        no deadline.
         """
-        if ctx.interaction is None:
-            return produce()
         task = asyncio.ensure_future(asyncio.to_thread(produce))
+        if ctx.interaction is None:
+            return await task
         done: set[asyncio.Future[Reply]] = set()
         if self.defer_after > 0:
             done, _ = await asyncio.wait({task}, timeout=self.defer_after)

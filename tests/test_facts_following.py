@@ -88,7 +88,7 @@ async def test_a_database_that_stops_answering_keeps_the_facts_in_hand(
             raise StorageError("cannot read the fact store's version: connection refused")
 
         store.current_version = down  # type: ignore[method-assign]
-        assert not cog.follow()
+        assert not await cog.follow()
         assert "still answering from the facts in hand: cannot read" in caplog.text
         await world.alice.send(world.channel, "!quote kono")
         assert world.last_embed().title == "Quotes: Taro Kono"

@@ -923,3 +923,20 @@ def test_a_ledger_write_waiting_for_another_process_never_stops_the_loop(
     other.close()
     assert [o.status for o in outcomes] == [PostStatus.SENT]
     assert len(harness.sender.posts) == 1
+
+
+def test_a_wake_reads_its_own_channels_ledger_rows_alone(harness: Harness) -> None:
+    """Issue 25: a wake read every ledger row since its earliest candidate day, every
+    channel's (about 3 rows a subscription: 166 ms at 100,000), to learn which of its
+    own few posts were out. Now its posts' keys are looked up on the unique index."""
+    service = harness.service
+    mine = service.subscribe(1, 100, NINE, SEOUL, user_id=7)
+    for channel in (200, 201, 202):
+        service.subscribe(1, channel, NINE, SEOUL, user_id=7)
+    harness.at(utc(2026, 8, 22, 0))  # everyone's 09:00 in Seoul, a day with a briefing
+    assert len(harness.sender.posts) == 4
+    due = service.planner.candidates(mine, harness.clock.now())
+    assert {post.channel_id for post in due} == {100}
+    assert service.ledger.recorded(due) == {post.key for post in due}
+    assert service.ledger.recorded([]) == set()
+    assert asyncio.run(service.run_subscription(mine)) == []  # posted once, not again

@@ -6,7 +6,7 @@ import datetime as dt
 
 from apscheduler.triggers.cron import CronTrigger
 
-from briefings.scheduling import JOB_PREFIX, SWEEP_JOB, create_scheduler, sync_jobs
+from briefings.scheduling import JOB_PREFIX, SWEEP_JOB, create_scheduler, sync_job, sync_jobs
 from briefings.storage import Subscription
 
 
@@ -44,6 +44,26 @@ def test_jobs_follow_the_subscriptions() -> None:
     # Rebuilt again (a restart, a change): same ids, no duplicates, stale jobs gone.
     sync_jobs(scheduler, subscriptions[1:], _noop, _noop)
     assert {job.id for job in scheduler.get_jobs()} == {f"{JOB_PREFIX}2", SWEEP_JOB}
+
+
+async def test_one_change_moves_that_subscriptions_job_alone() -> None:
+    """A subscribe or an unsubscribe rebuilt every job (about a millisecond each, on
+    the event loop): now the changed subscription's job alone is added, moved or
+    removed, and the others are left as they are."""
+    scheduler = create_scheduler(dt.timedelta(hours=6))
+    scheduler.start()  # as in the bot: a running scheduler replaces a job at once
+    sync_jobs(scheduler, [_subscription(1, "09:00", "Asia/Seoul")], _noop, _noop)
+    first = scheduler.get_job(f"{JOB_PREFIX}1")
+    sync_job(scheduler, 2, _subscription(2, "07:30", "Europe/London"), _noop)
+    assert scheduler.get_job(f"{JOB_PREFIX}1") is first
+    assert str(scheduler.get_job(f"{JOB_PREFIX}2").trigger.timezone) == "Europe/London"
+    sync_job(scheduler, 2, _subscription(2, "08:00", "UTC"), _noop)  # moved
+    assert str(scheduler.get_job(f"{JOB_PREFIX}2").trigger.timezone) == "UTC"
+    sync_job(scheduler, 2, None, _noop)  # unsubscribed
+    sync_job(scheduler, 3, None, _noop)  # never had a job: nothing to remove
+    sync_job(scheduler, 1, _subscription(1, "09:00", "Asia/Seoul", active=False), _noop)
+    assert {job.id for job in scheduler.get_jobs()} == {SWEEP_JOB}
+    scheduler.shutdown(wait=False)
 
 
 def test_next_run_is_the_local_time() -> None:

@@ -60,7 +60,7 @@ async def test_one_process_of_two_answers_its_servers_and_posts_any_due_briefing
     assert service is not None
     # ...which subscribes it, in the database both share.
     service.subscribe(theirs.id, their_channel.id, NINE, SEOUL, user_id=editors[1].id)
-    bot.resync_jobs()
+    await bot.resync_jobs()
     assert bot.scheduler is not None
     ours_only = {job.id for job in bot.scheduler.get_jobs() if job.id.startswith("subscription:")}
     assert ours_only == {"subscription:1"}  # it wakes for its own server only

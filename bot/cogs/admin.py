@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from discord import app_commands
@@ -22,7 +22,9 @@ class AdminCog(commands.Cog, name="Admin"):
     """Checking on the bot, and tools for its owners."""
 
     def __init__(
-        self, tree: app_commands.CommandTree[Any], reload_store: Callable[[str], FactStore]
+        self,
+        tree: app_commands.CommandTree[Any],
+        reload_store: Callable[[str], Awaitable[FactStore]],
     ) -> None:
         self.tree = tree
         self.reload_store = reload_store
@@ -45,7 +47,7 @@ class AdminCog(commands.Cog, name="Admin"):
     async def reload(self, ctx: commands.Context[commands.Bot]) -> None:
         """Pick up accepted drafts without a restart; keep the old store if the new one fails."""
         try:
-            store = self.reload_store(f"!reload by {who(ctx.author)}")
+            store = await self.reload_store(f"!reload by {who(ctx.author)}")
         except AnnotationError as error:
             log.error("reload refused: %s", error)
             await ctx.send(

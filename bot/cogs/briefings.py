@@ -23,7 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.ratelimit import UserRateLimit
-from bot.responding import Responder
+from bot.responding import Responder, database_failure
 from briefings.answers import Answerer, CurrentAnswerer
 from briefings.commands import (
     REGISTRY,
@@ -141,7 +141,14 @@ def _parameter(argument: Argument) -> commands.Parameter:
 
 def _autocomplete(suggest: Suggest) -> Callable[..., Coroutine[Any, Any, Choices]]:
     async def complete(cog: AnswerCog, _: discord.Interaction, current: str) -> Choices:
-        return cog.suggest(suggest, current)
+        # The database store reads some choices (periods, speakers) once per version.
+        try:
+            return await asyncio.to_thread(cog.suggest, suggest, current)
+        except Exception as error:
+            if (failure := database_failure(error)) is None:
+                raise
+            log.warning("no choices offered for %r: %s", current, failure)  # one line
+            return []
 
     _as_method(complete, "complete")
     return complete

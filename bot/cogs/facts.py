@@ -9,12 +9,14 @@ service all answer from the new version from the next question on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from discord.ext import commands, tasks
 
 from briefings.answers import CurrentAnswerer
 from briefings.errors import StorageError
+from briefings.store import FactStore
 
 __all__ = ["FactsCog", "follow_facts"]
 
@@ -36,21 +38,22 @@ class FactsCog(commands.Cog, name="Facts"):
 
     @tasks.loop(seconds=5)
     async def following(self) -> None:
-        self.follow()
+        await self.follow()
 
-    def follow(self) -> bool:
+    async def follow(self) -> bool:
         """Move to the store's newest version; True when there was one."""
-        return follow_facts(self.answers)
+        return await follow_facts(self.answers)
 
 
-def follow_facts(answers: CurrentAnswerer) -> bool:
+async def follow_facts(answers: CurrentAnswerer) -> bool:
     """Answer from the store's newest version from now on; True when there was a new
-    one. A database that fails is one warning, and the facts in hand stay. Called on
-    the event loop, between two answers, so an answer never sees two versions: by the
-    poll, and right after an accept in this process."""
+    one. A database that fails is one warning, and the facts in hand stay. The store
+    reads its new version in a worker thread (SQL never waits on the event loop); the
+    new answerer is handed on from the loop, between two answers: by the poll, and
+    right after an accept in this process."""
     store = answers.store
     try:
-        moved = store.refresh()
+        moved = await asyncio.to_thread(_refreshed, store)
     except StorageError as error:
         log.warning("still answering from the facts in hand: %s", error)
         return False
@@ -61,4 +64,13 @@ def follow_facts(answers: CurrentAnswerer) -> bool:
             store.version,
             store.counts().summary(),
         )
+    return moved
+
+
+def _refreshed(store: FactStore) -> bool:
+    """Move the store to its newest version, and read its counts (kept per version,
+    and asked for as the new version is announced)."""
+    moved = store.refresh()
+    if moved:
+        store.counts()
     return moved

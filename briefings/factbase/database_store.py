@@ -250,17 +250,22 @@ class DatabaseFactStore(FactStore):
     def refresh(self) -> bool:
         """Answer from the newest version from now on; True when that is a new one.
 
-        Not while an answer is being read in another thread (a picture being drawn):
-        that answer finishes on the version it began with, and the next look moves.
+        Not while an answer is being read in another thread (answers and pictures are
+        worked out in worker threads): that answer finishes on the version it began
+        with, and the next look moves. The new version is read first and swapped in
+        under the lock a reading takes to begin, so none begins halfway through.
         """
         version = self.current_version()
         if version in (0, self.version) or self._open_readings:
             return False
         sources = self._decoded(SourceAnnotation, FactSourceRow, version=version)
         actors = self._decoded(ActorAnnotation, FactActorRow, version=version)
-        self._hold(sources, actors)
-        self.version = version
-        self._periods = self._speakers = self._counts = None
+        with self._lock:
+            if self._open_readings or version <= self.version:
+                return False
+            self._hold(sources, actors)
+            self.version = version
+            self._periods = self._speakers = self._counts = None
         return True
 
     # --- reading -------------------------------------------------------------------

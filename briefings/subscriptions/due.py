@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -134,10 +134,20 @@ class Planner:
         self, subscription: Subscription, now: dt.datetime, days: int
     ) -> list[ScheduledPost]:
         """The subscription's posts after `now`, for `days` local days."""
+        return list(self._ahead(subscription, now, days))
+
+    def next_post(
+        self, subscription: Subscription, now: dt.datetime, days: int
+    ) -> ScheduledPost | None:
+        """The subscription's first post after `now`, within `days` local days: the days
+        are worked out only as far as that post (each is a read of the store)."""
+        return next(self._ahead(subscription, now, days), None)
+
+    def _ahead(
+        self, subscription: Subscription, now: dt.datetime, days: int
+    ) -> Iterator[ScheduledPost]:
         today = local_day(subscription, now)
-        posts = []
         for ahead in range(days + 1):
             post = self.post(subscription, today + dt.timedelta(days=ahead))
             if post is not None and post.at > now:
-                posts.append(post)
-        return posts
+                yield post

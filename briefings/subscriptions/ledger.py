@@ -27,6 +27,9 @@ GIVEN_UP = "given up: not delivered within the grace window"  # said on the row
 
 # Posts claimed per transaction: one round trip for many posts, and a short lock.
 CLAIM_BATCH = 500
+# Channels whose posts are looked up in one query: well inside every driver's limit
+# of bound parameters.
+LOOKUP_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -116,16 +119,26 @@ class Ledger:
         )
 
     def recorded(self, posts: Sequence[ScheduledPost]) -> set[PostKey]:
-        """Which of `posts` already have a row: one query for all of them."""
-        if not posts:
-            return set()
-        query = select(LedgerEntry.channel_id, LedgerEntry.occasion, LedgerEntry.local_date).where(
-            LedgerEntry.local_date >= min(post.local_date for post in posts)
-        )
+        """Which of `posts` already have a row. Each batch of `LOOKUP_BATCH` channels is
+        one query that seeks their posts' keys on the unique index (channels × the few
+        occasions × the few days, every column given), so a wake reads its own rows
+        alone, however many channels the ledger holds: reading every row since the
+        earliest day made a wake at 100,000 subscriptions read 300,000 rows."""
+        wanted = {post.key for post in posts}
+        channels = sorted({channel for channel, _, _ in wanted})
+        occasions = sorted({occasion for _, occasion, _ in wanted})
+        days = sorted({day for _, _, day in wanted})
+        columns = (LedgerEntry.channel_id, LedgerEntry.occasion, LedgerEntry.local_date)
+        found: set[PostKey] = set()
         with self.database.engine.connect() as connection:
-            return {
-                (channel, occasion, day) for channel, occasion, day in connection.execute(query)
-            }
+            for start in range(0, len(channels), LOOKUP_BATCH):
+                query = select(*columns).where(
+                    LedgerEntry.channel_id.in_(channels[start : start + LOOKUP_BATCH]),
+                    LedgerEntry.occasion.in_(occasions),
+                    LedgerEntry.local_date.in_(days),
+                )
+                found.update((row[0], row[1], row[2]) for row in connection.execute(query))
+        return found & wanted
 
     def claim(
         self, posts: Sequence[ScheduledPost], status: PostStatus, now: dt.datetime

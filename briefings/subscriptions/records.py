@@ -54,16 +54,16 @@ class SubscriptionRecords:
             subscription.disabled_reason = None
         return subscription
 
-    def unsubscribe(self, channel_id: int) -> bool:
-        """Remove a channel's subscription; False if it had none."""
+    def unsubscribe(self, channel_id: int) -> int | None:
+        """Remove a channel's subscription; its id, None if it had none."""
         with self.database.session() as session, session.begin():
             subscription = session.scalar(
                 select(Subscription).where(Subscription.channel_id == channel_id)
             )
             if subscription is None:
-                return False
+                return None
             session.delete(subscription)
-            return True
+            return subscription.id
 
     def disable(self, subscription_id: int, reason: str) -> None:
         """Stop a subscription, keeping it (and why) for `/brief list`."""

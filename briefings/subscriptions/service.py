@@ -192,8 +192,8 @@ class BriefingService:
             ping_role_id,
         )
 
-    def unsubscribe(self, channel_id: int) -> bool:
-        """Remove a channel's subscription; False if it had none."""
+    def unsubscribe(self, channel_id: int) -> int | None:
+        """Remove a channel's subscription; its id, None if it had none."""
         return self.records.unsubscribe(channel_id)
 
     def subscription(self, channel_id: int) -> Subscription | None:
@@ -219,8 +219,7 @@ class BriefingService:
 
     def next_post(self, subscription: Subscription) -> ScheduledPost | None:
         """The subscription's next post within a year, if any."""
-        upcoming = self.planner.upcoming(subscription, self.clock.now(), 366)
-        return upcoming[0] if upcoming else None
+        return self.planner.next_post(subscription, self.clock.now(), 366)
 
     def upcoming(self, guild_id: int, days: int) -> Upcoming:
         """`/brief next`: the server's posts in the coming `days`, soonest first."""
@@ -517,13 +516,17 @@ class BriefingService:
     async def post_now(self, subscription: Subscription) -> NowResult:
         """Post today's digest to the channel now, once: the scheduled post will not repeat it."""
         now = self.clock.now()
-        post = self.planner.post(subscription, local_day(subscription, now))
+        # The day's digest is read from the store (SQL, with the database's), off the loop.
+        post = await asyncio.to_thread(
+            self.planner.post, subscription, local_day(subscription, now)
+        )
         if post is None:
             return NowResult(NowStatus.NOTHING)
         claimed = await asyncio.to_thread(self.ledger.claim, [post], PostStatus.CLAIMED, now)
         if post.key not in claimed:
             return NowResult(NowStatus.ALREADY)
-        (outcome,) = await self._deliver([Job(claimed[post.key], post, self.render(post))])
+        reply = await asyncio.to_thread(self.render, post)
+        (outcome,) = await self._deliver([Job(claimed[post.key], post, reply)])
         if outcome.status is PostStatus.SENT:
             return NowResult(NowStatus.POSTED)
         if outcome.status is PostStatus.RETRY:
