@@ -362,11 +362,11 @@ async def test_the_next_poll_is_a_conditional_get(
 async def test_a_page_that_takes_minutes_to_read_stalls_nothing_and_is_backed_off(
     site: tuple[str, Site], database: Database, watchlist: Watchlist
 ) -> None:
-    """2 MiB of tiny paragraphs kept trafilatura busy for minutes, on the event loop:
-    read in a worker process, killed past its time limit, it is that address's failure,
-    and the loop runs on throughout."""
+    """Tiny paragraphs kept trafilatura busy for minutes, on the event loop: read in a
+    worker process, killed past its time limit, it is that address's failure, and the
+    loop runs on throughout."""
     base, _ = site
-    url = f"{base}/tiny-paragraphs.html"
+    url = f"{base}/slow-to-read.html"
     watchlist.add(GUILD, url, HOUR, CURATOR, NOW)
     watcher = _watcher(database)
     watcher.readers = Readers(size=1, time_limit=0.5)

@@ -2,9 +2,9 @@
 both, plain text, a page that changes between fetches, a 404, a 500, a slow response,
 a 10 MiB body, malformed XML, a redirect loop and a redirect to a cloud's metadata
 address; and the hostile pages: gzip bombs of one and two layers, a body coded three
-times over, a page that trickles a byte at a time, 2 MiB of tiny paragraphs, a feed of
-50,000 items, a page declared UTF-8 with one bad byte, and a feed whose items share
-one GUID.
+times over, a page that trickles a byte at a time, 2 MiB of tiny paragraphs, tiny
+paragraphs as many as a page may have (slow to read), a feed of 50,000 items, a page
+declared UTF-8 with one bad byte, and a feed whose items share one GUID.
 
 The server runs on 127.0.0.1 in a thread of its own (aiohttp, which discord.py brings),
 so the code under test can fetch from it on its own event loop. Loopback is not a
@@ -29,6 +29,7 @@ from aiohttp import web
 
 from briefings.fetching import MAX_BYTES
 from briefings.ingest.readers import Readers
+from briefings.ingest.web import MAX_ELEMENTS
 
 LOOPBACK = [ipaddress.ip_network("127.0.0.1/32")]
 
@@ -96,12 +97,14 @@ def double_gzip_bomb() -> bytes:
 
 
 @functools.cache
-def tiny_paragraphs() -> bytes:
-    """An HTML page of tiny paragraphs, just under the cap: trafilatura takes minutes."""
+def tiny_paragraphs(elements: int | None = None) -> bytes:
+    """An HTML page of tiny paragraphs, just under the cap (262,000 elements, refused
+    unread: trafilatura took 13 minutes and 485 MiB), or of so many elements."""
     head = b"<html><head><title>Tiny</title></head><body><article>"
     tail = b"</article></body></html>"
     paragraph = b"<p>a</p>"
-    return head + paragraph * ((MAX_BYTES - len(head) - len(tail)) // len(paragraph)) + tail
+    count = elements or (MAX_BYTES - len(head) - len(tail)) // len(paragraph)
+    return head + paragraph * count + tail
 
 
 @functools.cache
@@ -169,6 +172,7 @@ class Site:
         app.router.add_get("/cut-gzip.html", self.cut_gzip)
         app.router.add_get("/trickle.html", self.trickle)
         app.router.add_get("/tiny-paragraphs.html", self.tiny)
+        app.router.add_get("/slow-to-read.html", self.slow_to_read)
         app.router.add_get("/big-feed.xml", self.big_feed)
         app.router.add_get("/story/{number}", self.story)
         app.router.add_get("/bad-utf8.html", self.bad_utf8)
@@ -205,6 +209,11 @@ class Site:
 
     async def tiny(self, _: web.Request) -> web.Response:
         return web.Response(body=tiny_paragraphs(), content_type="text/html")
+
+    async def slow_to_read(self, _: web.Request) -> web.Response:
+        """Tiny paragraphs, as many as a page may have: trafilatura takes a minute."""
+        page = tiny_paragraphs(MAX_ELEMENTS - 10)
+        return web.Response(body=page, content_type="text/html")
 
     async def big_feed(self, _: web.Request) -> web.Response:
         return web.Response(body=big_feed(), content_type="application/rss+xml")
