@@ -50,7 +50,6 @@ from briefings.ingest.attribution import Article, Speaker
 from briefings.ingest.effects import conditional, proposed_effect, step_at
 from briefings.ingest.printed_dates import read_dateline
 from briefings.ingest.quotes import (
-    DATE_PHRASE,
     EXPLICIT_DATE,
     DateFinding,
     DraftQuote,
@@ -59,6 +58,7 @@ from briefings.ingest.quotes import (
     split_sentences,
 )
 from briefings.ingest.segment import LineKind, PageArticle, segment
+from briefings.ingest.titles import THAT_DAY, event_title
 from briefings.matching import EXACT, fold
 from briefings.queries.people import actor_index
 from briefings.relative_dates import resolve_relative
@@ -79,14 +79,13 @@ _LOOKS_FORWARD = (
 _FORWARD_BEFORE = re.compile(rf"{_LOOKS_FORWARD}[^,;:“”\"]{{0,60}}$", re.IGNORECASE)
 _FORWARD_AFTER = re.compile(rf"^\W*(?:\w+ )?{_LOOKS_FORWARD}", re.IGNORECASE)
 # A notice's other date that says when it would take effect ("which will expire on Nov. 23").
-# A day told by the event before ("entered into force on the day of its signing").
-_THAT_DAY = re.compile(
-    r"\b(?:on )?(?:the (?:same )?day of (?:its|their|the) \w+|that (?:same )?day|the same day)\b",
-    re.IGNORECASE,
-)
 _TAKES_EFFECT = re.compile(r"\b(?:take|takes|took) effect\b|\bexpir|\blaps|\bend\b", re.I)
 # Runs of capitalised words ("South Korea", "Taro Kono", "Tokyo") to look up as actors.
 _NAME_RUNS = re.compile(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*")
+# A name that is someone's, not a body's in the possessive ("Cheong Wa Dae's office").
+_PERSON_NAME = re.compile(r"[A-Z][\w-]*(?: [A-Z][\w-]*){1,3}(?<!['’]s)")
+# A role printed whole: words, not ending on a word that needs more ("director of").
+_ROLE = re.compile(r"(?!.*\b(?:of|for|at|to|and|the|in)$)[A-Za-z][\w ,.'’-]*(?<![_.])")
 _COUNTRY_GOVERNMENTS = (
     (re.compile(r"\b(?:South )?Korean?\b|\bSeoul\b|Cheong Wa Dae"), "south-korean-government"),
     (re.compile(r"\bJapan(?:ese)?\b|\bTokyo\b"), "japanese-government"),
@@ -387,6 +386,22 @@ class _Drafter:
                 number += 1
                 self._quote(article, draft, speaker, number, previous, previous_date)
                 previous, previous_date = (draft, speaker), self._date(draft, previous_date)
+        self._mentioned(article.id, reader)
+
+    def _mentioned(self, article: str, reader: Article) -> None:
+        """The people the article introduces by name and title or apposition but never
+        quotes ("Japanese Prime Minister Haruki Morisawa"): actors with the role it
+        gives them, so `!who` finds them; none the store already names."""
+        for person in reader.people.values():
+            if not _PERSON_NAME.fullmatch(person.name) or (
+                fold(person.name) in self._drafted_names
+                or any(match.score >= EXACT for match in self.index.resolve(person.name))
+            ):
+                continue
+            actor = self._new_actor(person.name, "person", article, person.sentence)
+            self.report.new_actors[-1] += ", named, not quoted"
+            if person.title and _ROLE.fullmatch(person.title):
+                self._role(actor, person.title, article, person.sentence, person.phrase)
 
     def _quote(
         self,
@@ -466,7 +481,7 @@ class _Drafter:
             resolved = resolve_relative(phrase, anchor.earliest)
             if resolved is not None:
                 claims.append(DateClaim(value=resolved, how="resolved", phrase=phrase))
-        if claims or before is None or (same := _THAT_DAY.search(sentence)) is None:
+        if claims or before is None or (same := THAT_DAY.search(sentence)) is None:
             return claims
         reason = (
             f"“{same.group(0)}” is the day of the event the article tells before it "
@@ -529,9 +544,7 @@ class _Drafter:
                 if claim.how == "resolved":
                     claim = dataclasses.replace(claim, anchor=article.id)
                 number += 1
-                title = DATE_PHRASE.sub("", EXPLICIT_DATE.sub("", sentence)).strip(" ,.")
-                title = re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s+", " ", title))
-                title = title[:1].upper() + title[1:]
+                title = event_title(sentence, claim.phrase)
                 status = _status(sentence, claim, day)
                 effect = self._effect(article, sentence, step, claims)
                 ident = self._unique(f"{article.id}-e{number}")
@@ -546,7 +559,7 @@ class _Drafter:
                 self.events.append(
                     EventAnnotation(
                         id=ident,
-                        title=title if len(title) <= 200 else title[:197].rstrip() + "...",
+                        title=title,
                         date=claim,
                         status=status,
                         actors=actors,
