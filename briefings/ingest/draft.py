@@ -7,9 +7,12 @@ one a recorded back-reference names; a quotation the reading cannot attribute is
 recorded as left out, with the reason, never given to a guess. The article's date
 is the one printed (`printed_dates`) or the curator's (`--date`), never a guess.
 What the extractor had to guess is listed in the report's `unsure` lines for review.
-Events are proposed from sentences that date something, with the step of the
-agreement each reads as (`effects`), and a discrepancy wherever such an event reads
-like one in the store but is dated otherwise: all of them for review.
+Events are proposed from sentences that date something, expected when dated after
+the article and happened when before (on its own day, by the verb next to the date),
+each with the step of the agreement it reads as (`effects`) as its effect wherever its
+words state it, so an untouched draft changes the agreement's state; and a discrepancy
+wherever such an event reads like one in the store but is dated otherwise: all of them
+for review.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from rapidfuzz import fuzz
 
@@ -28,7 +32,9 @@ from briefings.annotations import (
     DateClaim,
     DiscrepancyAnnotation,
     DiscrepancyClaim,
+    EffectAnnotation,
     EventAnnotation,
+    EventStatus,
     Evidence,
     ExcludedQuotation,
     PublisherAnnotation,
@@ -38,20 +44,21 @@ from briefings.annotations import (
     SourceAnnotation,
 )
 from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
+from briefings.effects import EffectKind, states
 from briefings.errors import BriefingError, shown
 from briefings.ingest.attribution import Article, Speaker
-from briefings.ingest.effects import proposed_effect
+from briefings.ingest.effects import conditional, proposed_effect, step_at
 from briefings.ingest.printed_dates import read_dateline
 from briefings.ingest.quotes import (
-    DATE_PHRASE,
     EXPLICIT_DATE,
     DateFinding,
     DraftQuote,
-    date_phrase,
+    date_phrases,
     extract_quotes,
     split_sentences,
 )
 from briefings.ingest.segment import LineKind, PageArticle, segment
+from briefings.ingest.titles import THAT_DAY, event_title
 from briefings.matching import EXACT, fold
 from briefings.queries.people import actor_index
 from briefings.relative_dates import resolve_relative
@@ -62,9 +69,23 @@ __all__ = ["DraftedQuote", "IngestReport", "UndatedPageError", "draft_page"]
 _MONTH_DAY = re.compile(rf"\b[Oo]n (?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})\b")
 MIN_TITLE = 3  # characters: the shortest excerpt evidence may quote
 SAME_EVENT = 80  # token-set similarity of two event titles taken to tell the same event
-_EXPECTED = re.compile(r"\b(?:expects?|expected|will|would|due to|come [A-Z][a-z]+day)\b")
+# A verb that looks forward, next to the date it governs ("will sign … on Monday", "on
+# Saturday will meet"): what decides the status of an event on the article's own day.
+# "would" alone is reported speech ("notified Japan on Friday that it would terminate").
+_LOOKS_FORWARD = (
+    r"\b(?:will|shall|(?:(?:is|are) )?(?:due|set|scheduled|expected|slated|going) to|"
+    r"(?:is|are) to|plans? to|intends? to)\b"
+)
+_FORWARD_BEFORE = re.compile(rf"{_LOOKS_FORWARD}[^,;:“”\"]{{0,60}}$", re.IGNORECASE)
+_FORWARD_AFTER = re.compile(rf"^\W*(?:\w+ )?{_LOOKS_FORWARD}", re.IGNORECASE)
+# A notice's other date that says when it would take effect ("which will expire on Nov. 23").
+_TAKES_EFFECT = re.compile(r"\b(?:take|takes|took) effect\b|\bexpir|\blaps|\bend\b", re.I)
 # Runs of capitalised words ("South Korea", "Taro Kono", "Tokyo") to look up as actors.
 _NAME_RUNS = re.compile(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*")
+# A name that is someone's, not a body's in the possessive ("Cheong Wa Dae's office").
+_PERSON_NAME = re.compile(r"[A-Z][\w-]*(?: [A-Z][\w-]*){1,3}(?<!['’]s)")
+# A role printed whole: words, not ending on a word that needs more ("director of").
+_ROLE = re.compile(r"(?!.*\b(?:of|for|at|to|and|the|in)$)[A-Za-z][\w ,.'’-]*(?<![_.])")
 _COUNTRY_GOVERNMENTS = (
     (re.compile(r"\b(?:South )?Korean?\b|\bSeoul\b|Cheong Wa Dae"), "south-korean-government"),
     (re.compile(r"\bJapan(?:ese)?\b|\bTokyo\b"), "japanese-government"),
@@ -102,6 +123,22 @@ class IngestReport:
     # The agreement's change of state each drafted event reads as ("extended"), by id:
     # proposed for the curator to confirm.
     effects: dict[str, str] = field(default_factory=dict)
+
+
+def _status(sentence: str, claim: DateClaim, day: dt.date) -> EventStatus:
+    """Expected if dated after the article's day, happened if before; on that day (or
+    a span holding it) the verb next to the date decides."""
+    if claim.value.earliest > day:
+        return "expected"
+    if claim.value.latest < day:
+        return "happened"
+    phrase = claim.phrase or ""
+    at = sentence.find(phrase) if phrase else -1
+    if at < 0:
+        return "happened"
+    before, after = sentence[:at] + phrase, sentence[at + len(phrase) :]
+    forward = _FORWARD_BEFORE.search(before) or _FORWARD_AFTER.search(after)
+    return "expected" if forward else "happened"
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -349,6 +386,22 @@ class _Drafter:
                 number += 1
                 self._quote(article, draft, speaker, number, previous, previous_date)
                 previous, previous_date = (draft, speaker), self._date(draft, previous_date)
+        self._mentioned(article.id, reader)
+
+    def _mentioned(self, article: str, reader: Article) -> None:
+        """The people the article introduces by name and title or apposition but never
+        quotes ("Japanese Prime Minister Haruki Morisawa"): actors with the role it
+        gives them, so `!who` finds them; none the store already names."""
+        for person in reader.people.values():
+            if not _PERSON_NAME.fullmatch(person.name) or (
+                fold(person.name) in self._drafted_names
+                or any(match.score >= EXACT for match in self.index.resolve(person.name))
+            ):
+                continue
+            actor = self._new_actor(person.name, "person", article, person.sentence)
+            self.report.new_actors[-1] += ", named, not quoted"
+            if person.title and _ROLE.fullmatch(person.title):
+                self._role(actor, person.title, article, person.sentence, person.phrase)
 
     def _quote(
         self,
@@ -412,35 +465,88 @@ class _Drafter:
 
     # --- events -------------------------------------------------------------------------
 
-    def _event_date(self, sentence: str, anchor: FuzzyDate) -> DateClaim | None:
-        if (explicit := EXPLICIT_DATE.search(sentence)) is not None:
-            month = month_number(explicit["month"])
-            value = FuzzyDate.month(int(explicit["year"]), month)
-            return DateClaim(value=value, how="printed", phrase=explicit.group(0))
-        phrase = date_phrase(sentence)
-        if phrase is None or not anchor.is_exact_day:
+    def _event_dates(
+        self, sentence: str, anchor: FuzzyDate, before: EventAnnotation | None
+    ) -> list[DateClaim]:
+        """Every date the sentence gives, in the order the drafter prefers them: a
+        printed month and year first, then the relative phrases it can resolve; with
+        none, "that day" is the day of the event `before` it, if told to the day."""
+        claims = []
+        for explicit in EXPLICIT_DATE.finditer(sentence):
+            value = FuzzyDate.month(int(explicit["year"]), month_number(explicit["month"]))
+            claims.append(DateClaim(value=value, how="printed", phrase=explicit.group(0)))
+        if not anchor.is_exact_day:
+            return claims
+        for phrase in date_phrases(sentence):
+            resolved = resolve_relative(phrase, anchor.earliest)
+            if resolved is not None:
+                claims.append(DateClaim(value=resolved, how="resolved", phrase=phrase))
+        if claims or before is None or (same := THAT_DAY.search(sentence)) is None:
+            return claims
+        reason = (
+            f"“{same.group(0)}” is the day of the event the article tells before it "
+            f"({before.id}: {before.date.value.label()})"
+        )
+        return [
+            DateClaim(value=before.date.value, how="inferred", phrase=same.group(0), reason=reason)
+        ]
+
+    def _dated_step(self, sentence: str, claims: list[DateClaim]) -> tuple[DateClaim, str | None]:
+        """The date of the event the sentence tells, and the step it reads as: the first
+        date whose own clause states a step; else the first date, with the sentence's
+        step only when it gives no other date to which that step could belong."""
+        for claim in claims:
+            if claim.phrase is not None and (step := step_at(sentence, claim.phrase)):
+                return claim, step
+        return claims[0], proposed_effect(sentence) if len(claims) == 1 else None
+
+    def _effect(
+        self, article: ArticleAnnotation, sentence: str, step: str | None, claims: list[DateClaim]
+    ) -> EffectAnnotation | None:
+        """The proposed step as the event's effect, when the sentence's words state it
+        (the check the store makes at load), so an untouched draft changes the state."""
+        if step is None:
             return None
-        resolved = resolve_relative(phrase, anchor.earliest)
-        if resolved is None:
+        kind = cast(EffectKind, step.replace(" ", "_"))
+        if not states(kind, [sentence]):
             return None
-        return DateClaim(value=resolved, how="resolved", phrase=phrase, anchor=None)
+        takes_effect = None
+        if kind == "termination_notified":
+            takes_effect = next(
+                (
+                    dataclasses.replace(claim, anchor=article.id)
+                    for claim in claims
+                    if claim.how == "resolved"
+                    and claim.phrase is not None
+                    and _TAKES_EFFECT.search(claim.phrase)
+                ),
+                None,
+            )
+        return EffectAnnotation(
+            kind=kind,
+            evidence=[Evidence(article=article.id, text=sentence)],
+            takes_effect=takes_effect,
+            conditional=kind == "termination_suspended" and conditional(sentence),
+            note="Proposed by the drafter: confirm, change or remove it.",
+        )
 
     def _events(self, article: ArticleAnnotation, sentences: list[list[str]]) -> None:
         """Propose an event for each sentence that dates something; all for review."""
         number = 0
+        day = article.date.value.earliest
+        before: EventAnnotation | None = None  # the article's last event told to the day
         for its_sentences in sentences:
             for sentence in its_sentences:
-                claim = self._event_date(sentence, article.date.value)
-                if claim is None:
+                claims = self._event_dates(sentence, article.date.value, before)
+                if not claims:
                     continue
+                claim, step = self._dated_step(sentence, claims)
                 if claim.how == "resolved":
                     claim = dataclasses.replace(claim, anchor=article.id)
                 number += 1
-                title = DATE_PHRASE.sub("", EXPLICIT_DATE.sub("", sentence)).strip(" ,.")
-                title = re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s+", " ", title))
-                title = title[:1].upper() + title[1:]
-                expected = _EXPECTED.search(sentence) is not None
-                effect = proposed_effect(sentence)
+                title = event_title(sentence, claim.phrase)
+                status = _status(sentence, claim, day)
+                effect = self._effect(article, sentence, step, claims)
                 ident = self._unique(f"{article.id}-e{number}")
                 actors = sorted(
                     {
@@ -453,19 +559,23 @@ class _Drafter:
                 self.events.append(
                     EventAnnotation(
                         id=ident,
-                        title=title if len(title) <= 200 else title[:197].rstrip() + "...",
+                        title=title,
                         date=claim,
-                        status="expected" if expected else "happened",
+                        status=status,
                         actors=actors,
+                        milestone=effect is not None,
+                        effect=effect,
                         evidence=[Evidence(article=article.id, text=sentence)],
-                        note=f"Proposed effect on the agreement: {effect}." if effect else None,
+                        note=f"Proposed effect on the agreement: {step}." if step else None,
                     )
                 )
-                if effect:
-                    self.report.effects[ident] = effect
+                if claim.value.is_exact_day:
+                    before = self.events[-1]
+                if step:
+                    self.report.effects[ident] = step
                 self.report.events.append(
-                    f"{ident}: {claim.value.label()} ({'expected' if expected else 'happened'}): "
-                    f"{title[:80]}"
+                    f"{ident}: {claim.value.label()} ({status}): {title[:80]}"
+                    + (f" [proposed: {step}]" if step else "")
                 )
 
     # --- discrepancies --------------------------------------------------------------------

@@ -34,7 +34,14 @@ from briefings.ingest.attribution import mask_abbreviations
 from briefings.quotations import find_quoted_spans
 from briefings.relative_dates import FUTURE_MARKER, resolve_relative
 
-__all__ = ["DateFinding", "DraftQuote", "date_phrase", "extract_quotes", "split_sentences"]
+__all__ = [
+    "DateFinding",
+    "DraftQuote",
+    "date_phrase",
+    "date_phrases",
+    "extract_quotes",
+    "split_sentences",
+]
 
 VERBS = (
     "said|says|added|argued|warned|urged|called|told|stated|noted|claimed|insisted|declared|"
@@ -202,15 +209,20 @@ def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str,
     return who, said, False
 
 
+def date_phrases(sentence: str) -> list[str]:
+    """The sentence's date phrases in order, each from the verb before it when that verb
+    is in the future ("will sign the pact on Monday"), so the rule can be read off it."""
+    phrases = []
+    for match in DATE_PHRASE.finditer(sentence):
+        future = _FUTURE_BEFORE.search(sentence[: match.start()])
+        start = future.start() if future is not None else match.start()
+        phrases.append(sentence[start : match.end()])
+    return phrases
+
+
 def date_phrase(sentence: str) -> str | None:
-    """The sentence's first date phrase, from the verb before it when that verb is in
-    the future ("will sign the pact on Monday"), so the rule can be read off it."""
-    match = DATE_PHRASE.search(sentence)
-    if match is None:
-        return None
-    future = _FUTURE_BEFORE.search(sentence[: match.start()])
-    start = future.start() if future is not None else match.start()
-    return sentence[start : match.end()]
+    """The sentence's first date phrase (`date_phrases`)."""
+    return next(iter(date_phrases(sentence)), None)
 
 
 def _date(sentence: str, anchor: dt.date | None, context_dates: list[FuzzyDate]) -> DateFinding:
