@@ -10,9 +10,9 @@ Each page is drafted as a new page would be (against the seeds' store), and the
 drafted items themselves are scored, quoted span by quoted span:
 
 - a quote is right when its words are the key's, verbatim, and its speaker is one
-  of the names (or store ids) the key accepts; a span given to a name that shares a
-  word with the key's ("Kim" for Kim Jae-hwan, "Foreign Minister Ito Ken") is
-  misnamed, and one given to anyone else is a misattribution (the figure that must
+  of the names (or store ids) the key accepts; a span given to a name short or long of the
+  key's ("Kim" for Kim Jae-hwan, "Foreign Minister Ito Ken") is misnamed, and one
+  given to anyone else (another Kim too) is a misattribution (the figure that must
   stay at 0); precision counts both as wrong;
 - the article's date is right when it is the printed day, or absent for a page that
   prints none;
@@ -123,6 +123,14 @@ def _bare(name: str) -> str:
     return " ".join(words)
 
 
+def _misnamed(speaker: str, accepted: set[str]) -> bool:
+    """A name for the right person that is short or long of the key's: "Kim" or "Foreign
+    Minister Kim Tae-ho" for Kim Tae-ho. Another person of the same surname (Kim Min-ji
+    for Kim Tae-ho) shares a word too, and is a misattribution."""
+    words = set(speaker.split())
+    return any(words < set(name.split()) or words > set(name.split()) for name in accepted)
+
+
 def _speaker_names(annotations: AnnotationFile, store: FactStore) -> dict[str, str]:
     names = {actor.id: actor.name for actor in store.actors.values()}
     names.update({actor.id: actor.name for actor in annotations.actors})
@@ -152,7 +160,7 @@ def _score_quotes(score: Score, key: ArticleKey, drafted: AnnotationFile, store:
             if quote.speaker in expected.speaker or _bare(speaker) in accepted:
                 score.right += 0 if expected.optional else 1
                 score.drafted_spans += 0 if expected.optional else 1
-            elif set(_bare(speaker).split()) & {w for name in accepted for w in name.split()}:
+            elif _misnamed(_bare(speaker), accepted):
                 score.drafted_spans += 1
                 score.misnamed += 1
                 score.notes.append(f"misnamed {words[:50]!r} -> {speaker}")
@@ -242,6 +250,9 @@ def score_article(path: Path, split: str, store: FactStore, accept: bool = True)
     except UndatedPageError:
         score.undated = score.left_undated = score.date_right = key.date is None
         if key.date is not None or key.supply_date is None:
+            # Nothing was drafted: every quote and event the key requires is missed.
+            score.key_quotes = sum(1 for quote in key.quotes if not quote.optional)
+            score.key_events = sum(1 for event in key.events if not event.optional)
             score.notes.append("drafted as undated")
         else:
             _score_with_supplied_date(score, key, path, store)

@@ -106,7 +106,13 @@ async def test_the_form_holds_what_the_draft_says_and_an_edit_that_would_not_che
     shown = await desk.curator.select(post, [SUSPENSION], custom_id=editing)
     title, fields = _form(shown)
     assert title == "Edit the event"
-    assert fields == {"date": "2021-03-04", "effect": "", "takes_effect": "", "reason": ""}
+    # The drafted effect, as the drafter proposed it, to confirm or change.
+    assert fields == {
+        "date": "2021-03-04",
+        "effect": "termination_suspended",
+        "takes_effect": "",
+        "reason": "",
+    }
     refused = await desk.curator.submit_modal(shown, {**fields, "effect": "normalized"})
     assert refused.ephemeral
     assert refused.response is not None

@@ -82,7 +82,9 @@ def test_the_drafter_leaves_the_unattributed_quotation_out_and_the_desk_shows_wh
     assert left_out.label.startswith("“The door remains open to Freedonia,” (Left out by")
     assert left_out.editable
     assert not left_out.droppable
-    assert items[SUSPENSION].unsure == ("Proposed effect on the agreement: termination suspended.",)
+    # The drafter fills the effect it proposes; the post shows it for the curator to
+    # confirm, change or remove.
+    assert items[SUSPENSION].label.endswith("; effect: termination_suspended")
 
 
 def test_a_left_out_quotation_given_its_speaker_is_accepted_and_cited_with_the_record(
@@ -177,7 +179,7 @@ def test_an_effect_is_confirmed_changed_and_removed(desk: ReviewDesk, draft: Dra
     edit = Edit(item=SUSPENSION, effect="termination_suspended", conditional=True)
     _, changes = desk.edit(draft.id, edit, CURATOR, NOW)
     assert [(c.before, c.after) for c in changes] == [
-        ("none", "termination_suspended conditionally")
+        ("termination_suspended", "termination_suspended conditionally")
     ]
     event = _file(desk, draft).events[1]
     assert event.milestone

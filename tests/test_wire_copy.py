@@ -489,13 +489,16 @@ def test_the_development_set_is_drafted_to_target(store: MemoryFactStore) -> Non
         for split in SPLITS
         for path in sorted((DEVSET / split).glob("*.txt"))
     ]
+    # No quote given to the wrong person, on any set.
     assert sum(score.misattributed for score in scores) == 0
-    right, key = sum(s.right for s in scores), sum(s.key_quotes for s in scores)
-    assert right / key >= 0.9
-    assert all(score.date_right for score in scores)
-    # On the sets the rules were written against, every proposed step stands on a key
-    # event with its date, effect and status (an unseen set is measured by the bench).
+    # On the sets the rules were written against, the quotes and dates to target, and
+    # every proposed step stands on a key event with its date, effect and status. The
+    # fresh set is measured by the bench, not held to targets here: a test that must
+    # pass on it would be tuned to it.
     seen = [score for score in scores if score.split in {"tune", "heldout"}]
+    right, key = sum(s.right for s in seen), sum(s.key_quotes for s in seen)
+    assert right / key >= 0.9
+    assert all(score.date_right for score in seen)
     assert sum(score.spurious for score in seen) == 0
     assert sum(s.proposals_right for s in seen) == sum(s.proposals for s in seen)
     assert sum(s.status_right for s in seen) == sum(s.events_found for s in seen)

@@ -347,6 +347,9 @@ class Article:
     last_person: Person | None = None
     last_body: str | None = None
     last_voice: Speaker | None = None
+    # Whether the last subject was one unnamed person ("one Japanese defense official"):
+    # then a "he" or "she" after it is that person, not the last one named.
+    voice_last: bool = False
     last_ministry: str | None = None
     ministry_sentence: str | None = None  # where the last ministry was named
 
@@ -415,10 +418,12 @@ class Article:
     def _remember(self, speaker: Speaker) -> None:
         if speaker.kind == "person":
             self.last_person = self.people.get(speaker.name)
+            self.voice_last = False
         elif speaker.kind == "body":
             self.last_body = speaker.name
         elif speaker.kind == "voice":
             self.last_voice = speaker
+            self.voice_last = CROWD.match(speaker.name) is None
 
     # --- reading attributions ------------------------------------------------------------
 
@@ -492,6 +497,16 @@ class Article:
 
     def _pronoun(self, pronoun: str) -> Speaker | str:
         if PRONOUNS[pronoun] == "person":
+            if self.voice_last and self.last_voice is not None:
+                voice = self.last_voice
+                return Speaker(
+                    voice.name,
+                    "voice",
+                    "pronoun",
+                    back_reference=voice.sentence,
+                    note=f"'{pronoun}' taken as the {voice.name} quoted before",
+                    sentence=voice.sentence,
+                )
             if self.last_person is None:
                 return f"'{pronoun}' has no person before it"
             person = self.last_person

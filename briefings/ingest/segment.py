@@ -42,6 +42,11 @@ SIGN_OFF = re.compile(
 )
 
 
+# Between a title and its date line, a credit: the agency ("Kyodo") or a subtitle
+# wholly in brackets ("(Statement by Foreign Minister …)").
+CREDIT = re.compile(r"^(?:\(.*\)|\S+)$")
+
+
 class LineKind(StrEnum):
     """What a line of the page is."""
 
@@ -109,6 +114,27 @@ def _looks_like_title(text: str) -> bool:
     )
 
 
+def _titles(lines: list[Line]) -> tuple[set[int], set[int]]:
+    """The indexes of the lines that title an article (each just above its date line,
+    dateline or byline, or above a credit under it), and of those credits."""
+    titles: set[int] = set()
+    credits: set[int] = set()
+    for index in range(1, len(lines)):
+        if not _is_header(lines[index]) or _is_header(lines[index - 1]):
+            continue
+        above = index - 1
+        if (
+            above > 0
+            and CREDIT.match(lines[above].text)
+            and _looks_like_title(lines[above - 1].text)
+        ):
+            credits.add(above)
+            above -= 1
+        if _looks_like_title(lines[above].text):
+            titles.add(above)
+    return titles, credits
+
+
 def segment(text: str) -> Segmented:
     """Classify every non-blank line and group the articles."""
     lines = [
@@ -117,17 +143,24 @@ def segment(text: str) -> Segmented:
     articles: list[PageArticle] = []
     current: PageArticle | None = None
     after_footer = False
+    titles, credits = _titles(lines)
     for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        above_header = (
-            following is not None and _is_header(following) and _looks_like_title(line.text)
-        )
+        above_header = index in titles
+        if index in credits and current is not None and not current.body:
+            line.kind, line.why = LineKind.METADATA, "credit under the title"
+            current.metadata.append(line)
+            continue
         if above_header and current is not None and not current.body:
             # "Ministry of National Defense" above the date line: who issues it.
             line.kind, line.why = LineKind.METADATA, "issuer above the date line"
             current.metadata.append(line)
             continue
-        starts_article = above_header or (index == 0 and _looks_like_title(line.text))
+        # A page with no date line, dateline or byline anywhere starts at its first
+        # line; one with them starts at the first title above one, and what comes
+        # before (the masthead, "Go to contents", the section) is furniture.
+        starts_article = above_header or (
+            index == 0 and not titles and _looks_like_title(line.text)
+        )
         if starts_article:
             current = PageArticle(title=line)
             line.kind, line.why = LineKind.TITLE, "followed by a dateline"
