@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefings.annotations import EventAnnotation
 from briefings.dates import FuzzyDate
 from briefings.queries.agreement import agreement_state, decision_of
+from briefings.queries.agreement_state import AgreementState
 from briefings.queries.items import ActorItem, EventItem, actor_item, event_item
 from briefings.queries.people import find_actors
 from briefings.store import FactStore
@@ -26,6 +27,13 @@ class TimelineResult(BaseModel):
     period_is_day: bool = Field(default=False, description="The period is a single day")
     actors: list[ActorItem] = Field(description="The actors the events were filtered by")
     events: list[EventItem]
+    state: AgreementState | None = Field(
+        default=None,
+        description=(
+            "The agreement's state from every source, span by span (the chart's band):"
+            " the fold `!gsomia history` answers from"
+        ),
+    )
     overlapping: list[str] = Field(
         default=[],
         description=(
@@ -48,12 +56,8 @@ def timeline(
     actor_ids = [match.key for match in find_actors(store, actor)] if actor else []
     events = store.find_events(period, actor_ids)
     events.sort(key=lambda event: (*event.date.value.sort_key(), event.id))
-    # Only an expected step of the agreement needs the fold: what became of it.
-    state = (
-        agreement_state(store, visibility, store.horizon)
-        if any(event.status == "expected" and event.effect for event in events)
-        else None
-    )
+    # What became of each expected step, and the spans the chart draws as its band.
+    state = agreement_state(store, visibility, store.horizon)
     return TimelineResult(
         period=period.label() if period else None,
         period_iso=period.iso if period else None,
@@ -62,6 +66,7 @@ def timeline(
         events=[
             event_item(store, event, visibility, decision_of(state, event.id)) for event in events
         ],
+        state=state,
         overlapping=[event.id for event in events if period and not _inside(event, period)],
     )
 
