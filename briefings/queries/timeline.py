@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefings.annotations import EventAnnotation
 from briefings.dates import FuzzyDate
-from briefings.queries.agreement import agreement_state, decision_of
+from briefings.queries.agreement import agreement_state, decision_of, implied_events
 from briefings.queries.agreement_state import AgreementState
 from briefings.queries.items import ActorItem, EventItem, actor_item, event_item
 from briefings.queries.people import find_actors
@@ -58,20 +57,27 @@ def timeline(
     events.sort(key=lambda event: (*event.date.value.sort_key(), event.id))
     # What became of each expected step, and the spans the chart draws as its band.
     state = agreement_state(store, visibility, store.horizon)
+    items = [event_item(store, event, visibility, decision_of(state, event.id)) for event in events]
+    # The endings the notices imply involve no actor: an actor's timeline has none.
+    implied = [] if actor else implied_events(state, store.horizon)
+    implied = [item for item in implied if period is None or _date(item).overlaps(period)]
+    if implied:
+        items = sorted([*items, *implied], key=lambda item: (*_date(item).sort_key(), item.id))
     return TimelineResult(
         period=period.label() if period else None,
         period_iso=period.iso if period else None,
         period_is_day=period is not None and period.is_exact_day,
         actors=[actor_item(store, actor_id) for actor_id in actor_ids],
-        events=[
-            event_item(store, event, visibility, decision_of(state, event.id)) for event in events
-        ],
+        events=items,
         state=state,
-        overlapping=[event.id for event in events if period and not _inside(event, period)],
+        overlapping=[item.id for item in items if period and not _inside(_date(item), period)],
     )
 
 
-def _inside(event: EventAnnotation, period: FuzzyDate) -> bool:
+def _date(item: EventItem) -> FuzzyDate:
+    return FuzzyDate.parse(item.date.iso)
+
+
+def _inside(date: FuzzyDate, period: FuzzyDate) -> bool:
     """Every day the event may have happened on lies in the period."""
-    date = event.date.value
     return period.earliest <= date.earliest and date.latest <= period.latest
