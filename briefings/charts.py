@@ -30,6 +30,9 @@ from briefings.queries.agreement_state import Span
 from briefings.queries.timeline import TimelineResult
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -133,11 +136,14 @@ class Segment:
     until: str | None = None  # ... and the day of the step that ends it
 
     @property
+    def state(self) -> str | None:
+        """What the legend calls the agreement's state in it (None: not on record)."""
+        return None if self.span is None else _STATE_OF.get(self.span.step.kind, "in force")
+
+    @property
     def colour(self) -> str:
         """Its fill: the state's colour; white under the hatching of the unknown."""
-        if self.span is None:
-            return UNKNOWN
-        return STATE_COLOURS[_STATE_OF.get(self.span.step.kind, "in force")]
+        return UNKNOWN if self.state is None else STATE_COLOURS[self.state]
 
 
 @dataclass(frozen=True)
@@ -295,11 +301,11 @@ def _bar(
     axes.barh(row, width, left=(start + end - width) / 2, height=0.55, color=fill, ec=edge)
 
 
-def _draw_band(axes: Axes, band: list[Segment], rows: tuple[float, float]) -> None:
+def _draw_band(axes: Axes, band: list[Segment], rows: tuple[float, float]) -> list[Segment]:
     """The band between `rows` (in row units), in two calls (the states, then the
     hatched unknown) however many stretches it has: the stretch before the first step
     starts, and the one after the last source ends, at the panel's edge. Each state is
-    labelled inside its stretch where the words fit."""
+    labelled inside its stretch where the words fit; those labelled are returned."""
     from matplotlib.dates import date2num
 
     low, high = axes.get_xlim()
@@ -326,6 +332,7 @@ def _draw_band(axes: Axes, band: list[Segment], rows: tuple[float, float]) -> No
         lw=0.5,
     )
     pixels = axes.get_position().width * WIDTH_INCHES * DPI
+    labelled = []
     for segment in solid:
         start, width = days(segment)
         shown = min(start + width, high) - max(start, low)
@@ -333,6 +340,8 @@ def _draw_band(axes: Axes, band: list[Segment], rows: tuple[float, float]) -> No
             continue  # the legend tells its colour
         middle = (max(start, low) + min(start + width, high)) / 2
         axes.text(middle, middle_row, segment.label, ha="center", va="center", fontsize=9)
+        labelled.append(segment)
+    return labelled
 
 
 def _place(axes: Axes, labels: list[_Label]) -> None:
@@ -421,11 +430,27 @@ def _shade(axes: Axes, asked: FuzzyDate) -> None:
     axes.axvspan(date2num(asked.earliest), date2num(last), color=ASKED, zorder=0, lw=0)
 
 
-def _band_legend(figure: Figure, band: list[Segment], top: float) -> None:
-    """What the band's colours and hatching mean, on a line of its own at `top`."""
+def _legend_line(figure: Figure, handles: Sequence[Artist], top: float) -> None:
+    """A legend of `handles` on one line at `top`, from the figure's left edge."""
+    figure.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.005, top),
+        ncol=len(handles),
+        frameon=False,
+        fontsize=9,
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
+
+
+def _band_legend(figure: Figure, band: list[Segment], labelled: list[Segment], top: float) -> None:
+    """What the band's colours (of the states not labelled in place: each legend entry
+    is a text drawn, a tenth of the band's cost) and hatching mean, on a line of its own
+    at `top`."""
     from matplotlib.patches import Patch
 
-    states = {_STATE_OF.get(s.span.step.kind, "in force") for s in band if s.span is not None}
+    states = {s.state for s in band if s.kind == "state" and s not in labelled}
     handles = [
         Patch(facecolor=colour, edgecolor="white", label=f"state: {name}")
         for name, colour in STATE_COLOURS.items()
@@ -439,16 +464,8 @@ def _band_legend(figure: Figure, band: list[Segment], top: float) -> None:
         )
     if any(s.kind in ("none", "after") for s in band):
         handles.append(Patch(facecolor=UNKNOWN, hatch="///", ec="#969696", label="not on record"))
-    figure.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.005, top),
-        ncol=len(handles),
-        frameon=False,
-        fontsize=9,
-        handlelength=1.4,
-        columnspacing=1.0,
-    )
+    if handles:  # else every stretch is named in place
+        _legend_line(figure, handles, top)
 
 
 def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
@@ -476,16 +493,7 @@ def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
             handles.append(Line2D([], [], ls="", marker="o", color="#08519c", label=meaning))
     if asked:
         handles.append(Patch(facecolor=ASKED, label="the period asked"))
-    figure.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.005, top),
-        ncol=len(handles),
-        frameon=False,
-        fontsize=9,
-        handlelength=1.4,
-        columnspacing=1.0,
-    )
+    _legend_line(figure, handles, top)
 
 
 def timeline_png(result: TimelineResult) -> bytes:
@@ -549,6 +557,7 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
     FigureCanvasAgg(figure)
     asked = FuzzyDate.parse(result.period_iso) if result.period_iso else None
     panels = _panels(figure, marks)
+    labelled: list[Segment] = []  # the band's states named in place
     for axes, group in panels:
         if asked is not None:
             _shade(axes, asked)
@@ -560,7 +569,7 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
         )
         axes.set_xlim(low, high)  # as decided, whatever the marks' own extent
         if band:
-            _draw_band(axes, band, band_rows)
+            labelled += _draw_band(axes, band, band_rows)
             axes.axhline(len(marks) - 0.5, color="#bdbdbd", lw=0.8)
             axes.set_xlim(low, high)
         _place(axes, placed)
@@ -591,5 +600,5 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
     figure.suptitle(title, fontsize=13, x=0.01, y=1 - 0.1 / height, ha="left", va="top")
     _legend(figure, marks, asked is not None, 1 - 0.45 / height)
     if band:
-        _band_legend(figure, band, 1 - (0.45 + BAND_LEGEND_INCHES) / height)
+        _band_legend(figure, band, labelled, 1 - (0.45 + BAND_LEGEND_INCHES) / height)
     return figure

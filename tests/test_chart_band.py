@@ -96,16 +96,23 @@ def test_the_band_is_two_collections_however_many_stretches(grown: FactStore) ->
         assert len(states.get_paths()) == 5  # signed, extended, notified, suspended, normalized
         assert len(unknown.get_paths()) == 2  # before the signing, and its month
         assert unknown.get_hatch() == "///"
-    texts = [text.get_text() for text in figure.axes[0].texts]
-    assert "GSOMIA's state" in texts
+    assert "GSOMIA's state" in [text.get_text() for text in figure.axes[0].texts]
+    # The suspension's stretch is wide enough to be labelled in place; the others are
+    # told by the legend, each state once.
+    inside = [text.get_text() for text in figure.axes[1].texts]
+    assert "termination suspended (conditionally)" in inside
     legend = [text.get_text() for text in figure.legends[1].get_texts()]
     assert legend == [
         "state: signed",
         "state: in force",
         "state: termination notified",
-        "state: termination suspended",
         "its day not given",
         "not on record",
+    ]
+    month = timeline_figure(queries.timeline(grown, FuzzyDate.parse("2019-11")))
+    assert month is not None
+    assert [text.get_text() for text in month.legends[1].get_texts()] == [
+        "state: termination suspended"  # its sliver at the month's end; the rest in place
     ]
 
 
