@@ -203,9 +203,9 @@ def _write_picture(answerer: Answerer, text: str, target: Path) -> int:
     if picture is None:
         print(f"no picture for {text!r}: only !timeline draws one", file=sys.stderr)
         return EXIT_USAGE
-    if not _write_file(target, picture):
+    if not _write_file(target, picture.png):
         return EXIT_FAILURE
-    print(f"wrote {target} ({len(picture):,} bytes)", file=sys.stderr)
+    print(f"wrote {target} ({len(picture.png):,} bytes)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -33,6 +33,9 @@ from briefings.errors import BadPeriodError, QueryError, UnknownNameError
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.store import FactStore
+
+if TYPE_CHECKING:
+    from briefings.charts import Picture
 
 __all__ = ["Answerer", "CurrentAnswerer", "ReplyCache"]
 
@@ -96,7 +99,7 @@ class Answerer:
         self.cache: ReplyCache[Reply] = ReplyCache(cache_size)
         # Pictures are ~100 kB and a few questions draw them: a small cache of their own,
         # per answerer and so per store.
-        self._pictures: ReplyCache[bytes | None] = ReplyCache(PICTURE_CACHE_SIZE)
+        self._pictures: ReplyCache[Picture | None] = ReplyCache(PICTURE_CACHE_SIZE)
 
     def help_topics(self, current: str) -> list[str]:
         """What `/help command:` offers for what was typed: every command's name."""
@@ -117,7 +120,7 @@ class Answerer:
         # Answers are pure functions of the question and the store: keep them.
         return self.cache.get(key, lambda: self._run(command, typed))
 
-    def picture_for(self, text: str) -> bytes | None:
+    def picture_for(self, text: str) -> Picture | None:
         """The picture of a command typed as text, such as `!timeline 2019-11`."""
         try:
             parsed = self.registry.parse(text)
@@ -125,7 +128,7 @@ class Answerer:
             return None
         return self.picture(parsed.command.name, **parsed.arguments)
 
-    def picture(self, name: str, /, **arguments: str | None) -> bytes | None:
+    def picture(self, name: str, /, **arguments: str | None) -> Picture | None:
         """The PNG a command draws of its answer (`!timeline`'s chart), or None when it
         draws none or the question cannot be answered as asked."""
         command = self.registry[name]
@@ -138,7 +141,7 @@ class Answerer:
             log.exception("could not draw the picture of %s %s", command.name, typed)
             return None
 
-    def _draw(self, command: Command, typed: Typed) -> bytes | None:
+    def _draw(self, command: Command, typed: Typed) -> Picture | None:
         assert command.picture is not None
         try:
             result = self._query(command, typed)
@@ -146,7 +149,8 @@ class Answerer:
             return None
         if result is None:
             return None
-        return command.picture(result) or None
+        picture = command.picture(result)
+        return picture if picture.png else None
 
     def _query(self, command: Command, typed: Typed) -> BaseModel | None:
         """The command's result for typed arguments; None when a required one is missing."""

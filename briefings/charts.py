@@ -4,7 +4,11 @@
 point, a month-only date a light span over the month, a range (or a year) a bar, an
 expected event a hollow point labelled "expected" (grey, "expected, did not happen",
 when a later step overtook it), a date the sources dispute two
-points joined by a line. `timeline_png` draws those marks with matplotlib's Agg
+points joined by a line. `timeline_band` decides the band drawn above them: the
+agreement's state span by span, from the same fold `!gsomia history` lists
+(`TimelineResult.state`), with what the sources leave unknown drawn as such (before the
+first step on record, the days in which a step known only to the month or a range may
+have fallen, after the last source). `timeline_png` draws both with matplotlib's Agg
 backend (no display, no global pyplot state, so it may run in a worker thread).
 
 A timeline from 1910 to 2019 with most events in 2019 would squeeze the recent ones
@@ -21,18 +25,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from briefings.dates import FuzzyDate, Precision
+from briefings.effects import EffectKind
+from briefings.queries.agreement_state import Span
 from briefings.queries.timeline import TimelineResult
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
     "Mark",
+    "Picture",
+    "Segment",
     "compressed_years",
     "row_label",
+    "timeline_band",
     "timeline_figure",
     "timeline_marks",
+    "timeline_picture",
     "timeline_png",
 ]
 
@@ -63,6 +76,38 @@ MEANINGS: dict[MarkKind, str] = {
     "superseded": "expected, did not happen",
     "disputed": "date disputed",
 }
+# The band of the agreement's state: each step's state in a word or two, and the
+# colour of what the agreement then is.
+STATE_WORDS: dict[EffectKind, str] = {
+    "signed": "signed",
+    "in_force": "in force",
+    "extended": "in force (extended)",
+    "termination_notified": "termination notified",
+    "termination_suspended": "termination suspended",
+    "termination_withdrawn": "in force (termination withdrawn)",
+    "normalized": "in force (normalized)",
+    "expired": "expired",
+    "terminated": "terminated",
+}
+STATE_COLOURS: dict[str, str] = {  # by what the legend calls it
+    "signed": "#c7e9c0",
+    "in force": "#74c476",
+    "termination notified": "#fd8d3c",
+    "termination suspended": "#fdd49e",
+    "ended": "#737373",
+}
+_STATE_OF: dict[EffectKind, str] = {
+    "signed": "signed",
+    "termination_notified": "termination notified",
+    "termination_suspended": "termination suspended",
+    "expired": "ended",
+    "terminated": "ended",
+}
+BandKind = Literal["state", "unsure", "none", "after"]
+UNKNOWN = "#ffffff"  # under the hatching of what the sources do not tell
+# The band and its legend line cost the figure half an inch: the seed timeline stays
+# within 1,200 pixels.
+BAND_INCHES, BAND_LEGEND_INCHES = 0.3, 0.2
 
 
 @dataclass(frozen=True)
@@ -74,6 +119,93 @@ class Mark:
     start: dt.date
     end: dt.date  # the same day for a point
     other: dt.date | None = None  # a disputed date's other day, joined to `start`
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the band: the state of a span (`state`), the days in which the
+    step opening it may have fallen (`unsure`: a month or a range), the days before the
+    first step on record (`none`) or after the last source (`after`)."""
+
+    kind: BandKind
+    start: dt.date
+    end: dt.date  # its last day
+    label: str
+    span: Span | None = None
+    since: str | None = None  # in words, for the alt text: the day it begins (as given)
+    until: str | None = None  # ... and the day of the step that ends it
+
+    @property
+    def state(self) -> str | None:
+        """What the legend calls the agreement's state in it (None: not on record)."""
+        return None if self.span is None else _STATE_OF.get(self.span.step.kind, "in force")
+
+    @property
+    def colour(self) -> str:
+        """Its fill: the state's colour; white under the hatching of the unknown."""
+        return UNKNOWN if self.state is None else STATE_COLOURS[self.state]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A chart and what its alt text tells besides the title: the band's stretches."""
+
+    png: bytes
+    band: list[Segment]
+
+    @property
+    def told(self) -> list[Segment]:
+        """The band's stretches as the alt text tells them: a span once, though its
+        state is drawn as two stretches when its step's day is not given."""
+        band = self.band
+        return [
+            segment
+            for i, segment in enumerate(band)
+            if not (
+                segment.kind == "unsure" and i + 1 < len(band) and band[i + 1].span is segment.span
+            )
+        ]
+
+
+def _state_label(span: Span) -> str:
+    words = STATE_WORDS[span.step.kind]
+    return words + (" (conditionally)" if span.step.conditional else "")
+
+
+def timeline_band(result: TimelineResult, marks: list[Mark]) -> list[Segment]:
+    """The band above `marks`: the stretches of the agreement's state that the chart's
+    days reach, from the spans of `result.state`; none when no span is among them."""
+    state = result.state
+    if state is None or not state.spans or not marks:
+        return []
+    day = dt.timedelta(days=1)
+    first = min(mark.start for mark in marks)
+    last = max(max(mark.end, mark.other or mark.end) for mark in marks)
+    segments = []
+    opening = state.spans[0].step
+    if first < opening.when.earliest:
+        before = opening.when.earliest - day
+        segments.append(
+            Segment("none", first, before, "no step on record", None, None, opening.date.label)
+        )
+    for span in state.spans:
+        when, label = span.step.when, _state_label(span)
+        end = span.until.when.earliest - day if span.until else state.day
+        until = span.until.date.label if span.until else None
+        start = when.earliest
+        if when.latest > when.earliest:  # the step's day is not given
+            stretch = (start, min(when.latest, end))
+            segments.append(Segment("unsure", *stretch, label, span, span.step.date.label, until))
+            start = when.latest + day
+        if start <= end:
+            segments.append(Segment("state", start, end, label, span, span.step.date.label, until))
+    if last > state.day:
+        horizon = state.day.isoformat()
+        segments.append(
+            Segment("after", state.day + day, last, "after the last source", None, horizon)
+        )
+    shown = [s for s in segments if s.start <= last and s.end >= first]
+    return shown if any(s.span is not None for s in shown) else []
 
 
 def row_label(title: str) -> str:
@@ -169,6 +301,49 @@ def _bar(
     axes.barh(row, width, left=(start + end - width) / 2, height=0.55, color=fill, ec=edge)
 
 
+def _draw_band(axes: Axes, band: list[Segment], rows: tuple[float, float]) -> list[Segment]:
+    """The band between `rows` (in row units), in two calls (the states, then the
+    hatched unknown) however many stretches it has: the stretch before the first step
+    starts, and the one after the last source ends, at the panel's edge. Each state is
+    labelled inside its stretch where the words fit; those labelled are returned."""
+    from matplotlib.dates import date2num
+
+    low, high = axes.get_xlim()
+
+    def days(segment: Segment) -> tuple[float, float]:
+        start = low if segment.kind == "none" else date2num(segment.start)
+        end = high if segment.kind == "after" else date2num(segment.end + dt.timedelta(days=1))
+        return start, end - start
+
+    low_row, high_row = rows
+    middle_row = (low_row + high_row) / 2
+    height = (middle_row - (high_row - low_row) * 0.35, (high_row - low_row) * 0.7)
+    solid = [s for s in band if s.kind == "state"]
+    edges = [DISPUTED if s.span and not s.span.follows else "white" for s in solid]
+    colours = [s.colour for s in solid]
+    axes.broken_barh([days(s) for s in solid], height, facecolors=colours, edgecolors=edges)
+    unknown = [s for s in band if s.kind != "state"]
+    axes.broken_barh(
+        [days(s) for s in unknown],
+        height,
+        facecolors=[s.colour for s in unknown],
+        edgecolors="#969696",
+        hatch="///",
+        lw=0.5,
+    )
+    pixels = axes.get_position().width * WIDTH_INCHES * DPI
+    labelled = []
+    for segment in solid:
+        start, width = days(segment)
+        shown = min(start + width, high) - max(start, low)
+        if shown * pixels / (high - low) < len(segment.label) * 6.5 + 8:
+            continue  # the legend tells its colour
+        middle = (max(start, low) + min(start + width, high)) / 2
+        axes.text(middle, middle_row, segment.label, ha="center", va="center", fontsize=9)
+        labelled.append(segment)
+    return labelled
+
+
 def _place(axes: Axes, labels: list[_Label]) -> None:
     """Each label on the side of its mark with room: the left, near the right edge."""
     low, high = axes.get_xlim()
@@ -255,6 +430,44 @@ def _shade(axes: Axes, asked: FuzzyDate) -> None:
     axes.axvspan(date2num(asked.earliest), date2num(last), color=ASKED, zorder=0, lw=0)
 
 
+def _legend_line(figure: Figure, handles: Sequence[Artist], top: float) -> None:
+    """A legend of `handles` on one line at `top`, from the figure's left edge."""
+    figure.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.005, top),
+        ncol=len(handles),
+        frameon=False,
+        fontsize=9,
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
+
+
+def _band_legend(figure: Figure, band: list[Segment], labelled: list[Segment], top: float) -> None:
+    """What the band's colours (of the states not labelled in place: each legend entry
+    is a text drawn, a tenth of the band's cost) and hatching mean, on a line of its own
+    at `top`."""
+    from matplotlib.patches import Patch
+
+    states = {s.state for s in band if s.kind == "state" and s not in labelled}
+    handles = [
+        Patch(facecolor=colour, edgecolor="white", label=f"state: {name}")
+        for name, colour in STATE_COLOURS.items()
+        if name in states
+    ]
+    unsure = next((s for s in band if s.kind == "unsure"), None)
+    if unsure is not None:
+        colour = unsure.colour
+        handles.append(
+            Patch(facecolor=colour, hatch="///", ec="#969696", label="its day not given")
+        )
+    if any(s.kind in ("none", "after") for s in band):
+        handles.append(Patch(facecolor=UNKNOWN, hatch="///", ec="#969696", label="not on record"))
+    if handles:  # else every stretch is named in place
+        _legend_line(figure, handles, top)
+
+
 def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
     """What each kind of mark on this chart means, under the title at `top`."""
     from matplotlib.lines import Line2D
@@ -280,16 +493,7 @@ def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
             handles.append(Line2D([], [], ls="", marker="o", color="#08519c", label=meaning))
     if asked:
         handles.append(Patch(facecolor=ASKED, label="the period asked"))
-    figure.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.005, top),
-        ncol=len(handles),
-        frameon=False,
-        fontsize=9,
-        handlelength=1.4,
-        columnspacing=1.0,
-    )
+    _legend_line(figure, handles, top)
 
 
 def timeline_png(result: TimelineResult) -> bytes:
@@ -304,15 +508,26 @@ def timeline_png(result: TimelineResult) -> bytes:
     return buffer.getvalue()
 
 
+def timeline_picture(result: TimelineResult) -> Picture:
+    """The timeline drawn as a PNG, with the band's stretches for its alt text."""
+    return Picture(timeline_png(result), timeline_band(result, _rows(result)))
+
+
+def _rows(result: TimelineResult) -> list[Mark]:
+    """The marks the chart has a row for: the first MAX_ROWS."""
+    return timeline_marks(result)[:MAX_ROWS]
+
+
 def timeline_figure(result: TimelineResult) -> Figure | None:
     """The timeline drawn on a figure of its own (None for no events)."""
-    marks = timeline_marks(result)
-    if not marks:
+    every = timeline_marks(result)
+    if not every:
         return None
     title = "Timeline" + (f": {result.period}" if result.period else "")
-    if len(marks) > MAX_ROWS:
-        title += f" (the first {MAX_ROWS} of {len(marks)} events)"
-        marks = marks[:MAX_ROWS]
+    if len(every) > MAX_ROWS:
+        title += f" (the first {MAX_ROWS} of {len(every)} events)"
+    marks = every[:MAX_ROWS]  # as `_rows`
+    band = timeline_band(result, marks)
     # Imported here: matplotlib costs the one-shot `ask` and the bot's start nothing
     # until a picture is asked for.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -321,16 +536,28 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
     rows = list(range(len(marks) - 1, -1, -1))  # the first event on top
     labels = [row_label(mark.label) for mark in marks]
     lines = max(label.count("\n") + 1 for label in labels)
-    height = (ROW_INCHES + LINE_INCHES * (lines - 1)) * len(marks) + MARGIN_INCHES
+    # The band is one more row, above the first event, and its legend one more line.
+    row_inches = ROW_INCHES + LINE_INCHES * (lines - 1)
+    margin = MARGIN_INCHES + (BAND_INCHES + BAND_LEGEND_INCHES if band else 0)
+    top_room = 0.95 + (BAND_LEGEND_INCHES if band else 0)
+    height = row_inches * len(marks) + margin
+    # The band's rows (in row units): from under the first event's to the top.
+    top_row = len(marks) - 0.2 + (BAND_INCHES / row_inches if band else 0)
+    band_rows = (len(marks) - 0.5, top_row)
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     # Fixed margins, not tight_layout (which measures every label and took a third
     # of the draw): the labels are wrapped at LABEL_LENGTH, so their room is known.
     figure.subplots_adjust(
-        left=LABEL_ROOM, right=RIGHT, top=1 - 0.95 / height, bottom=0.55 / height, wspace=PANEL_GAP
+        left=LABEL_ROOM,
+        right=RIGHT,
+        top=1 - top_room / height,
+        bottom=0.55 / height,
+        wspace=PANEL_GAP,
     )
     FigureCanvasAgg(figure)
     asked = FuzzyDate.parse(result.period_iso) if result.period_iso else None
     panels = _panels(figure, marks)
+    labelled: list[Segment] = []  # the band's states named in place
     for axes, group in panels:
         if asked is not None:
             _shade(axes, asked)
@@ -341,6 +568,10 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
             axes, shown, [rows[i] for i in group], (high - low) * MIN_MARK_PIXELS / pixels
         )
         axes.set_xlim(low, high)  # as decided, whatever the marks' own extent
+        if band:
+            labelled += _draw_band(axes, band, band_rows)
+            axes.axhline(len(marks) - 0.5, color="#bdbdbd", lw=0.8)
+            axes.set_xlim(low, high)
         _place(axes, placed)
         axes.tick_params(axis="x", labelsize=10)
         axes.grid(axis="x", alpha=0.3)
@@ -355,7 +586,19 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
     beside = first.get_yaxis_transform()  # x in axes fractions, y in rows
     for row, label in zip(rows, labels, strict=True):
         first.text(-0.01, row, label, transform=beside, ha="right", va="center", fontsize=11)
-    first.set_ylim(-0.8, len(marks) - 0.2)
+    if band:
+        first.text(
+            -0.01,
+            sum(band_rows) / 2,
+            "GSOMIA's state",
+            transform=beside,
+            ha="right",
+            va="center",
+            fontsize=11,
+        )
+    first.set_ylim(-0.8, top_row)
     figure.suptitle(title, fontsize=13, x=0.01, y=1 - 0.1 / height, ha="left", va="top")
     _legend(figure, marks, asked is not None, 1 - 0.45 / height)
+    if band:
+        _band_legend(figure, band, labelled, 1 - (0.45 + BAND_LEGEND_INCHES) / height)
     return figure

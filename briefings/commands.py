@@ -20,7 +20,7 @@ import datetime as dt
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,6 +30,9 @@ from briefings.replies import ReplyKind
 from briefings.store import FactStore
 from briefings.suggestions import MAX_CHOICES, actor_choices, period_choices, speaker_choices
 from briefings.typed_dates import find_period, typed_period
+
+if TYPE_CHECKING:
+    from briefings.charts import Picture
 
 __all__ = [
     "PREFIX",
@@ -125,7 +128,7 @@ class Command:
     aliases: tuple[str, ...] = ()  # other names typed at the top level, e.g. "quotes"
     costly: bool = False  # rate-limited per user in Discord
     # Draws the query's result as a PNG (a chart attached to the answer); None: text only
-    picture: Callable[[Any], bytes] | None = None
+    picture: Callable[[Any], Picture] | None = None
 
     @property
     def usage(self) -> str:
@@ -368,10 +371,10 @@ def answer_help(registry: Registry, more: tuple[HelpGroup, ...], command: str | 
     raise UnknownCommandError(command.removeprefix(PREFIX), names)
 
 
-def _timeline_picture(result: Any) -> bytes:
-    from briefings.charts import timeline_png  # matplotlib, only when a picture is asked for
+def _timeline_picture(result: Any) -> Picture:
+    from briefings.charts import timeline_picture  # matplotlib, only when a picture is asked for
 
-    return timeline_png(result)
+    return timeline_picture(result)
 
 
 def help_topics(registry: Registry, more: tuple[HelpGroup, ...], current: str) -> list[str]:

@@ -14,7 +14,11 @@ The rules follow the precision of each date:
   never draws on what nobody knew yet. Its anniversaries say it "was expected".
 - an expected step of the agreement that a state change decided against before its
   day (`briefings.queries.agreement_state`) gets no countdown from the day that change was
-  published, and its anniversaries name the step that happened instead.
+  published, and its anniversaries name the step that happened instead;
+- the ending a notice implies on the day it takes effect (when no curated expectation
+  stands for that day) gets the same countdowns, from the day a source gave that day;
+- on the day itself, a countdown to a step the sources by then say happened, or
+  disagree about, says so with what each says, not "expected".
 
 Everything takes the day explicitly; nothing here reads a clock.
 """
@@ -28,10 +32,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefings.annotations import EventAnnotation
-from briefings.dates import Precision
-from briefings.queries.agreement import agreement_state, decision_of
+from briefings.dates import FuzzyDate, Precision
+from briefings.queries.agreement import agreement_state, decision_of, implied_events
 from briefings.queries.agreement_state import AgreementState
-from briefings.queries.items import EventItem, event_item
+from briefings.queries.items import EventItem, Outcome, event_item
 from briefings.store import FactStore, Visibility
 
 __all__ = [
@@ -139,11 +143,51 @@ def _for_event(
     if event.status == "expected" and date.precision is Precision.DAY:
         days_left = (date.earliest - day).days
         decided = decision_of(state, event.id)
-        superseded = decided is not None and decided[0] == "superseded"
-        if days_left in COUNTDOWN_DAYS and visibility.admits(event.evidence) and not superseded:
+        outcome = decided[0] if decided is not None else None
+        if _counts_down(outcome, days_left) and visibility.admits(event.evidence):
             kind = OccasionKind.COUNTDOWN
             found.append(_occasion(store, event, kind, day, visibility, state, days_left=days_left))
     return found
+
+
+def _implied_countdowns(state: AgreementState, day: dt.date, horizon: dt.date) -> list[Occasion]:
+    """The countdowns of `day` to the endings the notices imply."""
+    found = []
+    for event in implied_events(state, horizon):
+        date = FuzzyDate.parse(event.date.iso)
+        days_left = (date.earliest - day).days
+        if date.precision is Precision.DAY and _counts_down(event.outcome, days_left):
+            kind = OccasionKind.COUNTDOWN
+            found.append(
+                Occasion(
+                    key=f"{kind.value}:{event.id}:{day.isoformat()}",
+                    kind=kind,
+                    day=day,
+                    event=event,
+                    past_tense=event.title,
+                    years=None,
+                    round=False,
+                    days_left=days_left,
+                )
+            )
+    return found
+
+
+def _counts_down(outcome: Outcome | None, days_left: int) -> bool:
+    """A countdown's day, to an expectation nothing decided against."""
+    return days_left in COUNTDOWN_DAYS and outcome != "superseded"
+
+
+def _notice_due(store: FactStore, day: dt.date) -> bool:
+    """A notice takes effect a countdown's days after `day` (a few days a year)."""
+    due = {day + dt.timedelta(days=n) for n in COUNTDOWN_DAYS}
+    return any(
+        event.effect is not None
+        and event.effect.kind == "termination_notified"
+        and event.effect.takes_effect is not None
+        and event.effect.takes_effect.value.earliest in due
+        for event in store.milestones()
+    )
 
 
 def _candidates(store: FactStore, day: dt.date) -> list[EventAnnotation]:
@@ -164,14 +208,17 @@ def occasions_on(store: FactStore, day: dt.date) -> list[Occasion]:
     with store.reading():
         candidates = _candidates(store, day)
         # The fold reads every milestone: only when an expected step of the agreement
-        # has an occasion that day (a few days a year), not for every day's digest.
+        # has an occasion that day, or a notice takes effect a countdown later (a few
+        # days a year), not for every day's digest.
         asks = any(event.status == "expected" and event.effect for event in candidates)
-        state = agreement_state(store, visibility, day) if asks else None
+        state = agreement_state(store, visibility, day) if asks or _notice_due(store, day) else None
         found = [
             occasion
             for event in candidates
             for occasion in _for_event(store, event, day, visibility, state)
         ]
+        if state is not None:
+            found += _implied_countdowns(state, day, store.horizon)
     order = {OccasionKind.COUNTDOWN: 0, OccasionKind.ANNIVERSARY: 1}
     return sorted(found, key=lambda o: (order.get(o.kind, 2), o.event.date.iso, o.event.id))
 

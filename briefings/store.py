@@ -357,6 +357,8 @@ class MemoryFactStore(FactStore):
         self._events_by_day = _grouped(merged.events, _month_day)
         self._events_by_month = _grouped(merged.events, _month)
         self._expected_by_day = _grouped(merged.events, _expected_day)
+        # Asked every day a digest is made, for a notice's takes-effect day.
+        self._milestones = [event for event in merged.events if event.milestone]
         self._discrepancies_by_fact = _grouped(merged.discrepancies, lambda d: d.facts)
         self._event_order = {event.id: n for n, event in enumerate(merged.events)}
 
@@ -407,7 +409,7 @@ class MemoryFactStore(FactStore):
         return [e for e in candidates if period is None or e.date.value.overlaps(period)]
 
     def milestones(self) -> list[EventAnnotation]:
-        return [event for event in self.events.values() if event.milestone]
+        return list(self._milestones)
 
     def occasion_events(
         self,

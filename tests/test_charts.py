@@ -290,5 +290,7 @@ async def test_the_text_is_sent_before_the_chart_is_drawn(
     assert attachment.filename == "timeline.png"
     assert attachment.description == (
         "A chart of Timeline: August 2019: each event on a time axis, in the order the text"
-        " above lists them."
+        " above lists them. Above them, a band of the agreement's state: signed from"
+        " November 2016 (its day not given) to 2019-08-22; termination notified from"
+        " 2019-08-22."
     )

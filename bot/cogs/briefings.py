@@ -97,8 +97,10 @@ class AnswerCog(commands.Cog):
         if not picture:
             return
         title = message.embeds[0].title
-        alt = self.responder.renderer.fragment("discord/picture_alt.txt.j2", title=title)
-        file = discord.File(io.BytesIO(picture), filename=f"{name}.png", description=alt)
+        alt = self.responder.renderer.fragment(
+            "discord/picture_alt.txt.j2", title=title, band=picture.told
+        )
+        file = discord.File(io.BytesIO(picture.png), filename=f"{name}.png", description=alt)
         try:
             await message.edit(attachments=[file])
         except discord.HTTPException as error:  # the text stands without its chart

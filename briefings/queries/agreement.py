@@ -12,13 +12,54 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefings.annotations import EventAnnotation
+from briefings.annotations import DateClaim, EventAnnotation, Evidence
 from briefings.effects import states
 from briefings.queries.agreement_state import AgreementState, fold
-from briefings.queries.items import Outcome, StepItem, date_item, visible_discrepancies
+from briefings.queries.items import (
+    Decision,
+    EventItem,
+    StepItem,
+    date_item,
+    visible_discrepancies,
+)
 from briefings.store import FactStore, Visibility
 
-__all__ = ["HistoryResult", "agreement_state", "agreement_steps", "decision_of", "history"]
+__all__ = [
+    "IMPLIED_TITLE",
+    "HistoryResult",
+    "agreement_state",
+    "agreement_steps",
+    "decision_of",
+    "history",
+    "implied_events",
+]
+
+
+# The title of the ending a notice implies on its takes-effect day: an event no
+# source tells as such, named like the curated ones in every answer, chart and briefing.
+IMPLIED_TITLE = "GSOMIA ends, as notified on {notified}"
+
+
+def _implied(
+    store: FactStore, event: EventAnnotation, takes_effect: DateClaim, giving: list[Evidence]
+) -> StepItem:
+    """The ending a notice implies on the day it takes effect, citing the words that
+    give the day."""
+    return StepItem(
+        event=f"{event.id}.takes-effect",
+        kind="terminated",
+        title=IMPLIED_TITLE.format(notified=event.date.value.label()),
+        when=takes_effect.value,
+        date=date_item(takes_effect),
+        expected=True,
+        conditional=False,
+        known_from=min(store.article_date(item.article).earliest for item in giving),
+        takes_effect=None,
+        takes_effect_citations=[],
+        discrepancies=[],
+        citations=[store.cite(item) for item in giving],
+        implied_by=event.id,
+    )
 
 
 def _step(store: FactStore, event: EventAnnotation, visibility: Visibility) -> StepItem | None:
@@ -29,11 +70,13 @@ def _step(store: FactStore, event: EventAnnotation, visibility: Visibility) -> S
     stating = [item for item in visible if states(effect.kind, [item.text])]
     if not stating:  # no source published by then says so
         return None
-    takes_effect, giving = None, []
+    takes_effect, giving, implies = None, [], None
     if effect.takes_effect is not None:
         phrase = effect.takes_effect.phrase
         giving = [item for item in visible if phrase is None or phrase in item.text]
         takes_effect = date_item(effect.takes_effect) if giving else None
+        if giving and effect.kind == "termination_notified" and event.status != "expected":
+            implies = _implied(store, event, effect.takes_effect, giving)
     return StepItem(
         event=event.id,
         kind=effect.kind,
@@ -47,6 +90,7 @@ def _step(store: FactStore, event: EventAnnotation, visibility: Visibility) -> S
         takes_effect_citations=[store.cite(item) for item in giving],
         discrepancies=[d.summary for d in visible_discrepancies(store, event.id, visibility)],
         citations=[store.cite(item) for item in stating],
+        implies=implies,
     )
 
 
@@ -61,10 +105,32 @@ def agreement_state(store: FactStore, visibility: Visibility, day: dt.date) -> A
     return fold(agreement_steps(store, visibility), day)
 
 
-def decision_of(state: AgreementState | None, event: str) -> tuple[Outcome, StepItem | None] | None:
+def implied_events(state: AgreementState, horizon: dt.date) -> list[EventItem]:
+    """The endings the state's notices imply, as the events every answer lists beside
+    the store's (`horizon`: the last day the sources speak of)."""
+    return [
+        EventItem(
+            id=e.step.event,
+            title=e.step.title,
+            date=e.step.date,
+            status="expected",
+            outcome_unknown=e.step.when.latest > horizon and e.decided_by is None,
+            note=None,
+            discrepancies=[],
+            citations=e.step.citations,
+            outcome=e.outcome,
+            decided_by=e.decided_by,
+            confirming=e.confirming,
+        )
+        for e in state.expectations
+        if e.step.implied_by is not None
+    ]
+
+
+def decision_of(state: AgreementState | None, event: str) -> Decision | None:
     """What became of milestone `event` if it is an expected step (for `event_item`)."""
-    expectation = state.outcome_of(event) if state is not None else None
-    return None if expectation is None else (expectation.outcome, expectation.decided_by)
+    e = state.outcome_of(event) if state is not None else None
+    return None if e is None else (e.outcome, e.decided_by, e.confirming)
 
 
 class HistoryResult(BaseModel):

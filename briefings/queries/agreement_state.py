@@ -17,6 +17,10 @@ before, by whoever builds the steps.
   expectation was published; confirmed when a step of its own kind is dated at its
   date; disputed when both; else pending while its day is still to come, unconfirmed
   after.
+- A notice whose takes-effect day a source gives implies an expected ending on that
+  day (`StepItem.implies`), decided like any other expectation, by the steps from the
+  notice on: unless a curated expected ending already stands for that day, which is
+  the same expectation told by the sources themselves.
 """
 
 from __future__ import annotations
@@ -63,6 +67,9 @@ class Expectation(_Model):
     outcome: Outcome
     decided_by: StepItem | None = Field(
         description="The step that confirmed or superseded it (the superseding one if disputed)"
+    )
+    confirming: StepItem | None = Field(
+        default=None, description="If disputed: the step a source says happened as expected"
     )
 
 
@@ -126,7 +133,10 @@ def _same_kind(expected: EffectKind, happened: EffectKind) -> bool:
     return expected == happened or (expected in ENDING and happened in ENDING)
 
 
-def _expectation(expected: StepItem, steps: Sequence[StepItem], day: dt.date) -> Expectation:
+def _expectation(
+    expected: StepItem, steps: Sequence[StepItem], day: dt.date, since: dt.date
+) -> Expectation:
+    """What became of `expected` by `day`; a step dated before `since` cannot decide it."""
     confirming = [
         s for s in steps if _same_kind(expected.kind, s.kind) and s.when.overlaps(expected.when)
     ]
@@ -135,12 +145,14 @@ def _expectation(expected: StepItem, steps: Sequence[StepItem], day: dt.date) ->
         for s in steps
         if s.kind in RULES_OUT.get(expected.kind, frozenset())
         and s.when.earliest <= expected.when.latest
-        and s.when.latest >= expected.known_from
+        and s.when.latest >= since
     ]
     outcome: Outcome
     if confirming and ruling_out:
-        outcome, decided_by = "disputed", ruling_out[0]
-    elif ruling_out:
+        return Expectation(
+            step=expected, outcome="disputed", decided_by=ruling_out[0], confirming=confirming[0]
+        )
+    if ruling_out:
         outcome, decided_by = "superseded", ruling_out[0]
     elif confirming:
         outcome, decided_by = "confirmed", confirming[0]
@@ -149,14 +161,41 @@ def _expectation(expected: StepItem, steps: Sequence[StepItem], day: dt.date) ->
     return Expectation(step=expected, outcome=outcome, decided_by=decided_by)
 
 
+def _implied(notices: Sequence[StepItem], curated: Sequence[StepItem]) -> list[StepItem]:
+    """The endings the notices imply on their takes-effect days, each day once (from
+    the notice whose day was known first), but for a day a curated expected ending
+    already stands for."""
+    implied = sorted(
+        (notice.implies for notice in notices if notice.implies is not None),
+        key=lambda ending: ending.known_from,
+    )
+    kept: list[StepItem] = []
+    for ending in implied:
+        standing = [*curated, *kept]
+        if not any(e.kind in ENDING and e.when.overlaps(ending.when) for e in standing):
+            kept.append(ending)
+    return kept
+
+
 def fold(steps: Sequence[StepItem], day: dt.date) -> AgreementState:
     """The agreement's state on `day` from `steps` (any order)."""
     happened = sorted((s for s in steps if not s.expected), key=_order)
     by_day = [s for s in happened if s.when.latest <= day]
-    expected = sorted((s for s in steps if s.expected), key=_order)
+    expected = [s for s in steps if s.expected and s.known_from <= day]
+    # An implied ending is decided by the steps from its notice on, whenever a source
+    # gave its day (a later source may give it after the suspension that decided it).
+    since = {s.event: s.known_from for s in expected}
+    for notice in by_day:
+        if notice.implies is not None:
+            since[notice.implies.event] = notice.when.earliest
+    known = [notice for notice in by_day if notice.implies and notice.implies.known_from <= day]
+    implied = _implied(known, expected)
     return AgreementState(
         day=day,
         spans=_spans(by_day),
-        expectations=[_expectation(e, by_day, day) for e in expected if e.known_from <= day],
+        expectations=[
+            _expectation(e, by_day, day, since[e.event])
+            for e in sorted([*expected, *implied], key=_order)
+        ],
         undecided=[s for s in happened if s.when.earliest <= day < s.when.latest],
     )

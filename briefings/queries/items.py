@@ -27,6 +27,7 @@ from briefings.store import Citation, FactStore, Visibility
 __all__ = [
     "ActorItem",
     "DateItem",
+    "Decision",
     "EventItem",
     "Outcome",
     "QuoteItem",
@@ -73,12 +74,25 @@ class StepItem(_Item):
     takes_effect_citations: list[Citation]
     discrepancies: list[str] = Field(description="Summaries of discrepancies about the milestone")
     citations: list[Citation] = Field(description="The visible excerpts that state the effect")
+    implies: StepItem | None = Field(
+        default=None,
+        description=(
+            "For a notice with its takes-effect day: the ending it implies on that day, an"
+            " expected step citing the words that give the day"
+        ),
+    )
+    implied_by: str | None = Field(
+        default=None, description="For such an implied ending: the id of the notice's milestone"
+    )
 
 
 # What became of an expected step, as of a day: still to come (pending), its day passed
 # with nothing on record (unconfirmed), it happened (confirmed), a state change before
 # its day decided against it (superseded), or sources say both (disputed).
 Outcome = Literal["pending", "unconfirmed", "confirmed", "superseded", "disputed"]
+# The fold's word on an expected step: its outcome, the step that decided it, and if
+# disputed the step said to have happened as expected.
+Decision = tuple[Outcome, "StepItem | None", "StepItem | None"]
 
 
 class EventItem(_Item):
@@ -102,6 +116,9 @@ class EventItem(_Item):
     )
     decided_by: StepItem | None = Field(
         default=None, description="The step that confirmed or superseded the expectation"
+    )
+    confirming: StepItem | None = Field(
+        default=None, description="If disputed: the step a source says happened as expected"
     )
 
 
@@ -172,12 +189,12 @@ def event_item(
     store: FactStore,
     event: EventAnnotation,
     visibility: Visibility,
-    decided: tuple[Outcome, StepItem | None] | None = None,
+    decided: Decision | None = None,
 ) -> EventItem:
     """An event with its visible citations and the discrepancies about it; for an
     expected step of the agreement, what became of it (`decided`, from the fold)."""
     disagreements = visible_discrepancies(store, event.id, visibility)
-    outcome, decided_by = decided if decided is not None else (None, None)
+    outcome, decided_by, confirming = decided if decided is not None else (None, None, None)
     other_dates = {
         claim.date.value.iso: claim.date
         for d in disagreements
@@ -198,6 +215,7 @@ def event_item(
         citations=store.cite_all(event.evidence, visibility),
         outcome=outcome,
         decided_by=decided_by,
+        confirming=confirming,
     )
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefings.queries.agreement import agreement_state, decision_of
+from briefings.dates import FuzzyDate
+from briefings.queries.agreement import agreement_state, decision_of, implied_events
 from briefings.queries.agreement_state import AgreementState, Span
 from briefings.queries.items import EventItem, event_item
 from briefings.store import FactStore
@@ -75,6 +76,9 @@ def status(store: FactStore, as_of: dt.date | None = None) -> StatusResult:
     items = [
         event_item(store, event, visibility, decision_of(state, event.id)) for event in milestones
     ]
+    if horizon is not None:  # the endings the notices imply, in date order among them
+        items += implied_events(state, horizon)
+        items.sort(key=lambda item: FuzzyDate.parse(item.date.iso).sort_key())
     done = [item for item in items if item.status != "expected"]
     later = _known_later(store, as_of, {event.id for event in milestones}) if as_of else []
     return StatusResult(
