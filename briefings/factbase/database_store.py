@@ -232,6 +232,8 @@ class DatabaseFactStore(FactStore):
         self._periods: set[str] | None = None
         self._speakers: set[str] | None = None
         self._counts: FactCounts | None = None
+        # Read once per version: every day's occasions ask whether a notice falls due.
+        self._milestones: list[EventAnnotation] | None = None
         if not self.refresh():
             raise StorageError("the database holds no facts yet: run `briefbot facts sync`")
 
@@ -265,7 +267,7 @@ class DatabaseFactStore(FactStore):
                 return False
             self._hold(sources, actors)
             self.version = version
-            self._periods = self._speakers = self._counts = None
+            self._periods = self._speakers = self._counts = self._milestones = None
         return True
 
     # --- reading -------------------------------------------------------------------
@@ -488,7 +490,9 @@ class DatabaseFactStore(FactStore):
         return self._union_of_events(query)
 
     def milestones(self) -> list[EventAnnotation]:
-        return self._events(FactEventRow.milestone.is_(True))
+        if self._milestones is None:
+            self._milestones = self._events(FactEventRow.milestone.is_(True))
+        return self._milestones
 
     def occasion_events(
         self,
