@@ -156,7 +156,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         _, created = await asyncio.to_thread(
             self.watchlist.add, ctx.guild.id, address, interval, ctx.author.id, self.clock.now()
         )
-        channel, _ = self._review_place(ctx.guild)
+        channel, _ = await self._review_place(ctx.guild)
         log.info("%s watched in %s by %s every %s", address, ctx.guild.id, ctx.author.id, interval)
         reply = self.renderer.notice(
             "watching",
@@ -211,13 +211,14 @@ class SourcesCog(commands.Cog, name="Sources"):
         assert ctx.guild is not None
         listed = await asyncio.to_thread(self.watchlist.listed, ctx.guild.id)
         rows = [self._row(watched) for watched in listed]
-        channel, role = self._review_place(ctx.guild)
+        channel, role = await self._review_place(ctx.guild)
+        pending = await asyncio.to_thread(self.review.waiting, ctx.guild.id, self.trust.curating())
         reply = self.renderer.notice(
             "watchlist",
             rows=rows,
             review_channel=channel.name if channel else None,
             curator_role=role.name if role else None,
-            pending=self.review.waiting(ctx.guild.id, self.trust.curating()),
+            pending=pending,
             curating=self.trust.curates(ctx.guild.id),
         )
         await self._send(ctx, reply)
@@ -261,8 +262,11 @@ class SourcesCog(commands.Cog, name="Sources"):
         assert guild is not None
         if curator is not None and curator.is_default():
             raise BadSettingError("@everyone cannot be the curator role; name a role.")
-        self.review.set_channel(
-            guild.id, channel.id, curator.id if curator else None, ctx.author.id, self.clock.now()
+        role_id = curator.id if curator else None
+        # Another process's sync may hold the write lock: waited for in a thread.
+        set_channel = self.review.set_channel
+        await asyncio.to_thread(
+            set_channel, guild.id, channel.id, role_id, ctx.author.id, self.clock.now()
         )
         warnings = missing_permissions(channel)
         reply = self.renderer.notice(
@@ -274,11 +278,11 @@ class SourcesCog(commands.Cog, name="Sources"):
         )
         await self._send(ctx, reply)
 
-    def _review_place(
+    async def _review_place(
         self, guild: discord.Guild
     ) -> tuple[discord.abc.GuildChannel | None, discord.Role | None]:
         """The server's review channel and curator role, if it has them."""
-        where = self.review.channel(guild.id)
+        where = await asyncio.to_thread(self.review.channel, guild.id)
         if where is None:
             return None, None
         role = guild.get_role(where.curator_role_id) if where.curator_role_id else None
@@ -395,7 +399,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         except discord.HTTPException as error:  # the application's owner, not read
             log.warning("could not tell whether %s owns the bot: %s", member.id, error)
             owner = False
-        where = self.review.channel(interaction.guild_id)
+        where = await asyncio.to_thread(self.review.channel, interaction.guild_id)
         role = where.curator_role_id if where else None
         curator = member.guild_permissions.manage_guild or (
             role is not None and any(r.id == role for r in member.roles)
