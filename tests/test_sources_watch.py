@@ -15,6 +15,7 @@ import pytest
 import simcord
 
 from bot.app import BriefBot
+from bot.arguments import BadSettingError
 from tests.test_review_flow import Desk, review_bot
 from tests.web_site import Site
 
@@ -98,3 +99,63 @@ async def test_the_cog_reads_the_review_settings_in_threads(
     assert called == {"channel", "waiting", "set_channel"}
     on_loop = [name for name, thread in threads if thread == threading.main_thread().name]
     assert on_loop == []
+
+
+async def test_a_source_s_keywords_skip_what_they_do_not_name_and_the_list_shows_it(
+    desk: Desk, site: tuple[str, Site]
+) -> None:
+    base, _ = site
+    feed = f"{base}/feed.xml"
+    await desk.editor.send(desk.channel, f"!sources review-channel {desk.drafts.mention}")
+    await desk.editor.send(desk.channel, f"!sources watch {feed} 2h include:Sylvania,실바니아")
+    watching = desk.text()
+    assert watching.startswith(f"Watching\n{feed} is checked every 2 h"), watching
+    assert "Only articles that mention one of these are drafted: Sylvania, 실바니아." in watching
+    await desk.cog.run_round()
+    assert [post.embeds[0].title for post in desk.review_posts()] == [
+        "Draft: Freedonia hears from Sylvania"
+    ]
+    await desk.bob.send(desk.channel, "!sources list")
+    listed = desk.text()
+    assert "feed “Fictional Times”: 2 items, 2 new; 1 drafted; 1 skipped by the keywords" in (
+        listed
+    )
+    assert "drafts only articles that mention Sylvania, 실바니아" in listed
+    assert "1 article skipped by the keywords, the latest:" in listed
+    assert "– “Freedonia closes its ports”: mentions no include keyword" in listed
+
+    # Changed later, in the slash form: the interval is kept, the skip judged again.
+    await desk.bot.tree.sync()
+    changed = await desk.editor.slash(
+        desk.channel, "sources watch", url=feed, include="none", exclude="Sylvania"
+    )
+    assert changed.response is not None
+    description = str(changed.response.embeds[0].description)
+    assert description.startswith(f"{feed} is checked every 2 h"), description
+    assert "skipped, whatever else they mention: Sylvania." in description
+    await desk.cog.run_round()  # not due yet: nothing fetched
+    await desk.env.advance_time(2 * 3600)
+    await desk.cog.run_round()
+    titles = [post.embeds[0].title for post in desk.review_posts()]
+    assert titles == ["Draft: Freedonia hears from Sylvania", "Draft: Freedonia closes its ports"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("include:GSOMIA,,Kono", "An empty include keyword in 'GSOMIA,,Kono'"),
+        (f"exclude:{'x' * 41}", "is 41 characters long: a keyword has at most 40."),
+        ("include:" + ",".join(f"k{n}" for n in range(21)), "21 include keywords"),
+        ("include:GSOMIA exclude:gsomia", "'GSOMIA' is both an include and an exclude keyword."),
+        ("2h GSOMIA", "'GSOMIA': an interval given twice"),
+    ],
+)
+async def test_bad_keywords_are_refused_in_one_line_and_nothing_is_watched(
+    desk: Desk, typed: str, said: str
+) -> None:
+    await desk.editor.send(desk.channel, f"!sources watch https://news.example/rss.xml {typed}")
+    reply = desk.text()
+    assert said in reply.splitlines()[1] or reply.startswith(said), reply
+    assert [type(error) for error in desk.env.errors] == [BadSettingError]
+    await desk.editor.send(desk.channel, "!sources list")
+    assert "This server watches nothing yet." in desk.text()
