@@ -167,11 +167,7 @@ def record_item_failures(
     """Count one more failure on each item, and back its next fetch off by
     `backoff(failures)`: in the caller's transaction."""
     for failure in failures:
-        key = address_key(failure.item.key)
-        row = session.get(FeedItemRow, key)
-        if row is None:
-            row = FeedItemRow(item_hash=key, link=failure.item.link, failures=0)
-            session.add(row)
+        row = _item_row(session, failure.item.key, failure.item.link)
         row.failures += 1
         row.next_try_at = now + backoff(row.failures)
         row.last_outcome = failure.why
@@ -181,11 +177,17 @@ def settle_item(database: Database, key: str, link: str, outcome: str) -> None:
     """Never fetch the item (by its `FeedItem.key`) again: its article was drafted
     through another address (`outcome` says which page)."""
     with database.session() as session, session.begin():
-        row = session.get(FeedItemRow, address_key(key))
-        if row is None:
-            row = FeedItemRow(item_hash=address_key(key), link=link, failures=0)
-            session.add(row)
+        row = _item_row(session, key, link)
         row.next_try_at, row.last_outcome = None, outcome
+
+
+def _item_row(session: Session, key: str, link: str) -> FeedItemRow:
+    """The item's row (by its `FeedItem.key`), added if it has none yet."""
+    row = session.get(FeedItemRow, address_key(key))
+    if row is None:
+        row = FeedItemRow(item_hash=address_key(key), link=link, failures=0)
+        session.add(row)
+    return row
 
 
 def claim(database: Database, page: WebPage, now: dt.datetime, guid: str | None = None) -> Claim:

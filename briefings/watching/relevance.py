@@ -168,6 +168,11 @@ def _pattern(keyword: str) -> re.Pattern[str]:
     parts = [part for part in re.split(_SEPARATORS, _fold(keyword)) if part]
     body = _SEPARATORS.join(re.escape(part) for part in parts)
     first, last = parts[0][0], parts[-1][-1]
-    before = f"(?<!{_SPACED_LETTER})" if re.fullmatch(_SPACED_LETTER, first) else ""
+    if re.fullmatch(_SPACED_LETTER, first):
+        # The boundary is looked behind from after the first letter, not before it: a
+        # pattern that begins with a letter is searched for by that letter, one that
+        # begins with a look-behind tried at every position (0.04 ms against 10 ms for
+        # a 100 KB article, per keyword).
+        body = f"{re.escape(first)}(?<!{_SPACED_LETTER}.){body[len(re.escape(first)) :]}"
     after = f"(?!{_SPACED_LETTER})" if re.fullmatch(_SPACED_LETTER, last) else ""
-    return re.compile(before + body + after)
+    return re.compile(body + after)

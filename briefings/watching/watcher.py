@@ -57,7 +57,6 @@ class PollReport:
     outcome: str  # one line, as `/sources list` shows it
     staged: tuple[Draft, ...] = ()
     failed: bool = False
-    skipped: tuple[SkipRecord, ...] = ()
 
 
 @dataclass
@@ -184,7 +183,7 @@ class Watcher:
             self.watchlist.fetched, skipped=skipped, failed_items=found.item_failures
         )
         await asyncio.to_thread(fetched, url, now, outcome, found.etag, found.last_modified)
-        return PollReport(url, outcome, tuple(staged), skipped=tuple(skipped))
+        return PollReport(url, outcome, tuple(staged))
 
     def _stage(
         self, new: NewPage, now: dt.datetime, watched: str, rows: Sequence[Watched]
