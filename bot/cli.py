@@ -367,7 +367,7 @@ def _draft_harvest(database: Database, found: Harvest, seeds: Path) -> int:
     print(f"Feed “{found.feed}”: {counted(found.items, 'items')}, {new or 'none'} new{more}.")
     status = EXIT_OK
     for failure in found.item_failures:  # tried again at the next fetch
-        print(f"Not fetched: {failure}", file=sys.stderr)
+        print(f"Not fetched: {failure.line}", file=sys.stderr)
         status = EXIT_FAILURE
     for number, item in enumerate(found.pages, start=1):
         print(f"\nItem {number} of {len(found.pages)}: {item.title or item.page.url}")

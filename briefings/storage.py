@@ -65,7 +65,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = migrations_dir()
 # A fixed key for pg_advisory_lock, shared by every briefbot process on a server.
 EXCLUSIVE_LOCK = 0x62726966  # "brif"
-SCHEMA_REVISION = "0009"  # the newest migration; a test holds it to alembic's head
+SCHEMA_REVISION = "0010"  # the newest migration; a test holds it to alembic's head
 # What a driver may raise on opening: a damaged SQLite file whose schema holds a name
 # that is not UTF-8 makes Python's sqlite3 fail to decode SQLite's own error message.
 DRIVER_FAILURES = (SQLAlchemyError, OSError, UnicodeDecodeError)

@@ -4,7 +4,9 @@ a 10 MiB body, malformed XML, a redirect loop and a redirect to a cloud's metada
 address; and the hostile pages: gzip bombs of one and two layers, a body coded three
 times over, a page that trickles a byte at a time, 2 MiB of tiny paragraphs, tiny
 paragraphs as many as a page may have (slow to read), a feed of 50,000 items, a page
-declared UTF-8 with one bad byte, and a feed whose items share one GUID.
+declared UTF-8 with one bad byte, and a feed whose items share one GUID; a feed with an
+item that fails while the site is down, and one whose item's summary says more than
+its article. The site counts the requests of every path.
 
 The server runs on 127.0.0.1 in a thread of its own (aiohttp, which discord.py brings),
 so the code under test can fetch from it on its own event loop. Loopback is not a
@@ -16,6 +18,7 @@ refused.
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import gzip
 import ipaddress
@@ -146,9 +149,15 @@ class Site:
         self.down = False  # /sometimes answers 503 while the site is down
         self.same_guid_items = 1  # how many stories /same-guid.xml lists
         self.story_hits = 0
+        self.paths: collections.Counter[str] = collections.Counter()  # requests, by path
+
+    @web.middleware
+    async def count(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        self.paths[request.path] += 1
+        return await handler(request)
 
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[self.count])
         app.router.add_get("/article.html", self.article)
         app.router.add_get("/plain.txt", self.plain)
         app.router.add_get("/missing", _status(404))
@@ -177,7 +186,34 @@ class Site:
         app.router.add_get("/story/{number}", self.story)
         app.router.add_get("/bad-utf8.html", self.bad_utf8)
         app.router.add_get("/same-guid.xml", self.same_guid)
+        app.router.add_get("/with-flaky.xml", self.with_flaky)
+        app.router.add_get("/summaries.xml", self.summaries)
         return app
+
+    async def with_flaky(self, request: web.Request) -> web.Response:
+        """The article, and /sometimes (503 while the site is down); no GUIDs."""
+        base = f"http://{request.host}"
+        items = "".join(
+            f"<item><title>{title}</title><link>{base}{path}</link></item>"
+            for title, path in (
+                ("Freedonia closes its ports", "/article.html"),
+                ("Freedonia hears from Sylvania", "/sometimes"),
+            )
+        )
+        feed = f"<rss version='2.0'><channel><title>Flaky</title>{items}</channel></rss>"
+        return web.Response(text=feed, content_type="application/rss+xml")
+
+    async def summaries(self, request: web.Request) -> web.Response:
+        """The article, with a summary (in HTML, as feeds send it) naming what the
+        article does not."""
+        summary = "&lt;p&gt;Ports shut as talks on &lt;b&gt;GSOMIA&lt;/b&gt; stall&lt;/p&gt;"
+        item = (
+            "<item><title>Freedonia closes its ports</title>"
+            f"<link>http://{request.host}/article.html</link>"
+            f"<description>{summary}</description></item>"
+        )
+        feed = f"<rss version='2.0'><channel><title>Summaries</title>{item}</channel></rss>"
+        return web.Response(text=feed, content_type="application/rss+xml")
 
     async def bomb(self, _: web.Request) -> web.Response:
         """128 KiB of gzip that inflates to 128 MiB."""

@@ -45,6 +45,8 @@ from briefings.watching import (
     describe_every,
     parse_every,
 )
+from briefings.watching.records import Skips
+from briefings.watching.relevance import Keywords, Which, parse_keywords, sort_typed
 
 __all__ = ["MAX_WATCHED", "SourcesCog"]
 
@@ -56,10 +58,18 @@ MANAGE_NOTE = "servers only; changing needs Manage Server"
 # A draft is one embed: its first items, each cut short, fit in one (a long page's
 # draft says how many more it holds).
 MAX_LISTED, LABEL_LENGTH = 15, 180
+SKIPPED_SHOWN, SKIPPED_LENGTH = 3, 80  # the latest skipped articles' titles, in the list
 UNBOUND = (
     "Not done: this post's buttons are not bound to what it shows (it predates that "
     "check); use the draft's newer post in this channel."
 )
+
+
+def _keywords(typed: str | None, which: Which) -> tuple[str, ...] | None:
+    """The keywords typed for one list; None when that list was not given."""
+    if typed is None:
+        return None
+    return argument(lambda text: parse_keywords(text, which), typed)
 
 
 class SourcesCog(commands.Cog, name="Sources"):
@@ -128,8 +138,8 @@ class SourcesCog(commands.Cog, name="Sources"):
         description="Watch a feed or a page: new articles are drafted for review.",
         extras={
             "examples": (
-                "!sources watch https://news.example/rss.xml 2h",
-                "/sources watch url:https://news.example/story every:1d",
+                "!sources watch https://news.example/rss.xml 2h include:GSOMIA,지소미아",
+                "/sources watch url:https://news.example/rss.xml exclude:baseball,야구",
             ),
             "note": MANAGE_NOTE,
         },
@@ -137,33 +147,61 @@ class SourcesCog(commands.Cog, name="Sources"):
     @app_commands.describe(
         url="An RSS or Atom feed, or one article's page (http or https)",
         every="How often to look: 30m, 2h, 1d … (default 1h, at least 15m)",
+        include="Comma-separated keywords: only articles naming one are drafted (none clears)",
+        exclude="Comma-separated keywords: articles naming one are skipped (none clears)",
     )
     @commands.guild_only()
     @commands.has_guild_permissions(manage_guild=True)
     async def watch(
-        self, ctx: commands.Context[commands.Bot], url: str, every: str | None = None
+        self,
+        ctx: commands.Context[commands.Bot],
+        url: str,
+        every: str | None = None,
+        include: str | None = None,
+        exclude: str | None = None,
     ) -> None:
-        """Add an address to the server's watch list (or change its interval)."""
+        """Add an address to the server's watch list (or change its interval or its
+        keywords: what is not given is kept)."""
         assert ctx.guild is not None
         address = argument(check_url, url)
-        interval = argument(parse_every, every or "")
+        prefix = ctx.interaction is None
+        every, include, exclude = argument(
+            lambda _: sort_typed(every, include, exclude, prefix=prefix), ""
+        )
+        interval = argument(parse_every, every) if every is not None else None
+        included = _keywords(include, "include")
+        excluded = _keywords(exclude, "exclude")
         listed = await asyncio.to_thread(self.watchlist.listed, ctx.guild.id)
-        known = {watched.url for watched in listed}
+        known = {watched.url: watched for watched in listed}
         if address not in known and len(known) >= MAX_WATCHED:
             raise BadSettingError(
                 f"This server watches {MAX_WATCHED} addresses already; unwatch one first."
             )
-        _, created = await asyncio.to_thread(
-            self.watchlist.add, ctx.guild.id, address, interval, ctx.author.id, self.clock.now()
+        # A keyword both included and excluded: refused in one line, before any write.
+        before = known[address].keywords if address in known else Keywords()
+        argument(lambda _: before.changed(included, excluded), "")
+        watched, created = await asyncio.to_thread(
+            self.watchlist.add,
+            ctx.guild.id,
+            address,
+            interval,
+            ctx.author.id,
+            self.clock.now(),
+            included,
+            excluded,
         )
-        channel, _ = self._review_place(ctx.guild)
-        log.info("%s watched in %s by %s every %s", address, ctx.guild.id, ctx.author.id, interval)
+        channel, _ = await self._review_place(ctx.guild)
+        log.info(
+            "%s watched in %s by %s every %s", address, ctx.guild.id, ctx.author.id, watched.every
+        )
         reply = self.renderer.notice(
             "watching",
             url=address,
-            every=describe_every(interval),
+            every=describe_every(watched.every),
             created=created,
             review_channel=channel.name if channel else None,
+            include=list(watched.keywords.include),
+            exclude=list(watched.keywords.exclude),
         )
         await self._send(ctx, reply)
 
@@ -210,20 +248,22 @@ class SourcesCog(commands.Cog, name="Sources"):
         """Each watched address, its interval, its last fetch and any back-off."""
         assert ctx.guild is not None
         listed = await asyncio.to_thread(self.watchlist.listed, ctx.guild.id)
-        rows = [self._row(watched) for watched in listed]
-        channel, role = self._review_place(ctx.guild)
+        skips = await asyncio.to_thread(self.watchlist.skips, ctx.guild.id, SKIPPED_SHOWN)
+        rows = [self._row(watched, skips.get(watched.id, Skips())) for watched in listed]
+        channel, role = await self._review_place(ctx.guild)
+        pending = await asyncio.to_thread(self.review.waiting, ctx.guild.id, self.trust.curating())
         reply = self.renderer.notice(
             "watchlist",
             rows=rows,
             review_channel=channel.name if channel else None,
             curator_role=role.name if role else None,
-            pending=self.review.waiting(ctx.guild.id, self.trust.curating()),
+            pending=pending,
             curating=self.trust.curates(ctx.guild.id),
         )
         await self._send(ctx, reply)
 
     @staticmethod
-    def _row(watched: Watched) -> dict[str, Any]:
+    def _row(watched: Watched, skips: Skips) -> dict[str, Any]:
         return {
             "url": watched.url,
             "every": describe_every(watched.every),
@@ -231,6 +271,13 @@ class SourcesCog(commands.Cog, name="Sources"):
             "outcome": watched.last_outcome,
             "failures": watched.failures,
             "next": moment(watched.next_try_at),
+            "include": list(watched.keywords.include),
+            "exclude": list(watched.keywords.exclude),
+            "skipped": skips.count,
+            "latest_skipped": [
+                {"title": shorten(item.title, SKIPPED_LENGTH), "excluded_by": item.excluded_by}
+                for item in skips.latest
+            ],
         }
 
     @sources.command(
@@ -261,8 +308,11 @@ class SourcesCog(commands.Cog, name="Sources"):
         assert guild is not None
         if curator is not None and curator.is_default():
             raise BadSettingError("@everyone cannot be the curator role; name a role.")
-        self.review.set_channel(
-            guild.id, channel.id, curator.id if curator else None, ctx.author.id, self.clock.now()
+        role_id = curator.id if curator else None
+        # Another process's sync may hold the write lock: waited for in a thread.
+        set_channel = self.review.set_channel
+        await asyncio.to_thread(
+            set_channel, guild.id, channel.id, role_id, ctx.author.id, self.clock.now()
         )
         warnings = missing_permissions(channel)
         reply = self.renderer.notice(
@@ -274,11 +324,11 @@ class SourcesCog(commands.Cog, name="Sources"):
         )
         await self._send(ctx, reply)
 
-    def _review_place(
+    async def _review_place(
         self, guild: discord.Guild
     ) -> tuple[discord.abc.GuildChannel | None, discord.Role | None]:
         """The server's review channel and curator role, if it has them."""
-        where = self.review.channel(guild.id)
+        where = await asyncio.to_thread(self.review.channel, guild.id)
         if where is None:
             return None, None
         role = guild.get_role(where.curator_role_id) if where.curator_role_id else None
@@ -395,7 +445,7 @@ class SourcesCog(commands.Cog, name="Sources"):
         except discord.HTTPException as error:  # the application's owner, not read
             log.warning("could not tell whether %s owns the bot: %s", member.id, error)
             owner = False
-        where = self.review.channel(interaction.guild_id)
+        where = await asyncio.to_thread(self.review.channel, interaction.guild_id)
         role = where.curator_role_id if where else None
         curator = member.guild_permissions.manage_guild or (
             role is not None and any(r.id == role for r in member.roles)

@@ -106,7 +106,8 @@ def _read(kind: Kind, fetched: Fetched) -> Reply:
         title, items = feed_items(fetched)
         # As plain tuples: unpickling 50,000 dataclasses holds the parent's GIL (and so
         # its event loop) a quarter of a second, tuples a sixteenth.
-        return True, (title, [(item.guid, item.link, item.title) for item in items]), False
+        items_read = [(item.guid, item.link, item.title, item.summary) for item in items]
+        return True, (title, items_read), False
     except FetchError as error:
         return False, str(error), False
     except MemoryError:

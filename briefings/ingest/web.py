@@ -30,6 +30,7 @@ import codecs
 import contextlib
 import datetime as dt
 import hashlib
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -75,11 +76,14 @@ class WebPage:
 
 @dataclass(frozen=True)
 class FeedItem:
-    """An item of a feed: its GUID (its link when it has none), its link, its title."""
+    """An item of a feed: its GUID (its link when it has none), its link, its title,
+    and its summary as plain text (what a watched source's keywords are looked for in,
+    with the article)."""
 
     guid: str
     link: str
     title: str
+    summary: str = ""
 
     @property
     def key(self) -> str:
@@ -102,6 +106,7 @@ def feed_items(fetched: Fetched) -> tuple[str, list[FeedItem]]:
             guid=str(entry.get("id") or entry["link"]),
             link=urljoin(fetched.final_url, str(entry["link"])),
             title=str(entry.get("title", "")).strip(),
+            summary=_plain(str(entry.get("summary", ""))),
         )
         for entry in parsed.entries
         if entry.get("link")
@@ -110,6 +115,16 @@ def feed_items(fetched: Fetched) -> tuple[str, list[FeedItem]]:
         problem = str(parsed.get("bozo_exception", "not well-formed")).splitlines()[0]
         raise FetchError(f"{fetched.final_url} is not a feed that can be read: {problem}")
     return str(parsed.feed.get("title", "")).strip() or fetched.final_url, items
+
+
+_TAG = re.compile(r"<[^>]*>")
+SUMMARY_LENGTH = 2000  # characters kept of an item's summary: a teaser, not the article
+
+
+def _plain(summary: str) -> str:
+    """A summary's text, without its markup (feeds send HTML in it)."""
+    text = html.unescape(_TAG.sub(" ", summary[: 4 * SUMMARY_LENGTH]))
+    return " ".join(text.split())[:SUMMARY_LENGTH]
 
 
 def is_feed(fetched: Fetched) -> bool:

@@ -13,19 +13,24 @@ event loop.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from briefings.fetching import DEADLINE_SECONDS, Fetched, FetchError, fetch
 from briefings.ingest.readers import Readers
+from briefings.ingest.seen import ItemFailure
 from briefings.ingest.web import FeedItem, WebPage, is_feed
 from briefings.rendering import counted
 
 __all__ = ["Fetcher", "Harvest", "NewPage", "PollLimits", "Unseen", "harvest"]
 
+log = logging.getLogger(__name__)
+
 Fetcher = Callable[..., Awaitable[Fetched]]
-# The first `limit` of the items never drafted before, in the feed's order, and
-# whether more are left: it reads the database, so it is run in a thread.
+# The first `limit` of the items never drafted before (nor settled, nor backed off),
+# in the feed's order, and whether more are left: it reads the database, so it is run
+# in a thread.
 Unseen = Callable[[Sequence[FeedItem], int], tuple[list[FeedItem], bool]]
 
 
@@ -42,18 +47,20 @@ class PollLimits:
 
 @dataclass(frozen=True)
 class NewPage:
-    """A page to draft, and the feed item's key (`FeedItem.key`) when it came from a
-    feed."""
+    """A page to draft, and the feed item's key (`FeedItem.key`), title and summary
+    when it came from a feed."""
 
     page: WebPage
     guid: str | None = None
     title: str = ""
+    summary: str = ""
 
 
 @dataclass
 class Harvest:
     """What one poll found: pages to draft, the validators for the next conditional
-    GET, one line saying what happened, and one line per item that failed."""
+    GET, one line saying what happened, and the items that failed (each backed off on
+    its own by the caller)."""
 
     pages: list[NewPage] = field(default_factory=list)
     feed: str | None = None  # the feed's title, when the address is a feed
@@ -61,7 +68,7 @@ class Harvest:
     etag: str | None = None
     last_modified: str | None = None
     outcome: str = ""
-    item_failures: list[str] = field(default_factory=list)
+    item_failures: list[ItemFailure] = field(default_factory=list)
     left: bool = False  # new items left for the next poll
 
 
@@ -77,7 +84,7 @@ async def harvest(
     limits: PollLimits = PollLimits(),
 ) -> Harvest:
     """Poll `url`. `FetchError` in one line when the address itself fails; an item of
-    a feed that fails is listed in `item_failures` and tried again at the next poll."""
+    a feed that fails, in any way, is that item's failure alone (`item_failures`)."""
     fetched = await fetcher(
         url,
         allow_private=allow_private,
@@ -109,9 +116,13 @@ async def harvest(
             )
             page = await readers.page(fetched_item)
         except FetchError as error:
-            found.item_failures.append(f"{item.link}: {error}")
+            found.item_failures.append(ItemFailure(item, str(error)))
             continue
-        found.pages.append(NewPage(page, item.key, item.title))
+        except Exception as error:  # MemoryError, a defect met on a hostile page
+            log.exception("fetching the item %s of %s failed", item.link, url)
+            found.item_failures.append(ItemFailure(item, f"not fetched ({type(error).__name__})"))
+            continue
+        found.pages.append(NewPage(page, item.key, item.title, item.summary))
     found.outcome = f"feed “{title}”: {counted(len(items), 'items')}, {len(new) or 'none'} new"
     if found.left:
         found.outcome += ", more left for the next poll"

@@ -10,7 +10,10 @@ limit, memory exhausted, a defect met on a hostile page) is that address's, reco
 on it: never the round's. What is fetched is read in worker processes (`Readers`),
 and every database call is made in a thread: nothing waits on the event loop.
 An article is staged once, whoever fetches it (`briefings.ingest.seen`); an edited one
-is staged as its next edition, saying what changed. The clock is the caller's:
+is staged as its next edition, saying what changed. An article that the keywords of
+every server watching its address skip (`briefings.watching.relevance`) is recorded as
+skipped on each of their rows, not drafted; one that any of them wants is drafted. A
+feed's item that fails is backed off on its own. The clock is the caller's:
 `poll(now)`.
 """
 
@@ -20,21 +23,22 @@ import asyncio
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from briefings.errors import BriefingError
 from briefings.fetching import FetchError, fetch
 from briefings.ingest.readers import Readers
-from briefings.ingest.seen import claim, new_items, what_changed
+from briefings.ingest.seen import claim, new_items, settle_item, what_changed
+from briefings.ingest.web import address_key
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import Draft
 from briefings.storage import database_failures
 from briefings.store import FactStore
 from briefings.watching.harvest import Fetcher, Harvest, NewPage, PollLimits, harvest
-from briefings.watching.records import Watched, Watchlist
+from briefings.watching.records import Skipped, SkipRecord, Watched, Watchlist
 
 __all__ = ["PollReport", "Watcher"]
 
@@ -53,6 +57,16 @@ class PollReport:
     outcome: str  # one line, as `/sources list` shows it
     staged: tuple[Draft, ...] = ()
     failed: bool = False
+
+
+@dataclass
+class _Staging:
+    """What became of one page found: a draft, a line saying why not, or the rows
+    whose keywords skipped it."""
+
+    draft: Draft | None = None
+    note: str | None = None
+    skipped: list[SkipRecord] = field(default_factory=list)
 
 
 class Watcher:
@@ -115,9 +129,9 @@ class Watcher:
         url = known.url
         # Counted as failed until it ends: a page that kills this process is backed
         # off, not polled again at once by the next.
-        await asyncio.to_thread(self.watchlist.started, url, now)
+        rows = await asyncio.to_thread(self.watchlist.started, url, now)
         try:
-            found = await self._harvest(known)
+            found = await self._harvest(known, now)
         except SQLAlchemyError:
             raise  # the database's failure, not the address's: the round reports it
         except FetchError as error:
@@ -126,12 +140,15 @@ class Watcher:
             log.exception("watching %s failed", url)
             why = f"{url} could not be polled ({type(error).__name__})"
             return await self._failed(url, now, why)
-        return await self._staged(url, found, now)
+        return await self._staged(url, found, now, rows)
 
-    async def _harvest(self, known: Watched) -> Harvest:
+    async def _harvest(self, known: Watched, now: dt.datetime) -> Harvest:
+        skipped = functools.partial(self.watchlist.skipped_by_all, url=known.url)
         return await harvest(
             known.url,
-            unseen=functools.partial(new_items, self.watchlist.database),
+            unseen=functools.partial(
+                new_items, self.watchlist.database, now=now, leave_out=skipped
+            ),
             allow_private=self.allow_private,
             readers=self.readers,
             etag=known.etag,
@@ -145,31 +162,47 @@ class Watcher:
         log.info("watching %s: %s", url, why)
         return PollReport(url, why, failed=True)
 
-    async def _staged(self, url: str, found: Harvest, now: dt.datetime) -> PollReport:
-        staged, notes = [], []
+    async def _staged(
+        self, url: str, found: Harvest, now: dt.datetime, rows: Sequence[Watched]
+    ) -> PollReport:
+        staged, notes, skipped, articles_skipped = [], [], [], 0
         for new in found.pages:
-            draft, note = await asyncio.to_thread(self._stage, new, now, url)
-            if draft is not None:
-                staged.append(draft)
-            if note:
-                notes.append(note)
-        outcome = "; ".join(
-            [found.outcome, f"{len(staged) or 'nothing'} drafted", *notes, *found.item_failures]
+            staging = await asyncio.to_thread(self._stage, new, now, url, rows)
+            if staging.draft is not None:
+                staged.append(staging.draft)
+            if staging.note:
+                notes.append(staging.note)
+            skipped += staging.skipped
+            articles_skipped += bool(staging.skipped)
+        lines = [found.outcome, f"{len(staged) or 'nothing'} drafted"]
+        if articles_skipped:
+            lines.append(f"{articles_skipped} skipped by the keywords")
+        failures = [failure.line for failure in found.item_failures]
+        outcome = "; ".join([*lines, *notes, *failures])
+        fetched = functools.partial(
+            self.watchlist.fetched, skipped=skipped, failed_items=found.item_failures
         )
-        fetched = self.watchlist.fetched
         await asyncio.to_thread(fetched, url, now, outcome, found.etag, found.last_modified)
         return PollReport(url, outcome, tuple(staged))
 
     def _stage(
-        self, new: NewPage, now: dt.datetime, watched: str
-    ) -> tuple[Draft | None, str | None]:
-        """Stage a page found at the `watched` address, once; a page that cannot be
-        drafted is remembered as seen, so it is not fetched and refused again at every
-        poll (an edit makes it new)."""
+        self, new: NewPage, now: dt.datetime, watched: str, rows: Sequence[Watched]
+    ) -> _Staging:
+        """Stage a page found at the `watched` address, once, unless the keywords of
+        every row watching it skip it; a page that cannot be drafted is remembered as
+        seen, so it is not fetched and refused again at every poll (an edit makes it
+        new), and so is a feed's item whose article was drafted through another
+        address."""
+        skips = _skips(rows, new, now)
+        if skips:
+            return _Staging(skipped=skips)
         database = self.watchlist.database
         claimed = claim(database, new.page, now, new.guid)
         if not claimed.new:
-            return None, None
+            if new.guid:
+                outcome = f"drafted already as {claimed.page_name}"
+                settle_item(database, new.guid, new.page.url, outcome)
+            return _Staging()
         change = None
         if claimed.previous_text is not None:
             changed = what_changed(claimed.previous_text, new.page.text)
@@ -179,10 +212,27 @@ class Watcher:
                 new.page, claimed, self.store(), now, new.title, change, watched
             )
         except BriefingError as error:
-            return None, f"{new.page.url} not drafted: {error}"
+            return _Staging(note=f"{new.page.url} not drafted: {error}")
         except SQLAlchemyError:
             raise
         except Exception as error:  # a defect met on a hostile page: that page's alone
             log.exception("drafting %s failed", new.page.url)
-            return None, f"{new.page.url} not drafted ({type(error).__name__})"
-        return draft, None
+            return _Staging(note=f"{new.page.url} not drafted ({type(error).__name__})")
+        return _Staging(draft=draft)
+
+
+def _skips(rows: Sequence[Watched], new: NewPage, now: dt.datetime) -> list[SkipRecord]:
+    """A skip for each row, if the keywords of every row watching the address skip the
+    page (judged on the feed item's title and summary and the page's text); none if
+    any row wants it."""
+    texts = [new.title, new.summary, new.page.text]
+    verdicts = [(row, row.keywords.verdict(texts)) for row in rows]
+    if not verdicts or any(verdict is None for _, verdict in verdicts):
+        return []
+    item_hash = address_key(new.guid or new.page.url)
+    title = new.title or new.page.text.partition("\n")[0]
+    return [
+        SkipRecord(row.id, item_hash, Skipped(title, new.page.url, verdict.excluded_by, now))
+        for row, verdict in verdicts
+        if verdict is not None
+    ]
