@@ -180,14 +180,7 @@ def _counts_down(outcome: Outcome | None, days_left: int) -> bool:
 
 def _notice_due(store: FactStore, day: dt.date) -> bool:
     """A notice takes effect a countdown's days after `day` (a few days a year)."""
-    due = {day + dt.timedelta(days=n) for n in COUNTDOWN_DAYS}
-    return any(
-        event.effect is not None
-        and event.effect.kind == "termination_notified"
-        and event.effect.takes_effect is not None
-        and event.effect.takes_effect.value.earliest in due
-        for event in store.milestones()
-    )
+    return any(day + dt.timedelta(days=n) in store.notice_days() for n in COUNTDOWN_DAYS)
 
 
 def _candidates(store: FactStore, day: dt.date) -> list[EventAnnotation]:

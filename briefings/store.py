@@ -286,6 +286,16 @@ class FactStore(ABC):
     def milestones(self) -> list[EventAnnotation]:
         """The events that are steps in the agreement's own life."""
 
+    def notice_days(self) -> frozenset[dt.date]:
+        """The days notices of termination say they take effect (each one's earliest)."""
+        return frozenset(
+            event.effect.takes_effect.value.earliest
+            for event in self.milestones()
+            if event.effect is not None
+            and event.effect.kind == "termination_notified"
+            and event.effect.takes_effect is not None
+        )
+
     @abstractmethod
     def occasion_events(
         self,

@@ -224,3 +224,27 @@ def test_steps_of_the_same_day_keep_the_order_they_were_published() -> None:
 )
 def test_the_words_that_state_an_effect(kind: EffectKind, words: str, stated: bool) -> None:
     assert states(kind, [words]) is stated
+
+
+def test_a_step_told_again_by_a_later_source_is_one_step_with_both_sources() -> None:
+    """A December article telling the suspension of 2019-11-22 opened a second span of
+    the same state on the same day: history listed it twice and status said "before
+    that: termination suspended" of the suspension itself."""
+    retold = step(
+        "retold", "termination_suspended", "2019-11-22", conditional=True, known_from="2019-12-10"
+    )
+    state = fold([*HISTORY, retold], day("2020-06-01"))
+    assert [span.step.event for span in state.spans] == [
+        "signed",
+        "extended",
+        "notice",
+        "suspended",
+    ]
+    assert state.previous is not None
+    assert state.previous.step.event == "notice"
+    # Told again unconditionally, it is a step of its own (the condition was lifted).
+    lifted = step("lifted", "termination_suspended", "2019-11-22", known_from="2019-12-10")
+    assert [span.step.event for span in fold([*HISTORY, lifted], day("2020-06-01")).spans][-2:] == [
+        "suspended",
+        "lifted",
+    ]

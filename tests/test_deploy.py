@@ -179,16 +179,7 @@ def test_the_unit_verifies_and_is_rated_safe_by_systemd(tmp_path: Path) -> None:
     unit = (DEPLOY / "briefbot@.service").read_text(encoding="utf-8")
     instance = tmp_path / "briefbot@0-1.service"
     instance.write_text(unit, encoding="utf-8")
-    rated = subprocess.run(
-        ["systemd-analyze", "security", "--offline=yes", str(instance)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", rated.stdout)
-    assert found, rated.stdout + rated.stderr
-    assert float(found.group(1)) <= 1.5
+    assert _exposure(instance) <= 1.5
     # The installed command does not exist here; everything else in the unit must.
     instance.write_text(
         re.sub(r"^ExecStart=.*$", "ExecStart=/bin/true", unit, flags=re.MULTILINE),
@@ -219,6 +210,20 @@ def test_the_image_runs_as_a_numbered_user_with_matplotlib_s_folder_kept() -> No
     assert "--uid 10001 --gid 10001" in image
     assert "MPLCONFIGDIR=/var/cache/briefbot/matplotlib" in image
     assert "MPLCONFIGDIR=%C/briefbot/matplotlib" in _unit()["Environment"]
+
+
+def _exposure(unit: Path) -> float:
+    """`systemd-analyze security`'s overall exposure of the unit file (0 to 10)."""
+    rated = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", str(unit)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", rated.stdout)
+    assert found, rated.stdout + rated.stderr
+    return float(found.group(1))
 
 
 def _verified_units(tmp_path: Path, *names: str) -> list[Path]:
@@ -262,13 +267,4 @@ def test_the_backup_units_verify_and_are_rated_safe(tmp_path: Path) -> None:
         timeout=60,
     )
     assert (verified.returncode, verified.stderr) == (0, "")
-    rated = subprocess.run(
-        ["systemd-analyze", "security", "--offline=yes", str(service)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", rated.stdout)
-    assert found, rated.stdout + rated.stderr
-    assert float(found.group(1)) <= 1.5
+    assert _exposure(service) <= 1.5

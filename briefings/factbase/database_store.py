@@ -233,7 +233,7 @@ class DatabaseFactStore(FactStore):
         self._speakers: set[str] | None = None
         self._counts: FactCounts | None = None
         # Read once per version: every day's occasions ask whether a notice falls due.
-        self._milestones: list[EventAnnotation] | None = None
+        self._notice_days: frozenset[dt.date] | None = None
         if not self.refresh():
             raise StorageError("the database holds no facts yet: run `briefbot facts sync`")
 
@@ -267,7 +267,7 @@ class DatabaseFactStore(FactStore):
                 return False
             self._hold(sources, actors)
             self.version = version
-            self._periods = self._speakers = self._counts = self._milestones = None
+            self._periods = self._speakers = self._counts = self._notice_days = None
         return True
 
     # --- reading -------------------------------------------------------------------
@@ -490,9 +490,12 @@ class DatabaseFactStore(FactStore):
         return self._union_of_events(query)
 
     def milestones(self) -> list[EventAnnotation]:
-        if self._milestones is None:
-            self._milestones = self._events(FactEventRow.milestone.is_(True))
-        return self._milestones
+        return self._events(FactEventRow.milestone.is_(True))
+
+    def notice_days(self) -> frozenset[dt.date]:
+        if self._notice_days is None:
+            self._notice_days = super().notice_days()
+        return self._notice_days
 
     def occasion_events(
         self,

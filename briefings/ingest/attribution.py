@@ -290,6 +290,19 @@ class Speaker:
     actor: str | None = None  # the store's actor, when the phrase is its exact name or alias
 
 
+def _voice_again(voice: Speaker, how: str, said: str) -> Speaker:
+    """The unnamed speaker quoted before, named again by `said` ("the official", "he"):
+    the sentence that described them is the back-reference."""
+    return Speaker(
+        voice.name,
+        "voice",
+        how,
+        back_reference=voice.sentence,
+        note=f"{said} taken as the {voice.name} quoted before",
+        sentence=voice.sentence,
+    )
+
+
 def _split_title(phrase: str) -> tuple[str | None, str] | None:
     """(title, full name) of "Vice Defense Minister Ahn Sung-taek"; None if the phrase
     does not end in a person's full name."""
@@ -498,15 +511,7 @@ class Article:
     def _pronoun(self, pronoun: str) -> Speaker | str:
         if PRONOUNS[pronoun] == "person":
             if self.voice_last and self.last_voice is not None:
-                voice = self.last_voice
-                return Speaker(
-                    voice.name,
-                    "voice",
-                    "pronoun",
-                    back_reference=voice.sentence,
-                    note=f"'{pronoun}' taken as the {voice.name} quoted before",
-                    sentence=voice.sentence,
-                )
+                return _voice_again(self.last_voice, "pronoun", f"'{pronoun}'")
             if self.last_person is None:
                 return f"'{pronoun}' has no person before it"
             person = self.last_person
@@ -543,14 +548,7 @@ class Article:
             head_noun = match["body"].split()[-1].lower()
             if voice is None or not voice.name.lower().endswith(head_noun):
                 return None
-            return Speaker(
-                voice.name,
-                "voice",
-                "description",
-                back_reference=voice.sentence,
-                note=f"{head!r} taken as the {voice.name} quoted before",
-                sentence=voice.sentence,
-            )
+            return _voice_again(voice, "description", repr(head))
         return Speaker(match["body"], "voice", "description", sentence=sentence)
 
     def _body(self, name: str, sentence: str) -> Speaker | str:

@@ -118,10 +118,27 @@ def _follows(step: StepItem, before: Span | None) -> bool:
     return True
 
 
+def _retold(step: StepItem, before: Span | None) -> bool:
+    """Whether `step` is the step that opened `before`, told again by a later source
+    (the suspension of 2019-11-22 in an article of December)."""
+    return before is not None and (before.step.kind, before.step.when, before.step.conditional) == (
+        step.kind,
+        step.when,
+        step.conditional,
+    )
+
+
 def _spans(steps: Sequence[StepItem]) -> list[Span]:
     spans: list[Span] = []
     for step in steps:
         before = spans[-1] if spans else None
+        if before is not None and _retold(step, before):
+            # One step, more sources: its citations join the span's, not a new span.
+            cited = [*before.step.citations, *step.citations]
+            spans[-1] = before.model_copy(
+                update={"step": before.step.model_copy(update={"citations": cited})}
+            )
+            continue
         if before is not None:
             spans[-1] = before.model_copy(update={"until": step})
         standing = standing_after(step.kind, before.standing if before else None)
