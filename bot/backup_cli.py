@@ -81,7 +81,7 @@ def _table_lines(header: BackupHeader, restored: dict[str, int] | None = None) -
 
 def backup(target: Path) -> int:
     """Take a backup of the settings' database."""
-    from briefings.storage import Database, describe_url
+    from briefings.storage import Database
 
     url = _database_url()
     if url is None:
@@ -91,9 +91,7 @@ def backup(target: Path) -> int:
     database = Database(url)
     started = time.perf_counter()
     try:
-        if database.revision() is None:
-            print(f"not backed up: the database {describe_url(url)} has no schema yet")
-            return EXIT_FAILURE
+        database.ping()  # one line if there is no database there, or no schema yet
         header = take_backup(database, path, now)
     except (BackupError, StorageError) as error:
         print(f"not backed up: {error}", file=sys.stderr)

@@ -126,7 +126,11 @@ class _LiveCollector(Collector):
     def _gateway(self, families: dict[str, GaugeMetricFamily]) -> Iterator[GaugeMetricFamily]:
         if self.live.gateway is None:
             return
-        shards, up, latency = self.live.gateway()
+        try:
+            shards, up, latency = self.live.gateway()
+        except RuntimeError as error:  # the client's shards changed while being read
+            log.debug("gateway not read for metrics: %s", error)
+            return
         families["shards"].add_metric([], shards)
         families["up"].add_metric([], up)
         families["latency"].add_metric([], latency)

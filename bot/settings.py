@@ -276,6 +276,8 @@ def load_settings() -> Settings:
     traceback."""
     try:
         return Settings(_secrets_dir=secret_folders(os.environ) or None)
+    except PermissionError as error:  # a secret folder or file the bot may not read
+        raise InvalidSettingsError(f"cannot read {error.filename}: permission denied") from None
     except UnicodeDecodeError as error:  # from reading `.env`, the one file read here
         raise InvalidSettingsError(
             f".env is not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "

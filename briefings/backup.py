@@ -104,7 +104,8 @@ def _encoded(value: Any) -> Any:
     """A column value as JSON; the types JSON lacks are tagged. A naive datetime is UTC,
     which every writer of this schema stores (SQLite keeps no offset)."""
     if isinstance(value, dt.datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        # In UTC: PostgreSQL returns the session's zone, which SQLite would not keep.
+        aware = value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return {"$datetime": aware.isoformat()}
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
@@ -266,16 +267,19 @@ def _batches(lines: Iterator[str], header: BackupHeader) -> Iterator[tuple[str, 
     names = list(header.tables)
     batch: Rows = []
     current: int | None = None
-    for line in lines:
-        index, values = json.loads(line)
+    for number, line in enumerate(lines, start=2):
+        try:
+            index, values = json.loads(line)
+            columns = header.tables[names[index]].columns
+            row = {column: _decoded(value) for column, value in zip(columns, values, strict=True)}
+        except (ValueError, TypeError, IndexError, KeyError) as error:
+            # JSONDecodeError and a wrong number of values are ValueErrors.
+            raise BackupError(f"the backup is damaged at line {number}: {error}") from None
         if current is not None and (index != current or len(batch) >= BATCH):
             yield names[current], batch
             batch = []
         current = index
-        columns = header.tables[names[index]].columns
-        batch.append(
-            {column: _decoded(value) for column, value in zip(columns, values, strict=True)}
-        )
+        batch.append(row)
     if current is not None and batch:
         yield names[current], batch
 
@@ -396,7 +400,13 @@ def _restore_sqlite(url: str, header: BackupHeader, source: Path) -> Restored:
         raise BackupError("a restore needs a SQLite file (or PostgreSQL) to go into")
     place = Path(path)
     if place.exists():
-        _empty(Database(url))
+        existing = Database(url)
+        try:
+            _empty(existing)
+        except SQLAlchemyError as error:
+            raise BackupError(f"{place} is not an empty database: {reason(error)}") from None
+        finally:
+            existing.dispose()
     partial = place.with_name(f".{place.name}.restoring-{os.getpid()}")
     partial.unlink(missing_ok=True)
     database = Database(f"sqlite:///{partial}")

@@ -230,3 +230,23 @@ def test_the_commands_say_what_they_did_and_what_they_checked(
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("not restored: the database sqlite:///")
     assert line.endswith("a restore goes into a new, empty database")
+
+
+def test_a_time_in_another_zone_is_kept_as_its_utc_instant() -> None:
+    """PostgreSQL returns its session's zone; SQLite keeps no offset, and the app reads
+    what it keeps as UTC: 09:00+09:00 must arrive as 00:00, not 09:00."""
+    seoul = dt.datetime(2019, 11, 22, 9, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    assert _encoded(seoul) == {"$datetime": "2019-11-22T00:00:00+00:00"}
+
+
+def test_a_damaged_line_is_refused_in_one_line(database: Database, tmp_path: Path) -> None:
+    backup = tmp_path / "state.jsonl.gz"
+    take_backup(database, backup, NOW)
+    lines = gzip.decompress(backup.read_bytes()).decode("utf-8").splitlines(keepends=True)
+    damaged = tmp_path / "damaged.jsonl.gz"
+    damaged.write_bytes(gzip.compress("".join([lines[0], "[0, [1, 2]\n"]).encode()))
+    place = tmp_path / "new"
+    place.mkdir()
+    with pytest.raises(BackupError, match="the backup is damaged at line 2: "):
+        restore_backup(f"sqlite:///{place / 'restored.sqlite3'}", damaged)
+    assert list(place.iterdir()) == []

@@ -97,3 +97,35 @@ def test_he_after_an_unnamed_official_is_that_official_not_the_last_name(
     official = speakers["The value is in the minutes saved,"]
     assert "Sato" not in official
     assert speakers.get("Tracking data fills the gap over the sea,") == official
+
+
+def test_an_issuer_under_the_headline_is_not_the_title() -> None:
+    """A short organisation's name just above the date line, under a longer headline,
+    is the issuer: the headline above it is the title (not furniture)."""
+    page = (
+        "Press Release: Initialling of the Agreement on Protecting Military Information\n\n"
+        "Ministry of National Defense\n\nNovember 14, 2016\n\n"
+        "1. The Ministry announced today that the text was initialled.\n"
+    )
+    (article,) = segment(page).articles
+    assert article.title.text.startswith("Press Release: Initialling")
+    assert article.metadata[0].text == "Ministry of National Defense"
+
+
+def test_he_after_someone_unnamed_and_then_a_named_subject_is_not_the_official(
+    store: MemoryFactStore,
+) -> None:
+    """A subject the reader cannot name ("Chung said …") stands between: "he" is then
+    left unread, not given to the official quoted before."""
+    page = "\n\n".join(
+        [
+            "The radar gap, explained",
+            "By Mina Roh",
+            "“The value is in the minutes saved,” one Japanese defense official said.",
+            "Chung said the talks would go on. “We will keep the line open,” he added.",
+        ]
+    )
+    drafted, _ = draft_page("gap.txt", page, store, date=dt.date(2024, 6, 1))
+    speakers = {words: quote.speaker for quote in drafted.quotes for words in quote.words}
+    official = speakers["The value is in the minutes saved,"]
+    assert speakers.get("We will keep the line open,") != official

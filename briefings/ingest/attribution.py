@@ -394,8 +394,9 @@ class Article:
                 return
             if re.match(r"[A-Z][a-z’']+\b", opening["who"]):
                 # Someone this reading cannot name is the subject ("Chung said …"):
-                # a "he" after it is not the person before.
+                # a "he" after it is not the person before, nor the voice before.
                 self.last_person = None
+                self.voice_last = False
                 return
 
     def _maybe_introduce(self, sentence: str, masked: str, start: int, end: int) -> None:

@@ -45,6 +45,7 @@ SIGN_OFF = re.compile(
 # Between a title and its date line, a credit: the agency ("Kyodo") or a subtitle
 # wholly in brackets ("(Statement by Foreign Minister …)").
 CREDIT = re.compile(r"^(?:\(.*\)|\S+)$")
+ISSUER_WORDS = 5  # "Ministry of National Defense" under a longer headline
 
 
 class LineKind(StrEnum):
@@ -114,6 +115,16 @@ def _looks_like_title(text: str) -> bool:
     )
 
 
+def _under_title(line: str, before: str) -> bool:
+    """Whether `line`, just above a date line, is a credit or issuer under the headline
+    `before` ("Kyodo", "(Statement by …)", "Ministry of National Defense") rather than
+    the headline under a masthead ("Yonhap News Agency", then the headline)."""
+    if not _looks_like_title(before):
+        return False
+    words, above = len(line.split()), len(before.split())
+    return bool(CREDIT.match(line)) or words <= ISSUER_WORDS < above
+
+
 def _titles(lines: list[Line]) -> tuple[set[int], set[int]]:
     """The indexes of the lines that title an article (each just above its date line,
     dateline or byline, or above a credit under it), and of those credits."""
@@ -123,11 +134,7 @@ def _titles(lines: list[Line]) -> tuple[set[int], set[int]]:
         if not _is_header(lines[index]) or _is_header(lines[index - 1]):
             continue
         above = index - 1
-        if (
-            above > 0
-            and CREDIT.match(lines[above].text)
-            and _looks_like_title(lines[above - 1].text)
-        ):
+        if above > 0 and _under_title(lines[above].text, lines[above - 1].text):
             credits.add(above)
             above -= 1
         if _looks_like_title(lines[above].text):
@@ -147,7 +154,7 @@ def segment(text: str) -> Segmented:
     for index, line in enumerate(lines):
         above_header = index in titles
         if index in credits and current is not None and not current.body:
-            line.kind, line.why = LineKind.METADATA, "credit under the title"
+            line.kind, line.why = LineKind.METADATA, "credit or issuer under the title"
             current.metadata.append(line)
             continue
         if above_header and current is not None and not current.body:
