@@ -31,7 +31,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr | None = Field(
-        default=None, description="The bot token; never logged, never shown in a repr"
+        default=None,
+        description=(
+            "The bot token, required to connect (without it `briefbot run` opens the "
+            "console); never logged, never shown in a repr"
+        ),
     )
     dev_guild_id: int | None = Field(
         default=None, description="A test guild that gets the slash commands synced at start"
@@ -47,17 +51,36 @@ class Settings(BaseSettings):
             "bot's only server, and none (the owners alone) once it is in several"
         ),
     )
-    command_prefix: str = Field(default="!", min_length=1, max_length=5)
-    seeds_dir: Path = Field(default=DEFAULT_SEEDS_DIR, description="Seeds and annotations")
-    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    command_prefix: str = Field(
+        default="!",
+        min_length=1,
+        max_length=5,
+        description="The prefix of prefix commands, as in `!quote kono`",
+    )
+    seeds_dir: Path = Field(
+        default=DEFAULT_SEEDS_DIR,
+        description="The seeds folder: the seed pages and their annotations",
+    )
+    log_level: str = Field(
+        default="INFO", description="How much to log: DEBUG, INFO, WARNING or ERROR"
+    )
     log_format: LogFormat = Field(
-        default="text", description="text, or json: one JSON object a line, for log shippers"
+        default="text",
+        description=(
+            "text (coloured only at a terminal, never with NO_COLOR set), or json: one "
+            "JSON object a line, for log shippers"
+        ),
     )
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; a SQLite file under data_dir when unset"
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db; "
+            "unset: a SQLite file in DATA_DIR"
+        ),
     )
     data_dir: Path = Field(
-        default=Path("var"), description="Where the SQLite file lives (relative: to the cwd)"
+        default=Path("var"),
+        description="Where the SQLite file and the heartbeat file live (relative: to the cwd)",
     )
     database_connect_timeout_seconds: float = Field(
         default=CONNECT_TIMEOUT_SECONDS,
@@ -72,9 +95,14 @@ class Settings(BaseSettings):
         description="PostgreSQL: how long one statement may run before it is an error",
     )
     grace_hours: float = Field(
-        default=6.0, ge=0, le=48, description="How late a missed briefing may still be posted"
+        default=6.0,
+        ge=0,
+        le=48,
+        description="How late a missed briefing may still be posted, with a note; later: skipped",
     )
-    scheduler_enabled: bool = Field(default=True, description="Post scheduled briefings")
+    scheduler_enabled: bool = Field(
+        default=True, description="Post scheduled briefings; false: this process posts none"
+    )
     post_concurrency: int = Field(
         default=8, ge=1, le=64, description="Channels a briefing is sent to at once"
     )

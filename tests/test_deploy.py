@@ -2,7 +2,7 @@
 what exists, with settings the bot accepts, from locks that match the tested one.
 
 No container daemon or systemd runs here: these check what can be checked without
-them. The image's install steps were run by hand in a clean venv (see the README).
+them. The image's install steps were run by hand in a clean venv.
 """
 
 from __future__ import annotations

@@ -38,11 +38,3 @@ def test_every_answer_template_is_used() -> None:
     kinds = set(get_args(ReplyKind)) - {"briefing", "notice"}
     files = {p.stem for p in (TEMPLATES_DIR / "answers").glob("*.j2") if not p.stem.startswith("_")}
     assert files == kinds
-
-
-def test_every_setting_is_documented() -> None:
-    from bot.settings import Settings
-
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [name.upper() for name in Settings.model_fields if f"{name.upper()}=" not in readme]
-    assert missing == []
