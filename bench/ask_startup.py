@@ -1,6 +1,6 @@
 """Time `briefbot ask "!gsomia status"` as a whole process against `python -c "import discord"`.
 
-The one-shot path does not import discord.py at all; issue 9 holds it to at most
+The one-shot path does not import discord.py at all; the target holds it to at most
 0.85 x importing it. Runs alternate between the two commands so that a busy machine
 slows both alike; medians are compared. The first run of each is a warm-up (file
 cache, bytecode, and `ask`'s compiled templates in the cache folder).
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ASK = [str(BIN / "briefbot"), "ask", "!gsomia status"]
 IMPORT_DISCORD = [sys.executable, "-c", "import discord"]
-TARGET = 0.85  # issue 9: at most 0.85 x importing discord.py
+TARGET = 0.85  # at most 0.85 x importing discord.py
 
 
 # Bytecode is written as usual, as an installed package has it: with

@@ -1,7 +1,7 @@
 """The bot answering from the database store, through SimCord: latency against `!ping`,
 a day's digest, and memory, with the seed store and with 100,000 more facts.
 
-Targets (issue 9), every latency uncached: the reply cache is off and the rendering
+Targets, every latency uncached: the reply cache is off and the rendering
 caches are emptied before every question, so no iteration is answered from a cache
 (the cached figure is printed beside, for comparison):
 

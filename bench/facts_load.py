@@ -11,7 +11,7 @@ caches. Then `briefbot facts sync` puts the same folder into a new SQLite databa
 bot adds), opens the store from the database as the bot does, and syncs once more
 with one small annotation file added (what an accept in review does: the large file
 is read back parsed from a cache folder of the run's own, and every check and the
-whole write run again). Target (issue 9):
+whole write run again). Target:
 100,000 facts checked and loaded, and synced, in at most 60 s on a 2-core machine.
 
     .venv/bin/python bench/facts_load.py [--facts N ...]

@@ -19,8 +19,8 @@ hour later), so they compare like with like.
 Every timed phase starts and ends with SimCord settled: the gateway events a send
 causes (MESSAGE_CREATE, parsed into discord.py's cache) are processed after the
 REST call returns, so a phase timed without settling leaves its share of that work
-to whichever phase comes next. (An earlier version did not settle, and its "sent
-directly" yardstick came out at about 60% of its real cost.)
+to whichever phase comes next (unsettled, the "sent directly" yardstick comes out
+at about 60% of its real cost).
 
     .venv/bin/python bench/fanout.py [--channels N ...]
 """

@@ -3,7 +3,7 @@ main answers as Discord shows them.
 
 The chart is drawn straight from the query's result, with no cache in the way: the
 median of `--runs` draws, after one draw that pays for importing matplotlib (reported
-beside it). Target (issue 11): at most 200 ms for the seed store. The first pages are
+beside it). Target: at most 200 ms for the seed store. The first pages are
 counted the way Discord counts an embed: title, description, fields and footer.
 Target: `!gsomia status` at most 1,500 characters.
 

@@ -1,4 +1,4 @@
-"""Draft a 1 MiB page: is ingest linear? Target (issue 10): at most 5 s.
+"""Draft a 1 MiB page: is ingest linear? Target: at most 5 s.
 
 The page is wire copy: a title, a dateline, then paragraphs each with a quote by a
 minister named for the first time, a second quote by a spokesman, a weekday and an

@@ -13,7 +13,7 @@ yet posted, as the scheduler does at its time:
   are recorded), with the event loop's longest stall beside it (a probe that asks to
   be woken every 10 ms).
 
-Target (issue 25): a wake at most 5 ms at 100,000 subscriptions, and no stall of the
+Target: a wake at most 5 ms at 100,000 subscriptions, and no stall of the
 loop over 5 ms. Minimum and median of `--runs` runs.
 
     .venv/bin/python bench/wake.py [--subscriptions N ...] [--runs R]

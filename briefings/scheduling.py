@@ -1,6 +1,6 @@
 """APScheduler wakes the bot at each subscription's local time; it decides nothing.
 
-Correctness lives in the ledger (`briefings.posting`): a wake-up only asks the
+Correctness lives in the ledger (`briefings.subscriptions`): a wake-up only asks the
 service what is due, so a wake-up that comes twice, late, or from two processes is
 harmless, and a missed one is caught by the next sweep within the grace window.
 Jobs are rebuilt from the database with explicit ids and `replace_existing`, never

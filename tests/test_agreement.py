@@ -115,7 +115,7 @@ def test_status_before_the_suspension_still_expects_the_expiry(grown: FactStore)
 
 
 def test_status_of_2023_expects_nothing_from_2019(grown: FactStore) -> None:
-    """Issue 22: `!gsomia status 2023-06-01` said "Expected next (2019-11-23) …"."""
+    """An expectation a later step overtook is no longer "expected next" on a later day."""
     assert "Expected next" not in ask(grown, "!gsomia status 2023-06-01")
 
 

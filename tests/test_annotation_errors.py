@@ -261,7 +261,7 @@ def test_every_problem_is_reported_at_once(seeds_copy: Path) -> None:
     assert "problems in the fact store" in str(caught.value)
 
 
-# --- the YAML itself (issue 9) -----------------------------------------------------
+# --- the YAML itself -------------------------------------------------------------
 
 
 def test_an_impossible_date_is_a_problem_line_not_a_crash(seeds_copy: Path) -> None:

@@ -57,8 +57,8 @@ def test_status_before_the_sources(ask: Ask) -> None:
 
 
 def test_status_before_the_sources_goes_on_with_what_later_sources_say(ask: Ask) -> None:
-    """Issue 11: `!gsomia status 2016-12-01` said the bot knows nothing of GSOMIA then,
-    though the store has the November 2016 signing. It keeps its meaning (what had been
+    """`!gsomia status 2016-12-01` must not say the bot knows nothing of GSOMIA then,
+    since the store has the November 2016 signing. It keeps its meaning (what had been
     published by that day) in its first line, then goes on, labelled, with what later
     sources say about that day; nothing from them comes before the label."""
     lines = ask("!gsomia status 2016-12-01").splitlines()
@@ -271,7 +271,7 @@ def test_a_new_store_reaches_every_holder_of_the_current_answerer(store: MemoryF
     assert len(current.answerer.cache) == 0  # nothing answered from the old store
 
 
-# --- honest name lookups (issue 11) ----------------------------------------------------
+# --- honest name lookups -------------------------------------------------------------
 
 
 def test_a_country_finds_the_voices_speaking_for_its_government(ask: Ask) -> None:
@@ -344,8 +344,8 @@ def test_a_command_name_gets_only_close_suggestions(ask: Ask) -> None:
 def test_a_day_s_timeline_puts_what_falls_on_it_first_and_labels_the_overlaps(
     ask: Ask,
 ) -> None:
-    """Issue 11: `!timeline 2019-08-22` mixed eight items, among them "between June
-    2019 and 2019-11-22" and "August 2019", without marking which fall on the day."""
+    """`!timeline 2019-08-22` sets what falls on the day apart from what only overlaps
+    it ("between June 2019 and 2019-11-22", "August 2019"), labelled."""
     lines = [line for line in ask("!timeline 2019-08-22").splitlines() if line]
     on = lines.index("On 2019-08-22:")
     overlapping = lines.index(
@@ -391,5 +391,5 @@ def test_a_day_s_timeline_puts_what_falls_on_it_first_and_labels_the_overlaps(
     ],
 )
 def test_every_answer_opens_with_its_bottom_line(ask: Ask, command: str, first_line: str) -> None:
-    """Issue 11: every answer opens with a plain line that answers the question."""
+    """Every answer opens with a plain line that answers the question."""
     assert ask(command).splitlines()[2] == first_line

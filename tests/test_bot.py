@@ -63,9 +63,9 @@ async def test_status_prefix_and_as_of(world: World) -> None:
     await world.alice.send(world.channel, "!gsomia status")
     now = world.last_embed()
     assert now.title == "GSOMIA status"
-    # Issue 11: the bottom line first, and the first page short; details one page on.
+    # The bottom line first, and the first page short; details one page on.
     description = str(now.description)
-    # Issue 22: the state first, then the last step, then what was expected next.
+    # The state first, then the last step, then what was expected next.
     assert description.startswith(
         "As of the latest source (2019-11-22): In force, termination notified on 2019-08-22"
     )

@@ -117,7 +117,7 @@ async def test_bad_settings_get_a_clear_answer(room: Newsroom) -> None:
 
 
 async def test_a_mistyped_channel_is_an_error_never_this_channel(room: Newsroom) -> None:
-    """Issue 12, defect 4: `!brief unsubscribe #newz` removed this channel's subscription."""
+    """A mistyped channel (`#newz`) is an error: it never falls back to this channel."""
     assert room.bot.briefings is not None
     database = room.bot.briefings.database
     await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
@@ -159,7 +159,7 @@ async def test_an_unresolvable_channel_in_slash_is_never_this_channel(room: News
 async def test_impossible_zones_and_times_get_a_clear_answer(
     room: Newsroom, command: str, complaint: str
 ) -> None:
-    """Issue 12, defect 6: these raised IsADirectoryError, OSError or OverflowError."""
+    """A plain complaint, never an IsADirectoryError, OSError or OverflowError."""
     await room.admin.send(room.channel, command)
     assert complaint in room.text()
     assert "Something went wrong" not in room.text()
@@ -197,7 +197,7 @@ async def test_the_briefing_posts_once_at_local_time(room: Newsroom) -> None:
 async def test_a_briefing_pings_the_subscription_s_role_and_nothing_else(
     room: Newsroom,
 ) -> None:
-    """Issue 10: a subscription may name one role to ping. That role is mentioned on
+    """A subscription may name one role to ping. That role is mentioned on
     the briefing's first page, and is the only mention its payload allows; @everyone
     cannot be that role."""
     desk = room.guild.create_role("Desk")
@@ -229,9 +229,9 @@ async def test_a_storm_of_server_errors_is_tried_until_the_grace_then_given_up_a
 ) -> None:
     """discord.py retries a 500 itself; the service adds no retries of its own on top,
     but tries again from the scheduler: three times soon, then about once a sweep, and
-    never after the grace window. Issue 23, defect 8: it used to give up for good after
-    the three, and say so nowhere but its row; now a storm longer than the retries
-    waits for the next sweep, and a post given up is in `!brief list` and counted.
+    never after the grace window. A storm longer than the three retries waits for the
+    next sweep rather than giving up for good, and a post given up is in `!brief list`
+    and counted, not only on its row.
 
     (SimCord answers below discord.py's HTTP retry loop, so each try is one request.)"""
     await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
@@ -297,7 +297,7 @@ async def test_a_passing_server_error_still_posts(room: Newsroom) -> None:
 async def test_a_lost_response_is_retried_with_its_nonce_and_posts_once(
     room: Newsroom, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 12, defect 1: Discord made the message but the bot heard a 503. The retry
+    """Discord made the message but the bot heard a 503. The retry
     sends the same nonce, and Discord (SimCord taught its nonce rule) returns the
     message it made: one briefing in the channel, recorded as sent."""
     rule = honour_nonces(room.env, monkeypatch)
@@ -316,10 +316,10 @@ async def test_a_lost_response_is_retried_with_its_nonce_and_posts_once(
 async def test_lost_responses_then_ten_minutes_down_post_no_second_copy(
     room: Newsroom, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 23, defect 2: a fan-out where Discord made every message but the bot heard
-    a 503 for some; every process was then down for ten minutes, and Discord forgot
-    the nonces. The retries used to send again, a second copy each; now each channel
-    is read first, and what Discord made is recorded, not sent again."""
+    """A fan-out where Discord made every message but the bot heard a 503 for some;
+    every process was then down for ten minutes, and Discord forgot the nonces. A
+    retry sending again would make a second copy, so each channel is read first, and
+    what Discord made is recorded, not sent again."""
     rule = honour_nonces(room.env, monkeypatch)
     channels = [room.guild.create_text_channel(f"desk-{n}") for n in range(6)]
     for channel in channels:
@@ -520,7 +520,7 @@ async def test_a_simulated_year_through_the_bot(dst_store: FactStore, tmp_path: 
 async def test_brief_list_says_when_the_last_briefing_went_out_as_a_timestamp(
     room: Newsroom,
 ) -> None:
-    """Issue 11: times in `/brief list` were plain text every reader had to convert."""
+    """Times in `/brief list` are Discord timestamps, each reader's own local time."""
     await room.admin.send(room.channel, "!brief subscribe 09:00 Asia/Seoul")
     await room.advance_to(FIRST_BRIEFING)
     (outcome,) = await room.service.run_due()

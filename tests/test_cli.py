@@ -262,7 +262,7 @@ def test_ask_does_not_import_discord() -> None:
 def test_brief_with_an_impossible_zone_is_one_clear_line(
     zone: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Issue 12, defect 6: `--tz America` ended in an IsADirectoryError traceback."""
+    """An impossible zone, a folder of the zone database (`America`) too, is one line."""
     with pytest.raises(SystemExit) as exit_info:
         main(["brief", "--on", "2026-11-23", "--tz", zone])
     assert exit_info.value.code == 2

@@ -153,8 +153,8 @@ async def test_help_for_one_command_prefix_and_slash(synced: World) -> None:
 
 
 async def test_help_lists_every_command_discord_holds_grouped(world: World) -> None:
-    """Issue 11: `!help` left out every /brief command. It is generated from what
-    discord.py holds, so a command added anywhere appears, under its cog's heading."""
+    """`!help` lists every command, /brief's too: it is generated from what discord.py
+    holds, so a command added anywhere appears, under its cog's heading."""
     await world.alice.send(world.channel, "!help")
     text = str(world.last_embed().description)
     for command in _invocable(world.bot):

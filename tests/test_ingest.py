@@ -403,7 +403,7 @@ def test_a_date_that_contradicts_the_store_is_proposed_as_a_discrepancy(
     assert write_draft(saved, seeds_copy, load_store(seeds_copy)).problems == []
 
 
-# --- accepting is all or nothing (issue 9) -------------------------------------------
+# --- accepting is all or nothing ---------------------------------------------------
 
 
 def _drafted(seeds: Path, fiction: Path) -> dict[str, str]:
@@ -419,9 +419,9 @@ def _drafts(seeds: Path) -> list[str]:
 def test_an_impossible_date_in_a_draft_is_refused_and_changes_nothing(
     seeds_copy: Path, fiction: Path
 ) -> None:
-    """Issue 9: PyYAML raised on `value: 2019-11-31` half way through an accept, which
-    left the page, its manifest line and the annotations in `seeds/`; `facts check`,
-    `ask` and the bot's start then crashed, and a second accept said "already in the
+    """An error half way through an accept (PyYAML raising on `value: 2019-11-31`)
+    must leave no page, manifest line or annotation behind in `seeds/`: else `facts
+    check`, `ask` and the bot's start crash, and a second accept says "already in the
     store"."""
     before = _drafted(seeds_copy, fiction)
     draft = seeds_copy / "annotations" / "drafts" / "901_fiction.yaml"
@@ -559,8 +559,8 @@ def test_pages_with_no_article_to_draft_are_refused_in_one_line(
     content: str,
     message: str,
 ) -> None:
-    """Issue 10: these crashed `briefbot ingest` with a pydantic traceback (or, for
-    the HTML page, drafted a page whose one line was both title and body)."""
+    """Pages with no article to draft are refused in one line: no pydantic traceback,
+    and no draft whose one line is both title and body (the HTML page)."""
     page = tmp_path / "901_odd.txt"
     page.write_text(content, encoding="utf-8")
     before = _snapshot(seeds_copy)
@@ -574,7 +574,7 @@ def test_pages_with_no_article_to_draft_are_refused_in_one_line(
     assert not (seeds_copy / "annotations" / "drafts" / "901_odd.yaml").exists()
 
 
-# --- sentences, as wire copy writes them (issue 10) -------------------------------------
+# --- sentences, as wire copy writes them ---------------------------------------------
 
 
 @pytest.mark.parametrize(

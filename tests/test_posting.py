@@ -277,8 +277,8 @@ def test_downtime_of_days_is_not_flooded(harness: Harness) -> None:
 def test_a_server_error_is_retried_later_by_the_scheduler_not_by_sleeping(
     harness: Harness,
 ) -> None:
-    """Issue 12, defect 3: the back-off slept inside the loop; now the post waits in the
-    ledger and the next run after its retry time sends it."""
+    """The back-off never sleeps in the loop: the post waits in the ledger and the next
+    run after its retry time sends it."""
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     harness.sender.transient_failures = 1
     due = utc(2026, 8, 22, 0)
@@ -295,9 +295,9 @@ def test_a_server_error_is_retried_later_by_the_scheduler_not_by_sleeping(
 def test_a_storm_longer_than_the_retries_leaves_the_post_for_the_next_sweep(
     harness: Harness,
 ) -> None:
-    """Issue 23, defect 8: a 5-minute storm of 503s outlasted the three retries (15, 30,
-    60 s) and the post was failed for good. Now it waits for a later try (about one
-    sweep on), and is posted once, saying it is late."""
+    """A 5-minute storm of 503s outlasts the three retries (15, 30, 60 s); the post is
+    not failed for good but waits for a later try (about one sweep on), and is posted
+    once, saying it is late."""
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     due = utc(2026, 8, 22, 0)
     harness.sender.storm_until = due + dt.timedelta(minutes=5)
@@ -346,8 +346,8 @@ def test_a_storm_past_the_grace_gives_the_post_up_and_says_so(harness: Harness) 
 
 
 def test_a_retry_found_after_the_grace_is_given_up_not_posted(harness: Harness) -> None:
-    """Every process was down from the first 503 until seven hours later: the retry
-    used to be sent then, a 7-hour-old briefing with no note. Now it is given up."""
+    """Every process was down from the first 503 until seven hours later: the retry is
+    given up, not sent as a 7-hour-old briefing with no note."""
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     due = utc(2026, 8, 22, 0)
     harness.sender.transient_failures = 1
@@ -362,10 +362,10 @@ def test_a_retry_found_after_the_grace_is_given_up_not_posted(harness: Harness) 
 def test_lost_responses_retried_after_the_nonce_window_are_not_posted_twice(
     harness: Harness,
 ) -> None:
-    """Issue 23, defect 2: Discord made the message, the bot heard a 503 and left the
-    post for a retry, and every process was down for ten minutes, past Discord's nonce
-    window. The retry used to send again (a second copy per lost response); now the
-    channel is read first: the ones Discord made are recorded, not sent."""
+    """Discord made the message, the bot heard a 503 and left the post for a retry, and
+    every process was down for ten minutes, past Discord's nonce window. Sending again
+    would make a second copy per lost response, so the channel is read first: the
+    ones Discord made are recorded, not sent."""
     channels = range(100, 120)
     for channel in channels:
         harness.service.subscribe(1, channel, NINE, SEOUL, user_id=7)
@@ -381,8 +381,8 @@ def test_lost_responses_retried_after_the_nonce_window_are_not_posted_twice(
 
 
 def test_a_failing_page_is_retried_alone(harness: Harness) -> None:
-    """Issue 12, defect 1: a 503 on page 2 of 8 retried the whole briefing, and page 1
-    appeared twice. Now the retry starts at page 2."""
+    """A 503 on page 2 of 8 is retried from page 2: retrying the whole briefing would
+    post page 1 twice."""
     harness.sender.pages = 8
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     harness.sender.fail_pages.add((100, 1))
@@ -423,8 +423,8 @@ async def _blocked_fan_out(harness: Harness, release: asyncio.Event) -> None:
 
 
 def test_one_hanging_channel_does_not_hold_up_the_others(harness: Harness) -> None:
-    """Issue 12, defect 3: sends went one at a time, so channel 100 (first in line)
-    hanging held every other channel's briefing."""
+    """Channels are sent to concurrently: channel 100 (first in line) hanging holds no
+    other channel's briefing."""
     for channel in range(100, 120):
         harness.service.subscribe(1, channel, NINE, SEOUL, user_id=7)
     harness.clock.current = utc(2026, 8, 22, 0)
@@ -493,8 +493,8 @@ def test_a_post_left_mid_send_past_the_window_is_checked_in_its_channel(
     harness: Harness,
 ) -> None:
     """After the window Discord may have forgotten the nonces, so a re-send could make a
-    second copy; this rule used to leave the post "outcome unknown" for good. Now the
-    channel is read: page 2, delivered but never recorded, is found and recorded, and
+    second copy; rather than leave the post "outcome unknown" for good, the channel
+    is read: page 2, delivered but never recorded, is found and recorded, and
     only page 3 is sent. Three messages, each once."""
     harness.sender.pages = 3
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
@@ -771,10 +771,10 @@ def _killed_after_24_of_30(
 def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
     database: Database, store: FactStore, tmp_path: Path
 ) -> None:
-    """Issue 12, defect 2: sent rows were written 50 at a time, so after a kill -9, 23 of
-    24 rows said "outcome unknown" though they had been delivered. Now each delivery is
-    recorded as it happens, and a restart within the re-send window finishes the
-    fan-out: every channel has its briefing exactly once."""
+    """Each delivery is recorded as it happens (rows written in batches would say
+    "outcome unknown" after a kill -9 though delivered), and a restart within the
+    re-send window finishes the fan-out: every channel has its briefing exactly
+    once."""
     channels, journal = _killed_after_24_of_30(database, store, tmp_path)
     harness = Harness(database, store, utc(2026, 8, 22, 0, 1))
     harness.sender = FakeSender(harness.clock, journal=journal)  # what Discord holds
@@ -799,11 +799,9 @@ def test_a_kill_mid_fan_out_then_a_restart_posts_every_briefing_once(
 def test_after_a_kill_a_late_restart_posts_every_briefing_exactly_once(
     database: Database, store: FactStore, tmp_path: Path
 ) -> None:
-    """Claims used to be taken for every due post when a run began (500 to a
-    transaction), so a kill after 24 of 30 sends left the 6 posts never started
-    claimed, and a restart after the re-send window left them, with the sends in flight
-    at the kill, "outcome unknown" for good. Now a post is claimed as its send starts,
-    and a post left in flight is looked for in its channel: the late restart finds the
+    """A post is claimed as its send starts, not when the run begins, so a kill after 24
+    of 30 sends leaves the 6 posts never started unclaimed; and a post left in flight
+    is looked for in its channel. The late restart, past the re-send window, finds the
     ones Discord had, sends the ones it had not, and every channel has its briefing
     exactly once."""
     channels, journal = _killed_after_24_of_30(database, store, tmp_path)
@@ -849,7 +847,7 @@ def _development(at: dt.datetime, name: str = "web_1.txt") -> Development:
 def test_a_development_goes_once_to_the_channels_that_asked_since_they_asked(
     harness: Harness,
 ) -> None:
-    """Issue 10: "New on record" posts go through the ledger: once per (channel,
+    """Developments ("New on record") go through the ledger: once per (channel,
     article), only to subscriptions with developments made before the accept, and
     not once the grace has passed."""
     accepted = utc(2026, 8, 20, 13)
@@ -897,10 +895,10 @@ def test_a_development_left_for_a_retry_is_sent_from_the_ledger(harness: Harness
 def test_a_ledger_write_waiting_for_another_process_never_stops_the_loop(
     harness: Harness,
 ) -> None:
-    """Issue 23, defect 4: the ledger's statements ran on the event loop, so a write
-    waiting for another process's lock (up to SQLite's busy timeout) stopped
-    everything: the gateway, commands, the other sends. Now they run in a thread; the
-    loop goes on, and the post goes once the lock is released."""
+    """The ledger's statements run in a thread: a write waiting for another process's
+    lock (up to SQLite's busy timeout) on the event loop would stop everything (the
+    gateway, commands, the other sends). The loop goes on, and the post goes once the
+    lock is released."""
     if harness.database.engine.dialect.name != "sqlite":
         pytest.skip("holds SQLite's write lock")
     harness.service.subscribe(1, 100, NINE, SEOUL, user_id=7)
@@ -926,9 +924,9 @@ def test_a_ledger_write_waiting_for_another_process_never_stops_the_loop(
 
 
 def test_a_wake_reads_its_own_channels_ledger_rows_alone(harness: Harness) -> None:
-    """Issue 25: a wake read every ledger row since its earliest candidate day, every
-    channel's (about 3 rows a subscription: 166 ms at 100,000), to learn which of its
-    own few posts were out. Now its posts' keys are looked up on the unique index."""
+    """A wake looks its own posts' keys up on the unique index, rather than reading every
+    channel's ledger rows since its earliest candidate day (about 3 rows a
+    subscription: 166 ms at 100,000) to learn which of its few posts are out."""
     service = harness.service
     mine = service.subscribe(1, 100, NINE, SEOUL, user_id=7)
     for channel in (200, 201, 202):

@@ -127,7 +127,7 @@ def test_quotes_unmatched_speaker_suggests(either_store: FactStore) -> None:
 
 
 def test_a_name_that_only_shares_a_near_word_is_not_suggested(either_store: FactStore) -> None:
-    """Issue 11: `!quote kim jong-un` suggested Kang Gi-jung, for "jong" ~ "jung"."""
+    """`!quote kim jong-un` suggests nothing: Kang Gi-jung is too far off for "jong" ~ "jung"."""
     with pytest.raises(UnknownNameError) as caught:
         queries.quotes(either_store, "kim jong-un")
     assert caught.value.suggestions == []

@@ -33,10 +33,10 @@ def desk(simcord_env: simcord.Env) -> Desk:
 async def test_setting_the_review_channel_waits_for_a_locked_database_off_the_loop(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another process's sync held SQLite's write lock: the review channel's write
-    waited for it on the event loop (up to the 10 s busy timeout), and the gateway's
-    heartbeat with it. Now the loop runs on, and the write goes through once the lock
-    is let go."""
+    """Another process's sync holds SQLite's write lock: the review channel's write waits
+    for it off the event loop (waiting on it would hold the gateway's heartbeat up to
+    the 10 s busy timeout), so the loop runs on, and the write goes through once the
+    lock is let go."""
     review = desk.cog.review
     path = review.database.engine.url.database
     assert path

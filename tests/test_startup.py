@@ -41,7 +41,7 @@ def _one_line(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_an_unreachable_postgresql_is_one_line(tmp_path: Path) -> None:
-    """Issue 12, defect 6: this was a 148-line traceback."""
+    """An unreachable database is one line, its password masked, not a traceback."""
     url = "postgresql+psycopg://briefbot:hunter2@127.0.0.1:1/briefbot"
     line = _one_line(_run(tmp_path, DATABASE_URL=url))
     assert "cannot open the database postgresql+psycopg://briefbot:***@127.0.0.1:1/briefbot" in line
@@ -49,7 +49,7 @@ def test_an_unreachable_postgresql_is_one_line(tmp_path: Path) -> None:
 
 
 def test_an_unusable_data_dir_is_one_line_about_the_data_dir(tmp_path: Path) -> None:
-    """Issue 12, defect 6: this was logged as "could not reach Discord"."""
+    """A DATA_DIR that cannot be made is named as such, not as "could not reach Discord"."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     line = _one_line(_run(tmp_path, DATA_DIR=str(blocker / "var")))

@@ -100,7 +100,7 @@ def _come_up(url: str, data_dir: Path, _: int) -> str:
 
 
 def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: Path) -> None:
-    """Issue 12, defect 5: 19 of 40 SQLite and 7 of 40 PostgreSQL starts crashed here.
+    """Starts racing on an empty database all come up: the migrations take a lock.
 
     Each round releases six real processes at once on an empty database; every one
     must come up with the schema in place.
@@ -118,9 +118,9 @@ def test_processes_started_together_on_an_empty_database_all_come_up(tmp_path: P
 def test_a_start_takes_the_migration_lock_before_its_first_statement(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 23, defect 10: a start connected (and switched a new SQLite file to WAL)
-    before taking the lock, so starts racing on a new file could fail with "database
-    is locked". Now nothing touches the database before the lock is held."""
+    """Nothing touches the database before the lock is held: a start that connected
+    (and switched a new SQLite file to WAL) first could fail, racing another on a new
+    file, with "database is locked"."""
     db = Database(database_url(tmp_path, "cold"))
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's lock is itself its first statement")
@@ -143,8 +143,8 @@ def test_a_start_takes_the_migration_lock_before_its_first_statement(
 
 
 def test_a_postgresql_that_never_answers_is_an_error_not_a_hang(tmp_path: Path) -> None:
-    """Issue 23, defect 4: with no connect timeout, a server that accepts the connection
-    and says nothing held the caller for as long as it hung."""
+    """A server that accepts the connection and says nothing holds the caller no longer
+    than the connect timeout."""
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen()

@@ -1,4 +1,4 @@
-"""Small wording defects from issue 11, each pinned by a test that failed before its fix."""
+"""Small wording rules, each pinned by a test that failed before its fix."""
 
 from __future__ import annotations
 
