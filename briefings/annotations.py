@@ -5,7 +5,7 @@ These models only check shape. Whether an excerpt is really in its seed, whether
 id points anywhere, and whether every quotation is covered is checked afterwards by
 `briefings.validation`, which reports every problem at once.
 
-`python -m briefings.schema` writes the JSON schema of these files for editors.
+`briefbot facts schema` writes the JSON schema of these files for editors.
 """
 
 from __future__ import annotations
