@@ -605,7 +605,9 @@ def _answerer(seeds: Path) -> Answerer:
     (`BRIEFBOT_CACHE_DIR`): a one-shot `ask` neither reads the YAML nor compiles the
     templates again while neither changed."""
     folder = cache_dir()
-    return Answerer(kept_store(seeds, folder, load_store), Renderer(compiled=folder))
+    store, renderer = kept_store(seeds, folder, load_store), Renderer(compiled=folder)
+    # "today" typed as a date is this machine's day: the entry point reads the clock.
+    return Answerer(store, renderer, today=lambda: dt.datetime.now().astimezone().date())
 
 
 def main(argv: list[str] | None = None) -> int:
