@@ -9,8 +9,11 @@ import pytest
 import simcord
 
 from bot.app import BriefBot
+from briefings.occasions import digest_for
 from briefings.storage import PostStatus
 from briefings.store import FactStore
+from briefings.subscriptions import ScheduledPost
+from briefings.subscriptions.reports import HISTORY_LOOKED_AT
 from tests.test_bot_briefings import FIRST_BRIEFING, Newsroom, quiet_bot
 
 
@@ -99,3 +102,22 @@ async def test_the_history_of_a_channel_never_subscribed_or_hidden(room: Newsroo
     await room.alice.send(room.channel, "!brief history #nosuch")
     assert 'Channel "#nosuch" not found' in room.text()
     assert room.env.errors  # acknowledged: these were user errors
+
+
+async def test_a_long_history_is_paged(room: Newsroom, store: FactStore) -> None:
+    digest = digest_for(store, FIRST_BRIEFING.date())
+    assert digest is not None
+    first = FIRST_BRIEFING.date()
+    posts = [
+        ScheduledPost(None, room.channel.id, first + dt.timedelta(days=n), FIRST_BRIEFING, digest)
+        for n in range(HISTORY_LOOKED_AT + 10)
+    ]
+    room.service.ledger.claim(posts, PostStatus.SKIPPED, FIRST_BRIEFING + dt.timedelta(days=1))
+    await room.alice.send(room.channel, "!brief history")
+    message = room.channel.last_message
+    assert message is not None
+    assert message.components  # the page buttons
+    shown = [line for line in str(message.embeds[0].description).splitlines() if line]
+    assert 0 < len(shown) < HISTORY_LOOKED_AT
+    newest = first + dt.timedelta(days=HISTORY_LOOKED_AT + 9)
+    assert shown[1].startswith(f"• {newest.isoformat()} briefing: skipped")
