@@ -100,7 +100,9 @@ class BriefBot(commands.Bot):
         # Compiled templates kept between starts (see `resources.cache_dir`): the first
         # answer and the first briefing after a restart do not compile them again.
         renderer = Renderer(escape=escape_markdown, compiled=cache_dir())
-        self.answers = CurrentAnswerer(Answerer(store, renderer))
+        # "today" typed as a date is the bot's UTC day, which the reply states.
+        today = lambda: self.clock.now().date()  # noqa: E731
+        self.answers = CurrentAnswerer(Answerer(store, renderer, today=today))
         self.metrics.store_in_use(store, self.clock.now())
         self.answers.on_new_store(lambda new: self.metrics.store_in_use(new, self.clock.now()))
         responder = Responder(self.answers.answerer.renderer)

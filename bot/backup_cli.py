@@ -25,9 +25,7 @@ def add_backup_commands(commands: argparse._SubParsersAction[Any]) -> None:
         "backup",
         help="write the whole state (facts, subscriptions, ledger, sources, drafts) to a file,"
         " online",
-        description="Reads DATABASE_URL (or the SQLite file under DATA_DIR). Examples:"
-        " `briefbot backup /var/backups/briefbot/` (a dated file in that folder),"
-        " `briefbot backup state.jsonl.gz`.",
+        description="A folder gets a dated file in it.",
     )
     backup_command.add_argument(
         "target", type=Path, help="a new file, or a folder to put a dated file in"
@@ -35,10 +33,7 @@ def add_backup_commands(commands: argparse._SubParsersAction[Any]) -> None:
     restore_command = commands.add_parser(
         "restore",
         help="restore a backup into an empty database, all or nothing, and check it",
-        description="Writes into DATABASE_URL (or the SQLite file under DATA_DIR), which must"
-        " be empty. Examples: `briefbot restore state.jsonl.gz`,"
-        " `DATABASE_URL=postgresql+psycopg://briefbot@db/briefbot briefbot restore"
-        " state.jsonl.gz`.",
+        description="Writes into DATABASE_URL (or the SQLite file under DATA_DIR).",
     )
     restore_command.add_argument("source", type=Path, help="a file `briefbot backup` wrote")
 

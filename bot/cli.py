@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo
 
 from bot.backup_cli import add_backup_commands, backup, restore
+from bot.cli_help import with_examples
 from bot.console import answer_with_outcome, run_console, terminal_lines
 from bot.review_cli import add_review_parser, run_review
 from bot.version import installed_version
@@ -117,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("target", type=Path, help="a folder that does not exist yet, or is empty")
     add_backup_commands(commands)
-    return parser
+    return with_examples(parser)
 
 
 def _day(text: str) -> dt.date:
@@ -605,7 +606,9 @@ def _answerer(seeds: Path) -> Answerer:
     (`BRIEFBOT_CACHE_DIR`): a one-shot `ask` neither reads the YAML nor compiles the
     templates again while neither changed."""
     folder = cache_dir()
-    return Answerer(kept_store(seeds, folder, load_store), Renderer(compiled=folder))
+    store, renderer = kept_store(seeds, folder, load_store), Renderer(compiled=folder)
+    # "today" typed as a date is this machine's day: the entry point reads the clock.
+    return Answerer(store, renderer, today=lambda: dt.datetime.now().astimezone().date())
 
 
 def main(argv: list[str] | None = None) -> int:

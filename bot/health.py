@@ -166,16 +166,31 @@ def check_health(
     return HealthReport(ok=beat_ok, line=f"{verdict}: {beat}; {database}")
 
 
+def _listened(address: str) -> bool:
+    """Whether a NOTIFY_SOCKET names a socket this process can reach. A host's socket
+    path seen inside a container (`podman run --env-host`, where conmon sends READY=1
+    itself) names nothing here, and nobody waits for the bot's READY=1 there."""
+    if not address:
+        return False
+    if address.startswith("@"):  # an abstract socket: cannot be looked at, take it as heard
+        return True
+    try:
+        return Path(address).is_socket()
+    except OSError:
+        return False
+
+
 def watchdog_problem(heartbeat_seconds: float, environ: Mapping[str, str]) -> str | None:
     """What stops systemd from trusting this start's heartbeat, as one line, or None.
 
     Under `Type=notify` the first beat sends READY=1 and each beat WATCHDOG=1: with no
     beats, systemd restarts the bot at every start; with beats further apart than
     half the watchdog's time, one late beat gets a healthy bot killed."""
-    if "NOTIFY_SOCKET" in environ and not heartbeat_seconds:
+    if _listened(environ.get("NOTIFY_SOCKET", "")) and not heartbeat_seconds:
         return (
-            "HEARTBEAT_SECONDS=0, but systemd (Type=notify) waits for the READY=1 the"
-            " first heartbeat sends, and restarts the bot without it: set it to 15"
+            "HEARTBEAT_SECONDS=0, but the service manager that set NOTIFY_SOCKET (systemd's"
+            " Type=notify, podman's --sdnotify=container) waits for the READY=1 the first"
+            " heartbeat sends, and restarts the bot without it: set it to 15"
         )
     usec, pid = environ.get("WATCHDOG_USEC", ""), environ.get("WATCHDOG_PID", "")
     if not usec.isdigit() or (pid and pid != str(os.getpid())):

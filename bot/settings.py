@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Self
 
@@ -283,19 +283,25 @@ class InvalidSettingsError(Exception):
 
 
 # Where secrets arrive as files, one a setting (`discord_token`, `database_url`):
-# systemd's credentials (`LoadCredential=`) and Docker's or compose's secrets.
+# systemd's credentials (`LoadCredential=`) and Docker's or compose's secrets. When
+# both hold a setting, systemd's wins: a unit's credential is the operator's choice
+# for this one service, a /run/secrets file may be left from a container set-up.
 SECRET_FOLDERS = ("${CREDENTIALS_DIRECTORY}", "/run/secrets")
 
 
-def secret_folders(environ: Mapping[str, str]) -> list[Path]:
-    """The secret folders that exist here, systemd's first."""
+def secret_folders(
+    environ: Mapping[str, str], candidates: Sequence[str] = SECRET_FOLDERS
+) -> list[Path]:
+    """The secret folders that exist here, in the order pydantic-settings reads them:
+    the weakest first, since of two folders holding a setting the last one wins (so
+    systemd's credentials come last)."""
     folders = []
-    for folder in SECRET_FOLDERS:
+    for folder in candidates:
         if folder.startswith("$"):
             folder = environ.get(folder.strip("${}"), "")
         if folder and Path(folder).is_dir():
             folders.append(Path(folder))
-    return folders
+    return folders[::-1]
 
 
 def load_settings() -> Settings:

@@ -12,6 +12,7 @@ helpful reply (did-you-mean, usage), never an exception.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections import OrderedDict
@@ -29,10 +30,12 @@ from briefings.commands import (
     answer_help,
     help_topics,
 )
+from briefings.dates import FuzzyDate, Precision
 from briefings.errors import BadPeriodError, QueryError, UnknownNameError
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.store import FactStore
+from briefings.typed_dates import typed_period, with_days
 
 if TYPE_CHECKING:
     from briefings.charts import Picture
@@ -80,6 +83,29 @@ def _question(command: Command, arguments: dict[str, str | None]) -> tuple[Typed
     return typed, (command.name, tuple(sorted(typed.items())))
 
 
+def _on_day(command: Command, arguments: dict[str, str | None], today: dt.date) -> Typed:
+    """The arguments with `today`, `last week` and the like written as the periods they
+    mean on `today`, bound again to the command (`!timeline last week kono` reaches it
+    as `last` and `week kono`)."""
+    typed = " ".join(value for a in command.arguments if (value := arguments.get(a.name)))
+    dated = with_days(typed, today)
+    return arguments if dated == typed else command.bind(dated.split())
+
+
+def _periods(command: Command, typed: Typed) -> dict[str, FuzzyDate | None]:
+    """For each day argument, the longer period it was typed as (`2019-11` for the day
+    2019-11-30), so that the reply can say which day of it is meant; None for a day."""
+    periods: dict[str, FuzzyDate | None] = {}
+    for argument in command.arguments:
+        if argument.kind == "day":
+            text = typed.get(argument.name)
+            period = typed_period(text) if text is not None else None
+            periods[f"{argument.name}_period"] = (
+                None if period is None or period.precision is Precision.DAY else period
+            )
+    return periods
+
+
 class Answerer:
     """Answers commands from one fact store through one renderer."""
 
@@ -90,8 +116,12 @@ class Answerer:
         cache_size: int = 512,
         registry: Registry = REGISTRY,
         more_help: tuple[HelpGroup, ...] = (),
+        today: Callable[[], dt.date] | None = None,
     ) -> None:
+        """`today`: the front end's clock, for `today`, `last week` and the like typed
+        as dates (None: such words are no dates)."""
         self.store = store
+        self.today = today
         self.renderer = renderer or Renderer()
         self.registry = registry
         # The front end's own commands (Discord's /brief ...), listed by `!help` too.
@@ -116,7 +146,7 @@ class Answerer:
     def run(self, name: str, /, **arguments: str | None) -> Reply:
         """Answer the registered command `name` with its arguments as typed (None: absent)."""
         command = self.registry[name]
-        typed, key = _question(command, arguments)
+        typed, key = self._asked(command, arguments)
         # Answers are pure functions of the question and the store: keep them.
         return self.cache.get(key, lambda: self._run(command, typed))
 
@@ -134,12 +164,18 @@ class Answerer:
         command = self.registry[name]
         if command.picture is None:
             return None
-        typed, key = _question(command, arguments)
+        typed, key = self._asked(command, arguments)
         try:
             return self._pictures.get(key, lambda: self._draw(command, typed))
         except Exception:  # a picture that cannot be drawn leaves the text answer whole
             log.exception("could not draw the picture of %s %s", command.name, typed)
             return None
+
+    def _asked(self, command: Command, arguments: dict[str, str | None]) -> tuple[Typed, Hashable]:
+        """The question as `_question` keeps it, its days relative to today resolved."""
+        if command.dated and self.today is not None:
+            arguments = _on_day(command, arguments, self.today())
+        return _question(command, arguments)
 
     def _draw(self, command: Command, typed: Typed) -> Picture | None:
         assert command.picture is not None
@@ -179,7 +215,7 @@ class Answerer:
         except UnknownCommandError as error:
             return self.unknown_command(error)
         assert result is not None  # every required argument is there
-        return self.renderer.reply(command.reply, result)
+        return self.renderer.reply(command.reply, result, **_periods(command, typed))
 
     # --- replies for questions that cannot be answered as asked -------------------
 
@@ -247,14 +283,22 @@ class CurrentAnswerer:
         """List the front end's own commands in `!help` too, from now on."""
         current = self._answerer
         self._answerer = Answerer(
-            current.store, current.renderer, registry=current.registry, more_help=groups
+            current.store,
+            current.renderer,
+            registry=current.registry,
+            more_help=groups,
+            today=current.today,
         )
 
     def use_store(self, store: FactStore) -> Answerer:
         """Answer from `store` from now on, with a fresh reply cache and the same renderer."""
         current = self._answerer
         self._answerer = Answerer(
-            store, current.renderer, registry=current.registry, more_help=current.more_help
+            store,
+            current.renderer,
+            registry=current.registry,
+            more_help=current.more_help,
+            today=current.today,
         )
         for listener in self._listeners:
             listener(store)

@@ -55,7 +55,8 @@ __all__ = [
 
 PREFIX = "!"
 _TYPED_PREFIXES = ("!", "/")  # people paste slash commands into the console too
-ArgumentKind = Literal["text", "day"]
+# "period": text in which the query itself finds a period (`!timeline kono 2019-11`)
+ArgumentKind = Literal["text", "day", "period"]
 Suggest = Callable[[FactStore, str], list[str]]
 
 
@@ -87,7 +88,11 @@ def _why(text: str, error: ValueError) -> str:
     return f" ({error})" if len(text) <= SHOWN_LENGTH else ""
 
 
-_PARSERS: dict[ArgumentKind, Callable[[str], Any]] = {"text": str, "day": parse_day}
+_PARSERS: dict[ArgumentKind, Callable[[str], Any]] = {
+    "text": str,
+    "day": parse_day,
+    "period": str,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,11 @@ class Command:
     def leaf(self) -> str:
         """The last word of the name: what is typed after the group."""
         return self.name.split()[-1]
+
+    @property
+    def dated(self) -> bool:
+        """Whether it takes a day or a period, so that `today` in its words is a date."""
+        return any(argument.kind != "text" for argument in self.arguments)
 
     def argument(self, name: str) -> Argument:
         """The argument called `name`."""
@@ -397,7 +407,9 @@ AS_OF = Argument(
     kind="day",
     rest=True,  # "August 22, 2019" is three words
     placeholder="YYYY-MM-DD",
-    description="A day (YYYY-MM-DD): answer from what had been published by then",
+    description=(
+        "A day (2019-09-01, 1 Sep 2019, today): answer from what had been published by then"
+    ),
 )
 
 REGISTRY = Registry(
@@ -427,7 +439,8 @@ REGISTRY = Registry(
             arguments=(
                 Argument(
                     name="period",
-                    description="2019, 2019-11, 2019-08-22 or a range such as 2019-08..2019-11",
+                    kind="period",
+                    description="2019, Nov 2019, last week, or a range such as 2019-08 to 2019-11",
                     suggest=period_choices,
                 ),
                 Argument(

@@ -5,8 +5,12 @@
 
 A day written with numbers only is read day first or month first only where one
 reading is impossible (`22/08/2019`, `08/22/2019`); `03/04/2019` could be either, and
-is asked back rather than guessed. Words relative to today (`today`, `last week`)
-need a clock, which the domain does not read: they are not dates here.
+is asked back rather than guessed.
+
+Words relative to today (`today`, `yesterday`, `last week`, `this month`, `last
+year`) are read against a day the caller gives (`with_days`): the domain reads no
+clock. They are written over as the ISO period they mean before anything else reads
+the words, so an answer asked "today" is the answer asked for that day, and says which.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import re
 
 from briefings.dates import FuzzyDate, parse_period
 from briefings.errors import SHOWN_LENGTH, BadPeriodError, shown
+from briefings.relative_dates import resolve_relative
 
-__all__ = ["PERIOD_LIKE", "AmbiguousDayError", "find_period", "typed_period"]
+__all__ = ["PERIOD_LIKE", "AmbiguousDayError", "find_period", "typed_period", "with_days"]
 
 # "sept" as well as "sep": both are common.
 _MONTHS = {
@@ -41,6 +46,9 @@ _RANGE = re.compile(r"\s+(?:to|until|till|through|-|–|—)\s+|\s*(?:–|—|\.
 _ISO_LIKE = re.compile(r"^\d{4}[-/.:\d]*$")  # what the bot itself writes
 _LONGEST = 7  # words in the longest range: "22 August 2019 to 1 September 2019"
 PERIOD_LIKE = "a period like 2019, November 2019, 2019-11 or 2019-08 to 2019-11"
+# Relative to the day the caller gives; "this" and "last" weeks run Monday to Sunday,
+# as the articles' "last week" does (see `briefings.relative_dates`).
+_RELATIVE = re.compile(r"\b(today|yesterday|(?:this|last) (?:week|month|year))\b", re.IGNORECASE)
 
 
 class AmbiguousDayError(BadPeriodError):
@@ -127,6 +135,26 @@ def _iso_day(text: str, year: int, month: int, day: int) -> str:
 
 def _spoken(day: dt.date) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def with_days(text: str, today: dt.date) -> str:
+    """`text` with each word relative to `today` written as the ISO period it means:
+    `last week kono` on 2019-11-27 is `2019-11-18/2019-11-24 kono`."""
+    return _RELATIVE.sub(lambda found: _relative(found[1].lower(), today).iso, text)
+
+
+def _relative(phrase: str, today: dt.date) -> FuzzyDate:
+    """The period one of `_RELATIVE`'s phrases means on `today`."""
+    if phrase == "this week":
+        monday = today - dt.timedelta(days=today.weekday())
+        return FuzzyDate.between(monday, monday + dt.timedelta(days=6))
+    if phrase == "this month":
+        return FuzzyDate.month(today.year, today.month)
+    if phrase.endswith("year"):
+        return parse_period(f"{today.year - (phrase == 'last year'):04d}")
+    resolved = resolve_relative(phrase, today)  # today, yesterday, last week, last month
+    assert resolved is not None, phrase
+    return resolved
 
 
 def find_period(words: list[str]) -> tuple[FuzzyDate | None, list[str]]:

@@ -268,3 +268,30 @@ def test_the_backup_units_verify_and_are_rated_safe(tmp_path: Path) -> None:
     )
     assert (verified.returncode, verified.stderr) == (0, "")
     assert _exposure(service) <= 1.5
+
+
+def test_both_bots_and_the_backup_run_one_image_built_once() -> None:
+    """Before, each bot service built an image of its own from the same sources."""
+    services = _compose()["services"]
+    runs_briefbot = {
+        name: service
+        for name, service in services.items()
+        if name.startswith("bot") or name == "backup"
+    }
+    assert len({service["image"] for service in runs_briefbot.values()}) == 1
+    builders = [name for name, service in services.items() if "build" in service]
+    assert builders == ["bot-1"]
+    assert services["bot-1"]["pull_policy"] == "build"
+    assert all(
+        service["pull_policy"] == "never"
+        for name, service in runs_briefbot.items()
+        if name != "bot-1"
+    )
+
+
+def test_the_base_image_is_one_argument_pinned_by_digest_or_told_how() -> None:
+    image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    (base,) = re.findall(r"^ARG BASE=(\S+)$", image, flags=re.MULTILINE)
+    assert re.findall(r"^FROM (\S+)$", image, flags=re.MULTILINE) == ["${BASE}"]
+    if "@sha256:" not in base:  # a tag: the file must say how to pin it
+        assert f"docker buildx imagetools inspect {base}" in image

@@ -18,7 +18,7 @@ import simcord
 
 from bot.app import BriefBot, create_bot
 from bot.cogs.health import HealthCog, gateway_latency
-from bot.health import Heartbeat, check_health, heartbeat_path, write_heartbeat
+from bot.health import Heartbeat, check_health, heartbeat_path, watchdog_problem, write_heartbeat
 from bot.settings import Settings
 from briefings.errors import StorageError
 from briefings.storage import SCHEMA_REVISION, Database, default_url
@@ -265,3 +265,22 @@ def test_a_notify_socket_that_is_gone_is_not_an_error(
     assert notify_systemd("WATCHDOG=1") is False
     monkeypatch.delenv("NOTIFY_SOCKET")
     assert notify_systemd("WATCHDOG=1") is False
+
+
+def test_a_notify_socket_named_but_absent_here_is_no_reason_to_refuse(
+    tmp_path: Path, notify_socket: socket.socket
+) -> None:
+    """Under podman (`--env-host`, conmon sending READY=1 itself) the host's
+    NOTIFY_SOCKET reaches the container, where it names nothing: nobody waits for the
+    bot's READY=1 there, and HEARTBEAT_SECONDS=0 must not stop it starting. Before,
+    the variable alone refused the start."""
+    host_path = {"NOTIFY_SOCKET": "/run/systemd/notify-not-here", "container": "podman"}
+    assert watchdog_problem(0, host_path) is None
+    # The same setting where a service manager does listen is still refused.
+    listened = {"NOTIFY_SOCKET": str(tmp_path / "notify"), "container": "podman"}
+    problem = watchdog_problem(0, listened)
+    assert problem is not None
+    assert "podman's --sdnotify=container" in problem
+    # podman's WATCHDOG_PID is the bot's pid on the host, not in the container: no check.
+    foreign = {**listened, "WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "999999999"}
+    assert watchdog_problem(60, foreign) is None

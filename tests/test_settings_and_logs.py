@@ -218,4 +218,20 @@ def test_only_secret_folders_that_exist_are_read(tmp_path: Path) -> None:
     assert secret_folders({"CREDENTIALS_DIRECTORY": str(tmp_path / "gone")}) == [
         folder for folder in [Path("/run/secrets")] if folder.is_dir()
     ]
-    assert secret_folders({"CREDENTIALS_DIRECTORY": str(tmp_path)})[0] == tmp_path
+    assert secret_folders({"CREDENTIALS_DIRECTORY": str(tmp_path)})[-1] == tmp_path
+
+
+def test_systemd_s_credential_wins_over_a_docker_secret(tmp_path: Path) -> None:
+    """Before, the folders went to pydantic-settings systemd's first, and of two
+    folders holding a setting it keeps the last: /run/secrets overrode the unit's
+    credential."""
+    credentials, docker = tmp_path / "credentials", tmp_path / "secrets"
+    for folder, token in ((credentials, TOKEN), (docker, "left-from-a-container")):
+        folder.mkdir()
+        (folder / "discord_token").write_text(token, encoding="utf-8")
+    folders = secret_folders(
+        {"CREDENTIALS_DIRECTORY": str(credentials)}, ("${CREDENTIALS_DIRECTORY}", str(docker))
+    )
+    settings = Settings(_env_file=None, _secrets_dir=folders)
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == TOKEN

@@ -8,6 +8,7 @@ connects, so no network is needed.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -98,8 +99,9 @@ def test_a_start_without_sync_on_an_empty_database_is_one_line(tmp_path: Path) -
     ("env", "expected"),
     [
         (
-            {"NOTIFY_SOCKET": "/run/systemd/notify", "HEARTBEAT_SECONDS": "0"},
-            "HEARTBEAT_SECONDS=0, but systemd (Type=notify) waits for the READY=1",
+            {"NOTIFY_SOCKET": "{socket}", "HEARTBEAT_SECONDS": "0"},
+            "HEARTBEAT_SECONDS=0, but the service manager that set NOTIFY_SOCKET (systemd's"
+            " Type=notify, podman's --sdnotify=container) waits for the READY=1",
         ),
         (
             {"WATCHDOG_USEC": "90000000", "HEARTBEAT_SECONDS": "60"},
@@ -113,5 +115,9 @@ def test_a_heartbeat_that_systemd_s_watchdog_would_not_trust_is_one_line(
 ) -> None:
     """Before, the first started a restart loop (READY=1 never came), and the second
     got a healthy bot killed by the watchdog after its first late beat."""
-    line = _one_line(_run(tmp_path, HEALTH_MAX_AGE_SECONDS="120", **env))
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # systemd's, listening
+    listener.bind(str(tmp_path / "notify"))
+    with listener:
+        env = {name: value.format(socket=tmp_path / "notify") for name, value in env.items()}
+        line = _one_line(_run(tmp_path, HEALTH_MAX_AGE_SECONDS="120", **env))
     assert f"cannot start: {expected}" in line

@@ -27,7 +27,7 @@ from briefings.dates import iso_day
 from briefings.rendering import Renderer
 from briefings.replies import Reply
 from briefings.storage import Subscription
-from briefings.subscriptions import BriefingService, ChannelOverview, NowStatus
+from briefings.subscriptions import BriefingService, ChannelOverview, NowStatus, PastPost
 
 __all__ = ["SubscriptionsCog", "parse_time"]
 
@@ -63,6 +63,21 @@ def _last_post(overview: ChannelOverview) -> str | None:
     if overview.last_sent_at is None:
         return overview.last_sent.isoformat()
     return f"{overview.last_sent.isoformat()}'s, posted {moment(overview.last_sent_at)}"
+
+
+def _past_row(post: PastPost) -> dict[str, object]:
+    """One post of `/brief history`, its moments as Discord timestamps."""
+    return {
+        "day": post.local_date.isoformat(),
+        "development": post.development,
+        "outcome": post.outcome.value,
+        "at": moment(post.at) if post.at else "",
+        "late_minutes": int(post.late_by.total_seconds() // 60),
+        "reason": post.reason,
+        "next_try": moment(post.next_try_at) if post.next_try_at else "shortly",
+        "pages_sent": post.pages_sent,
+        "page_count": post.page_count,
+    }
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:
@@ -268,6 +283,43 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             for overview in await asyncio.to_thread(self.service.overview, guild.id)
         ]
         await self._send(ctx, self.service.renderer.notice("subscriptions", rows=rows))
+
+    @brief.command(
+        name="history",
+        description="A channel's last posts and how each went: sent, late, skipped or why not.",
+        extras={
+            "examples": ("!brief history", "/brief history channel:#briefings"),
+            "note": "servers only; a channel you can read",
+        },
+    )
+    @app_commands.describe(channel="Which channel (default: this channel)")
+    @commands.guild_only()
+    async def history(
+        self,
+        ctx: commands.Context[commands.Bot],
+        # Not optional, as in `unsubscribe`: a channel that does not resolve is an
+        # error naming what was typed, not this channel's history.
+        channel: discord.TextChannel = commands.CurrentChannel,
+    ) -> None:
+        """Why nothing was posted: the channel's newest posts, newest first, paged."""
+        target = self._channel(ctx, channel)
+        if (
+            isinstance(ctx.author, discord.Member)
+            and not target.permissions_for(ctx.author).read_messages
+        ):
+            # The history tells what a channel was sent: not to one who cannot read it.
+            raise BadSettingError(f"You cannot read #{target.name}; name a channel you can.")
+        history = await asyncio.to_thread(self.service.history, target.id)
+        reply = self.service.renderer.notice(
+            "post-history",
+            channel=target.name,
+            subscribed=history.subscribed,
+            active=history.active,
+            reason=history.disabled_reason,
+            next_post=moment(history.first_due) if history.first_due else None,
+            posts=[_past_row(post) for post in history.posts],
+        )
+        await self._send(ctx, reply)
 
     @brief.command(
         name="next",

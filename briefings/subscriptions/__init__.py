@@ -18,9 +18,12 @@ from briefings.subscriptions.delivery import (
 )
 from briefings.subscriptions.due import ScheduledPost, scheduled_instant
 from briefings.subscriptions.reports import (
+    ChannelHistory,
     ChannelOverview,
     NowResult,
     NowStatus,
+    Outcome,
+    PastPost,
     Upcoming,
     UpcomingPost,
 )
@@ -28,11 +31,14 @@ from briefings.subscriptions.service import BriefingService, PostingPolicy
 
 __all__ = [
     "BriefingService",
+    "ChannelHistory",
     "ChannelOverview",
     "ChannelUnavailableError",
     "Clock",
     "NowResult",
     "NowStatus",
+    "Outcome",
+    "PastPost",
     "PostOutcome",
     "PostingPolicy",
     "RetryPolicy",

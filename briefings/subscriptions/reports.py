@@ -16,14 +16,18 @@ from briefings.storage import LedgerEntry, PostStatus, Subscription
 
 __all__ = [
     "ChannelCalendar",
+    "ChannelHistory",
     "ChannelOverview",
     "NowResult",
     "NowStatus",
+    "Outcome",
+    "PastPost",
     "Upcoming",
     "UpcomingPost",
 ]
 
 PROBLEMS_LOOKED_AT = 5  # the newest ledger rows of a channel that `/brief list` reads
+HISTORY_LOOKED_AT = 60  # the newest ledger rows `/brief history` shows, paged
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,7 @@ class ChannelOverview:
         problems += [
             f"{entry.local_date}: outcome unknown (the bot stopped while posting)"
             for entry in ledger
-            if entry.status == PostStatus.CLAIMED
-            and now - (entry.progress_at or entry.claimed_at) > unknown_after
+            if _left_unknown(entry, now, unknown_after)
         ]
         # The last briefing: a development's post is not one.
         sent = [
@@ -85,6 +88,15 @@ class ChannelOverview:
             developments=subscription.developments,
             ping_role_id=subscription.ping_role_id,
         )
+
+
+def _left_unknown(entry: LedgerEntry, now: dt.datetime, unknown_after: dt.timedelta) -> bool:
+    """A row still `claimed` with no sign of life for `unknown_after`: its process died
+    mid-send, and it will not be resumed."""
+    return (
+        entry.status == PostStatus.CLAIMED
+        and now - (entry.progress_at or entry.claimed_at) > unknown_after
+    )
 
 
 @dataclass(frozen=True)
@@ -131,3 +143,103 @@ class ChannelCalendar:
 
     file: IcsFile
     subscribed: bool
+
+
+class Outcome(StrEnum):
+    """How one post of a channel went, as `/brief history` words it."""
+
+    SENT = "sent"
+    LATE = "late"  # sent, later than its time by more than the service's lateness
+    SKIPPED = "skipped"  # found past the grace window, not posted
+    FAILED = "failed"  # given up, with the reason on the row
+    RETRYING = "retrying"  # Discord failed; tried again at `next_try_at`
+    SENDING = "sending"  # being sent now
+    UNKNOWN = "unknown"  # the bot stopped while posting it; not taken up again
+
+
+@dataclass(frozen=True)
+class PastPost:
+    """One row of the ledger as a person asks about it: what, for when, how it went."""
+
+    local_date: dt.date
+    development: bool  # a "New on record" post, not the day's briefing
+    outcome: Outcome
+    scheduled_for: dt.datetime
+    at: dt.datetime | None  # when it was sent, given up or skipped; None while open
+    late_by: dt.timedelta  # how long after its time it went out or was found
+    reason: str  # why it failed or is retried; empty otherwise
+    next_try_at: dt.datetime | None
+    pages_sent: int
+    page_count: int | None
+    message_id: int | None  # the first page's, to link to
+
+
+@dataclass(frozen=True)
+class ChannelHistory:
+    """`/brief history`: a channel's newest posts, and its subscription's state."""
+
+    channel_id: int
+    subscribed: bool
+    active: bool
+    disabled_reason: str
+    posts: tuple[PastPost, ...]
+    first_due: dt.datetime | None = None  # with no post yet: when the first one is due
+
+    @classmethod
+    def of(
+        cls,
+        channel_id: int,
+        subscription: Subscription | None,
+        ledger: list[LedgerEntry],
+        now: dt.datetime,
+        unknown_after: dt.timedelta,
+        late_after: dt.timedelta,
+        first_due: dt.datetime | None = None,
+    ) -> ChannelHistory:
+        """The history from the channel's newest ledger rows (newest first); the rules
+        for "unknown" are `ChannelOverview.of`'s."""
+        return cls(
+            channel_id=channel_id,
+            subscribed=subscription is not None,
+            active=subscription.active if subscription is not None else False,
+            disabled_reason=(subscription.disabled_reason or "") if subscription else "",
+            posts=tuple(_past(entry, now, unknown_after, late_after) for entry in ledger),
+            first_due=first_due,
+        )
+
+
+def _outcome(
+    entry: LedgerEntry, now: dt.datetime, unknown_after: dt.timedelta, late: bool
+) -> Outcome:
+    if entry.status == PostStatus.SENT:
+        return Outcome.LATE if late else Outcome.SENT
+    if entry.status == PostStatus.CLAIMED:
+        return Outcome.UNKNOWN if _left_unknown(entry, now, unknown_after) else Outcome.SENDING
+    return {
+        PostStatus.SKIPPED: Outcome.SKIPPED,
+        PostStatus.FAILED: Outcome.FAILED,
+        PostStatus.RETRY: Outcome.RETRYING,
+    }[PostStatus(entry.status)]
+
+
+def _past(
+    entry: LedgerEntry, now: dt.datetime, unknown_after: dt.timedelta, late_after: dt.timedelta
+) -> PastPost:
+    # A skipped row is finished when it is claimed: either way, when the bot got to it.
+    reached = entry.finished_at or entry.claimed_at
+    late_by = max(reached - entry.scheduled_for, dt.timedelta(0))
+    outcome = _outcome(entry, now, unknown_after, late_by > late_after)
+    failing = outcome in (Outcome.FAILED, Outcome.RETRYING, Outcome.UNKNOWN)
+    return PastPost(
+        local_date=entry.local_date,
+        development=entry.occasion.startswith(DEVELOPMENT_PREFIX),
+        outcome=outcome,
+        scheduled_for=entry.scheduled_for,
+        at=entry.finished_at,
+        late_by=late_by,
+        reason=(entry.error or "") if failing else "",
+        next_try_at=entry.next_try_at if outcome is Outcome.RETRYING else None,
+        pages_sent=entry.pages_sent,
+        page_count=entry.page_count,
+        message_id=entry.message_id,
+    )

@@ -49,8 +49,10 @@ from briefings.subscriptions.due import Planner, ScheduledPost, local_day
 from briefings.subscriptions.ledger import GIVEN_UP, Ledger, PageRecord, Reopened
 from briefings.subscriptions.records import SubscriptionRecords
 from briefings.subscriptions.reports import (
+    HISTORY_LOOKED_AT,
     PROBLEMS_LOOKED_AT,
     ChannelCalendar,
+    ChannelHistory,
     ChannelOverview,
     NowResult,
     NowStatus,
@@ -216,6 +218,25 @@ class BriefingService:
             )
             for subscription in self.records.of_guild(guild_id)
         ]
+
+    def history(self, channel_id: int, limit: int = HISTORY_LOOKED_AT) -> ChannelHistory:
+        """`/brief history`: the channel's newest posts and how each went (and, before
+        its first, when that is due)."""
+        now = self.clock.now()
+        subscription = self.records.for_channel(channel_id)
+        entries = self.ledger.latest(channel_id, limit)
+        first = None
+        if subscription is not None and subscription.active and not entries:
+            first = self.planner.next_post(subscription, now, 366)
+        return ChannelHistory.of(
+            channel_id,
+            subscription,
+            entries,
+            now,
+            self.policy.resend_window,
+            LATE_AFTER,
+            first.at if first else None,
+        )
 
     def next_post(self, subscription: Subscription) -> ScheduledPost | None:
         """The subscription's next post within a year, if any."""
