@@ -21,7 +21,7 @@ from briefings.ingest.draft import IngestReport, UndatedPageError, draft_page
 from briefings.ingest.effects import EFFECTS, proposed_effect
 from briefings.ingest.files import BadPageError, accept_drafts, write_draft
 from briefings.ingest.printed_dates import read_date_line
-from briefings.ingest.segment import segment
+from briefings.ingest.segment import LineKind, segment
 from briefings.loading import check_store, load_store
 from briefings.relative_dates import resolve_relative
 from briefings.rendering import Renderer
@@ -55,6 +55,7 @@ def yonhap(*paragraphs: str, date_line: str = "19:14 March 16, 2023") -> str:
         ("Aug 23, 2019 - 18:05 JST", "2019-08-23"),
         ("2016.11.14", "2016-11-14"),
         ("15:52 23 November 2016", "2016-11-23"),
+        ("입력 2023.03.16 (21:05)", "2023-03-16"),
     ],
 )
 def test_date_lines_in_every_common_form_are_read(line: str, day: str) -> None:
@@ -100,6 +101,73 @@ def test_ingest_date_gives_an_undated_page_its_day(
         write_draft(page, seeds_copy, load_store(seeds_copy))
     assert main(["--seeds", str(seeds_copy), "ingest", str(page), "--date", "2019-11-20"]) == 0
     assert "passes `briefbot facts check`" in capsys.readouterr().out
+
+
+def test_a_broadcasters_date_stamps_on_the_headline_line_date_the_article(
+    store: FactStore,
+) -> None:
+    text = "\n\n".join(
+        [
+            "MBN NEWS",
+            "Evening Report",
+            "LEADERS AGREE TO RESTORE PACT IN FULL Evening Report 입력 2023.03.16 (21:05) "
+            "수정 2023.03.16 (22:31)",
+            "[Anchor Lead]",
+            "The leaders of the two countries agreed on Thursday to fully normalize the pact.",
+        ]
+    )
+    (article,) = segment(text).articles
+    assert article.date == dt.date(2023, 3, 16)
+    assert article.title.number == 5
+    annotations, _ = draft_page("tv.txt", text, store)
+    (event,) = annotations.events
+    assert event.date.value == FuzzyDate.day(dt.date(2023, 3, 16))
+    assert event.effect is not None
+    assert event.effect.kind == "normalized"
+
+
+# --- photo captions are not the article's text ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Protesters hold signs near the embassy in Seoul, South Korea, Friday, Nov. 22, 2019. "
+        "(AP Photo/Ko Eun-bi)",
+        "A ministry official leaves the building in Seoul on Nov. 22, 2019, after signing the "
+        "pact. (Yonhap)",
+        "[Photo: Reuters] Officials sign the pact in Seoul on Friday.",
+        "view larger image Officials sign the pact in Seoul on Friday.",
+        "The Foreign Ministry building in Seoul on Friday, when the pact was signed | KYODO",
+    ],
+)
+def test_a_photo_caption_is_never_drafted_as_an_event(store: FactStore, caption: str) -> None:
+    text = yonhap(
+        "SEOUL, Nov. 22 (Yonhap) -- Talks on the pact went on.",
+        caption,
+        "Officials met again.",
+        date_line="2019-11-22",
+    )
+    annotations, report = draft_page("captions.txt", text, store)
+    assert annotations.events == []
+    assert report.effects == {}
+
+
+def test_a_caption_above_the_text_is_furniture_and_the_dateline_still_opens_it(
+    store: FactStore,
+) -> None:
+    text = yonhap(
+        "Defense Ministry spokesperson Jin Ha-ram speaks at a briefing on Friday. (Yonhap)",
+        "SHARE",
+        "SEOUL – South Korea on Friday conditionally suspended the termination of the pact.",
+        date_line="2019-11-22",
+    )
+    page = segment(text)
+    caption = next(line for line in page.lines if line.text.endswith("(Yonhap)"))
+    assert caption.kind is LineKind.FURNITURE
+    annotations, _ = draft_page("kyodo.txt", text, store)
+    (event,) = annotations.events
+    assert event.title.startswith("South Korea conditionally suspended")
 
 
 # --- relative days follow the verb's tense -----------------------------------------------
@@ -170,11 +238,21 @@ def test_an_event_dated_before_the_article_happened_and_one_after_it_is_expected
     assert event.status == status
 
 
-def test_a_reaction_to_a_step_is_not_the_step(store: FactStore) -> None:
-    event, report = saturday(
-        store, "Japan lodged a protest on Saturday after South Korea said it would end the pact."
-    )
-    assert event.effect is None
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Japan lodged a protest on Saturday after South Korea said it would end the pact.",
+        "Japan's Defense Ministry welcomed Seoul's stance on the pact on Saturday.",
+        # A quotation is the speaker's words, drafted as a quote; it tells no step.
+        '"We will end the pact on Saturday," a ministry official told reporters.',
+    ],
+)
+def test_a_reaction_or_a_quotation_is_not_drafted_as_a_step(
+    store: FactStore, sentence: str
+) -> None:
+    text = yonhap(f"SEOUL, Nov. 23 (Yonhap) -- Talks went on. {sentence}", date_line="2019-11-23")
+    annotations, report = draft_page("reaction.txt", text, store)
+    assert annotations.events == []
     assert report.effects == {}
 
 
@@ -401,6 +479,80 @@ def test_the_whole_title_names_whoever_was_introduced_with_it(store: FactStore) 
 def test_a_close_spelling_of_a_known_person_is_someone_new(store: FactStore) -> None:
     found = quotes_of(store, "“The deal stands,” said Moon Sang-gyun, a ministry spokesman.")
     assert found == [("Moon Sang-gyun", ["The deal stands,"])]
+
+
+def test_a_broadcast_soundbite_is_the_captioned_persons(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "[Pkg]",
+        '[Soundbite] RYU MIN-SEO(DEPUTY NATIONAL SECURITY ADVISER) : "The data will flow."',
+        "Ryu told reporters the letter would go out soon.",
+        '[Soundbite] KIM SO-YUL(PROFESSOR, HANBIT UNIVERSITY) : "It was overdue."',
+    )
+    assert found == [("Ryu Min-seo", ["The data will flow."]), ("Kim So-yul", ["It was overdue."])]
+
+
+@pytest.mark.parametrize(
+    ("introduced", "description"),
+    [
+        # Kyodo's name for the Chief Cabinet Secretary.
+        ("Chief Cabinet Secretary Jiro Amano welcomed the step.", "the top government spokesman"),
+        ("Japanese Defense Minister Aoi Sakurada met reporters.", "the minister"),
+        ("Japanese Defense Minister Aoi Sakurada met reporters.", "the defense minister"),
+        (
+            "Haruto Ueno, a professor of politics at Kansai University who is not related to "
+            "the minister, spoke next.",
+            "the professor",
+        ),
+    ],
+)
+def test_a_description_names_the_one_person_introduced_in_that_office(
+    store: FactStore, introduced: str, description: str
+) -> None:
+    found = quotes_of(store, introduced, f"“The talks must go on,” {description} said.")
+    assert len(found) == 1
+    assert found[0][0] in {"Jiro Amano", "Aoi Sakurada", "Haruto Ueno"}
+
+
+def test_a_description_two_people_could_hold_is_left_unattributed(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "Japanese Defense Minister Aoi Sakurada met Foreign Minister Rin Hayama.",
+        "“The talks must go on,” the minister said.",
+    )
+    assert found == []
+
+
+def test_voices_described_with_an_aside_and_the_one_a_paper_quoted(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "A senior Foreign Ministry official who asked not to be named said Tokyo knew.",
+        "“We had no objection,” the official said.",
+        "The Daily Meridian quoted an aide to the prime minister as saying, “We will not blink.”",
+        "A U.S. Embassy spokesperson in Seoul said, “We encourage dialogue.”",
+    )
+    assert found == [
+        ("senior Foreign Ministry official", ["We had no objection,"]),
+        ("aide to the prime minister", ["We will not blink."]),
+        ("U.S. Embassy spokesperson", ["We encourage dialogue."]),
+    ]
+
+
+def test_a_name_and_its_apposition_after_the_quote_and_a_colon_after_put_it(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        '"There is no review," Han Se-ri, a spokesperson for the Ministry of National Defense, '
+        'told a briefing. "It works."',
+        "Masaki Oda, a retired admiral, has watched the pact for years. Oda put it bluntly: "
+        "“Without it, we are slower.”",
+    )
+    assert found == [
+        ("Han Se-ri", ["There is no review,"]),
+        ("Han Se-ri", ["It works."]),
+        ("Masaki Oda", ["Without it, we are slower."]),
+    ]
 
 
 # --- accepted as drafted ---------------------------------------------------------------------

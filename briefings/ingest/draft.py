@@ -7,7 +7,8 @@ one a recorded back-reference names; a quotation the reading cannot attribute is
 recorded as left out, with the reason, never given to a guess. The article's date
 is the one printed (`printed_dates`) or the curator's (`--date`), never a guess.
 What the extractor had to guess is listed in the report's `unsure` lines for review.
-Events are proposed from sentences that date something, expected when dated after
+Events are proposed from sentences that date something (not a photo caption, a
+quotation or a reaction to a step: those tell no step), expected when dated after
 the article and happened when before (on its own day, by the verb next to the date),
 each with the step of the agreement it reads as (`effects`) as its effect wherever its
 words state it, so an untouched draft changes the agreement's state; and a discrepancy
@@ -47,7 +48,7 @@ from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
 from briefings.effects import EffectKind, states
 from briefings.errors import BriefingError, shown
 from briefings.ingest.attribution import Article, Speaker
-from briefings.ingest.effects import conditional, proposed_effect, step_at
+from briefings.ingest.effects import conditional, is_reaction, proposed_effect, step_at
 from briefings.ingest.printed_dates import read_dateline
 from briefings.ingest.quotes import (
     EXPLICIT_DATE,
@@ -61,6 +62,7 @@ from briefings.ingest.segment import LineKind, PageArticle, segment
 from briefings.ingest.titles import THAT_DAY, event_title
 from briefings.matching import EXACT, fold
 from briefings.queries.people import actor_index
+from briefings.quotations import find_quoted_spans
 from briefings.relative_dates import resolve_relative
 from briefings.store import FactStore
 
@@ -92,6 +94,8 @@ _COUNTRY_GOVERNMENTS = (
     (re.compile(r"\bU\.S\.|\bAmerican\b|\bWashington\b"), "us-government"),
 )
 NO_DATE = "the page prints no date"
+QUOTED_SHARE = 0.5  # a sentence that is this much quotation is the speaker's, not a step
+SHORT_LINE_WORDS = 3  # a line this short is a label ("SHARE", "[Pkg]"), not a paragraph
 
 
 @dataclass
@@ -537,6 +541,8 @@ class _Drafter:
         before: EventAnnotation | None = None  # the article's last event told to the day
         for its_sentences in sentences:
             for sentence in its_sentences:
+                if _not_a_step(sentence):
+                    continue
                 claims = self._event_dates(sentence, article.date.value, before)
                 if not claims:
                     continue
@@ -647,10 +653,8 @@ class _Drafter:
         for found in page.articles:
             article = self._article(found)
             articles.append(article)
-            paragraphs = [line.text for line in found.body]
-            if paragraphs and (dateline := read_dateline(paragraphs[0])) is not None:
-                # "SEOUL, Nov. 22 (Yonhap) --" is where and who, not the sentence's subject.
-                paragraphs[0] = paragraphs[0][dateline.end :]
+            paragraphs = [line.text for line in found.body if line not in found.captions]
+            _without_dateline(paragraphs)
             sentences = [split_sentences(paragraph) for paragraph in paragraphs]
             drafts = extract_quotes(paragraphs, article.date.value.earliest, sentences)
             self._quotes(article, drafts, sentences)
@@ -676,6 +680,28 @@ class _Drafter:
             excluded_quotations=self.excluded,
             discrepancies=self._discrepancies(),
         )
+
+
+def _not_a_step(sentence: str) -> bool:
+    """Whether a sentence tells no step even if it dates something: a quotation (one
+    that opens on it, or is mostly quoted words: the quote is drafted, and its words are
+    the speaker's, not the article's account), or a reaction to a step (it dates the
+    reaction)."""
+    quoted = sum(len(span.text) for span in find_quoted_spans(sentence))
+    opens_quoting = sentence.lstrip().startswith(("“", '"')) and quoted > 0
+    return opens_quoting or quoted >= QUOTED_SHARE * len(sentence) or is_reaction(sentence)
+
+
+def _without_dateline(paragraphs: list[str]) -> None:
+    """The first paragraph of text without its dateline: "SEOUL, Nov. 22 (Yonhap) --" is
+    where and who, not the sentence's subject. A line of a word or two before it
+    ("SHARE") is the page's, not the text's first paragraph."""
+    for at, paragraph in enumerate(paragraphs):
+        if len(paragraph.split()) <= SHORT_LINE_WORDS:
+            continue
+        if (dateline := read_dateline(paragraph)) is not None:
+            paragraphs[at] = paragraph[dateline.end :]
+        return
 
 
 class UndraftablePageError(BriefingError):

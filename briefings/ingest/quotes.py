@@ -6,13 +6,19 @@ together). The speaker is found by a few written-down patterns:
 - after the quote: `“…,” said Taro Kono, the Japanese foreign minister.`, `“…,” he added.`,
   and after a quote that ends on a comma, any subject before the verb
   (`“…,” South Korean national security adviser Lim Tae-joon said.`);
-- before it: `Kang Gi-jung, Political Affairs Secretary to …, added that Seoul would “…”`
-  or `A senior official said: “…”` (a verb of saying: said, added, argued, warned,
-  urged, called, told, stated, noted, claimed, insisted, declared, described,
-  announced, stressed, was quoted as saying, according to …);
+- after a quote that ends on a comma, a full name and its apposition between commas
+  (`“…,” Han Se-ri, a spokesperson for the ministry, told a briefing.`);
+- before it: `Kang Gi-jung, Political Affairs Secretary to …, added that Seoul would “…”`,
+  `A senior official said: “…”` or `Oda put it bluntly: “…”`; and the one a paper
+  quoted, not the paper (`The Daily Meridian quoted an aide … as saying, “…”`); a verb
+  of saying: said, added, argued, warned, urged, called, told, stated, noted, claimed,
+  insisted, declared, described, announced, stressed, was quoted as saying, according
+  to …;
 - a collective: `… badly received by the South Korean public, for whom … “…”`;
 - a pronoun (he, she, it, they) is the speaker of the quote before it, or the subject
-  named in `As for the North Korean leaders, they called it …`.
+  named in `As for the North Korean leaders, they called it …`;
+- a broadcaster's transcript: `[Soundbite] NAME(TITLE) : "…"`, the name and title in
+  capitals, a segment label in brackets before them.
 
 The patterns run with the full stops of abbreviations masked ("Rep. Han", "U.S."),
 and a quotation that spans sentences is one sentence here. Who the speaker phrase
@@ -46,7 +52,8 @@ __all__ = [
 VERBS = (
     "said|says|added|argued|warned|urged|called|told|stated|noted|claimed|insisted|declared|"
     "described|explained|stressed|announced|cautioned|emphasi[sz]ed|reiterated|replied|wrote|"
-    "(?:was|were) quoted as saying|according to"
+    "(?:was|were) quoted as saying|according to|"
+    "put it(?: (?:more )?[a-z]+ly| this way| another way)?"  # "Oda put it bluntly: “…”"
 )
 PRONOUNS = {"he", "she", "it", "they"}
 
@@ -72,6 +79,14 @@ AFTER_NAME = re.compile(
     rf"^[\s,]*(?P<who>(?:{HONORIFIC} )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{0,3}}) "
     rf"(?P<verb>{VERBS})\b"
 )
+# ",” Han Se-ri, a spokesperson for the ministry, told a briefing": a full name, its
+# apposition between commas, then the verb.
+AFTER_APPOSED = re.compile(
+    rf"^[\s,]*(?P<who>(?:{HONORIFIC} )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{1,3}}, "
+    rf"[^,.;:“”\"]{{2,160}}(?:, [^,.;:“”\"]{{2,80}})?,) (?P<verb>{VERBS})\b"
+)
+# "The Daily Meridian quoted an aide … as saying": the one quoted speaks, not the paper.
+QUOTED_AS = re.compile(r"\bquoted (?P<who>[^.;“”\"]{2,120}?) as saying\b")
 # ",” the Japanese prime minister said", ",” South Korean national security adviser Lim
 # Tae-joon said": any words without a stop (abbreviations masked), then the verb.
 # Only after a quotation that ends on a comma, as wire copy prints it ("…,” he said).
@@ -81,6 +96,11 @@ AFTER_SUBJECT = re.compile(
 )
 AFTER_PRONOUN = re.compile(rf"^[\s,]*(?P<who>he|she|it|they) (?P<verb>{VERBS})\b", re.IGNORECASE)
 BEFORE = re.compile(rf"(?P<who>[^.;“”]*?)(?:,)? (?:have |has |had )?(?P<verb>{VERBS})\b")
+# "[Soundbite] RYU MIN-SEO(DEPUTY ADVISER) :", all that stands before the quotation.
+TRANSCRIPT = re.compile(
+    r"^\s*(?:\[[^\]]{1,40}\]\s*)?(?P<who>[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'-]+){1,3}\s*"
+    r"\([^()]{2,120}\))\s*:\s*$"
+)
 FOR_WHOM = re.compile(r"\bby (?P<who>[^,]+), for whom\b")
 AS_FOR = re.compile(r"\bAs for (?P<who>[^,]+), (?:he|she|it|they)\b")
 UNCLOSED = "a quotation mark is never closed"
@@ -189,12 +209,16 @@ def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str,
     if match := AFTER_PRONOUN.match(after):
         return match["who"], attribution(match, last_quote_end), True
     ends_on_comma = sentence[:last_quote_end].rstrip('”" ').endswith((",", "?", "!"))
-    patterns = (AFTER, AFTER_NAME, AFTER_SUBJECT) if ends_on_comma else (AFTER, AFTER_NAME)
+    patterns = (
+        (AFTER, AFTER_NAME, AFTER_APPOSED, AFTER_SUBJECT) if ends_on_comma else (AFTER, AFTER_NAME)
+    )
     for pattern in patterns:
         if match := pattern.match(after):
             who = printed(match, "who", last_quote_end)
             return _without_honorific(who), attribution(match, last_quote_end), False
-    for pattern in (AS_FOR, FOR_WHOM):
+    if match := TRANSCRIPT.match(before):
+        return printed(match, "who", 0), attribution(match, 0), False
+    for pattern in (QUOTED_AS, AS_FOR, FOR_WHOM):
         if match := pattern.search(before):
             return printed(match, "who", 0).strip(), attribution(match, 0), False
     match = BEFORE.search(before)
