@@ -57,8 +57,12 @@ from briefings.matching import fold  # noqa: E402
 from briefings.store import FactStore, MemoryFactStore  # noqa: E402
 
 DEVSET = Path(__file__).resolve().parent / "devset"
-# `fresh` counts once another hand has written it: its author never reads the drafter.
-SPLITS = ("tune", "heldout") + (("fresh",) if (DEVSET / "fresh").is_dir() else ())
+# Every folder of devset/ is a split: tune and heldout first, then the sets written unseen
+# by another hand (fresh, fresh2, ...), whose authors never read the drafter.
+UNSEEN = sorted(
+    d.name for d in DEVSET.iterdir() if d.is_dir() and d.name not in ("tune", "heldout")
+)
+SPLITS = ("tune", "heldout", *UNSEEN)
 
 
 class QuoteKey(BaseModel):
