@@ -56,6 +56,9 @@ def yonhap(*paragraphs: str, date_line: str = "19:14 March 16, 2023") -> str:
         ("2016.11.14", "2016-11-14"),
         ("15:52 23 November 2016", "2016-11-23"),
         ("입력 2023.03.16 (21:05)", "2023-03-16"),
+        ("November 22, 2019 / 7:26 PM / Updated 2 hours ago", "2019-11-22"),
+        ("Posted on : Aug.23,2019 16:20 KST Modified on : Aug.23,2019 17:05 KST", "2019-08-23"),
+        ("Friday, March 24, 2023 | Issue No. 147", "2023-03-24"),
     ],
 )
 def test_date_lines_in_every_common_form_are_read(line: str, day: str) -> None:
@@ -124,6 +127,24 @@ def test_a_broadcasters_date_stamps_on_the_headline_line_date_the_article(
     assert event.date.value == FuzzyDate.day(dt.date(2023, 3, 16))
     assert event.effect is not None
     assert event.effect.kind == "normalized"
+
+
+def test_a_print_edition_line_at_the_foot_dates_a_page_that_prints_no_other(
+    store: FactStore,
+) -> None:
+    text = "\n\n".join(
+        [
+            "THE HARBOR TRIBUNE",
+            "Normal again, on paper",
+            "On March 21, Seoul formally withdrew the notices it had sent to end the pact.",
+            "This article appeared in the print edition of The Harbor Tribune on March 28, 2023.",
+            "MORE FROM OPINION",
+        ]
+    )
+    annotations, _ = draft_page("oped.txt", text, store)
+    assert annotations.sources[0].articles[0].date.value == FuzzyDate.day(dt.date(2023, 3, 28))
+    (event,) = annotations.events
+    assert event.date.value == FuzzyDate.day(dt.date(2023, 3, 21))
 
 
 # --- photo captions are not the article's text ---------------------------------------------
@@ -555,6 +576,101 @@ def test_a_name_and_its_apposition_after_the_quote_and_a_colon_after_put_it(
     ]
 
 
+def test_a_name_printed_family_name_first_and_the_namesake_just_introduced(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        "Defense Minister Mori Kaito said the data had kept flowing.",
+        "“We shared it every time,” Mori said at a news conference.",
+        "Mori Rin, a researcher at Hanbit University, says the step still matters.",
+        "“Planners can count on it now,” Mori said.",
+        "Officials met again later.",
+        "“It will hold,” Mori said.",  # either Mori: not guessed
+    )
+    assert found == [
+        ("Mori Kaito", ["We shared it every time,"]),
+        ("Mori Rin", ["Planners can count on it now,"]),
+    ]
+
+
+def test_offices_under_other_names_places_before_and_asides_after_a_speaker(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        '"Talks failed," said Rep. Noh Ji-an, a member of the defense committee.',
+        'The lawmaker added that the party backed the pact. "The price was too high," he said.',
+        "In Washington, a State Department spokeswoman said in a statement: “We are encouraged.”",
+        "A Japanese officer once told me, “Your radars see what ours cannot.”",
+        "A Japanese diplomat I spoke with put it more bluntly: “We normalized the paper.”",
+    )
+    assert found == [
+        ("Noh Ji-an", ["Talks failed,"]),
+        ("Noh Ji-an", ["The price was too high,"]),
+        ("State Department spokeswoman", ["We are encouraged."]),
+        ("Japanese officer", ["Your radars see what ours cannot."]),
+        ("Japanese diplomat", ["We normalized the paper."]),
+    ]
+
+
+def test_the_i_of_an_interviews_answer_is_the_one_answering_and_no_one_else(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        "Baek Jun-ho retired from the navy in 2017 as a rear admiral.",
+        "The Review: What does the pact do?",
+        'Baek: It sets rules. I told my officers, "Share what the rules allow."',
+        'In 2019 I wrote that the pact was "too useful to drop."',  # the writer: not read
+    )
+    assert found == [("Baek Jun-ho", ["Share what the rules allow."])]
+
+
+def test_a_quotation_attributed_by_the_paragraph_beside_it(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "Richard Calloway, a retired colonel, described the cost to me in an email:",
+        "“Every plan had a footnote. Staff spent hours on it.",
+        "“That footnote can go now.”",
+        "4. QUOTE OF THE WEEK",
+        '"We are done bargaining with this pact."',
+        "— Rep. Kwon Ha-rim, on a morning radio program Wednesday",
+    )
+    assert found == [
+        (
+            "Richard Calloway",
+            ["Every plan had a footnote. Staff spent hours on it.", "That footnote can go now."],
+        ),
+        ("Kwon Ha-rim", ["We are done bargaining with this pact."]),
+    ]
+
+
+def test_every_step_a_sentence_dates_in_its_own_clause_and_days_told_by_another(
+    store: FactStore,
+) -> None:
+    text = yonhap(
+        "TOKYO, March 24 (Yonhap) -- After the two leaders agreed in March 2023 to normalize "
+        "the pact, Seoul formally withdrew its notices on March 21, 2023.",
+        "The leaders agreed at their March 16 summit to normalize the agreement.",
+        "On March 21, Seoul withdrew its notices to end the pact.",
+        "Five days earlier, the two leaders had agreed to normalize the pact.",
+        date_line="2023-03-24",
+    )
+    annotations, report = draft_page("steps.txt", text, store)
+    dated = [
+        (event.date.value.label(), report.effects.get(event.id)) for event in annotations.events
+    ]
+    assert dated == [
+        ("March 2023", "normalized"),
+        ("2023-03-21", "termination withdrawn"),
+        ("2023-03-16", "normalized"),
+        ("2023-03-21", "termination withdrawn"),
+        ("2023-03-16", "normalized"),
+    ]
+    assert {event.date.how for event in annotations.events[2::2]} == {"inferred"}
+
+
 # --- accepted as drafted ---------------------------------------------------------------------
 
 
@@ -646,7 +762,7 @@ def test_the_development_set_is_drafted_to_target(store: MemoryFactStore) -> Non
     # On the sets the rules were written against, the quotes and dates to target, and
     # every proposed step stands on a key event with its date, effect and status. The
     # fresh set is measured by the bench, not held to targets here: a test that must
-    # pass on it would be tuned to it.
+    # pass on it would be tuned to it. A set still held out (fresh3) is not in SPLITS.
     seen = [score for score in scores if score.split in {"tune", "heldout"}]
     right, key = sum(s.right for s in seen), sum(s.key_quotes for s in seen)
     assert right / key >= 0.9
@@ -654,6 +770,12 @@ def test_the_development_set_is_drafted_to_target(store: MemoryFactStore) -> Non
     assert sum(score.spurious for score in seen) == 0
     assert sum(s.proposals_right for s in seen) == sum(s.proposals for s in seen)
     assert sum(s.status_right for s in seen) == sum(s.events_found for s in seen)
+    # fresh2 was scored once unseen (quotes 17/50, dates 3/7), then tuned on: it is held
+    # to the quotes and dates it reached, so that no later rule loses them unnoticed.
+    tuned = [score for score in scores if score.split == "fresh2"]
+    if tuned:
+        assert sum(s.right for s in tuned) / sum(s.key_quotes for s in tuned) >= 0.9
+        assert all(score.date_right for score in tuned)
 
 
 # --- the attribution check -------------------------------------------------------------------

@@ -191,8 +191,10 @@ BODY_WORDS = {
 }
 BODIES = ("Cheong Wa Dae", "Blue House", "Pentagon", "White House", "Kantei")
 PRONOUNS = {"he": "person", "she": "person", "it": "body"}
+# A transcript's label before an answer: "Baek: Closer than the public knew."
+_SPEAKER_LABEL = re.compile(r"^(?P<who>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3}): ")
 # Heads of a description voice: "a ministry official", "one South Korean defense official".
-VOICE_HEADS = r"(?:officials?|spokes(?:man|woman|person)|sources?|diplomats?|aides?)"
+VOICE_HEADS = r"(?:officials?|spokes(?:man|woman|person)|sources?|diplomats?|aides?|officers?)"
 # What may follow the head and still say who: "an aide to the prime minister".
 _COMPLEMENT = r"(?: (?:to|for|of|at|with|from) (?:the )?(?:[\w.’'-]+ ){0,3}[\w.’'-]+)?"
 DESCRIPTION = re.compile(
@@ -201,8 +203,17 @@ DESCRIPTION = re.compile(
     re.IGNORECASE,
 )
 # What a description may carry that does not say who: "… official who asked not to be
-# named", "a U.S. Embassy spokesperson in Seoul" (where, not who).
-_ASIDE = re.compile(r"(?: who .*| in (?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*)*)$")
+# named", "a diplomat I spoke with", "a U.S. Embassy spokesperson in Seoul" (where, not
+# who).
+_ASIDE = re.compile(r"(?: (?:who|whom|I|we) .*| in (?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*)*)$")
+# Words around a speaker phrase that are not the speaker: a place or a time the sentence
+# opens with ("In Washington, a State Department spokeswoman"), an adverb after it ("A
+# Japanese officer once").
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:In|At|From|Back in) [A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)*|Meanwhile|Separately|"
+    r"Later|Earlier|However|[A-Z][a-z]+ly), "
+)
+_TRAILING_ADVERB = re.compile(r"(?: (?:once|also|later|then|again|[a-z]+ly))+$")
 # Many voices: "American observers", "some lawmakers", "Harbor observers".
 CROWD = re.compile(
     r"^(?:(?:some|many|most|several) )?(?P<body>(?:[\w.’'-]+ ){0,4}(?:observers|analysts|"
@@ -280,6 +291,21 @@ EPITHETS = {
     "top diplomat": "foreign minister",
 }
 _POSSESSIVE = re.compile(r"^[A-Z][\w.]*['’]s\s+")
+# One office under its several names: "Rep. Park" is "the lawmaker" later.
+_SAME_OFFICE = {
+    "rep.": "lawmaker",
+    "representative": "lawmaker",
+    "congressman": "lawmaker",
+    "congresswoman": "lawmaker",
+    "legislator": "lawmaker",
+    "sen.": "senator",
+    "prof.": "professor",
+    "amb.": "ambassador",
+    "gen.": "general",
+    "adm.": "admiral",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+}
 
 
 def _office(words: str) -> list[str]:
@@ -288,7 +314,9 @@ def _office(words: str) -> list[str]:
     of "a professor of international politics at …"."""
     bare = _TITLE_ARTICLE.sub("", _POSSESSIVE.sub("", words.strip()))
     bare = bare[: end.start()] if (end := _OFFICE_END.search(bare)) else bare
-    office = " ".join(word for word in bare.lower().split() if word not in _WHOSE)
+    office = " ".join(
+        _SAME_OFFICE.get(word, word) for word in bare.lower().split() if word not in _WHOSE
+    )
     return EPITHETS.get(office, office).split()
 
 
@@ -439,11 +467,31 @@ class Article:
     voice_last: bool = False
     last_ministry: str | None = None
     ministry_sentence: str | None = None  # where the last ministry was named
+    # The subject of the sentence before, when that sentence introduced them.
+    introduced_subject: Person | None = None
+    # In an interview's transcript, who answers in this paragraph ("Baek: …"): the "I"
+    # of its words.
+    answering: Person | None = None
 
     # --- reading sentences ------------------------------------------------------------
 
+    def new_paragraph(self, first_sentence: str) -> None:
+        """Start a paragraph: one that opens on a transcript's label ("Baek: …") is that
+        person's answer; any other paragraph is nobody's."""
+        label = _SPEAKER_LABEL.match(first_sentence)
+        found = self.speaker(label["who"], first_sentence) if label else None
+        self.answering = None
+        if isinstance(found, Speaker) and found.kind == "person":
+            self.answering = self.people.get(found.name)
+
     def observe(self, sentence: str, subject: Speaker | None = None) -> None:
         """Take in the people and bodies a sentence names, and its subject."""
+        self._observe(sentence, subject)
+        person = self.last_person
+        # Introduced in this sentence and its subject: "Mori said" next is this Mori.
+        self.introduced_subject = person if person and person.sentence == sentence else None
+
+    def _observe(self, sentence: str, subject: Speaker | None) -> None:
         masked = mask_abbreviations(sentence)
         for run in _NAME_RUN.finditer(masked):
             self._maybe_introduce(sentence, masked, run.start(), run.end())
@@ -502,6 +550,12 @@ class Article:
     def _introduce(self, person: Person) -> None:
         self.people[person.name] = person
         self.by_surname.setdefault(person.surname, []).append(person)
+        words = person.name.split()
+        if len(words) == 2 and words[0] != person.surname:
+            # Japanese names are printed family name first as often as last ("Defense
+            # Minister Mori Kaito", then "Mori said"): either word may be the one
+            # a later sentence calls them by.
+            self.by_surname.setdefault(words[0], []).append(person)
 
     def _remember(self, speaker: Speaker) -> None:
         if speaker.kind == "person":
@@ -519,6 +573,8 @@ class Article:
         """Who the speaker phrase names, or the reason it cannot be read."""
         phrase = re.sub(r"\s+", " ", phrase).strip(" ,:")
         phrase = re.sub(r"^(?:and|but|while|as) ", "", phrase, flags=re.IGNORECASE)
+        phrase = _TRAILING_ADVERB.sub("", _LEADING_ADVERBIAL.sub("", phrase))
+        phrase = _SPEAKER_LABEL.sub("", phrase + " ").strip()  # "Baek: The minister"
         if not phrase:
             return "no speaker found"
         if captioned := CAPITALS_WITH_TITLE.match(phrase):
@@ -528,6 +584,12 @@ class Article:
             return self._pronoun(lowered)
         if lowered == "they":
             return "'they' is not read as a speaker"
+        if phrase == "I":
+            if self.answering is None:
+                return "'I' is the writer or someone unnamed, not read as a speaker"
+            return self.answering.mentioned(
+                "pronoun", note=f"'I' taken as {self.answering.name}, who answers here"
+            )
         parts = [part.strip() for part in phrase.split(",") if part.strip()]
         # "Rep. Han Do-yoon of the main opposition party": the name, then where they sit.
         for position, part in enumerate(parts):
@@ -590,6 +652,14 @@ class Article:
     def _surname(self, word: str) -> Speaker | str:
         carriers = self.by_surname.get(word, [])
         names = {person.name for person in carriers}
+        latest = self.introduced_subject
+        if len(names) > 1 and latest is not None and latest in carriers:
+            # "Mori Rin, a researcher …, says …" and then "“…,” Mori said": the one
+            # the sentence before introduced as its subject, as a wire editor writes it.
+            return latest.mentioned(
+                "surname",
+                note=f"{word!r} taken as {latest.name}, introduced as the subject just before",
+            )
         if len(names) > 1:
             return f"{word!r} could be any of {', '.join(sorted(names))}"
         if not carriers:

@@ -18,7 +18,9 @@ together). The speaker is found by a few written-down patterns:
 - a pronoun (he, she, it, they) is the speaker of the quote before it, or the subject
   named in `As for the North Korean leaders, they called it …`;
 - a broadcaster's transcript: `[Soundbite] NAME(TITLE) : "…"`, the name and title in
-  capitals, a segment label in brackets before them.
+  capitals, a segment label in brackets before them;
+- a quotation that opens its paragraph with no speaker: the paragraph before, ending on
+  a colon, or a dashed line after it (`— Rep. Noh Ji-an, on the radio`) attributes it.
 
 The patterns run with the full stops of abbreviations masked ("Rep. Han", "U.S."),
 and a quotation that spans sentences is one sentence here. Who the speaker phrase
@@ -55,7 +57,7 @@ VERBS = (
     "(?:was|were) quoted as saying|according to|"
     "put it(?: (?:more )?[a-z]+ly| this way| another way)?"  # "Oda put it bluntly: “…”"
 )
-PRONOUNS = {"he", "she", "it", "they"}
+PRONOUNS = {"he", "she", "it", "they", "i"}
 
 _WEEKDAYS = "|".join(calendar.day_name)
 _ABBREVIATED = r"(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\."
@@ -103,6 +105,8 @@ TRANSCRIPT = re.compile(
 )
 FOR_WHOM = re.compile(r"\bby (?P<who>[^,]+), for whom\b")
 AS_FOR = re.compile(r"\bAs for (?P<who>[^,]+), (?:he|she|it|they)\b")
+# A quotation's own line of attribution below it: "— Rep. Noh Ji-an, on the radio".
+DASHED_ATTRIBUTION = re.compile(r"^(?:—|--|―|–)\s*(?P<who>[^,“”\"]{3,80})(?:,[^“”\"]*)?$")
 UNCLOSED = "a quotation mark is never closed"
 NO_SPEAKER = "no speaker found"
 
@@ -129,6 +133,8 @@ class DraftQuote:
     date: DateFinding = field(default_factory=lambda: DateFinding(None, "none"))
     unsure: list[str] = field(default_factory=list)
     more_sentences: list[str] = field(default_factory=list)  # a quote that runs on
+    # The paragraph beside it that attributes it ("Noh said:" above, "— Rep. Noh" below).
+    attribution_sentence: str | None = None
     runs_on: bool = False  # its last quotation mark is never closed in its paragraph
     paragraph: int = 0  # where it stands: the paragraph and the sentence in it
     index: int = 0
@@ -187,9 +193,10 @@ def _strip_dates(phrase: str) -> str:
 
 
 def _without_honorific(who: str) -> str:
-    """The name without its title: "Mr. Rufus Tadwell" is Rufus Tadwell (the printed
-    attribution keeps the title)."""
-    return re.sub(rf"^{HONORIFIC} ", "", who.strip())
+    """The name without its courtesy title: "Mr. Rufus Tadwell" is Rufus Tadwell (the
+    printed attribution keeps it). An office's title stays: "Rep. Park" is a lawmaker,
+    whom "the lawmaker" names later."""
+    return re.sub(r"^(?:Mr|Mrs|Ms)\. ", "", who.strip())
 
 
 def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str, str, bool]:
@@ -268,9 +275,14 @@ def _date(sentence: str, anchor: dt.date | None, context_dates: list[FuzzyDate])
     return DateFinding(None, "unresolved", phrase)
 
 
-def _continue(previous: DraftQuote, following: DraftQuote) -> None:
+def _continue(previous: DraftQuote, following: DraftQuote, its_paragraph: str) -> None:
     """Join a quotation that runs on into the next paragraph (news style: no closing mark,
-    the next paragraph reopens it)."""
+    the next paragraph reopens it). Its words in its own paragraph run to that paragraph's
+    end, over every sentence left in it."""
+    start = its_paragraph.find(previous.words[-1])
+    if start >= 0 and (rest := its_paragraph[start:].rstrip()) != previous.words[-1]:
+        previous.words[-1] = rest
+        previous.more_sentences.append(its_paragraph[start - 1 if start else 0 :].rstrip())
     previous.words += following.words
     previous.more_sentences.append(following.sentence)
     previous.unsure = [u for u in previous.unsure if u != UNCLOSED]
@@ -314,6 +326,35 @@ def _quote(sentence: str, anchor: dt.date | None, context: list[FuzzyDate]) -> D
     return quote
 
 
+def _attribution_beside(
+    quote: DraftQuote, paragraphs: list[str], split: list[list[str]], number: int
+) -> None:
+    """A quotation that opens its paragraph with no speaker in it: the paragraph before
+    may introduce it, ending on a colon ("Richard Calloway, a retired colonel, described
+    the cost to me in an email:"), or the next may attribute it after a dash ("— Rep.
+    Noh Ji-an, on a radio program"), as digests and op-eds print them."""
+    if quote.speaker_phrase or quote.index != 0:
+        return
+    if number > 0 and split[number - 1] and split[number - 1][-1].rstrip().endswith(":"):
+        before = split[number - 1][-1].rstrip()
+        who, said, pronoun = _speaker(before, len(before), len(before))
+        if who:
+            quote.speaker_phrase, quote.attribution, quote.pronoun = (
+                _strip_dates(who),
+                said,
+                pronoun,
+            )
+            quote.attribution_sentence = before
+    elif number + 1 < len(paragraphs) and (
+        dashed := DASHED_ATTRIBUTION.match(paragraphs[number + 1].strip())
+    ):
+        quote.speaker_phrase = _strip_dates(dashed["who"])
+        quote.attribution = paragraphs[number + 1].strip()
+        quote.attribution_sentence = quote.attribution
+    if quote.speaker_phrase:
+        quote.unsure = [u for u in quote.unsure if u != NO_SPEAKER]
+
+
 def extract_quotes(
     paragraphs: list[str], anchor: dt.date | None, sentences: list[list[str]] | None = None
 ) -> list[DraftQuote]:
@@ -328,9 +369,10 @@ def extract_quotes(
             if quote is None:
                 continue
             quote.paragraph, quote.index = number, position
+            _attribution_beside(quote, paragraphs, split, number)
             runs_on = quotes and quotes[-1].runs_on and position == 0
             if runs_on and paragraph.startswith(("“", '"')):
-                _continue(quotes[-1], quote)
+                _continue(quotes[-1], quote, paragraphs[quotes[-1].paragraph])
                 quotes[-1].runs_on = quote.runs_on
                 continue
             quotes.append(quote)

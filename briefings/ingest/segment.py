@@ -29,6 +29,12 @@ DATELINE = re.compile(
     r"(?: (?:\d+ Comments?|Leave a comment))?$"
 )
 FOOTER = re.compile(r"^► Author: (?P<author>.+?) \| Date: (?P<date>\d{1,2} \w+ \d{4})")
+# A newspaper's print-edition line at the foot, the only date some pages print: "This
+# article appeared in the print edition of … on March 28, 2023", "A version of this
+# article appears in print on March 28, 2023, Section A".
+PRINT_EDITION = re.compile(
+    rf"\b(?:appeared|appears) in (?:the )?print\b.*?\bon (?P<date>{_MONTH}\.? \d{{1,2}}, \d{{4}})"
+)
 COMMENTS = re.compile(r"^\d+ Comments?$")
 TAGS = re.compile(r"^Filed under ")
 FORM = re.compile(r"^(Leave a Reply|Your email address will not be published)")
@@ -218,6 +224,14 @@ def segment(text: str) -> Segmented:
             current.metadata.append(line)
         elif SIGN_OFF.match(line.text):
             line.kind, line.why = LineKind.FURNITURE, "wire sign-off"
+        elif (edition := PRINT_EDITION.search(line.text)) and (
+            printed := read_date_line(edition["date"])
+        ):
+            line.kind, line.why = LineKind.METADATA, "print edition footer"
+            current.metadata.append(line)
+            if current.date is None:
+                current.date, current.date_text = printed.day, edition["date"]
+            after_footer = True
         elif footer := FOOTER.match(line.text):
             line.kind, line.why = LineKind.METADATA, "author and date footer"
             current.metadata.append(line)
