@@ -587,6 +587,8 @@ def test_a_name_printed_family_name_first_and_the_namesake_just_introduced(
         "“Planners can count on it now,” Mori said.",
         "Officials met again later.",
         "“It will hold,” Mori said.",  # either Mori: not guessed
+        "Mori Kenta reported from Osaka.",  # a subject with no title or apposition
+        "“It will hold,” Mori said.",  # nor after him
     )
     assert found == [
         ("Mori Kaito", ["We shared it every time,"]),

@@ -488,8 +488,10 @@ class Article:
         """Take in the people and bodies a sentence names, and its subject."""
         self._observe(sentence, subject)
         person = self.last_person
-        # Introduced in this sentence and its subject: "Mori said" next is this Mori.
-        self.introduced_subject = person if person and person.sentence == sentence else None
+        # Introduced in this sentence, with a title or an apposition, and its subject:
+        # "Mori said" next is this Mori.
+        introduced = person is not None and person.sentence == sentence and bool(person.title)
+        self.introduced_subject = person if introduced else None
 
     def _observe(self, sentence: str, subject: Speaker | None) -> None:
         masked = mask_abbreviations(sentence)
