@@ -355,6 +355,17 @@ def test_that_day_is_the_day_of_the_event_told_before(store: FactStore) -> None:
             "The pact, signed in November 2016, is renewed every year.",
             "The pact, signed in November 2016, is renewed every year",
         ),
+        # A word that leans on the date keeps it: "last Thursday", "today's".
+        (
+            "The move follows a summit last Thursday at which the leaders agreed to restore the "
+            "pact.",
+            "The move follows a summit last Thursday at which the leaders agreed to restore the "
+            "pact",
+        ),
+        (
+            "Japan regards today's decision to suspend the termination of the pact as wise.",
+            "Japan regards today's decision to suspend the termination of the pact as wise",
+        ),
         # Only the date that dates the event goes; another says what was expected.
         (
             "Seoul told Tokyo on Friday it would end the pact, which will expire on Nov. 25.",
