@@ -684,6 +684,34 @@ def test_every_step_a_sentence_dates_in_its_own_clause_and_days_told_by_another(
     assert {event.date.how for event in annotations.events[2::2]} == {"inferred"}
 
 
+def test_a_sentence_that_only_attributes_the_quotation_before_it(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "“We will keep talking.” Defense Minister Aoi Sakurada told reporters on Friday.",
+        "“The talks are over.” Sakurada told reporters that Japan would wait.",  # a statement
+    )
+    assert found == [("Aoi Sakurada", ["We will keep talking."])]
+
+
+def test_a_korean_name_without_hyphens_is_called_by_its_first_word(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "President Kang Tae Sik and Prime Minister Jiro Amano met in Tokyo.",
+        "“We open a new chapter,” Kang added.",
+    )
+    assert found == [("Kang Tae Sik", ["We open a new chapter,"])]
+
+
+def test_a_bare_description_is_never_a_stored_voice_of_that_alias(store: FactStore) -> None:
+    assert any("spokesman" in alias for actor in store.actors.values() for alias in actor.aliases)
+    found = quotes_of(
+        store,
+        "Chief Cabinet Secretary Jiro Amano said at a press conference: “We welcome it.”",
+        "“We will cooperate,” the spokesman said.",
+    )
+    assert found == [("Jiro Amano", ["We welcome it."])]
+
+
 # --- accepted as drafted ---------------------------------------------------------------------
 
 

@@ -553,10 +553,11 @@ class Article:
         self.people[person.name] = person
         self.by_surname.setdefault(person.surname, []).append(person)
         words = person.name.split()
-        if len(words) == 2 and words[0] != person.surname:
+        if len(words) in {2, 3} and words[0] != person.surname:
             # Japanese names are printed family name first as often as last ("Defense
-            # Minister Mori Kaito", then "Mori said"): either word may be the one
-            # a later sentence calls them by.
+            # Minister Mori Kaito", then "Mori said"), and Korean ones without hyphens
+            # ("President Yoon Suk Yeol", then "Yoon added"): the first word may be the
+            # one a later sentence calls them by, as well as the last.
             self.by_surname.setdefault(words[0], []).append(person)
 
     def _remember(self, speaker: Speaker) -> None:

@@ -307,7 +307,11 @@ class _Drafter:
         found = reader.speaker(quote.speaker_phrase, quote.sentence)
         if isinstance(found, Speaker):
             return found
-        # A name the store knows exactly ("Kono", an alias), not introduced here.
+        # A name the store knows exactly ("Kono", "the South Korean public", an alias), not
+        # introduced here; never a bare description ("the spokesman" is whoever this
+        # article means, not a stored voice of that alias).
+        if re.fullmatch(r"(?:the|a|an|one|another) \w+", quote.speaker_phrase, re.IGNORECASE):
+            return found
         matches = [m for m in self.index.resolve(quote.speaker_phrase) if m.score >= EXACT]
         if len(matches) == 1:
             actor = self.store.actors[matches[0].key]

@@ -326,16 +326,36 @@ def _quote(sentence: str, anchor: dt.date | None, context: list[FuzzyDate]) -> D
     return quote
 
 
+# A sentence that only attributes the quotation before it: "“….” Defense Minister Aoi
+# Sakurada told reporters on Friday." (a speaker, a verb, a few words, no "that").
+ATTRIBUTION_AFTER = re.compile(
+    rf"^(?P<who>[A-Z][^“”\"]{{1,100}}?) (?P<verb>{VERBS})\b"
+    r"(?P<rest>(?: (?!that\b)[\w’'-]+){0,6})\.$"
+)
+
+
 def _attribution_beside(
     quote: DraftQuote, paragraphs: list[str], split: list[list[str]], number: int
 ) -> None:
-    """A quotation that opens its paragraph with no speaker in it: the paragraph before
-    may introduce it, ending on a colon ("Richard Calloway, a retired colonel, described
-    the cost to me in an email:"), or the next may attribute it after a dash ("— Rep.
-    Noh Ji-an, on a radio program"), as digests and op-eds print them."""
-    if quote.speaker_phrase or quote.index != 0:
+    """A quotation with no speaker in its sentence: the next sentence may only attribute
+    it ("Defense Minister Aoi Sakurada told reporters on Friday."); one that opens its
+    paragraph may be introduced by the paragraph before, ending on a colon ("Richard
+    Calloway, a retired colonel, described the cost to me in an email:"), or attributed
+    by the next after a dash ("— Rep. Noh Ji-an, on a radio program"), as digests and
+    op-eds print them."""
+    if quote.speaker_phrase:
         return
-    if number > 0 and split[number - 1] and split[number - 1][-1].rstrip().endswith(":"):
+    its = split[number]
+    if quote.index + 1 < len(its) and (
+        after := ATTRIBUTION_AFTER.match(mask_abbreviations(its[quote.index + 1].strip()))
+    ):
+        sentence = its[quote.index + 1].strip()
+        quote.speaker_phrase = _strip_dates(sentence[: after.end("who")])
+        quote.attribution = sentence[: after.end("verb")]
+        quote.attribution_sentence = sentence
+    elif quote.index != 0:
+        return
+    elif number > 0 and split[number - 1] and split[number - 1][-1].rstrip().endswith(":"):
         before = split[number - 1][-1].rstrip()
         who, said, pronoun = _speaker(before, len(before), len(before))
         if who:
