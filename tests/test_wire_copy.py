@@ -702,6 +702,15 @@ def test_a_korean_name_without_hyphens_is_called_by_its_first_word(store: FactSt
     assert found == [("Kang Tae Sik", ["We open a new chapter,"])]
 
 
+def test_a_possessive_is_nobodys_name(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "Kim Jong-un's sister Kim Yo-jong denounced the pact.",
+        "“It is a betrayal,” Kim said.",
+    )
+    assert found == []
+
+
 def test_a_bare_description_is_never_a_stored_voice_of_that_alias(store: FactStore) -> None:
     assert any("spokesman" in alias for actor in store.actors.values() for alias in actor.aliases)
     found = quotes_of(

@@ -404,7 +404,12 @@ def _split_title(phrase: str) -> tuple[str | None, str] | None:
     while words and len(name) < 3:
         word = words[-1]
         lowered = word.lower()
-        if not NAME_TOKEN.match(word) or lowered in TITLE_WORDS or lowered in BODY_WORDS:
+        if (
+            not NAME_TOKEN.match(word)
+            or lowered in TITLE_WORDS
+            or lowered in BODY_WORDS
+            or lowered.endswith(("'s", "’s"))  # "Kim Jong-un's sister": not her name
+        ):
             break
         name.insert(0, words.pop())
     if len(name) == 3 and _KOREAN_GIVEN.match(name[-1]):
