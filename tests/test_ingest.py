@@ -376,9 +376,13 @@ def test_a_quote_that_runs_into_the_next_paragraph(
     annotations, report = draft_page("901_fiction.txt", text, store)
     (quote,) = report.quotes
     assert quote.speaker == "Mira Kovac"
-    assert quote.words == ["The harbor belongs to both of us.", "Nobody here wants a blockade."]
+    # Unclosed, the quotation runs to its paragraph's end, over every sentence left in it.
+    assert quote.words == [
+        "The harbor belongs to both of us. We will not give it up.",
+        "Nobody here wants a blockade.",
+    ]
     assert "the quotation runs on into the next paragraph" in quote.unsure
-    assert len(annotations.quotes[0].evidence) == 2
+    assert len(annotations.quotes[0].evidence) == 3
     saved = tmp_path / "901_fiction.txt"
     saved.write_text(text, encoding="utf-8")
     assert write_draft(saved, seeds_copy, load_store(seeds_copy)).problems == []

@@ -21,7 +21,7 @@ from briefings.ingest.draft import IngestReport, UndatedPageError, draft_page
 from briefings.ingest.effects import EFFECTS, proposed_effect
 from briefings.ingest.files import BadPageError, accept_drafts, write_draft
 from briefings.ingest.printed_dates import read_date_line
-from briefings.ingest.segment import segment
+from briefings.ingest.segment import LineKind, segment
 from briefings.loading import check_store, load_store
 from briefings.relative_dates import resolve_relative
 from briefings.rendering import Renderer
@@ -55,6 +55,10 @@ def yonhap(*paragraphs: str, date_line: str = "19:14 March 16, 2023") -> str:
         ("Aug 23, 2019 - 18:05 JST", "2019-08-23"),
         ("2016.11.14", "2016-11-14"),
         ("15:52 23 November 2016", "2016-11-23"),
+        ("입력 2023.03.16 (21:05)", "2023-03-16"),
+        ("November 22, 2019 / 7:26 PM / Updated 2 hours ago", "2019-11-22"),
+        ("Posted on : Aug.23,2019 16:20 KST Modified on : Aug.23,2019 17:05 KST", "2019-08-23"),
+        ("Friday, March 24, 2023 | Issue No. 147", "2023-03-24"),
     ],
 )
 def test_date_lines_in_every_common_form_are_read(line: str, day: str) -> None:
@@ -100,6 +104,91 @@ def test_ingest_date_gives_an_undated_page_its_day(
         write_draft(page, seeds_copy, load_store(seeds_copy))
     assert main(["--seeds", str(seeds_copy), "ingest", str(page), "--date", "2019-11-20"]) == 0
     assert "passes `briefbot facts check`" in capsys.readouterr().out
+
+
+def test_a_broadcasters_date_stamps_on_the_headline_line_date_the_article(
+    store: FactStore,
+) -> None:
+    text = "\n\n".join(
+        [
+            "MBN NEWS",
+            "Evening Report",
+            "LEADERS AGREE TO RESTORE PACT IN FULL Evening Report 입력 2023.03.16 (21:05) "
+            "수정 2023.03.16 (22:31)",
+            "[Anchor Lead]",
+            "The leaders of the two countries agreed on Thursday to fully normalize the pact.",
+        ]
+    )
+    (article,) = segment(text).articles
+    assert article.date == dt.date(2023, 3, 16)
+    assert article.title.number == 5
+    annotations, _ = draft_page("tv.txt", text, store)
+    (event,) = annotations.events
+    assert event.date.value == FuzzyDate.day(dt.date(2023, 3, 16))
+    assert event.effect is not None
+    assert event.effect.kind == "normalized"
+
+
+def test_a_print_edition_line_at_the_foot_dates_a_page_that_prints_no_other(
+    store: FactStore,
+) -> None:
+    text = "\n\n".join(
+        [
+            "THE HARBOR TRIBUNE",
+            "Normal again, on paper",
+            "On March 21, Seoul formally withdrew the notices it had sent to end the pact.",
+            "This article appeared in the print edition of The Harbor Tribune on March 28, 2023.",
+            "MORE FROM OPINION",
+        ]
+    )
+    annotations, _ = draft_page("oped.txt", text, store)
+    assert annotations.sources[0].articles[0].date.value == FuzzyDate.day(dt.date(2023, 3, 28))
+    (event,) = annotations.events
+    assert event.date.value == FuzzyDate.day(dt.date(2023, 3, 21))
+
+
+# --- photo captions are not the article's text ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Protesters hold signs near the embassy in Seoul, South Korea, Friday, Nov. 22, 2019. "
+        "(AP Photo/Ko Eun-bi)",
+        "A ministry official leaves the building in Seoul on Nov. 22, 2019, after signing the "
+        "pact. (Yonhap)",
+        "[Photo: Reuters] Officials sign the pact in Seoul on Friday.",
+        "view larger image Officials sign the pact in Seoul on Friday.",
+        "The Foreign Ministry building in Seoul on Friday, when the pact was signed | KYODO",
+    ],
+)
+def test_a_photo_caption_is_never_drafted_as_an_event(store: FactStore, caption: str) -> None:
+    text = yonhap(
+        "SEOUL, Nov. 22 (Yonhap) -- Talks on the pact went on.",
+        caption,
+        "Officials met again.",
+        date_line="2019-11-22",
+    )
+    annotations, report = draft_page("captions.txt", text, store)
+    assert annotations.events == []
+    assert report.effects == {}
+
+
+def test_a_caption_above_the_text_is_furniture_and_the_dateline_still_opens_it(
+    store: FactStore,
+) -> None:
+    text = yonhap(
+        "Defense Ministry spokesperson Jin Ha-ram speaks at a briefing on Friday. (Yonhap)",
+        "SHARE",
+        "SEOUL – South Korea on Friday conditionally suspended the termination of the pact.",
+        date_line="2019-11-22",
+    )
+    page = segment(text)
+    caption = next(line for line in page.lines if line.text.endswith("(Yonhap)"))
+    assert caption.kind is LineKind.FURNITURE
+    annotations, _ = draft_page("kyodo.txt", text, store)
+    (event,) = annotations.events
+    assert event.title.startswith("South Korea conditionally suspended")
 
 
 # --- relative days follow the verb's tense -----------------------------------------------
@@ -170,11 +259,21 @@ def test_an_event_dated_before_the_article_happened_and_one_after_it_is_expected
     assert event.status == status
 
 
-def test_a_reaction_to_a_step_is_not_the_step(store: FactStore) -> None:
-    event, report = saturday(
-        store, "Japan lodged a protest on Saturday after South Korea said it would end the pact."
-    )
-    assert event.effect is None
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Japan lodged a protest on Saturday after South Korea said it would end the pact.",
+        "Japan's Defense Ministry welcomed Seoul's stance on the pact on Saturday.",
+        # A quotation is the speaker's words, drafted as a quote; it tells no step.
+        '"We will end the pact on Saturday," a ministry official told reporters.',
+    ],
+)
+def test_a_reaction_or_a_quotation_is_not_drafted_as_a_step(
+    store: FactStore, sentence: str
+) -> None:
+    text = yonhap(f"SEOUL, Nov. 23 (Yonhap) -- Talks went on. {sentence}", date_line="2019-11-23")
+    annotations, report = draft_page("reaction.txt", text, store)
+    assert annotations.events == []
     assert report.effects == {}
 
 
@@ -255,6 +354,17 @@ def test_that_day_is_the_day_of_the_event_told_before(store: FactStore) -> None:
         (
             "The pact, signed in November 2016, is renewed every year.",
             "The pact, signed in November 2016, is renewed every year",
+        ),
+        # A word that leans on the date keeps it: "last Thursday", "today's".
+        (
+            "The move follows a summit last Thursday at which the leaders agreed to restore the "
+            "pact.",
+            "The move follows a summit last Thursday at which the leaders agreed to restore the "
+            "pact",
+        ),
+        (
+            "Japan regards today's decision to suspend the termination of the pact as wise.",
+            "Japan regards today's decision to suspend the termination of the pact as wise",
         ),
         # Only the date that dates the event goes; another says what was expected.
         (
@@ -403,6 +513,214 @@ def test_a_close_spelling_of_a_known_person_is_someone_new(store: FactStore) -> 
     assert found == [("Moon Sang-gyun", ["The deal stands,"])]
 
 
+def test_a_broadcast_soundbite_is_the_captioned_persons(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "[Pkg]",
+        '[Soundbite] RYU MIN-SEO(DEPUTY NATIONAL SECURITY ADVISER) : "The data will flow."',
+        "Ryu told reporters the letter would go out soon.",
+        '[Soundbite] KIM SO-YUL(PROFESSOR, HANBIT UNIVERSITY) : "It was overdue."',
+    )
+    assert found == [("Ryu Min-seo", ["The data will flow."]), ("Kim So-yul", ["It was overdue."])]
+
+
+@pytest.mark.parametrize(
+    ("introduced", "description"),
+    [
+        # Kyodo's name for the Chief Cabinet Secretary.
+        ("Chief Cabinet Secretary Jiro Amano welcomed the step.", "the top government spokesman"),
+        ("Japanese Defense Minister Aoi Sakurada met reporters.", "the minister"),
+        ("Japanese Defense Minister Aoi Sakurada met reporters.", "the defense minister"),
+        (
+            "Haruto Ueno, a professor of politics at Kansai University who is not related to "
+            "the minister, spoke next.",
+            "the professor",
+        ),
+    ],
+)
+def test_a_description_names_the_one_person_introduced_in_that_office(
+    store: FactStore, introduced: str, description: str
+) -> None:
+    found = quotes_of(store, introduced, f"“The talks must go on,” {description} said.")
+    assert len(found) == 1
+    assert found[0][0] in {"Jiro Amano", "Aoi Sakurada", "Haruto Ueno"}
+
+
+def test_a_description_two_people_could_hold_is_left_unattributed(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "Japanese Defense Minister Aoi Sakurada met Foreign Minister Rin Hayama.",
+        "“The talks must go on,” the minister said.",
+    )
+    assert found == []
+
+
+def test_voices_described_with_an_aside_and_the_one_a_paper_quoted(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "A senior Foreign Ministry official who asked not to be named said Tokyo knew.",
+        "“We had no objection,” the official said.",
+        "The Daily Meridian quoted an aide to the prime minister as saying, “We will not blink.”",
+        "A U.S. Embassy spokesperson in Seoul said, “We encourage dialogue.”",
+    )
+    assert found == [
+        ("senior Foreign Ministry official", ["We had no objection,"]),
+        ("aide to the prime minister", ["We will not blink."]),
+        ("U.S. Embassy spokesperson", ["We encourage dialogue."]),
+    ]
+
+
+def test_a_name_and_its_apposition_after_the_quote_and_a_colon_after_put_it(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        '"There is no review," Han Se-ri, a spokesperson for the Ministry of National Defense, '
+        'told a briefing. "It works."',
+        "Masaki Oda, a retired admiral, has watched the pact for years. Oda put it bluntly: "
+        "“Without it, we are slower.”",
+    )
+    assert found == [
+        ("Han Se-ri", ["There is no review,"]),
+        ("Han Se-ri", ["It works."]),
+        ("Masaki Oda", ["Without it, we are slower."]),
+    ]
+
+
+def test_a_name_printed_family_name_first_and_the_namesake_just_introduced(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        "Defense Minister Mori Kaito said the data had kept flowing.",
+        "“We shared it every time,” Mori said at a news conference.",
+        "Mori Rin, a researcher at Hanbit University, says the step still matters.",
+        "“Planners can count on it now,” Mori said.",
+        "Officials met again later.",
+        "“It will hold,” Mori said.",  # either Mori: not guessed
+        "Mori Kenta reported from Osaka.",  # a subject with no title or apposition
+        "“It will hold,” Mori said.",  # nor after him
+    )
+    assert found == [
+        ("Mori Kaito", ["We shared it every time,"]),
+        ("Mori Rin", ["Planners can count on it now,"]),
+    ]
+
+
+def test_offices_under_other_names_places_before_and_asides_after_a_speaker(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        '"Talks failed," said Rep. Noh Ji-an, a member of the defense committee.',
+        'The lawmaker added that the party backed the pact. "The price was too high," he said.',
+        "In Washington, a State Department spokeswoman said in a statement: “We are encouraged.”",
+        "A Japanese officer once told me, “Your radars see what ours cannot.”",
+        "A Japanese diplomat I spoke with put it more bluntly: “We normalized the paper.”",
+    )
+    assert found == [
+        ("Noh Ji-an", ["Talks failed,"]),
+        ("Noh Ji-an", ["The price was too high,"]),
+        ("State Department spokeswoman", ["We are encouraged."]),
+        ("Japanese officer", ["Your radars see what ours cannot."]),
+        ("Japanese diplomat", ["We normalized the paper."]),
+    ]
+
+
+def test_the_i_of_an_interviews_answer_is_the_one_answering_and_no_one_else(
+    store: FactStore,
+) -> None:
+    found = quotes_of(
+        store,
+        "Baek Jun-ho retired from the navy in 2017 as a rear admiral.",
+        "The Review: What does the pact do?",
+        'Baek: It sets rules. I told my officers, "Share what the rules allow."',
+        'In 2019 I wrote that the pact was "too useful to drop."',  # the writer: not read
+    )
+    assert found == [("Baek Jun-ho", ["Share what the rules allow."])]
+
+
+def test_a_quotation_attributed_by_the_paragraph_beside_it(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "Richard Calloway, a retired colonel, described the cost to me in an email:",
+        "“Every plan had a footnote. Staff spent hours on it.",
+        "“That footnote can go now.”",
+        "4. QUOTE OF THE WEEK",
+        '"We are done bargaining with this pact."',
+        "— Rep. Kwon Ha-rim, on a morning radio program Wednesday",
+    )
+    assert found == [
+        (
+            "Richard Calloway",
+            ["Every plan had a footnote. Staff spent hours on it.", "That footnote can go now."],
+        ),
+        ("Kwon Ha-rim", ["We are done bargaining with this pact."]),
+    ]
+
+
+def test_every_step_a_sentence_dates_in_its_own_clause_and_days_told_by_another(
+    store: FactStore,
+) -> None:
+    text = yonhap(
+        "TOKYO, March 24 (Yonhap) -- After the two leaders agreed in March 2023 to normalize "
+        "the pact, Seoul formally withdrew its notices on March 21, 2023.",
+        "The leaders agreed at their March 16 summit to normalize the agreement.",
+        "On March 21, Seoul withdrew its notices to end the pact.",
+        "Five days earlier, the two leaders had agreed to normalize the pact.",
+        date_line="2023-03-24",
+    )
+    annotations, report = draft_page("steps.txt", text, store)
+    dated = [
+        (event.date.value.label(), report.effects.get(event.id)) for event in annotations.events
+    ]
+    assert dated == [
+        ("March 2023", "normalized"),
+        ("2023-03-21", "termination withdrawn"),
+        ("2023-03-16", "normalized"),
+        ("2023-03-21", "termination withdrawn"),
+        ("2023-03-16", "normalized"),
+    ]
+    assert {event.date.how for event in annotations.events[2::2]} == {"inferred"}
+
+
+def test_a_sentence_that_only_attributes_the_quotation_before_it(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "“We will keep talking.” Defense Minister Aoi Sakurada told reporters on Friday.",
+        "“The talks are over.” Sakurada told reporters that Japan would wait.",  # a statement
+    )
+    assert found == [("Aoi Sakurada", ["We will keep talking."])]
+
+
+def test_a_korean_name_without_hyphens_is_called_by_its_first_word(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "President Kang Tae Sik and Prime Minister Jiro Amano met in Tokyo.",
+        "“We open a new chapter,” Kang added.",
+    )
+    assert found == [("Kang Tae Sik", ["We open a new chapter,"])]
+
+
+def test_a_possessive_is_nobodys_name(store: FactStore) -> None:
+    found = quotes_of(
+        store,
+        "Kim Jong-un's sister Kim Yo-jong denounced the pact.",
+        "“It is a betrayal,” Kim said.",
+    )
+    assert found == []
+
+
+def test_a_bare_description_is_never_a_stored_voice_of_that_alias(store: FactStore) -> None:
+    assert any("spokesman" in alias for actor in store.actors.values() for alias in actor.aliases)
+    found = quotes_of(
+        store,
+        "Chief Cabinet Secretary Jiro Amano said at a press conference: “We welcome it.”",
+        "“We will cooperate,” the spokesman said.",
+    )
+    assert found == [("Jiro Amano", ["We welcome it."])]
+
+
 # --- accepted as drafted ---------------------------------------------------------------------
 
 
@@ -494,7 +812,7 @@ def test_the_development_set_is_drafted_to_target(store: MemoryFactStore) -> Non
     # On the sets the rules were written against, the quotes and dates to target, and
     # every proposed step stands on a key event with its date, effect and status. The
     # fresh set is measured by the bench, not held to targets here: a test that must
-    # pass on it would be tuned to it.
+    # pass on it would be tuned to it. A set still held out (fresh3) is not in SPLITS.
     seen = [score for score in scores if score.split in {"tune", "heldout"}]
     right, key = sum(s.right for s in seen), sum(s.key_quotes for s in seen)
     assert right / key >= 0.9
@@ -502,6 +820,12 @@ def test_the_development_set_is_drafted_to_target(store: MemoryFactStore) -> Non
     assert sum(score.spurious for score in seen) == 0
     assert sum(s.proposals_right for s in seen) == sum(s.proposals for s in seen)
     assert sum(s.status_right for s in seen) == sum(s.events_found for s in seen)
+    # fresh2 was scored once unseen (quotes 17/50, dates 3/7), then tuned on: it is held
+    # to the quotes and dates it reached, so that no later rule loses them unnoticed.
+    tuned = [score for score in scores if score.split == "fresh2"]
+    if tuned:
+        assert sum(s.right for s in tuned) / sum(s.key_quotes for s in tuned) >= 0.9
+        assert all(score.date_right for score in tuned)
 
 
 # --- the attribution check -------------------------------------------------------------------

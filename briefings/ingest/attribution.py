@@ -15,10 +15,15 @@ The article is read in order, sentence by sentence (`Article.observe`):
   one, `it` the last body.
 
 `Article.speaker` reads an attribution's speaker phrase: a full name (with its
-title), a surname this article introduced (only one person may carry it), a pronoun,
-a title used as a description of someone introduced (`the Japanese prime
-minister`), a body, or a description voice (`a ministry official`, `a senior
-Japanese government official`, and later `the official`). Anything else is not
+title), a transcript's `NAME(TITLE)` in capitals, a surname this article introduced
+(only one person may carry it), a pronoun, a description of the one person introduced
+in that office (`the Japanese prime minister`, `the minister` for Japanese Defense
+Minister Aoi Sakurada, `the professor` for "…, a professor of politics at …", and
+wire copy's names for an office: `the top government spokesman` is the Chief Cabinet
+Secretary; never a qualified office: a vice president is not `the president`), a
+body, or a description voice (`a ministry official`, `a senior Japanese government
+official`, `an aide to the prime minister`, and later `the official`; an aside such as
+"who asked not to be named" or "in Seoul" is not part of it). Anything else is not
 guessed: the speaker is None and the reason says why, and the drafter leaves the
 quotation out with that reason. A speaker not named in the attribution's own words
 carries `back_reference`, the sentence where they were named.
@@ -186,12 +191,29 @@ BODY_WORDS = {
 }
 BODIES = ("Cheong Wa Dae", "Blue House", "Pentagon", "White House", "Kantei")
 PRONOUNS = {"he": "person", "she": "person", "it": "body"}
+# A transcript's label before an answer: "Baek: Closer than the public knew."
+_SPEAKER_LABEL = re.compile(r"^(?P<who>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3}): ")
 # Heads of a description voice: "a ministry official", "one South Korean defense official".
-VOICE_HEADS = r"(?:officials?|spokes(?:man|woman|person)|sources?|diplomats?|aides?)"
+VOICE_HEADS = r"(?:officials?|spokes(?:man|woman|person)|sources?|diplomats?|aides?|officers?)"
+# What may follow the head and still say who: "an aide to the prime minister".
+_COMPLEMENT = r"(?: (?:to|for|of|at|with|from) (?:the )?(?:[\w.’'-]+ ){0,3}[\w.’'-]+)?"
 DESCRIPTION = re.compile(
-    rf"^(?P<article>a|an|one|another|the) (?P<body>(?:[\w.’'-]+ ){{0,6}}?{VOICE_HEADS})$",
+    rf"^(?P<article>a|an|one|another|the) (?P<body>(?:[\w.’'-]+ ){{0,6}}?"
+    rf"(?P<head>{VOICE_HEADS}){_COMPLEMENT})$",
     re.IGNORECASE,
 )
+# What a description may carry that does not say who: "… official who asked not to be
+# named", "a diplomat I spoke with", "a U.S. Embassy spokesperson in Seoul" (where, not
+# who).
+_ASIDE = re.compile(r"(?: (?:who|whom|I|we) .*| in (?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*)*)$")
+# Words around a speaker phrase that are not the speaker: a place or a time the sentence
+# opens with ("In Washington, a State Department spokeswoman"), an adverb after it ("A
+# Japanese officer once").
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:In|At|From|Back in) [A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)*|Meanwhile|Separately|"
+    r"Later|Earlier|However|[A-Z][a-z]+ly), "
+)
+_TRAILING_ADVERB = re.compile(r"(?: (?:once|also|later|then|again|[a-z]+ly))+$")
 # Many voices: "American observers", "some lawmakers", "Harbor observers".
 CROWD = re.compile(
     r"^(?:(?:some|many|most|several) )?(?P<body>(?:[\w.’'-]+ ){0,4}(?:observers|analysts|"
@@ -215,6 +237,10 @@ _ABBREVIATION = re.compile(
 _MINISTRY = re.compile(
     r"\b(?:[A-Z][a-z]+ )?Ministry(?: of (?:[A-Z][a-z]+ ?){1,3})?|\b(?:defense|foreign) ministry"
 )
+# A broadcaster's caption of who speaks: "KIM SO-YUL(PROFESSOR, HANBIT UNIVERSITY)".
+CAPITALS_WITH_TITLE = re.compile(
+    r"^(?P<name>[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'-]+){1,3})\s*\((?P<title>[^()]{2,120})\)$"
+)
 APPOSITION = re.compile(r"^, (?P<role>(?:(?:a|an|the) )?[a-z][^,;“”\"]{2,120}?)(?=,|$)")
 
 
@@ -234,17 +260,74 @@ def surname_of(name: str) -> str:
 
 
 _TITLE_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# Where the office ends in a title or an apposition: "a professor of politics at …".
+_OFFICE_END = re.compile(r",| (?:of|at|for|in|who|with|from|to|on|since)\b", re.IGNORECASE)
+# Whose office it is, which a later description may leave out ("the minister" for
+# Japanese Defense Minister Aoi Sakurada).
+_WHOSE = {"japanese", "south", "north", "korean", "u.s.", "american", "chinese", "japan", "korea"}
+# Words that make it another office: a vice president is not the president, nor a
+# former foreign minister the foreign minister.
+_OTHER_OFFICE = {
+    "vice",
+    "former",
+    "acting",
+    "deputy",
+    "assistant",
+    "ex",
+    "late",
+    "retired",
+    "incoming",
+    "outgoing",
+    "interim",
+    "designate",
+}
+# The names wire copy gives an office instead of its title (Kyodo calls the Chief
+# Cabinet Secretary "the top government spokesman"); a description that is one stands
+# for the title.
+EPITHETS = {
+    "top government spokesman": "chief cabinet secretary",
+    "top government spokeswoman": "chief cabinet secretary",
+    "top government spokesperson": "chief cabinet secretary",
+    "top diplomat": "foreign minister",
+}
+_POSSESSIVE = re.compile(r"^[A-Z][\w.]*['’]s\s+")
+# One office under its several names: "Rep. Park" is "the lawmaker" later.
+_SAME_OFFICE = {
+    "rep.": "lawmaker",
+    "representative": "lawmaker",
+    "congressman": "lawmaker",
+    "congresswoman": "lawmaker",
+    "legislator": "lawmaker",
+    "sen.": "senator",
+    "prof.": "professor",
+    "amb.": "ambassador",
+    "gen.": "general",
+    "adm.": "admiral",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+}
 
 
-def _same_title(title: str, description: str) -> bool:
-    """Whether "the president" can mean whoever was introduced as `title`: the whole
-    title, not its last letters ("Vice President" holds "president" but is not the
-    president; neither is a Former Foreign Minister the foreign minister)."""
+def _office(words: str) -> list[str]:
+    """The words of a title or apposition that name the office, lower case, without
+    whose it is: ["defense", "minister"] of "Japanese Defense Minister", ["professor"]
+    of "a professor of international politics at …"."""
+    bare = _TITLE_ARTICLE.sub("", _POSSESSIVE.sub("", words.strip()))
+    bare = bare[: end.start()] if (end := _OFFICE_END.search(bare)) else bare
+    office = " ".join(
+        _SAME_OFFICE.get(word, word) for word in bare.lower().split() if word not in _WHOSE
+    )
+    return EPITHETS.get(office, office).split()
 
-    def bare(words: str) -> str:
-        return " ".join(_TITLE_ARTICLE.sub("", words.strip()).lower().split())
 
-    return bare(title) == bare(description)
+def _holds(title: str, description: str) -> bool:
+    """Whether "the minister" can mean whoever was introduced as `title`: the same
+    office (its last word, and every word the description gives), never a qualified one
+    ("Vice President" holds "president" but is not the president)."""
+    office, wanted = _office(title), _office(description)
+    if not office or not wanted or office[-1] != wanted[-1] or not set(wanted) <= set(office):
+        return False
+    return not (set(office) - set(wanted)) & _OTHER_OFFICE
 
 
 @dataclass
@@ -290,6 +373,16 @@ class Speaker:
     actor: str | None = None  # the store's actor, when the phrase is its exact name or alias
 
 
+def _singular(noun: str) -> str:
+    return noun.lower().removesuffix("s")
+
+
+def _voice_head(name: str) -> str | None:
+    """The noun a voice is called by again ("the aide" for "aide to the prime minister")."""
+    heads = re.findall(VOICE_HEADS, name, re.IGNORECASE)
+    return _singular(heads[-1]) if heads else None
+
+
 def _voice_again(voice: Speaker, how: str, said: str) -> Speaker:
     """The unnamed speaker quoted before, named again by `said` ("the official", "he"):
     the sentence that described them is the back-reference."""
@@ -311,7 +404,12 @@ def _split_title(phrase: str) -> tuple[str | None, str] | None:
     while words and len(name) < 3:
         word = words[-1]
         lowered = word.lower()
-        if not NAME_TOKEN.match(word) or lowered in TITLE_WORDS or lowered in BODY_WORDS:
+        if (
+            not NAME_TOKEN.match(word)
+            or lowered in TITLE_WORDS
+            or lowered in BODY_WORDS
+            or lowered.endswith(("'s", "’s"))  # "Kim Jong-un's sister": not her name
+        ):
             break
         name.insert(0, words.pop())
     if len(name) == 3 and _KOREAN_GIVEN.match(name[-1]):
@@ -337,6 +435,15 @@ SPEECH = (
     r"(?:was|were) quoted as saying|according to"
 )
 _SPEAKS_AFTER = re.compile(rf"^(?:,[^,]*,)? (?:{SPEECH})\b")
+
+
+def _name_from_capitals(name: str) -> str:
+    """ "RYU MIN-SEO" as a name is written in running text: "Ryu Min-seo" (the part
+    of a name after a hyphen is a syllable of the given name, in lower case)."""
+    return " ".join(
+        "-".join([parts[0].capitalize(), *(part.lower() for part in parts[1:])])
+        for parts in (word.split("-") for word in name.split())
+    )
 
 
 def _title_before(masked: str, start: int) -> str | None:
@@ -365,11 +472,33 @@ class Article:
     voice_last: bool = False
     last_ministry: str | None = None
     ministry_sentence: str | None = None  # where the last ministry was named
+    # The subject of the sentence before, when that sentence introduced them.
+    introduced_subject: Person | None = None
+    # In an interview's transcript, who answers in this paragraph ("Baek: …"): the "I"
+    # of its words.
+    answering: Person | None = None
 
     # --- reading sentences ------------------------------------------------------------
 
+    def new_paragraph(self, first_sentence: str) -> None:
+        """Start a paragraph: one that opens on a transcript's label ("Baek: …") is that
+        person's answer; any other paragraph is nobody's."""
+        label = _SPEAKER_LABEL.match(first_sentence)
+        found = self.speaker(label["who"], first_sentence) if label else None
+        self.answering = None
+        if isinstance(found, Speaker) and found.kind == "person":
+            self.answering = self.people.get(found.name)
+
     def observe(self, sentence: str, subject: Speaker | None = None) -> None:
         """Take in the people and bodies a sentence names, and its subject."""
+        self._observe(sentence, subject)
+        person = self.last_person
+        # Introduced in this sentence, with a title or an apposition, and its subject:
+        # "Mori said" next is this Mori.
+        introduced = person is not None and person.sentence == sentence and bool(person.title)
+        self.introduced_subject = person if introduced else None
+
+    def _observe(self, sentence: str, subject: Speaker | None) -> None:
         masked = mask_abbreviations(sentence)
         for run in _NAME_RUN.finditer(masked):
             self._maybe_introduce(sentence, masked, run.start(), run.end())
@@ -428,6 +557,13 @@ class Article:
     def _introduce(self, person: Person) -> None:
         self.people[person.name] = person
         self.by_surname.setdefault(person.surname, []).append(person)
+        words = person.name.split()
+        if len(words) in {2, 3} and words[0] != person.surname:
+            # Japanese names are printed family name first as often as last ("Defense
+            # Minister Mori Kaito", then "Mori said"), and Korean ones without hyphens
+            # ("President Yoon Suk Yeol", then "Yoon added"): the first word may be the
+            # one a later sentence calls them by, as well as the last.
+            self.by_surname.setdefault(words[0], []).append(person)
 
     def _remember(self, speaker: Speaker) -> None:
         if speaker.kind == "person":
@@ -445,13 +581,23 @@ class Article:
         """Who the speaker phrase names, or the reason it cannot be read."""
         phrase = re.sub(r"\s+", " ", phrase).strip(" ,:")
         phrase = re.sub(r"^(?:and|but|while|as) ", "", phrase, flags=re.IGNORECASE)
+        phrase = _TRAILING_ADVERB.sub("", _LEADING_ADVERBIAL.sub("", phrase))
+        phrase = _SPEAKER_LABEL.sub("", phrase + " ").strip()  # "Baek: The minister"
         if not phrase:
             return "no speaker found"
+        if captioned := CAPITALS_WITH_TITLE.match(phrase):
+            return self._captioned(captioned["name"], captioned["title"], phrase, sentence)
         lowered = phrase.lower()
         if lowered in PRONOUNS:
             return self._pronoun(lowered)
         if lowered == "they":
             return "'they' is not read as a speaker"
+        if phrase == "I":
+            if self.answering is None:
+                return "'I' is the writer or someone unnamed, not read as a speaker"
+            return self.answering.mentioned(
+                "pronoun", note=f"'I' taken as {self.answering.name}, who answers here"
+            )
         parts = [part.strip() for part in phrase.split(",") if part.strip()]
         # "Rep. Han Do-yoon of the main opposition party": the name, then where they sit.
         for position, part in enumerate(parts):
@@ -474,6 +620,17 @@ class Article:
         if match := BODY_NAME.match(head):
             return self._body(match["name"], sentence)
         return f"{phrase!r} does not read as a speaker"
+
+    def _captioned(self, capitals: str, title: str, phrase: str, sentence: str) -> Speaker:
+        """The person a transcript's caption names, with the title it prints."""
+        name = _name_from_capitals(capitals)
+        role = " ".join(
+            word if word.isupper() and len(word) <= 3 else word.capitalize()
+            for word in title.split()
+        )
+        if name not in self.people:
+            self._introduce(Person(name, role, sentence, phrase))
+        return Speaker(name, "person", "named", role=role, role_phrase=phrase)
 
     def _named(self, head: str, apposition: str | None, sentence: str) -> Speaker | None:
         split = _split_title(mask_abbreviations(head))
@@ -503,6 +660,14 @@ class Article:
     def _surname(self, word: str) -> Speaker | str:
         carriers = self.by_surname.get(word, [])
         names = {person.name for person in carriers}
+        latest = self.introduced_subject
+        if len(names) > 1 and latest is not None and latest in carriers:
+            # "Mori Rin, a researcher …, says …" and then "“…,” Mori said": the one
+            # the sentence before introduced as its subject, as a wire editor writes it.
+            return latest.mentioned(
+                "surname",
+                note=f"{word!r} taken as {latest.name}, introduced as the subject just before",
+            )
         if len(names) > 1:
             return f"{word!r} could be any of {', '.join(sorted(names))}"
         if not carriers:
@@ -527,30 +692,35 @@ class Article:
         )
 
     def _described(self, head: str, sentence: str) -> Speaker | None:
+        """A description: a voice ("a ministry official"), or someone named before by
+        it ("the official" quoted before, "the minister", "the professor", "the top
+        government spokesman"), when it can be no one else."""
+        head = _ASIDE.sub("", head) if DESCRIPTION.match(_ASIDE.sub("", head)) else head
         match = DESCRIPTION.match(head)
-        lowered = head.lower()
-        if match is None:
-            # "the Japanese prime minister": the title of someone introduced.
-            if not lowered.startswith("the "):
-                return None
-            holders = [
-                person
-                for person in self.people.values()
-                if person.title and _same_title(person.title, lowered)
-            ]
-            if len({person.name for person in holders}) != 1:
-                return None
-            person = holders[0]
-            return person.mentioned(
+        if match is not None and match["article"].lower() != "the":
+            return Speaker(match["body"], "voice", "description", sentence=sentence)
+        if not re.match(r"the ", head, re.IGNORECASE) and not _POSSESSIVE.match(head):
+            return None
+        found: list[Speaker] = []
+        voice = self.last_voice
+        if (
+            match is not None
+            and voice is not None
+            and _voice_head(voice.name) == _singular(match["head"])
+        ):
+            found.append(_voice_again(voice, "description", repr(head)))
+        holders = {
+            person.name: person
+            for person in self.people.values()
+            if person.title and _holds(person.title, head)
+        }
+        found += [
+            person.mentioned(
                 "title", note=f"{head!r} taken as {person.name}, introduced as {person.title}"
             )
-        if match["article"].lower() == "the":
-            voice = self.last_voice
-            head_noun = match["body"].split()[-1].lower()
-            if voice is None or not voice.name.lower().endswith(head_noun):
-                return None
-            return _voice_again(voice, "description", repr(head))
-        return Speaker(match["body"], "voice", "description", sentence=sentence)
+            for person in holders.values()
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _body(self, name: str, sentence: str) -> Speaker | str:
         if name.lower() != "ministry" and not name.lower().endswith(" ministry"):

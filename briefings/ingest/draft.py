@@ -7,7 +7,8 @@ one a recorded back-reference names; a quotation the reading cannot attribute is
 recorded as left out, with the reason, never given to a guess. The article's date
 is the one printed (`printed_dates`) or the curator's (`--date`), never a guess.
 What the extractor had to guess is listed in the report's `unsure` lines for review.
-Events are proposed from sentences that date something, expected when dated after
+Events are proposed from sentences that date something (not a photo caption, a
+quotation or a reaction to a step: those tell no step), expected when dated after
 the article and happened when before (on its own day, by the verb next to the date),
 each with the step of the agreement it reads as (`effects`) as its effect wherever its
 words state it, so an untouched draft changes the agreement's state; and a discrepancy
@@ -47,9 +48,10 @@ from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
 from briefings.effects import EffectKind, states
 from briefings.errors import BriefingError, shown
 from briefings.ingest.attribution import Article, Speaker
-from briefings.ingest.effects import conditional, proposed_effect, step_at
+from briefings.ingest.effects import conditional, is_reaction, proposed_effect, step_at
 from briefings.ingest.printed_dates import read_dateline
 from briefings.ingest.quotes import (
+    DASHED_ATTRIBUTION,
     EXPLICIT_DATE,
     DateFinding,
     DraftQuote,
@@ -61,11 +63,13 @@ from briefings.ingest.segment import LineKind, PageArticle, segment
 from briefings.ingest.titles import THAT_DAY, event_title
 from briefings.matching import EXACT, fold
 from briefings.queries.people import actor_index
+from briefings.quotations import find_quoted_spans
 from briefings.relative_dates import resolve_relative
 from briefings.store import FactStore
 
 __all__ = ["DraftedQuote", "IngestReport", "UndatedPageError", "draft_page"]
 
+_ABBREVIATED_MONTH = r"(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\."
 _MONTH_DAY = re.compile(rf"\b[Oo]n (?P<month>{MONTH_PATTERN}) (?P<day>\d{{1,2}})\b")
 MIN_TITLE = 3  # characters: the shortest excerpt evidence may quote
 SAME_EVENT = 80  # token-set similarity of two event titles taken to tell the same event
@@ -92,6 +96,8 @@ _COUNTRY_GOVERNMENTS = (
     (re.compile(r"\bU\.S\.|\bAmerican\b|\bWashington\b"), "us-government"),
 )
 NO_DATE = "the page prints no date"
+QUOTED_SHARE = 0.5  # a sentence that is this much quotation is the speaker's, not a step
+SHORT_LINE_WORDS = 3  # a line this short is a label ("SHARE", "[Pkg]"), not a paragraph
 
 
 @dataclass
@@ -301,7 +307,11 @@ class _Drafter:
         found = reader.speaker(quote.speaker_phrase, quote.sentence)
         if isinstance(found, Speaker):
             return found
-        # A name the store knows exactly ("Kono", an alias), not introduced here.
+        # A name the store knows exactly ("Kono", "the South Korean public", an alias), not
+        # introduced here; never a bare description ("the spokesman" is whoever this
+        # article means, not a stored voice of that alias).
+        if re.fullmatch(r"(?:the|a|an|one|another) \w+", quote.speaker_phrase, re.IGNORECASE):
+            return found
         matches = [m for m in self.index.resolve(quote.speaker_phrase) if m.score >= EXACT]
         if len(matches) == 1:
             actor = self.store.actors[matches[0].key]
@@ -372,6 +382,8 @@ class _Drafter:
         previous_date: DateFinding | None = None
         number = 0
         for paragraph, its_sentences in enumerate(sentences):
+            if its_sentences:
+                reader.new_paragraph(its_sentences[0])
             for index, sentence in enumerate(its_sentences):
                 draft = at.get((paragraph, index))
                 if draft is None:
@@ -441,6 +453,8 @@ class _Drafter:
                 reason=date.reason if date.how != "resolved" else None,
             )
         texts = [draft.sentence, *draft.more_sentences]
+        if draft.attribution_sentence is not None:
+            texts.append(draft.attribution_sentence)  # the paragraph that attributes it
         if speaker.how == "continued" and previous is not None:
             texts.append(previous[0].sentence)  # where its attribution is printed
         if speaker.back_reference and speaker.back_reference not in texts:
@@ -481,24 +495,30 @@ class _Drafter:
             resolved = resolve_relative(phrase, anchor.earliest)
             if resolved is not None:
                 claims.append(DateClaim(value=resolved, how="resolved", phrase=phrase))
-        if claims or before is None or (same := THAT_DAY.search(sentence)) is None:
+        claims += _bare_days(sentence, anchor.earliest, claims)
+        if claims or before is None or not before.date.value.is_exact_day:
             return claims
-        reason = (
-            f"“{same.group(0)}” is the day of the event the article tells before it "
-            f"({before.id}: {before.date.value.label()})"
-        )
-        return [
-            DateClaim(value=before.date.value, how="inferred", phrase=same.group(0), reason=reason)
-        ]
+        return _after_the_event_before(sentence, before)
 
-    def _dated_step(self, sentence: str, claims: list[DateClaim]) -> tuple[DateClaim, str | None]:
-        """The date of the event the sentence tells, and the step it reads as: the first
-        date whose own clause states a step; else the first date, with the sentence's
-        step only when it gives no other date to which that step could belong."""
-        for claim in claims:
+    def _dated_steps(
+        self, sentence: str, claims: list[DateClaim]
+    ) -> list[tuple[DateClaim, str | None]]:
+        """The events the sentence tells, each a date and the step it reads as: every
+        date whose own clause states a step, in the order printed ("After the leaders
+        agreed in March 2023 to normalize the pact, Seoul withdrew its notices on March
+        21, 2023" tells two steps); else the first date, with the sentence's step only
+        when it gives no other date to which that step could belong."""
+        stated: list[tuple[DateClaim, str | None]] = []
+        for claim in sorted(claims, key=lambda claim: _position(sentence, claim.phrase)):
             if claim.phrase is not None and (step := step_at(sentence, claim.phrase)):
-                return claim, step
-        return claims[0], proposed_effect(sentence) if len(claims) == 1 else None
+                notice = any(other == "termination notified" for _, other in stated)
+                if step == "expired" and notice:
+                    continue  # when the notice takes effect: its effect's day, not a step
+                if all(step != other and claim.value != date.value for date, other in stated):
+                    stated.append((claim, step))
+        if stated:
+            return stated
+        return [(claims[0], proposed_effect(sentence) if len(claims) == 1 else None)]
 
     def _effect(
         self, article: ArticleAnnotation, sentence: str, step: str | None, claims: list[DateClaim]
@@ -533,50 +553,64 @@ class _Drafter:
     def _events(self, article: ArticleAnnotation, sentences: list[list[str]]) -> None:
         """Propose an event for each sentence that dates something; all for review."""
         number = 0
-        day = article.date.value.earliest
         before: EventAnnotation | None = None  # the article's last event told to the day
         for its_sentences in sentences:
             for sentence in its_sentences:
+                if _not_a_step(sentence):
+                    continue
                 claims = self._event_dates(sentence, article.date.value, before)
                 if not claims:
                     continue
-                claim, step = self._dated_step(sentence, claims)
-                if claim.how == "resolved":
-                    claim = dataclasses.replace(claim, anchor=article.id)
-                number += 1
-                title = event_title(sentence, claim.phrase)
-                status = _status(sentence, claim, day)
-                effect = self._effect(article, sentence, step, claims)
-                ident = self._unique(f"{article.id}-e{number}")
-                actors = sorted(
-                    {
-                        match.key
-                        for word_run in _NAME_RUNS.findall(sentence)
-                        for match in self.index.resolve(word_run)
-                        if match.score >= EXACT
-                    }
-                )
-                self.events.append(
-                    EventAnnotation(
-                        id=ident,
-                        title=title,
-                        date=claim,
-                        status=status,
-                        actors=actors,
-                        milestone=effect is not None,
-                        effect=effect,
-                        evidence=[Evidence(article=article.id, text=sentence)],
-                        note=f"Proposed effect on the agreement: {step}." if step else None,
-                    )
-                )
-                if claim.value.is_exact_day:
-                    before = self.events[-1]
-                if step:
-                    self.report.effects[ident] = step
-                self.report.events.append(
-                    f"{ident}: {claim.value.label()} ({status}): {title[:80]}"
-                    + (f" [proposed: {step}]" if step else "")
-                )
+                for claim, step in self._dated_steps(sentence, claims):
+                    number += 1
+                    event = self._event(article, sentence, claim, step, claims, number)
+                    if event.date.value.is_exact_day:
+                        before = event
+
+    def _event(
+        self,
+        article: ArticleAnnotation,
+        sentence: str,
+        claim: DateClaim,
+        step: str | None,
+        claims: list[DateClaim],
+        number: int,
+    ) -> EventAnnotation:
+        """Draft the event the sentence dates with `claim`, proposing `step`."""
+        if claim.how == "resolved":
+            claim = dataclasses.replace(claim, anchor=article.id)
+        title = event_title(sentence, claim.phrase)
+        status = _status(sentence, claim, article.date.value.earliest)
+        effect = self._effect(article, sentence, step, claims)
+        ident = self._unique(f"{article.id}-e{number}")
+        actors = sorted(
+            {
+                match.key
+                for word_run in _NAME_RUNS.findall(sentence)
+                for match in self.index.resolve(word_run)
+                if match.score >= EXACT
+            }
+        )
+        self.events.append(
+            EventAnnotation(
+                id=ident,
+                title=title,
+                date=claim,
+                status=status,
+                actors=actors,
+                milestone=effect is not None,
+                effect=effect,
+                evidence=[Evidence(article=article.id, text=sentence)],
+                note=f"Proposed effect on the agreement: {step}." if step else None,
+            )
+        )
+        if step:
+            self.report.effects[ident] = step
+        self.report.events.append(
+            f"{ident}: {claim.value.label()} ({status}): {title[:80]}"
+            + (f" [proposed: {step}]" if step else "")
+        )
+        return self.events[-1]
 
     # --- discrepancies --------------------------------------------------------------------
 
@@ -647,10 +681,8 @@ class _Drafter:
         for found in page.articles:
             article = self._article(found)
             articles.append(article)
-            paragraphs = [line.text for line in found.body]
-            if paragraphs and (dateline := read_dateline(paragraphs[0])) is not None:
-                # "SEOUL, Nov. 22 (Yonhap) --" is where and who, not the sentence's subject.
-                paragraphs[0] = paragraphs[0][dateline.end :]
+            paragraphs = [line.text for line in found.body if line not in found.captions]
+            _without_dateline(paragraphs)
             sentences = [split_sentences(paragraph) for paragraph in paragraphs]
             drafts = extract_quotes(paragraphs, article.date.value.earliest, sentences)
             self._quotes(article, drafts, sentences)
@@ -676,6 +708,88 @@ class _Drafter:
             excluded_quotations=self.excluded,
             discrepancies=self._discrepancies(),
         )
+
+
+# A day printed without "on" ("at their March 16 summit"), and no year after it.
+# Only before a noun, as a day's name for what happened on it ("their March 16 summit");
+# "by Aug. 24" is a deadline, not a day something happened.
+_BARE_DAY = re.compile(
+    rf"\b(?:the|their|its|his|her|our|this|that) (?P<day>(?:{MONTH_PATTERN}|{_ABBREVIATED_MONTH}) "
+    r"\d{1,2})(?=,? [a-z])"
+)
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# Counted from the event told before: "Five days earlier, the two leaders had agreed …".
+_DAYS_FROM = re.compile(
+    rf"\b(?P<count>{'|'.join(_NUMBERS)}|\d{{1,2}}) (?P<unit>days?|weeks?) (?P<way>earlier|later)\b",
+    re.IGNORECASE,
+)
+
+
+def _bare_days(sentence: str, anchor: dt.date, claims: list[DateClaim]) -> list[DateClaim]:
+    """The days printed without "on" or a year, read as "on" them would be (the latest
+    such day not after the article's), inferred with that reason."""
+    found = []
+    for bare in _BARE_DAY.finditer(sentence):
+        day = bare["day"]
+        if any(claim.phrase and day in claim.phrase for claim in claims):
+            continue  # "on March 21": resolved already
+        value = resolve_relative(f"on {day}", anchor)
+        if value is None:
+            continue
+        reason = (
+            f"“{day}” prints no year: read as “on {day}”, the latest such day not after "
+            f"the article's ({value.label()})"
+        )
+        found.append(DateClaim(value=value, how="inferred", phrase=day, reason=reason))
+    return found
+
+
+def _after_the_event_before(sentence: str, before: EventAnnotation) -> list[DateClaim]:
+    """A day told by the event before it: "that day", "five days earlier"."""
+    day = before.date.value.earliest
+    if (same := THAT_DAY.search(sentence)) is not None:
+        phrase, value = same.group(0), before.date.value
+        reason = f"“{phrase}” is the day of the event the article tells before it"
+    elif (counted := _DAYS_FROM.search(sentence)) is not None:
+        count = _NUMBERS.get(counted["count"].lower()) or int(counted["count"])
+        days = count * (7 if counted["unit"].lower().startswith("week") else 1)
+        sign = -1 if counted["way"].lower() == "earlier" else 1
+        phrase = counted.group(0)
+        value = FuzzyDate.day(day + dt.timedelta(days=sign * days))
+        reason = f"“{phrase}” counts from the day of the event the article tells before it"
+    else:
+        return []
+    reason += f" ({before.id}: {before.date.value.label()})"
+    return [DateClaim(value=value, how="inferred", phrase=phrase, reason=reason)]
+
+
+def _position(sentence: str, phrase: str | None) -> int:
+    at = sentence.find(phrase) if phrase else -1
+    return at if at >= 0 else len(sentence)
+
+
+def _not_a_step(sentence: str) -> bool:
+    """Whether a sentence tells no step even if it dates something: a quotation (one
+    that opens on it, or is mostly quoted words: the quote is drafted, and its words are
+    the speaker's, not the article's account), or a reaction to a step (it dates the
+    reaction)."""
+    quoted = sum(len(span.text) for span in find_quoted_spans(sentence))
+    opens_quoting = sentence.lstrip().startswith(("“", '"')) and quoted > 0
+    if DASHED_ATTRIBUTION.match(sentence.strip()):
+        return True  # "— Rep. Noh, on a radio program Wednesday": the quote's attribution
+    return opens_quoting or quoted >= QUOTED_SHARE * len(sentence) or is_reaction(sentence)
+
+
+def _without_dateline(paragraphs: list[str]) -> None:
+    """The first paragraph of text without its dateline: "SEOUL, Nov. 22 (Yonhap) --" is
+    where and who, not the sentence's subject. A line of a word or two before it
+    ("SHARE") is the page's, not the text's first paragraph."""
+    for at, paragraph in enumerate(paragraphs):
+        if len(paragraph.split()) <= SHORT_LINE_WORDS:
+            continue
+        if (dateline := read_dateline(paragraph)) is not None:
+            paragraphs[at] = paragraph[dateline.end :]
+        return
 
 
 class UndraftablePageError(BriefingError):

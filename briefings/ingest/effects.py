@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["EFFECTS", "conditional", "proposed_effect", "step_at"]
+__all__ = ["EFFECTS", "conditional", "is_reaction", "proposed_effect", "step_at"]
 
 _AGREEMENT = re.compile(r"\b(?:GSOMIA|pact|deal|accord|agreement)\b", re.IGNORECASE)
 
@@ -109,6 +109,12 @@ def step_at(sentence: str, phrase: str) -> str | None:
     starts = [end.end() for end in _CLAUSE_END.finditer(own, 0, at)]
     after = _CLAUSE_END.search(own, at + len(phrase))
     return _step(own[starts[-1] if starts else 0 : after.start() if after else len(own)])
+
+
+def is_reaction(sentence: str) -> bool:
+    """Whether the sentence only reacts ("Japan's Defense Ministry welcomed Seoul's
+    stance on Thursday"): a reaction verb, and no step stated before it."""
+    return _REACTION.search(sentence) is not None and proposed_effect(sentence) is None
 
 
 def conditional(sentence: str) -> bool:

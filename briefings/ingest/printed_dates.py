@@ -3,8 +3,14 @@
 A date line stands on its own under the title, in any of the forms news sites use:
 `2019-11-22 18:31`, `19:14 March 16, 2023`, `Published : Nov. 23, 2016 - 14:58`,
 `Posted July. 24, 2019 07:52,`, `12:12 PM, March 21, 2023`, `Aug 23, 2019 - 18:05 JST`,
-`2016.11.14`. A label (Published, Updated, Posted, Written) may stand before it;
-the first date line printed is the article's date (an update comes after it).
+`2016.11.14`, `입력 2023.03.16 (21:05)`. A label (Published, Updated, Posted, Written,
+and a Korean site's 입력 "entered" and 수정 "revised") may stand before it; the first
+date line printed is the article's date (an update comes after it), and so is the first
+of several stamps on one line (`Posted on : Aug.23,2019 16:20 KST Modified on : …`) or a
+date beside short parts after a slash or a bar (`November 22, 2019 / 7:26 PM / Updated 2
+hours ago`, `Friday, March 24, 2023 | Issue No. 147`). A broadcaster's
+page may print its stamps on the headline's own line (`HEADLINE 입력 2023.03.16 (21:05)
+수정 …`): `split_fused_date_line` reads the headline and the first stamp apart.
 Parsing is `dateparser`'s, asked for a whole day, month and year: a line it reads
 only in part ("Nov. 23") is not a date line.
 
@@ -22,13 +28,37 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Dateline", "PrintedDate", "read_date_line", "read_dateline"]
+__all__ = [
+    "Dateline",
+    "FusedDateLine",
+    "PrintedDate",
+    "read_date_line",
+    "read_dateline",
+    "split_fused_date_line",
+]
 
+_LABELS = (
+    r"Published|Updated|Posted|Written|Last updated|Date|Modified|"
+    r"기사입력|최종수정|입력|수정|등록|승인|송고|업데이트"
+)
 _LABEL = re.compile(
-    r"^(?:(?P<label>Published|Updated|Posted|Written|Last updated|Date|Modified)\b\s*:?\s*)?"
-    r"(?P<date>.+?)[\s,]*$",
+    rf"^(?:(?P<label>{_LABELS})(?:\s+on)?\b\s*:?\s*)?(?P<date>.+?)[\s,]*$",
     re.IGNORECASE,
 )
+# A label that opens another stamp on the same line: "Posted on : … Modified on : …".
+_NEXT_LABEL = re.compile(rf"\s(?:{_LABELS})(?:\s+on)?\s*:", re.IGNORECASE)
+# What a date line may print beside its date after a slash or a bar: "7:26 PM", "Updated
+# 2 hours ago", "Issue No. 147", "4 Min Read": a few words each.
+_PART_SEPARATOR = re.compile(r"\s+[/|]\s+")
+MAX_PART_WORDS = 4
+# A labelled stamp in figures ("입력 2023.03.16 (21:05)", "Updated 2023-03-16 22:31") after
+# a headline on the same line: where the stamps begin.
+_FUSED_STAMP = re.compile(
+    rf"\s(?P<stamp>(?:{_LABELS})\s*:?\s*(?:19|20)\d\d[-./]\d{{1,2}}[-./]\d{{1,2}}\.?"
+    r"(?:\s*\(?\d{1,2}:\d\d\)?)?)",
+    re.IGNORECASE,
+)
+MIN_HEADLINE_WORDS = 3  # what is left of the line must read as a headline, not a label
 # Cheap tests before the parser is asked: a year, and a month name or a numeric date.
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTH_OR_NUMERIC = re.compile(
@@ -62,6 +92,14 @@ class PrintedDate:
 
 
 @dataclass(frozen=True)
+class FusedDateLine:
+    """A headline with its date stamps printed on the same line."""
+
+    headline: str
+    date: PrintedDate
+
+
+@dataclass(frozen=True)
 class Dateline:
     """A wire dateline at the start of a paragraph: where the sentence starts after it."""
 
@@ -87,7 +125,20 @@ _SETTINGS = {
 
 
 def read_date_line(line: str) -> PrintedDate | None:
-    """The day the line prints, if the whole line is a date line."""
+    """The day the line prints, if the whole line is a date line: a date (a label
+    before it), perhaps beside a later stamp ("Modified on : …") or short parts after a
+    slash or a bar ("/ 7:26 PM / Updated 2 hours ago"); the first date is the day."""
+    line = line.strip()
+    labelled = _LABEL.match(line)
+    if labelled is not None and labelled["label"] and (later := _NEXT_LABEL.search(line)):
+        line = line[: later.start()]
+    first, *others = _PART_SEPARATOR.split(line)
+    if others and all(len(part.split()) <= MAX_PART_WORDS for part in others):
+        line = first
+    return _read_one_date(line)
+
+
+def _read_one_date(line: str) -> PrintedDate | None:
     if len(line) > MAX_DATE_LINE or not _YEAR.search(line) or not _MONTH_OR_NUMERIC.search(line):
         return None
     match = _LABEL.match(line.strip())
@@ -98,12 +149,27 @@ def read_date_line(line: str) -> PrintedDate | None:
     if not all(_ALLOWED_WORDS.match(word.rstrip(".")) for word in words):
         return None  # "August 22, 2018 by Joseph Fitsanakis": a byline, read elsewhere
     # "July." is how some sites abbreviate July; the parser wants the month's name.
-    cleaned = re.sub(r"\b([A-Z][a-z]{2,})\.", r"\1", text)
+    cleaned = re.sub(r"\b([A-Z][a-z]{2,})\.", r"\1 ", text)
+    cleaned = re.sub(r"(\d),(\d{4})\b", r"\1, \2", cleaned)  # "Aug.23,2019"
     cleaned = re.sub(r"(\d)\s+-\s+(\d)", r"\1 \2", cleaned)  # "2016 - 14:58"
+    cleaned = re.sub(r"\((\d{1,2}:\d\d)\)", r"\1", cleaned)  # "2023.03.16 (21:05)"
     parsed = _parser().parse(cleaned, languages=["en"], settings=_SETTINGS)
     if parsed is None:
         return None
     return PrintedDate(parsed.date(), line.strip().rstrip(","), match["label"])
+
+
+def split_fused_date_line(line: str) -> FusedDateLine | None:
+    """The headline and the first date stamp of a line that prints both, every word
+    after the headline being stamps (labels, dates, times)."""
+    stamps = list(_FUSED_STAMP.finditer(line))
+    if not stamps:
+        return None
+    headline, tail = line[: stamps[0].start()].strip(), line[stamps[0].start() :]
+    if len(headline.split()) < MIN_HEADLINE_WORDS or _FUSED_STAMP.sub("", tail).strip():
+        return None
+    printed = read_date_line(stamps[0]["stamp"])
+    return None if printed is None else FusedDateLine(headline, printed)
 
 
 def read_dateline(paragraph: str) -> Dateline | None:
@@ -112,8 +178,9 @@ def read_dateline(paragraph: str) -> Dateline | None:
     if match is None:
         return None
     # A capitalised word then a hyphen is often a sentence ("NATO - the alliance …"):
-    # a dateline names its agency or its day, or ends on a long dash ("SEOUL —").
+    # a dateline names its agency or its day, or ends on a long dash ("SEOUL —", or the
+    # Japan Times' en dash, "SEOUL –").
     named = match["agency"] is not None or match["month_day"] is not None
-    if not named and not match.group(0).rstrip().endswith(("--", "—")):
+    if not named and not match.group(0).rstrip().endswith(("--", "—", "–")):
         return None
     return Dateline(match.end(), match["place"], match["agency"])

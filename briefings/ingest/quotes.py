@@ -6,13 +6,21 @@ together). The speaker is found by a few written-down patterns:
 - after the quote: `“…,” said Taro Kono, the Japanese foreign minister.`, `“…,” he added.`,
   and after a quote that ends on a comma, any subject before the verb
   (`“…,” South Korean national security adviser Lim Tae-joon said.`);
-- before it: `Kang Gi-jung, Political Affairs Secretary to …, added that Seoul would “…”`
-  or `A senior official said: “…”` (a verb of saying: said, added, argued, warned,
-  urged, called, told, stated, noted, claimed, insisted, declared, described,
-  announced, stressed, was quoted as saying, according to …);
+- after a quote that ends on a comma, a full name and its apposition between commas
+  (`“…,” Han Se-ri, a spokesperson for the ministry, told a briefing.`);
+- before it: `Kang Gi-jung, Political Affairs Secretary to …, added that Seoul would “…”`,
+  `A senior official said: “…”` or `Oda put it bluntly: “…”`; and the one a paper
+  quoted, not the paper (`The Daily Meridian quoted an aide … as saying, “…”`); a verb
+  of saying: said, added, argued, warned, urged, called, told, stated, noted, claimed,
+  insisted, declared, described, announced, stressed, was quoted as saying, according
+  to …;
 - a collective: `… badly received by the South Korean public, for whom … “…”`;
 - a pronoun (he, she, it, they) is the speaker of the quote before it, or the subject
-  named in `As for the North Korean leaders, they called it …`.
+  named in `As for the North Korean leaders, they called it …`;
+- a broadcaster's transcript: `[Soundbite] NAME(TITLE) : "…"`, the name and title in
+  capitals, a segment label in brackets before them;
+- a quotation that opens its paragraph with no speaker: the paragraph before, ending on
+  a colon, or a dashed line after it (`— Rep. Noh Ji-an, on the radio`) attributes it.
 
 The patterns run with the full stops of abbreviations masked ("Rep. Han", "U.S."),
 and a quotation that spans sentences is one sentence here. Who the speaker phrase
@@ -46,9 +54,10 @@ __all__ = [
 VERBS = (
     "said|says|added|argued|warned|urged|called|told|stated|noted|claimed|insisted|declared|"
     "described|explained|stressed|announced|cautioned|emphasi[sz]ed|reiterated|replied|wrote|"
-    "(?:was|were) quoted as saying|according to"
+    "(?:was|were) quoted as saying|according to|"
+    "put it(?: (?:more )?[a-z]+ly| this way| another way)?"  # "Oda put it bluntly: “…”"
 )
-PRONOUNS = {"he", "she", "it", "they"}
+PRONOUNS = {"he", "she", "it", "they", "i"}
 
 _WEEKDAYS = "|".join(calendar.day_name)
 _ABBREVIATED = r"(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\."
@@ -72,6 +81,14 @@ AFTER_NAME = re.compile(
     rf"^[\s,]*(?P<who>(?:{HONORIFIC} )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{0,3}}) "
     rf"(?P<verb>{VERBS})\b"
 )
+# ",” Han Se-ri, a spokesperson for the ministry, told a briefing": a full name, its
+# apposition between commas, then the verb.
+AFTER_APPOSED = re.compile(
+    rf"^[\s,]*(?P<who>(?:{HONORIFIC} )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{1,3}}, "
+    rf"[^,.;:“”\"]{{2,160}}(?:, [^,.;:“”\"]{{2,80}})?,) (?P<verb>{VERBS})\b"
+)
+# "The Daily Meridian quoted an aide … as saying": the one quoted speaks, not the paper.
+QUOTED_AS = re.compile(r"\bquoted (?P<who>[^.;“”\"]{2,120}?) as saying\b")
 # ",” the Japanese prime minister said", ",” South Korean national security adviser Lim
 # Tae-joon said": any words without a stop (abbreviations masked), then the verb.
 # Only after a quotation that ends on a comma, as wire copy prints it ("…,” he said).
@@ -81,8 +98,15 @@ AFTER_SUBJECT = re.compile(
 )
 AFTER_PRONOUN = re.compile(rf"^[\s,]*(?P<who>he|she|it|they) (?P<verb>{VERBS})\b", re.IGNORECASE)
 BEFORE = re.compile(rf"(?P<who>[^.;“”]*?)(?:,)? (?:have |has |had )?(?P<verb>{VERBS})\b")
+# "[Soundbite] RYU MIN-SEO(DEPUTY ADVISER) :", all that stands before the quotation.
+TRANSCRIPT = re.compile(
+    r"^\s*(?:\[[^\]]{1,40}\]\s*)?(?P<who>[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'-]+){1,3}\s*"
+    r"\([^()]{2,120}\))\s*:\s*$"
+)
 FOR_WHOM = re.compile(r"\bby (?P<who>[^,]+), for whom\b")
 AS_FOR = re.compile(r"\bAs for (?P<who>[^,]+), (?:he|she|it|they)\b")
+# A quotation's own line of attribution below it: "— Rep. Noh Ji-an, on the radio".
+DASHED_ATTRIBUTION = re.compile(r"^(?:—|--|―|–)\s*(?P<who>[^,“”\"]{3,80})(?:,[^“”\"]*)?$")
 UNCLOSED = "a quotation mark is never closed"
 NO_SPEAKER = "no speaker found"
 
@@ -109,6 +133,8 @@ class DraftQuote:
     date: DateFinding = field(default_factory=lambda: DateFinding(None, "none"))
     unsure: list[str] = field(default_factory=list)
     more_sentences: list[str] = field(default_factory=list)  # a quote that runs on
+    # The paragraph beside it that attributes it ("Noh said:" above, "— Rep. Noh" below).
+    attribution_sentence: str | None = None
     runs_on: bool = False  # its last quotation mark is never closed in its paragraph
     paragraph: int = 0  # where it stands: the paragraph and the sentence in it
     index: int = 0
@@ -167,9 +193,10 @@ def _strip_dates(phrase: str) -> str:
 
 
 def _without_honorific(who: str) -> str:
-    """The name without its title: "Mr. Rufus Tadwell" is Rufus Tadwell (the printed
-    attribution keeps the title)."""
-    return re.sub(rf"^{HONORIFIC} ", "", who.strip())
+    """The name without its courtesy title: "Mr. Rufus Tadwell" is Rufus Tadwell (the
+    printed attribution keeps it). An office's title stays: "Rep. Park" is a lawmaker,
+    whom "the lawmaker" names later."""
+    return re.sub(r"^(?:Mr|Mrs|Ms)\. ", "", who.strip())
 
 
 def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str, str, bool]:
@@ -189,12 +216,16 @@ def _speaker(sentence: str, first_quote: int, last_quote_end: int) -> tuple[str,
     if match := AFTER_PRONOUN.match(after):
         return match["who"], attribution(match, last_quote_end), True
     ends_on_comma = sentence[:last_quote_end].rstrip('”" ').endswith((",", "?", "!"))
-    patterns = (AFTER, AFTER_NAME, AFTER_SUBJECT) if ends_on_comma else (AFTER, AFTER_NAME)
+    patterns = (
+        (AFTER, AFTER_NAME, AFTER_APPOSED, AFTER_SUBJECT) if ends_on_comma else (AFTER, AFTER_NAME)
+    )
     for pattern in patterns:
         if match := pattern.match(after):
             who = printed(match, "who", last_quote_end)
             return _without_honorific(who), attribution(match, last_quote_end), False
-    for pattern in (AS_FOR, FOR_WHOM):
+    if match := TRANSCRIPT.match(before):
+        return printed(match, "who", 0), attribution(match, 0), False
+    for pattern in (QUOTED_AS, AS_FOR, FOR_WHOM):
         if match := pattern.search(before):
             return printed(match, "who", 0).strip(), attribution(match, 0), False
     match = BEFORE.search(before)
@@ -244,9 +275,14 @@ def _date(sentence: str, anchor: dt.date | None, context_dates: list[FuzzyDate])
     return DateFinding(None, "unresolved", phrase)
 
 
-def _continue(previous: DraftQuote, following: DraftQuote) -> None:
+def _continue(previous: DraftQuote, following: DraftQuote, its_paragraph: str) -> None:
     """Join a quotation that runs on into the next paragraph (news style: no closing mark,
-    the next paragraph reopens it)."""
+    the next paragraph reopens it). Its words in its own paragraph run to that paragraph's
+    end, over every sentence left in it."""
+    start = its_paragraph.find(previous.words[-1])
+    if start >= 0 and (rest := its_paragraph[start:].rstrip()) != previous.words[-1]:
+        previous.words[-1] = rest
+        previous.more_sentences.append(its_paragraph[start - 1 if start else 0 :].rstrip())
     previous.words += following.words
     previous.more_sentences.append(following.sentence)
     previous.unsure = [u for u in previous.unsure if u != UNCLOSED]
@@ -290,6 +326,55 @@ def _quote(sentence: str, anchor: dt.date | None, context: list[FuzzyDate]) -> D
     return quote
 
 
+# A sentence that only attributes the quotation before it: "“….” Defense Minister Aoi
+# Sakurada told reporters on Friday." (a speaker, a verb, a few words, no "that").
+ATTRIBUTION_AFTER = re.compile(
+    rf"^(?P<who>[A-Z][^“”\"]{{1,100}}?) (?P<verb>{VERBS})\b"
+    r"(?P<rest>(?: (?!that\b)[\w’'-]+){0,6})\.$"
+)
+
+
+def _attribution_beside(
+    quote: DraftQuote, paragraphs: list[str], split: list[list[str]], number: int
+) -> None:
+    """A quotation with no speaker in its sentence: the next sentence may only attribute
+    it ("Defense Minister Aoi Sakurada told reporters on Friday."); one that opens its
+    paragraph may be introduced by the paragraph before, ending on a colon ("Richard
+    Calloway, a retired colonel, described the cost to me in an email:"), or attributed
+    by the next after a dash ("— Rep. Noh Ji-an, on a radio program"), as digests and
+    op-eds print them."""
+    if quote.speaker_phrase:
+        return
+    its = split[number]
+    if quote.index + 1 < len(its) and (
+        after := ATTRIBUTION_AFTER.match(mask_abbreviations(its[quote.index + 1].strip()))
+    ):
+        sentence = its[quote.index + 1].strip()
+        quote.speaker_phrase = _strip_dates(sentence[: after.end("who")])
+        quote.attribution = sentence[: after.end("verb")]
+        quote.attribution_sentence = sentence
+    elif quote.index != 0:
+        return
+    elif number > 0 and split[number - 1] and split[number - 1][-1].rstrip().endswith(":"):
+        before = split[number - 1][-1].rstrip()
+        who, said, pronoun = _speaker(before, len(before), len(before))
+        if who:
+            quote.speaker_phrase, quote.attribution, quote.pronoun = (
+                _strip_dates(who),
+                said,
+                pronoun,
+            )
+            quote.attribution_sentence = before
+    elif number + 1 < len(paragraphs) and (
+        dashed := DASHED_ATTRIBUTION.match(paragraphs[number + 1].strip())
+    ):
+        quote.speaker_phrase = _strip_dates(dashed["who"])
+        quote.attribution = paragraphs[number + 1].strip()
+        quote.attribution_sentence = quote.attribution
+    if quote.speaker_phrase:
+        quote.unsure = [u for u in quote.unsure if u != NO_SPEAKER]
+
+
 def extract_quotes(
     paragraphs: list[str], anchor: dt.date | None, sentences: list[list[str]] | None = None
 ) -> list[DraftQuote]:
@@ -304,9 +389,10 @@ def extract_quotes(
             if quote is None:
                 continue
             quote.paragraph, quote.index = number, position
+            _attribution_beside(quote, paragraphs, split, number)
             runs_on = quotes and quotes[-1].runs_on and position == 0
             if runs_on and paragraph.startswith(("“", '"')):
-                _continue(quotes[-1], quote)
+                _continue(quotes[-1], quote, paragraphs[quotes[-1].paragraph])
                 quotes[-1].runs_on = quote.runs_on
                 continue
             quotes.append(quote)

@@ -6,7 +6,9 @@ date line in any printed form (`Published : Nov. 23, 2016 - 14:58`, `2019-11-22`
 see `printed_dates`), a byline (`By Lee Haye-ah`) or a comment count and an
 author's name; a body; an optional footer ("► Author: … | Date: 23 August 2019")
 or a wire sign-off (`(END)`, the reporter's address); then teasers of other
-stories, comment forms, bios and addresses.
+stories, comment forms, bios and addresses. A photo caption (`… (AP Photo/…)`,
+`… (Yonhap)`, `… | KYODO`, `[Photo: …] …`) is furniture, and amid the body, where the
+body's one span holds it, it is kept aside so that nothing is drafted from it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from briefings.dates import MONTH_PATTERN
-from briefings.ingest.printed_dates import read_date_line
+from briefings.ingest.printed_dates import FusedDateLine, read_date_line, split_fused_date_line
 
-__all__ = ["Line", "LineKind", "PageArticle", "Segmented", "segment"]
+__all__ = ["Line", "LineKind", "PageArticle", "Segmented", "is_caption", "segment"]
 
 _MONTH = f"(?:{MONTH_PATTERN})"
 DATELINE = re.compile(
@@ -27,6 +29,12 @@ DATELINE = re.compile(
     r"(?: (?:\d+ Comments?|Leave a comment))?$"
 )
 FOOTER = re.compile(r"^► Author: (?P<author>.+?) \| Date: (?P<date>\d{1,2} \w+ \d{4})")
+# A newspaper's print-edition line at the foot, the only date some pages print: "This
+# article appeared in the print edition of … on March 28, 2023", "A version of this
+# article appears in print on March 28, 2023, Section A".
+PRINT_EDITION = re.compile(
+    rf"\b(?:appeared|appears) in (?:the )?print\b.*?\bon (?P<date>{_MONTH}\.? \d{{1,2}}, \d{{4}})"
+)
 COMMENTS = re.compile(r"^\d+ Comments?$")
 TAGS = re.compile(r"^Filed under ")
 FORM = re.compile(r"^(Leave a Reply|Your email address will not be published)")
@@ -37,14 +45,25 @@ BYLINE = re.compile(
     r"^By (?P<author>[A-Z][\w’'.-]*(?:(?: |, | and )[A-Z][\w’'.-]*){0,5}?)"
     r"(?: (?:Associated Press|AP|Reuters|AFP|Yonhap|Kyodo|Staff [Ww]riter|Staff [Rr]eporter))?$"
 )
-SIGN_OFF = re.compile(
-    r"^(?:\(END\)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(ATTN: .*\)|view larger image\b.*)$"
+SIGN_OFF = re.compile(r"^(?:\(END\)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(ATTN: .*\))$")
+# A photo caption ends on its credit: "(AP Photo/Ko Eun-bi)", "(Yonhap)", "| KYODO",
+# "[YONHAP]", or opens with "[Photo: …]" or a site's "view larger image". It holds no
+# quotation: a paragraph of text that a newspaper closes with its wire credit ("…,” he
+# said. (Yonhap)") is text still.
+_AGENCIES = r"AP|Reuters|AFP|EPA|Yonhap|Kyodo|Xinhua|Jiji|NEWSIS|News1|Bloomberg|Getty Images"
+CAPTION = re.compile(
+    rf"(?:\((?:{_AGENCIES})(?:[ /-][^()]*)?\)|\([^()]*\b(?:Photo|Photos|Pool|File photo)\b[^()]*\)"
+    r"|(?-i:\| [A-Z][A-Z/ ]+|\[[A-Z][A-Z/ ]+\])|\[(?:Photo|Image)s?\b[^\]]*\])\s*$"
+    r"|^(?:\[(?:Photo|Image)s?\b[^\]]*\]|view larger image\b)",
+    re.IGNORECASE,
 )
+_QUOTATION_MARKS = re.compile(r"[\"“”]")
 
 
 # Between a title and its date line, a credit: the agency ("Kyodo") or a subtitle
 # wholly in brackets ("(Statement by Foreign Minister …)").
 CREDIT = re.compile(r"^(?:\(.*\)|\S+)$")
+CAPTION_WHY = "photo caption"
 ISSUER_WORDS = 5  # "Ministry of National Defense" under a longer headline
 
 
@@ -75,6 +94,7 @@ class PageArticle:
     title: Line
     metadata: list[Line] = field(default_factory=list)
     body: list[Line] = field(default_factory=list)
+    captions: list[Line] = field(default_factory=list)  # amid the body, and not its text
     author: str | None = None
     date: dt.date | None = None
     date_text: str | None = None
@@ -125,11 +145,18 @@ def _under_title(line: str, before: str) -> bool:
     return bool(CREDIT.match(line)) or words <= ISSUER_WORDS < above
 
 
-def _titles(lines: list[Line]) -> tuple[set[int], set[int]]:
+def _titles(lines: list[Line]) -> tuple[set[int], set[int], dict[int, FusedDateLine]]:
     """The indexes of the lines that title an article (each just above its date line,
-    dateline or byline, or above a credit under it), and of those credits."""
+    dateline or byline, or above a credit under it, or printing its date stamps on its
+    own line), of those credits, and the stamps of the last kind."""
     titles: set[int] = set()
     credits: set[int] = set()
+    fused = {
+        index: found
+        for index, line in enumerate(lines)
+        if (found := split_fused_date_line(line.text)) is not None
+    }
+    titles.update(fused)
     for index in range(1, len(lines)):
         if not _is_header(lines[index]) or _is_header(lines[index - 1]):
             continue
@@ -139,7 +166,7 @@ def _titles(lines: list[Line]) -> tuple[set[int], set[int]]:
             above -= 1
         if _looks_like_title(lines[above].text):
             titles.add(above)
-    return titles, credits
+    return titles, credits, fused
 
 
 def segment(text: str) -> Segmented:
@@ -150,7 +177,7 @@ def segment(text: str) -> Segmented:
     articles: list[PageArticle] = []
     current: PageArticle | None = None
     after_footer = False
-    titles, credits = _titles(lines)
+    titles, credits, fused = _titles(lines)
     for index, line in enumerate(lines):
         above_header = index in titles
         if index in credits and current is not None and not current.body:
@@ -171,6 +198,9 @@ def segment(text: str) -> Segmented:
         if starts_article:
             current = PageArticle(title=line)
             line.kind, line.why = LineKind.TITLE, "followed by a dateline"
+            if (stamped := fused.get(index)) is not None:
+                current.date, current.date_text = stamped.date.day, stamped.date.text
+                line.why = "the title, its date stamps on the same line"
             articles.append(current)
             after_footer = False
             continue
@@ -193,7 +223,15 @@ def segment(text: str) -> Segmented:
             current.author = current.author or byline["author"]
             current.metadata.append(line)
         elif SIGN_OFF.match(line.text):
-            line.kind, line.why = LineKind.FURNITURE, "wire sign-off or caption"
+            line.kind, line.why = LineKind.FURNITURE, "wire sign-off"
+        elif (edition := PRINT_EDITION.search(line.text)) and (
+            printed := read_date_line(edition["date"])
+        ):
+            line.kind, line.why = LineKind.METADATA, "print edition footer"
+            current.metadata.append(line)
+            if current.date is None:
+                current.date, current.date_text = printed.day, edition["date"]
+            after_footer = True
         elif footer := FOOTER.match(line.text):
             line.kind, line.why = LineKind.METADATA, "author and date footer"
             current.metadata.append(line)
@@ -204,6 +242,8 @@ def segment(text: str) -> Segmented:
             current.metadata.append(line)
         elif FORM.match(line.text) or ADDRESS.match(line.text):
             line.kind, line.why = LineKind.FURNITURE, "comment form or address"
+        elif is_caption(line.text):
+            line.kind, line.why = LineKind.FURNITURE, CAPTION_WHY
         elif NAME.match(line.text) and not current.body:
             line.kind, line.why = LineKind.METADATA, "byline"
             current.author = current.author or line.text
@@ -226,13 +266,21 @@ def segment(text: str) -> Segmented:
     return Segmented(lines=lines, articles=articles)
 
 
+def is_caption(text: str) -> bool:
+    """Whether a line is a photo caption (`CAPTION`)."""
+    return CAPTION.search(text) is not None and _QUOTATION_MARKS.search(text) is None
+
+
 def _close_body(article: PageArticle, lines: list[Line]) -> None:
-    """A line amid the body (a caption, a name on its own) is body: the body is one span."""
+    """A line amid the body (a caption, a name on its own) is body: the body is one span.
+    A caption there is kept aside, so that it is not read as the article's text."""
     if not article.body:
         return
     first, last = article.body[0].number, article.body[-1].number
     for line in lines:
         if first < line.number < last and line.kind is not LineKind.BODY:
+            if line.why == CAPTION_WHY:
+                article.captions.append(line)
             line.kind, line.why = LineKind.BODY, ""
             if line in article.metadata:
                 article.metadata.remove(line)

@@ -28,6 +28,8 @@ THAT_DAY = re.compile(
 _DAY_WORD = rf"(?:{MONTH_PATTERN}|[A-Z][a-z]+day|\d{{1,4}})"
 _JOINED_AFTER = re.compile(rf"^\s*(?:and|or|to|through|until|till|-|–)\s+(?:\w+ )?{_DAY_WORD}")
 _JOINED_BEFORE = re.compile(rf"{_DAY_WORD}\.?\s+(?:and|or|to|through|until|till|-|–)\s*$")
+# A word the date phrase leans on, which would be left alone without it.
+_HELD = re.compile(r"\b(?:last|this|next|past|coming)\s*$", re.IGNORECASE)
 # What a comma-set phrase would keep of itself: a word or two ("signed", "first signed").
 _SET_OFF_BEFORE = re.compile(r",\s*(?:\w+\s+){0,1}\w+\s*$")
 
@@ -53,6 +55,8 @@ def _without(text: str, start: int, end: int) -> str:
     before, after = text[:start], text[end:]
     if _JOINED_AFTER.match(after) or _JOINED_BEFORE.search(before):
         return text  # one of several dates: the sentence needs them all
+    if _HELD.search(before) or after.startswith(("'s", "’s")):
+        return text  # "a summit last Thursday", "today's decision": the words hold the date
     if _SET_OFF_BEFORE.search(before) and re.match(r"^\s*[,;]", after):
         return text  # the phrase would be left a word alone between commas
     if re.search(r"\d{4}$", text[start:end]) and after.startswith(","):
