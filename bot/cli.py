@@ -27,9 +27,9 @@ from bot.version import installed_version
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.dates import iso_day
-from briefings.errors import AnnotationError, BadSettingError, Problem
+from briefings.errors import AnnotationError, BadSettingError
 from briefings.inputs import DEFAULT_SEEDS_DIR
-from briefings.kept_store import kept_store
+from briefings.loading import check_store, load_store
 from briefings.local_time import parse_zone
 from briefings.rendering import DEFAULT_SET, Renderer, counted
 from briefings.resources import cache_dir
@@ -466,7 +466,7 @@ def _synced(seeds: Path, by: str, failed: str) -> tuple[DatabaseFactStore, SyncR
         return None
     _, database = opened
     try:
-        result = sync_facts(database, seeds, by=by, parsed=cache_dir())
+        result = sync_facts(database, seeds, by=by)
         return DatabaseFactStore(database), result
     except AnnotationError as error:
         count = len(error.problems)
@@ -583,29 +583,9 @@ def _run(answerer_factory: Callable[[], Answerer]) -> int:
     return _console(answerer_factory())
 
 
-def load_store(seeds: Path) -> MemoryFactStore:
-    """The store of `seeds`, read and checked (`AnnotationError` if it does not check)."""
-    # Imported here: the YAML parser and the checks cost a one-shot `ask` nothing when
-    # the store it kept will do (see `_answerer`).
-    from briefings.loading import load_store as read_and_check
-
-    return read_and_check(seeds)
-
-
-def check_store(seeds: Path) -> tuple[MemoryFactStore | None, list[Problem]]:
-    """The store of `seeds` and every problem found on the way (see `load_store`)."""
-    from briefings.loading import check_store as read_and_check
-
-    return read_and_check(seeds)
-
-
 def _answerer(seeds: Path) -> Answerer:
-    """The answerer of `ask` and the console, from the seeds folder. The checked store
-    and the compiled templates are kept between runs in the cache folder
-    (`BRIEFBOT_CACHE_DIR`): a one-shot `ask` neither reads the YAML nor compiles the
-    templates again while neither changed."""
-    folder = cache_dir()
-    return Answerer(kept_store(seeds, folder, load_store), Renderer(compiled=folder))
+    """The answerer of `ask` and the console: the seeds folder read and checked."""
+    return Answerer(load_store(seeds), Renderer())
 
 
 def main(argv: list[str] | None = None) -> int:

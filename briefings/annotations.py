@@ -101,10 +101,7 @@ LineSpan = Annotated[
 
 # Facts are slotted pydantic dataclasses, not BaseModels: a store may hold 100,000 of
 # them, and a BaseModel's per-instance bookkeeping would triple its memory.
-# Validators are built at the first validation, not at import: a one-shot `ask` that
-# reads its kept store (`briefings.kept_store`) validates nothing, and building them
-# all took a tenth of its time.
-_STRICT = ConfigDict(extra="forbid", defer_build=True)
+_STRICT = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)

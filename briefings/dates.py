@@ -106,9 +106,7 @@ def iso_day(text: str) -> dt.date:
 class FuzzyDate(BaseModel):
     """An interval of days together with the precision the source gave it."""
 
-    # Built at the first date parsed, not at import: `briefbot ask` on a kept store
-    # (see `briefings.kept_store`) may parse none.
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True)
 
     earliest: dt.date
     latest: dt.date

@@ -276,14 +276,11 @@ class ReviewDesk:
         self,
         database: Database,
         seeds_dir: Path,
-        parsed: Path | None = None,
         trust: Trust | None = None,
     ) -> None:
-        """`parsed`: the cache folder an accept's sync reads parsed files back from
-        (see `sync_facts`); `trust`: who may decide (no curating server: the owners)."""
+        """`trust`: who may decide (no curating server: the owners)."""
         self.database = database
         self.seeds_dir = seeds_dir
-        self.parsed = parsed
         self.trust = trust or Trust()
         self._developments: dict[int, Development | None] = {}  # by accepted draft
 
@@ -493,7 +490,6 @@ class ReviewDesk:
                 by=f"review accept by {by}",
                 now=now,
                 first=mark,
-                parsed=self.parsed,
             )
         except AnnotationError as error:
             raise DecisionError(
