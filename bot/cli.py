@@ -7,12 +7,15 @@ it to that), so nothing here imports it at module level.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import functools
 import getpass
 import json
 import logging
 import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
@@ -27,10 +30,11 @@ from bot.version import installed_version
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.dates import iso_day
-from briefings.errors import AnnotationError, BadSettingError
+from briefings.errors import AnnotationError, BadSettingError, StorageError
 from briefings.inputs import DEFAULT_SEEDS_DIR
 from briefings.loading import check_store, load_store
 from briefings.local_time import parse_zone
+from briefings.occasions import digest_for, occasions_between
 from briefings.rendering import DEFAULT_SET, Renderer, counted
 from briefings.resources import cache_dir
 from briefings.store import FactStore, MemoryFactStore
@@ -143,8 +147,6 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _brief(store: FactStore, args: argparse.Namespace) -> int:
-    from briefings.occasions import digest_for, occasions_between  # not needed by `ask`
-
     renderer = Renderer()
     if args.template_set not in renderer.template_sets():
         sets = ", ".join(renderer.template_sets())
@@ -282,7 +284,6 @@ def _settings_database(failed: str) -> tuple[Settings, Database] | None:
     """The settings, and the database they name (migrated); None after one line on
     stderr, starting with `failed`, saying why it could not be opened."""
     from bot.settings import InvalidSettingsError, load_settings
-    from briefings.errors import StorageError
     from briefings.storage import open_database
 
     try:
@@ -298,9 +299,6 @@ def _settings_database(failed: str) -> tuple[Settings, Database] | None:
 def _sources_fetch(url: str, seeds: Path) -> int:
     """Fetch one page, or a feed's new items, and draft each like `briefbot ingest`,
     once per edition of the article whoever fetches it; one line if it cannot be."""
-    import asyncio
-    import functools
-
     from briefings.fetching import FetchError
     from briefings.ingest.readers import Readers
     from briefings.ingest.seen import new_items
@@ -376,8 +374,6 @@ def _draft_harvest(database: Database, found: Harvest, seeds: Path) -> int:
 
 
 def _draft_fetched(database: Database, page: WebPage, seeds: Path, guid: str | None = None) -> int:
-    import tempfile
-
     from briefings.ingest.files import BadPageError, write_draft
     from briefings.ingest.seen import claim, release, what_changed
 
@@ -458,7 +454,6 @@ def _facts_check(seeds: Path) -> int:
 def _synced(seeds: Path, by: str, failed: str) -> tuple[DatabaseFactStore, SyncResult] | None:
     """The database of the settings, synced with `seeds`; None after one line on stderr
     (starting with `failed`) saying why it could not be."""
-    from briefings.errors import StorageError
     from briefings.factbase import DatabaseFactStore, sync_facts
 
     opened = _settings_database(failed)
@@ -495,7 +490,6 @@ def _facts_sync(seeds: Path) -> int:
 def _facts_export(target: Path) -> int:
     """Write the database's newest version to a folder. It only reads: the checkout's
     files are not synced first, so the export is what the bots answer from."""
-    from briefings.errors import StorageError
     from briefings.export import ExportError, export_store
     from briefings.factbase import DatabaseFactStore
 
