@@ -7,7 +7,6 @@ it to that), so nothing here imports it at module level.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import functools
 import getpass
@@ -299,6 +298,8 @@ def _settings_database(failed: str) -> tuple[Settings, Database] | None:
 def _sources_fetch(url: str, seeds: Path) -> int:
     """Fetch one page, or a feed's new items, and draft each like `briefbot ingest`,
     once per edition of the article whoever fetches it; one line if it cannot be."""
+    import asyncio  # with ssl and sockets, 40 ms that every other command would pay
+
     from briefings.fetching import FetchError
     from briefings.ingest.readers import Readers
     from briefings.ingest.seen import new_items
