@@ -11,7 +11,6 @@ id points anywhere, and whether every quotation is covered is checked afterwards
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sys
 from collections.abc import Iterator
 from typing import Annotated, Literal
@@ -19,10 +18,8 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     WithJsonSchema,
 )
 from pydantic.dataclasses import dataclass
@@ -61,26 +58,8 @@ Identifier = Annotated[
 Shared = Annotated[str, AfterValidator(sys.intern)]
 
 
-@functools.lru_cache(maxsize=16_384)
-def _date_of(text: str) -> FuzzyDate | None:
-    try:
-        return FuzzyDate.model_validate(text)
-    except ValidationError:
-        return None  # left to the model's own validation, which says why
-
-
-def _one_copy(value: object) -> object:
-    """A date written as text is parsed once per distinct text: dates repeat across
-    thousands of facts, the parse is Python, and a stored fact is decoded at every
-    answer (a third of an event's decoding). A date is frozen, so one copy serves all."""
-    if isinstance(value, str):
-        return _date_of(value) or value
-    return value
-
-
 IsoDate = Annotated[
     FuzzyDate,
-    BeforeValidator(_one_copy),
     WithJsonSchema(
         {
             "type": "string",

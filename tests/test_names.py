@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import process
 
 from bot.console import answer_text
-from briefings import matching, queries
+from briefings import queries
 from briefings.answers import Answerer
 from briefings.errors import UnknownNameError
 from briefings.matching import Candidate, NameIndex
@@ -64,7 +65,7 @@ def test_a_name_found_by_lookup_is_answered_without_the_scan_over_every_name(
     def no_scan(*args: object, **kwargs: object) -> list[object]:
         raise AssertionError("scanned every name for a name the index holds")
 
-    monkeypatch.setattr(matching.process, "extract", no_scan)
+    monkeypatch.setattr(process, "extract", no_scan)
     assert [match.key for match in index.resolve(typed)] == found
 
 
