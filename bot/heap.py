@@ -12,9 +12,9 @@ them waits for the process to end.
 The first generation is collected after 7,000 new objects instead of Python's 700:
 an answer makes and frees a few thousand, and at 700 a collection ran every two
 answers to find next to nothing. `bench/gc_pauses.py`, 3,000 answers at 100,000 facts
-with matplotlib loaded (CPU time of each collection): Python's defaults 1,469
-collections, p99 1.6 ms, largest 154 ms; settled at 700, 1,473, p99 1.5 ms, largest
-9.3 ms; settled at 7,000, 5 collections, largest 4.2 ms.
+with matplotlib loaded (CPU time of each collection, two runs): Python's defaults
+1,469 collections, p99 1.2-1.6 ms, largest 154-177 ms; settled at 700, 1,473, p99
+1.3-1.5 ms, largest 9.2-9.3 ms; settled at 7,000, 5 collections, largest 4.2-7.8 ms.
 """
 
 from __future__ import annotations
