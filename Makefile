@@ -44,8 +44,7 @@ test-postgres: $(STAMP)
 		tests/test_fleet.py tests/test_bot_briefings.py::test_a_simulated_year_through_the_bot \
 		tests/test_factbase.py tests/test_facts_following.py tests/test_watching.py \
 		tests/test_watch_items.py \
-		tests/test_review.py tests/test_backup.py tests/test_fetching.py::test_two_processes_claim_one_article_once \
-		tests/test_parsed_files.py::test_a_sync_after_one_changed_file_parses_that_file_alone
+		tests/test_review.py tests/test_backup.py tests/test_fetching.py::test_two_processes_claim_one_article_once
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix .

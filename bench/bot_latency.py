@@ -1,9 +1,8 @@
 """The bot answering from the database store, through SimCord: latency against `!ping`,
 a day's digest, and memory, with the seed store and with 100,000 more facts.
 
-Targets, every latency uncached: the reply cache is off and the rendering
-caches are emptied before every question, so no iteration is answered from a cache
-(the cached figure is printed beside, for comparison):
+Targets: nothing keeps replies or pages; "uncached" is a timeline's chart
+drawn again for every question (the chart kept per question is printed beside):
 
 - `!quote kono` p50 <= 1.3 x `!ping`, with the seed store and with 100,000 facts;
 - `!timeline 2019-11` p50 <= 1.5 x `!ping` with 100,000 facts (half of them events);
@@ -126,15 +125,10 @@ async def _latencies(
         assert isinstance(cog, BriefingsCog)
         assert isinstance(bot, BriefBot)
         cog._limit = UserRateLimit(10**9, 1.0)  # the per-user limit would stop the loop
-        if not cached:  # neither replies nor pictures (a timeline's chart) are kept
-            bot.answers.answerer.cache = ReplyCache(size=0)
+        if not cached:  # no picture (a timeline's chart) is kept
             bot.answers.answerer._pictures = ReplyCache(size=0)
-        responder = cog.responder
         asked, ping = [], []
         for run in range(runs + 5):
-            if not cached:  # nothing rendered before may be reused
-                responder.citation.cache_clear()
-                responder.source.cache_clear()
             start = time.perf_counter()
             await member.send(channel, command)
             took = time.perf_counter() - start
@@ -168,12 +162,10 @@ def _work_ms(database: Database, command: str, runs: int) -> float:
     from briefings.rendering import Renderer
 
     renderer = Renderer(escape=escape_markdown)
-    answerer = Answerer(DatabaseFactStore(database), renderer, cache_size=0)
+    answerer = Answerer(DatabaseFactStore(database), renderer)
     responder = Responder(answerer.renderer)
     took = []
     for _ in range(runs):
-        responder.citation.cache_clear()
-        responder.source.cache_clear()
         start = time.perf_counter()
         build_pages(answerer.answer(command), responder.citation, responder.source)
         took.append(time.perf_counter() - start)

@@ -33,7 +33,6 @@ from briefings.factbase import DatabaseFactStore, open_fact_store, sync_facts
 from briefings.ingest.readers import Readers
 from briefings.loading import load_store
 from briefings.rendering import Renderer
-from briefings.resources import cache_dir
 from briefings.review.desk import ReviewDesk
 from briefings.review.drafts import ReviewSettings
 from briefings.review.trust import Trust
@@ -94,12 +93,8 @@ class BriefBot(commands.Bot):
         )
         self._database = database
         self.metrics.count_database_errors(database.engine)
-        store = self._store or open_fact_store(
-            database, settings.start_seeds, by="briefbot start", parsed=cache_dir()
-        )
-        # Compiled templates kept between starts (see `resources.cache_dir`): the first
-        # answer and the first briefing after a restart do not compile them again.
-        renderer = Renderer(escape=escape_markdown, compiled=cache_dir())
+        store = self._store or open_fact_store(database, settings.start_seeds, by="briefbot start")
+        renderer = Renderer(escape=escape_markdown)
         # "today" typed as a date is the bot's UTC day, which the reply states.
         today = lambda: self.clock.now().date()  # noqa: E731
         self.answers = CurrentAnswerer(Answerer(store, renderer, today=today))
@@ -110,7 +105,7 @@ class BriefBot(commands.Bot):
         await self.add_cog(self._answer_cog)
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
-        self.desk = ReviewDesk(database, settings.seeds_dir, cache_dir(), self._trust())
+        self.desk = ReviewDesk(database, settings.seeds_dir, self._trust())
         await self._setup_briefings(database, store, responder)
         await self._setup_sources(database, responder)
         if settings.facts_poll_seconds and isinstance(store, DatabaseFactStore):
@@ -181,7 +176,7 @@ class BriefBot(commands.Bot):
     def _reloaded(self, store: FactStore, by: str) -> FactStore:
         """The store of the files as they are now (see `reload_store`), its counts read."""
         if isinstance(store, DatabaseFactStore):
-            sync_facts(store.database, self.settings.seeds_dir, by=by, parsed=cache_dir())
+            sync_facts(store.database, self.settings.seeds_dir, by=by)
             store.refresh()
         else:
             store = load_store(self.settings.seeds_dir)

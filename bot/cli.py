@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import getpass
 import json
 import logging
 import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
@@ -28,10 +30,11 @@ from bot.version import installed_version
 from briefings.annotations import AnnotationFile
 from briefings.answers import Answerer
 from briefings.dates import iso_day
-from briefings.errors import AnnotationError, BadSettingError, Problem
+from briefings.errors import AnnotationError, BadSettingError, StorageError
 from briefings.inputs import DEFAULT_SEEDS_DIR
-from briefings.kept_store import kept_store
+from briefings.loading import check_store, load_store
 from briefings.local_time import parse_zone
+from briefings.occasions import digest_for, occasions_between
 from briefings.rendering import DEFAULT_SET, Renderer, counted
 from briefings.resources import cache_dir
 from briefings.store import FactStore, MemoryFactStore
@@ -144,8 +147,6 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _brief(store: FactStore, args: argparse.Namespace) -> int:
-    from briefings.occasions import digest_for, occasions_between  # not needed by `ask`
-
     renderer = Renderer()
     if args.template_set not in renderer.template_sets():
         sets = ", ".join(renderer.template_sets())
@@ -283,7 +284,6 @@ def _settings_database(failed: str) -> tuple[Settings, Database] | None:
     """The settings, and the database they name (migrated); None after one line on
     stderr, starting with `failed`, saying why it could not be opened."""
     from bot.settings import InvalidSettingsError, load_settings
-    from briefings.errors import StorageError
     from briefings.storage import open_database
 
     try:
@@ -299,8 +299,7 @@ def _settings_database(failed: str) -> tuple[Settings, Database] | None:
 def _sources_fetch(url: str, seeds: Path) -> int:
     """Fetch one page, or a feed's new items, and draft each like `briefbot ingest`,
     once per edition of the article whoever fetches it; one line if it cannot be."""
-    import asyncio
-    import functools
+    import asyncio  # with ssl and sockets, 40 ms that every other command would pay
 
     from briefings.fetching import FetchError
     from briefings.ingest.readers import Readers
@@ -377,8 +376,6 @@ def _draft_harvest(database: Database, found: Harvest, seeds: Path) -> int:
 
 
 def _draft_fetched(database: Database, page: WebPage, seeds: Path, guid: str | None = None) -> int:
-    import tempfile
-
     from briefings.ingest.files import BadPageError, write_draft
     from briefings.ingest.seen import claim, release, what_changed
 
@@ -459,7 +456,6 @@ def _facts_check(seeds: Path) -> int:
 def _synced(seeds: Path, by: str, failed: str) -> tuple[DatabaseFactStore, SyncResult] | None:
     """The database of the settings, synced with `seeds`; None after one line on stderr
     (starting with `failed`) saying why it could not be."""
-    from briefings.errors import StorageError
     from briefings.factbase import DatabaseFactStore, sync_facts
 
     opened = _settings_database(failed)
@@ -467,7 +463,7 @@ def _synced(seeds: Path, by: str, failed: str) -> tuple[DatabaseFactStore, SyncR
         return None
     _, database = opened
     try:
-        result = sync_facts(database, seeds, by=by, parsed=cache_dir())
+        result = sync_facts(database, seeds, by=by)
         return DatabaseFactStore(database), result
     except AnnotationError as error:
         count = len(error.problems)
@@ -496,7 +492,6 @@ def _facts_sync(seeds: Path) -> int:
 def _facts_export(target: Path) -> int:
     """Write the database's newest version to a folder. It only reads: the checkout's
     files are not synced first, so the export is what the bots answer from."""
-    from briefings.errors import StorageError
     from briefings.export import ExportError, export_store
     from briefings.factbase import DatabaseFactStore
 
@@ -584,31 +579,11 @@ def _run(answerer_factory: Callable[[], Answerer]) -> int:
     return _console(answerer_factory())
 
 
-def load_store(seeds: Path) -> MemoryFactStore:
-    """The store of `seeds`, read and checked (`AnnotationError` if it does not check)."""
-    # Imported here: the YAML parser and the checks cost a one-shot `ask` nothing when
-    # the store it kept will do (see `_answerer`).
-    from briefings.loading import load_store as read_and_check
-
-    return read_and_check(seeds)
-
-
-def check_store(seeds: Path) -> tuple[MemoryFactStore | None, list[Problem]]:
-    """The store of `seeds` and every problem found on the way (see `load_store`)."""
-    from briefings.loading import check_store as read_and_check
-
-    return read_and_check(seeds)
-
-
 def _answerer(seeds: Path) -> Answerer:
-    """The answerer of `ask` and the console, from the seeds folder. The checked store
-    and the compiled templates are kept between runs in the cache folder
-    (`BRIEFBOT_CACHE_DIR`): a one-shot `ask` neither reads the YAML nor compiles the
-    templates again while neither changed."""
-    folder = cache_dir()
-    store, renderer = kept_store(seeds, folder, load_store), Renderer(compiled=folder)
+    """The answerer of `ask` and the console: the seeds folder read and checked."""
     # "today" typed as a date is this machine's day: the entry point reads the clock.
-    return Answerer(store, renderer, today=lambda: dt.datetime.now().astimezone().date())
+    today = lambda: dt.datetime.now().astimezone().date()  # noqa: E731
+    return Answerer(load_store(seeds), Renderer(), today=today)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,7 @@ saying so, and the log holds the same line, not a traceback.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 
 import discord
@@ -31,7 +29,6 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, that answer could not be put together. The error has been logged."
 # Discord drops an interaction not answered within 3 seconds; defer well before that.
 DEFER_AFTER = 1.5
-PAGE_CACHE_SIZE = 256
 
 
 def database_failure(error: BaseException) -> StorageError | None:
@@ -59,30 +56,16 @@ class Responder:
         self.renderer = renderer
         self.page_timeout = page_timeout
         self.defer_after = defer_after
-        # The same facts are cited again and again: render each (number, citation) once.
-        self.citation = functools.lru_cache(maxsize=4096)(self._citation)
-        self.source = functools.lru_cache(maxsize=1024)(self._source)
-        # Replies come from the answerer's cache, so the same reply object returns: keep
-        # its pages (kept with the reply itself, so that an id is never reused wrongly).
-        self._pages: OrderedDict[int, tuple[Reply, list[discord.Embed]]] = OrderedDict()
 
     def pages(self, reply: Reply) -> list[discord.Embed]:
-        """The reply's embeds, built once per reply object."""
-        kept = self._pages.get(id(reply))
-        if kept is not None and kept[0] is reply:
-            self._pages.move_to_end(id(reply))
-            return kept[1]
-        pages = build_pages(reply, self.citation, self.source)
-        self._pages[id(reply)] = (reply, pages)
-        while len(self._pages) > PAGE_CACHE_SIZE:
-            self._pages.popitem(last=False)
-        return pages
+        """The reply's embeds."""
+        return build_pages(reply, self.citation, self.source)
 
-    def _source(self, letter: str, citation: Citation) -> str:
+    def source(self, letter: str, citation: Citation) -> str:
         """An article, once per page, under its letter."""
         return self.renderer.fragment("discord/source.md.j2", letter=letter, c=citation)
 
-    def _citation(self, number: int, citation: Citation) -> str:
+    def citation(self, number: int, citation: Citation) -> str:
         """One citation as a line of an embed field."""
         excerpt = shorten(" ".join(citation.excerpt.split()), Limits.EXCERPT)
         return self.renderer.fragment(

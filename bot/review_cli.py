@@ -66,14 +66,13 @@ def add_review_parser(commands: argparse._SubParsersAction[Any]) -> None:
 def run_review(args: argparse.Namespace, opened: Opener, seeds: Path) -> int:
     """Run the `review` command `args` names; its exit status."""
     from briefings.errors import BriefingError
-    from briefings.resources import cache_dir
     from briefings.review.desk import ReviewDesk
 
     found = opened("Not done")
     if found is None:
         return EXIT_FAILURE
     _, database = found
-    desk = ReviewDesk(database, seeds, cache_dir())
+    desk = ReviewDesk(database, seeds)
     try:
         return _COMMANDS[args.review_command](desk, args)
     except BriefingError as error:  # decided already, refused, the database failed

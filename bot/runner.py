@@ -12,6 +12,7 @@ import discord
 
 from bot.app import create_bot
 from bot.health import watchdog_problem
+from bot.heap import import_heavy_parts, settle
 from bot.logs import setup_logging
 from bot.settings import Settings
 from briefings.errors import AnnotationError, StorageError
@@ -51,12 +52,16 @@ def _preflight(settings: Settings) -> tuple[FactStore, Database]:
 async def _serve(settings: Settings) -> None:
     assert settings.discord_token is not None
     store, database = _preflight(settings)
+    import_heavy_parts()
     bot = create_bot(settings, store, database=database)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
     async with bot:
-        await bot.start(settings.discord_token.get_secret_value())
+        await bot.login(settings.discord_token.get_secret_value())  # runs setup_hook
+        settle()  # the store, the cogs and the modules: made before the first reply
+        bot.answers.on_new_store(lambda _: settle())
+        await bot.connect()
 
 
 def run_bot(settings: Settings) -> int:

@@ -11,7 +11,6 @@ id points anywhere, and whether every quotation is covered is checked afterwards
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sys
 from collections.abc import Iterator
 from typing import Annotated, Literal
@@ -19,10 +18,8 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     WithJsonSchema,
 )
 from pydantic.dataclasses import dataclass
@@ -61,26 +58,8 @@ Identifier = Annotated[
 Shared = Annotated[str, AfterValidator(sys.intern)]
 
 
-@functools.lru_cache(maxsize=16_384)
-def _date_of(text: str) -> FuzzyDate | None:
-    try:
-        return FuzzyDate.model_validate(text)
-    except ValidationError:
-        return None  # left to the model's own validation, which says why
-
-
-def _one_copy(value: object) -> object:
-    """A date written as text is parsed once per distinct text: dates repeat across
-    thousands of facts, the parse is Python, and a stored fact is decoded at every
-    answer (a third of an event's decoding). A date is frozen, so one copy serves all."""
-    if isinstance(value, str):
-        return _date_of(value) or value
-    return value
-
-
 IsoDate = Annotated[
     FuzzyDate,
-    BeforeValidator(_one_copy),
     WithJsonSchema(
         {
             "type": "string",
@@ -101,10 +80,7 @@ LineSpan = Annotated[
 
 # Facts are slotted pydantic dataclasses, not BaseModels: a store may hold 100,000 of
 # them, and a BaseModel's per-instance bookkeeping would triple its memory.
-# Validators are built at the first validation, not at import: a one-shot `ask` that
-# reads its kept store (`briefings.kept_store`) validates nothing, and building them
-# all took a tenth of its time.
-_STRICT = ConfigDict(extra="forbid", defer_build=True)
+_STRICT = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)

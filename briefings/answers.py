@@ -50,9 +50,9 @@ log = logging.getLogger(__name__)
 
 
 class ReplyCache(Generic[Kept]):
-    """The most recent answers by question (replies, or the pictures drawn of them).
-    The store never changes under an answerer, so a question asked again has the same
-    answer; a new store means a new answerer."""
+    """The most recent pictures by question. The store never changes under an
+    answerer, so a question asked again has the same picture; a new store means a new
+    answerer."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
@@ -113,7 +113,6 @@ class Answerer:
         self,
         store: FactStore,
         renderer: Renderer | None = None,
-        cache_size: int = 512,
         registry: Registry = REGISTRY,
         more_help: tuple[HelpGroup, ...] = (),
         today: Callable[[], dt.date] | None = None,
@@ -126,7 +125,6 @@ class Answerer:
         self.registry = registry
         # The front end's own commands (Discord's /brief ...), listed by `!help` too.
         self.more_help = more_help
-        self.cache: ReplyCache[Reply] = ReplyCache(cache_size)
         # Pictures are ~100 kB and a few questions draw them: a small cache of their own,
         # per answerer and so per store.
         self._pictures: ReplyCache[Picture | None] = ReplyCache(PICTURE_CACHE_SIZE)
@@ -146,9 +144,8 @@ class Answerer:
     def run(self, name: str, /, **arguments: str | None) -> Reply:
         """Answer the registered command `name` with its arguments as typed (None: absent)."""
         command = self.registry[name]
-        typed, key = self._asked(command, arguments)
-        # Answers are pure functions of the question and the store: keep them.
-        return self.cache.get(key, lambda: self._run(command, typed))
+        typed, _ = self._asked(command, arguments)
+        return self._run(command, typed)
 
     def picture_for(self, text: str) -> Picture | None:
         """The picture of a command typed as text, such as `!timeline 2019-11`."""
@@ -291,7 +288,7 @@ class CurrentAnswerer:
         )
 
     def use_store(self, store: FactStore) -> Answerer:
-        """Answer from `store` from now on, with a fresh reply cache and the same renderer."""
+        """Answer from `store` from now on, with the same renderer."""
         current = self._answerer
         self._answerer = Answerer(
             store,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
 
 from briefings import queries
 from briefings.errors import SHOWN_LENGTH, BadPeriodError, QueryError, shown
@@ -284,8 +285,6 @@ COMMAND_FLOOR = 60.0
 
 
 def _close(name: str, names: list[str]) -> list[str]:
-    from rapidfuzz import fuzz, process  # imported when a command is mistyped, not before
-
     found = process.extract(name, names, scorer=fuzz.ratio, score_cutoff=COMMAND_FLOOR, limit=2)
     return [match for match, _, _ in found]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from enum import StrEnum
 from typing import Any
 
@@ -60,9 +59,6 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-# Pure functions of the text, asked again for every fact read from the database and
-# every label shown: a few thousand distinct dates, each worked out once.
-@functools.lru_cache(maxsize=65_536)
 def _parse_point(text: str) -> tuple[dt.date, dt.date, Precision]:
     """Parse one ISO day, month or year into its first and last day."""
     parts = text.strip().split("-")
@@ -106,9 +102,7 @@ def iso_day(text: str) -> dt.date:
 class FuzzyDate(BaseModel):
     """An interval of days together with the precision the source gave it."""
 
-    # Built at the first date parsed, not at import: `briefbot ask` on a kept store
-    # (see `briefings.kept_store`) may parse none.
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True)
 
     earliest: dt.date
     latest: dt.date
@@ -214,7 +208,6 @@ def _point_label(text: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=65_536)
 def _label_for(iso: str, precision: Precision) -> str:
     if precision is not Precision.RANGE:
         return _point_label(iso)

@@ -2,9 +2,8 @@
 
 A store is built from its seeds folder: the pages, their manifest (and an accept's
 journal, while one is under way), and the annotation files in its `annotations`
-folder. `facts sync` compares these hashes with those of the last sync, and the one-shot
-commands with those of the store they kept (`briefings.kept_store`); neither reads a
-file again whose hash is unchanged. Light on purpose: no YAML, no database.
+folder. `facts sync` compares these hashes with those of the last sync and reads no file
+again while they are unchanged. Light on purpose: no YAML, no database.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from briefings.annotations import AnnotationFile
 from briefings.errors import AnnotationError, Problem
 from briefings.ingest.commit import JOURNAL_NAME, roll_back_interrupted
 from briefings.inputs import ANNOTATIONS_DIR, DEFAULT_SEEDS_DIR
-from briefings.parsed_files import ParsedFiles
 from briefings.seeds import load_seeds
 from briefings.store import MemoryFactStore
 from briefings.validation import Annotations, source_map_of, validate
@@ -67,14 +66,9 @@ def _section_problems(
     return sections, problems
 
 
-def _parse_file(path: Path, annotations: Annotations, kept: ParsedFiles | None) -> list[Problem]:
+def _parse_file(path: Path, annotations: Annotations) -> list[Problem]:
     try:
-        data = path.read_bytes()
-        found = kept.get(path.name, data) if kept is not None else None
-        if found is not None:
-            annotations.files[path.name] = found
-            return []
-        raw = load_yaml(data)
+        raw = load_yaml(path.read_bytes())
     except (YamlFileError, OSError) as error:
         annotations.unreadable.append(path.name)
         reason = error.strerror if isinstance(error, OSError) else str(error)
@@ -86,41 +80,31 @@ def _parse_file(path: Path, annotations: Annotations, kept: ParsedFiles | None) 
         return [Problem(path.name, None, "must be a mapping of sections")]
     sections, problems = _section_problems(path, raw, annotations)
     # The items are validated models already; pydantic passes them through unchanged.
-    parsed = annotations.files[path.name] = AnnotationFile.model_validate(sections)
-    if kept is not None and not problems:
-        kept.keep(path.name, data, parsed)
+    annotations.files[path.name] = AnnotationFile.model_validate(sections)
     return problems
 
 
-def read_annotations(
-    directory: Path, parsed: Path | None = None
-) -> tuple[Annotations, list[Problem]]:
-    """Parse every `*.yaml` in `directory` (drafts in sub-folders are not read).
-    `parsed`: a cache folder where files parsed before are read back by their content
-    (`briefings.parsed_files`); None parses every file."""
+def read_annotations(directory: Path) -> tuple[Annotations, list[Problem]]:
+    """Parse every `*.yaml` in `directory` (drafts in sub-folders are not read)."""
     annotations = Annotations()
     problems: list[Problem] = []
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         problems.append(Problem(str(directory), None, "no annotation files"))
-    kept = ParsedFiles(parsed) if parsed is not None and paths else None
     for path in paths:
-        problems.extend(_parse_file(path, annotations, kept))
+        problems.extend(_parse_file(path, annotations))
     return annotations, problems
 
 
 def check_store(
-    seeds_dir: Path = DEFAULT_SEEDS_DIR, parsed: Path | None = None
+    seeds_dir: Path = DEFAULT_SEEDS_DIR,
 ) -> tuple[MemoryFactStore | None, list[Problem]]:
-    """Build the store, or return every problem found on the way (`parsed`: see
-    `read_annotations`; every check of the store runs either way)."""
+    """Build the store, or return every problem found on the way."""
     with no_cycle_collection():  # many objects, no cycles: see `no_cycle_collection`
-        return _check_store(seeds_dir, parsed)
+        return _check_store(seeds_dir)
 
 
-def _check_store(
-    seeds_dir: Path, parsed: Path | None
-) -> tuple[MemoryFactStore | None, list[Problem]]:
+def _check_store(seeds_dir: Path) -> tuple[MemoryFactStore | None, list[Problem]]:
     try:
         roll_back_interrupted(seeds_dir)  # a half-accepted draft is never read
     except (OSError, ValueError) as error:
@@ -128,7 +112,7 @@ def _check_store(
             Problem(JOURNAL_NAME, None, f"an interrupted accept cannot be undone: {error}")
         ]
     seeds, problems = load_seeds(seeds_dir)
-    annotations, parse_problems = read_annotations(seeds_dir / ANNOTATIONS_DIR, parsed)
+    annotations, parse_problems = read_annotations(seeds_dir / ANNOTATIONS_DIR)
     problems.extend(parse_problems)
     merged = annotations.merged()
     source_map = source_map_of(merged, seeds)  # checked and then cited from: built once

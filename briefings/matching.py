@@ -23,12 +23,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 __all__ = ["Candidate", "Match", "NameIndex", "fold"]
 
 EXACT, WORD, PREFIX = 100.0, 90.0, 80.0
 FUZZY_SCALE = 0.78  # keeps the best near spelling (ratio 100) just under PREFIX
 MATCH_THRESHOLD = 55.0  # a fuzzy ratio of about 70
 SUGGEST_THRESHOLD = 50.0  # a fuzzy ratio of about 64: close spellings only
+SHOWN = 25  # matches offered at most (Discord's autocomplete shows 25)
 _ARTICLES = {"a", "an", "the"}
 
 
@@ -106,11 +109,15 @@ class NameIndex:
             position += 1
         return found
 
-    def _scores(self, query: str) -> dict[int, float]:
-        # Imported at the first name looked up: a one-shot `briefbot ask` that looks
-        # up no name does not pay its import (8 ms).
-        from rapidfuzz import fuzz, process
+    def _looked_up(self, query: str) -> list[tuple[set[int], float]]:
+        """The candidates found without a scan: by whole name, by word, by prefix."""
+        return [
+            (self._exact.get(query, set()), EXACT),
+            (self._word_matches(query), WORD),
+            (self._prefix_matches(query), PREFIX),
+        ]
 
+    def _scores(self, query: str) -> dict[int, float]:
         scores: dict[int, float] = {}
 
         def offer(indexes: Iterable[int], score: float) -> None:
@@ -118,9 +125,8 @@ class NameIndex:
                 if score > scores.get(index, 0.0):
                     scores[index] = score
 
-        offer(self._exact.get(query, ()), EXACT)
-        offer(self._word_matches(query), WORD)
-        offer(self._prefix_matches(query), PREFIX)
+        for indexes, score in self._looked_up(query):
+            offer(indexes, score)
         cutoff = SUGGEST_THRESHOLD / FUZZY_SCALE
         # Whole names: as typed, and with the words sorted ("iwaia takesh" for
         # Takeshi Iwaya); each name keeps the better of the two.
@@ -150,7 +156,7 @@ class NameIndex:
         ]
         return sorted(matches, key=lambda match: (-match.score, match.label))
 
-    def search(self, query: str, limit: int = 25) -> list[Match]:
+    def search(self, query: str, limit: int = SHOWN) -> list[Match]:
         """The matches worth showing for `query` (for autocomplete), best first."""
         return [m for m in self.rank(query) if m.score >= MATCH_THRESHOLD][:limit]
 
@@ -158,19 +164,28 @@ class NameIndex:
         """The candidates `query` means: all that share the best tier, or none.
 
         "kang" names both Kangs (one word of each name), "kono" names only Taro Kono.
-        Among near spellings only the closest ones count.
+        Among near spellings only the closest ones count. A near spelling never
+        reaches a looked-up tier, so the scan over every name runs only when the
+        lookups find no one (it took 1.07 ms with 1,020 actors, the lookups 0.01 ms).
         """
+        folded = fold(query)
+        if not folded:
+            return []
+        for indexes, score in self._looked_up(folded):
+            if indexes:
+                found = [self._candidates[index] for index in indexes]
+                found.sort(key=lambda candidate: candidate.label)
+                return [Match(c.key, c.label, score) for c in found[:SHOWN]]
         ranked = self.search(query)
         if not ranked:
             return []
         best = ranked[0]
         if best.tier:
             return [match for match in ranked if match.tier == best.tier]
-        typed = fold(query)
         return [
             match
             for match in ranked
-            if best.score - match.score < 4.0 and self._a_typo_of(typed, match.key)
+            if best.score - match.score < 4.0 and self._a_typo_of(folded, match.key)
         ]
 
     def _a_typo_of(self, typed: str, key: str) -> bool:

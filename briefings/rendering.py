@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
-from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from pydantic import BaseModel
 
 from briefings.errors import shown
 from briefings.replies import PAGE_BREAK, CitationIndex, Reply, ReplyKind, source_groups
-from briefings.resources import private_folder, templates_dir
+from briefings.resources import templates_dir
 
 __all__ = [
     "DEFAULT_SET",
@@ -35,31 +34,6 @@ log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = templates_dir()
 DEFAULT_SET = "default"
-
-
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Jinja's compiled templates kept on disk, so a one-shot process (`briefbot ask`)
-    does not compile its templates again: a fifth of its time went there. Jinja checks
-    each against its template's source and writes it atomically; a folder that cannot
-    be written only means compiling again. Jinja keys them by template path and source
-    alone, not by the environment's options: every `Renderer` compiles with the same
-    options (only its folder, which is in the path, and `escape`, called at render
-    time, differ), so the CLI and the bot may share a folder."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder), "templates-%s.cache")
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError as error:
-            log.debug("compiled template not kept: %s", error)
-
-
-def _compiled_in(folder: Path | None) -> FileSystemBytecodeCache | None:
-    if folder is None or not private_folder(folder):
-        return None
-    return _CompiledTemplates(folder)
 
 
 class _Raw(str):
@@ -129,14 +103,10 @@ class Renderer:
         self,
         templates_dir: Path = TEMPLATES_DIR,
         escape: Callable[[str], str] = _identity,
-        compiled: Path | None = None,
     ) -> None:
-        """`compiled`: a folder to keep compiled templates in between processes (see
-        `resources.cache_dir`); None compiles them once per process."""
         self._escape = escape
         self.env = Environment(
             loader=FileSystemLoader(templates_dir),
-            bytecode_cache=_compiled_in(compiled),
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,

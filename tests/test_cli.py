@@ -236,20 +236,6 @@ def _python(code: str) -> str:
     ).stdout
 
 
-def test_the_command_imports_the_program_out_of_the_collectors_sight() -> None:
-    """`briefbot` starts in `bot.launch`: the import runs with the collector paused and
-    its objects are frozen; the collector is on again for what the command does."""
-    printed = _python(
-        "import gc, sys; from bot.launch import main; "
-        "frozen = gc.get_freeze_count(); main(['ask', '!gsomia status']); "
-        "print(frozen, gc.get_freeze_count() > 20_000, gc.isenabled(), 'discord' in sys.modules)"
-    )
-    assert printed.startswith("GSOMIA status")
-    assert printed.rstrip().endswith("0 True True False")
-    scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"briefbot": "bot.launch:main"}
-
-
 def test_ask_does_not_import_discord() -> None:
     printed = _python(
         "import sys; from bot.cli import main; main(['ask', '!gsomia status']); "

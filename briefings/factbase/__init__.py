@@ -16,13 +16,11 @@ from briefings.storage import Database
 __all__ = ["DatabaseFactStore", "SyncResult", "open_fact_store", "sync_facts"]
 
 
-def open_fact_store(
-    database: Database, seeds_dir: Path | None, *, by: str, parsed: Path | None = None
-) -> DatabaseFactStore:
+def open_fact_store(database: Database, seeds_dir: Path | None, *, by: str) -> DatabaseFactStore:
     """Sync the curated files in `seeds_dir` into the database (nothing is read when
-    they are unchanged; `parsed`: see `sync_facts`), then read the store from there;
+    they are unchanged), then read the store from there;
     with no `seeds_dir`, read what the database holds (`StorageError` if it holds no
     facts yet)."""
     if seeds_dir is not None:
-        sync_facts(database, seeds_dir, by=by, parsed=parsed)
+        sync_facts(database, seeds_dir, by=by)
     return DatabaseFactStore(database)

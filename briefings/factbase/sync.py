@@ -102,14 +102,9 @@ def sync_facts(
     by: str = "briefbot facts sync",
     now: dt.datetime | None = None,
     first: Callable[[Session], None] | None = None,
-    parsed: Path | None = None,
 ) -> SyncResult:
     """Bring the database's facts to the files in `seeds_dir` and the drafts accepted
     in review (which are not in that folder yet).
-
-    `parsed`: a cache folder from which annotation files parsed before are read back
-    by their content (`briefings.parsed_files`): a sync that changes one file of a
-    large store does not parse the others again. Every check runs either way.
 
     `first`, when given, runs at the start of the sync's transaction (an accept marks
     its draft there), so that what it writes and the version it leads to are
@@ -120,7 +115,7 @@ def sync_facts(
     started = time.perf_counter()
     hashes = input_hashes(seeds_dir)
     try:
-        return _sync(database, seeds_dir, hashes, by, now, started, first, parsed)
+        return _sync(database, seeds_dir, hashes, by, now, started, first)
     except SQLAlchemyError as error:
         raise StorageError(
             f"cannot sync the facts into {describe_url(database.url)}: {reason(error)}"
@@ -135,7 +130,6 @@ def _sync(
     now: dt.datetime | None,
     started: float,
     first: Callable[[Session], None] | None,
-    parsed: Path | None,
 ) -> SyncResult:
     with database.exclusive(), database.session() as session, session.begin():
         current = stored_version(session)
@@ -149,7 +143,7 @@ def _sync(
         if current and synced == hashes:
             return SyncResult(current, False, time.perf_counter() - started)
         with seeds_with(seeds_dir, reviewed) as folder:
-            store, problems = check_store(folder, parsed)
+            store, problems = check_store(folder)
         if store is None:
             raise AnnotationError(problems)
         version = _publish(session, store, hashes, by, now or dt.datetime.now(dt.UTC))

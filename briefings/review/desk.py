@@ -74,7 +74,6 @@ __all__ = [
 ]
 
 HEADER = "# Drafted from {url} for review in Discord.\n"
-DEVELOPMENTS_KEPT = 4096  # accepted drafts whose developments are kept read
 
 
 class DecisionError(BriefingError):
@@ -276,16 +275,12 @@ class ReviewDesk:
         self,
         database: Database,
         seeds_dir: Path,
-        parsed: Path | None = None,
         trust: Trust | None = None,
     ) -> None:
-        """`parsed`: the cache folder an accept's sync reads parsed files back from
-        (see `sync_facts`); `trust`: who may decide (no curating server: the owners)."""
+        """`trust`: who may decide (no curating server: the owners)."""
         self.database = database
         self.seeds_dir = seeds_dir
-        self.parsed = parsed
         self.trust = trust or Trust()
-        self._developments: dict[int, Development | None] = {}  # by accepted draft
 
     def stage(
         self,
@@ -493,7 +488,6 @@ class ReviewDesk:
                 by=f"review accept by {by}",
                 now=now,
                 first=mark,
-                parsed=self.parsed,
             )
         except AnnotationError as error:
             raise DecisionError(
@@ -541,23 +535,21 @@ class ReviewDesk:
             .order_by(DraftRow.reviewed_at, DraftRow.id)
         )
         with database_failures("read the developments"), self.database.session() as session:
-            found = [self._development(row) for row in session.scalars(query)]
+            rows = list(session.scalars(query))
+            store = self._accepted_into() if rows else None
+            found = [self._development(row, store) for row in rows if store is not None]
         return [development for development in found if development is not None]
 
-    def _development(self, row: DraftRow) -> Development | None:
-        # An accepted draft never changes: its development is read from its YAML once,
-        # not at every sweep that looks for recent ones. (Any other is not kept: it
-        # may yet be accepted.) Who is told of it follows the curating servers now.
+    def _accepted_into(self) -> FactStore:
+        from briefings.factbase import DatabaseFactStore  # the store drafts were accepted into
+
+        return DatabaseFactStore(self.database)
+
+    def _development(self, row: DraftRow, store: FactStore) -> Development | None:
+        # Who is told of it follows the curating servers now.
         if row.status != DraftStatus.ACCEPTED:
             return None
-        if row.id not in self._developments:
-            if len(self._developments) >= DEVELOPMENTS_KEPT:
-                self._developments.clear()
-            from briefings.factbase import DatabaseFactStore  # the store it was accepted into
-
-            store = DatabaseFactStore(self.database)
-            self._developments[row.id] = development_of(Draft.of(row), store)
-        found = self._developments[row.id]
+        found = development_of(Draft.of(row), store)
         if found is None:
             return None
         audience = self.trust.audience(row.reviewed_in, row.reviewed_as)
@@ -568,7 +560,7 @@ class ReviewDesk:
         name = key.removeprefix(DEVELOPMENT_PREFIX)
         with database_failures("read the development"), self.database.session() as session:
             row = session.scalars(select(DraftRow).where(DraftRow.page_name == name)).first()
-            return self._development(row) if row else None
+            return self._development(row, self._accepted_into()) if row else None
 
     def _standing(self, reviewer: Reviewer) -> Standing:
         standing = self.trust.standing(reviewer)

@@ -64,7 +64,6 @@ __all__ = ["BriefingService", "DevelopmentSource", "PostingPolicy"]
 
 log = logging.getLogger(__name__)
 
-RENDER_CACHE_SIZE = 256
 LATE_AFTER = dt.timedelta(minutes=1)  # later than this, a post says it is late
 # A page sent just before its row's last recorded progress would be missed by a look
 # at the channel from that instant on; clocks differ by a little.
@@ -140,7 +139,6 @@ class BriefingService:
             self.policy.retry,
             self.policy.grace,
         )
-        self._rendered: dict[tuple[str, str, int], Reply] = {}
         self._retry_listeners: list[Callable[[dt.datetime], None]] = []
         self._outcome_listeners: list[Callable[[list[PostOutcome]], None]] = []
 
@@ -157,7 +155,6 @@ class BriefingService:
     def use_store(self, store: FactStore) -> None:
         """Brief from a reloaded store; forget what was worked out from the old one."""
         self.planner.use_store(store)
-        self._rendered.clear()
 
     def on_retry(self, listener: Callable[[dt.datetime], None]) -> None:
         """Be told when a post is left for a retry, and when that retry falls due."""
@@ -287,23 +284,12 @@ class BriefingService:
     # --- posting -------------------------------------------------------------------------
 
     def render(self, post: ScheduledPost, late_by: dt.timedelta | None = None) -> Reply:
-        """The briefing as it will be posted, with a note if late.
-
-        One rendering per day, template set and lateness, however many channels get it;
-        the same `Reply` object also lets the Discord side build its pages once. A
-        resumed post renders the same, so its pages and nonces match the first try.
-        """
+        """The briefing as it will be posted, with a note if late. A resumed post
+        renders the same, so its pages and nonces match the first try."""
         minutes = int(late_by.total_seconds() // 60) if late_by else 0
-        key = (post.content.key, post.template_set, minutes)
-        if key not in self._rendered:
-            if len(self._rendered) >= RENDER_CACHE_SIZE:
-                self._rendered.clear()
-            if isinstance(post.content, Development):
-                reply = self.renderer.development(post.content, post.template_set)
-            else:
-                reply = self.renderer.briefing(post.content, post.template_set, minutes)
-            self._rendered[key] = reply
-        return self._rendered[key]
+        if isinstance(post.content, Development):
+            return self.renderer.development(post.content, post.template_set)
+        return self.renderer.briefing(post.content, post.template_set, minutes)
 
     def _job(
         self, entry_id: int | None, post: ScheduledPost, claimed_at: dt.datetime, **more: int
