@@ -31,8 +31,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two workers, one per core of the machines we have (each with its own temporary
+# folder, databases and session fixtures; a module marked xdist_group stays on one);
+# `make test PYTEST_WORKERS=0` runs in one process. The PostgreSQL run below stays in
+# one process: its tests share one server.
+PYTEST_WORKERS ?= 2
+
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 

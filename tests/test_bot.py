@@ -242,13 +242,13 @@ async def test_sync_is_for_owners_only(world: World) -> None:
     assert "quote" in world.alice.available_commands(world.channel)
 
 
-async def test_setup_happens_once(world: World) -> None:
-    cogs = set(world.bot.cogs)
+async def test_a_reconnect_sets_nothing_up_again(world: World) -> None:
+    """on_ready fires again after every resume: a command is still answered once."""
     world.bot.dispatch("ready")
     await world.env.settle()
-    assert (
-        set(world.bot.cogs) == cogs == {"Briefings", "Admin", "Errors", "Subscriptions", "Sources"}
-    )
+    await world.alice.send(world.channel, "!ping")
+    assert [m.content for m in world.channel.history() if m.author.bot] == ["pong"]
+    assert world.env.errors == []
 
 
 async def test_ping(world: World) -> None:

@@ -12,9 +12,8 @@ from discord.ext import commands
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.cogs.briefings import BriefingsCog
+from bot.cogs.briefings import COOLDOWN_PER
 from bot.pages import Limits
-from bot.ratelimit import UserRateLimit
 from briefings.store import FactStore
 from tests.embed_limits import assert_fits
 from tests.world import World, make_bot
@@ -65,10 +64,8 @@ async def _drive(store: FactStore, texts: list[str]) -> None:
     async with simcord.run(make_bot(store)) as env:
         world = World(env)
         await world.bot.tree.sync()
-        cog = world.bot.get_cog("Briefings")
-        assert isinstance(cog, BriefingsCog)
-        cog._limit = UserRateLimit(10**6, 1.0)  # the cooldown is tested elsewhere
         for index, text in enumerate(texts):
+            await env.advance_time(COOLDOWN_PER)  # past the cooldown, which test_bot tests
             template = PREFIX_COMMANDS[index % len(PREFIX_COMMANDS)]
             await world.alice.send(world.channel, template.format(text)[:2000])
             name, option = SLASH_COMMANDS[index % len(SLASH_COMMANDS)]

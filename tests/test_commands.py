@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,17 +71,6 @@ async def test_every_command_has_a_description_and_help(bot: BriefBot) -> None:
         if isinstance(app, app_commands.Command):
             for parameter in app.parameters:
                 assert parameter.description not in ("", "…"), (app.qualified_name, parameter)
-
-
-async def test_no_name_or_alias_clashes(bot: BriefBot) -> None:
-    names = Counter(
-        (command.full_parent_name, name.lower())
-        for command in bot.walk_commands()
-        for name in (command.name, *command.aliases)
-    )
-    assert [key for key, count in names.items() if count > 1] == []
-    slash = Counter(command.qualified_name for command in bot.tree.walk_commands())
-    assert [name for name, count in slash.items() if count > 1] == []
 
 
 async def test_every_member_command_is_prefix_and_slash(bot: BriefBot) -> None:

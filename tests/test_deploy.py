@@ -7,16 +7,21 @@ them. The image's install steps were run by hand in a clean venv.
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from bot.cli import main
 from bot.settings import Settings
+from briefings.resources import cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -49,15 +54,68 @@ def test_the_unit_restarts_on_failure_and_is_watched_by_the_heartbeat() -> None:
     assert Settings(_env_file=None, shard_count=4, shard_ids="0-1").shard_ids == [0, 1]
 
 
-def test_the_unit_and_the_image_give_the_bot_a_private_cache_folder() -> None:
-    """The home folder is out of reach in both (ProtectHome=, /app owned by root): the
-    cache folder is one the bot's user owns, made by systemd or by the image."""
+def test_the_unit_gives_the_bot_a_private_cache_folder() -> None:
+    """The home folder is out of reach (ProtectHome=): the cache folder is one systemd
+    makes for the bot's user."""
     unit = _unit()
     assert unit["CacheDirectory"] == ["briefbot"]
     assert "BRIEFBOT_CACHE_DIR=%C/briefbot" in unit["Environment"]
-    image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
-    assert "mkdir -m 700 -p /var/cache/briefbot && chown briefbot /var/cache/briefbot" in image
-    assert "BRIEFBOT_CACHE_DIR=/var/cache/briefbot" in image
+
+
+def _image() -> list[tuple[str, str]]:
+    """The Containerfile's instructions, (keyword, arguments), continued lines joined."""
+    text = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    joined = re.sub(r"\\\n\s*", " ", text)
+    instructions = []
+    for line in joined.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            keyword, _, arguments = line.strip().partition(" ")
+            instructions.append((keyword.upper(), arguments.strip()))
+    return instructions
+
+
+def _image_env() -> dict[str, str]:
+    return {
+        name: value
+        for keyword, arguments in _image()
+        if keyword == "ENV"
+        for name, _, value in (pair.partition("=") for pair in shlex.split(arguments))
+    }
+
+
+def _image_shell() -> list[list[str]]:
+    """Each command of the image's RUN steps, as words (`&&` separates them)."""
+    commands: list[list[str]] = [[]]
+    for keyword, arguments in _image():
+        if keyword == "RUN":
+            for word in shlex.split(arguments):
+                if word == "&&":
+                    commands.append([])
+                else:
+                    commands[-1].append(word)
+            commands.append([])
+    return [command for command in commands if command]
+
+
+def test_every_folder_the_image_gives_the_bot_is_made_and_owned_by_its_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/app belongs to root: the data and cache folders the image's environment names
+    (and matplotlib's, inside the cache) must be made for the user the bot runs as."""
+    env = _image_env()
+    (user,) = [arguments for keyword, arguments in _image() if keyword == "USER"]
+    shell = _image_shell()
+    (adding,) = [command for command in shell if command[0] == "useradd"]
+    name, uid = adding[-1], adding[adding.index("--uid") + 1]
+    assert user.split(":")[0] == uid
+    made = {word for command in shell if command[0] == "mkdir" for word in command[1:]}
+    owned = {command[2] for command in shell if command[:2] == ["chown", name]}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for folder in (str(Settings(_env_file=None).data_dir), str(cache_dir())):
+        assert folder in made, folder
+        assert folder in owned, folder
+    assert Path(env["MPLCONFIGDIR"]).parent == Path(env["BRIEFBOT_CACHE_DIR"])
 
 
 def _compose() -> dict[str, Any]:
@@ -91,14 +149,33 @@ def test_the_compose_file_runs_two_bots_over_every_shard_once_on_one_postgresql(
     assert "healthcheck" in services["postgres"]
 
 
-def test_the_image_installs_from_the_hashed_locks_and_checks_health() -> None:
-    containerfile = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
-    assert "--require-hashes" in containerfile
-    assert "-r requirements/runtime.lock -r requirements/build.lock" in containerfile
-    assert 'CMD ["briefbot", "health"]' in containerfile
-    assert 'CMD ["briefbot", "run"]' in containerfile
-    for folder in ("bot", "briefings", "templates", "seeds"):
-        assert f"COPY {folder} {folder}" in containerfile
+def test_the_image_installs_only_hashed_pins_and_runs_commands_that_exist() -> None:
+    """What a build or a start of the image would trip over: an install that resolves
+    anything, a package folder left out, a command the CLI does not have."""
+    (install,) = [c for c in _image_shell() if c[:2] == ["pip", "install"] and "-r" in c]
+    assert "--require-hashes" in install
+    locks = [install[index + 1] for index, word in enumerate(install) if word == "-r"]
+    assert locks == ["requirements/runtime.lock", "requirements/build.lock"]
+    assert all((ROOT / lock).is_file() for lock in locks)  # pip refuses a pin with no hash
+    copied = {
+        source
+        for keyword, arguments in _image()
+        if keyword == "COPY"
+        for source in arguments.split()[:-1]
+    }
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = project["tool"]["setuptools"]
+    folders = {name.split(".")[0] for name in setuptools["packages"]}
+    folders |= {folder.split("/")[0] for folder in setuptools["package-dir"].values()}
+    assert folders <= copied
+    scripts = project["project"]["scripts"]
+    for keyword, arguments in _image():
+        if keyword in ("CMD", "HEALTHCHECK"):
+            program, *words = json.loads(arguments.partition("CMD ")[2] or arguments)
+            assert program in scripts
+            with pytest.raises(SystemExit) as exited:  # an unknown command exits 2
+                main([*words, "--help"])
+            assert exited.value.code == 0, words
 
 
 def test_the_image_locks_pin_what_the_tests_ran_with() -> None:
@@ -159,12 +236,11 @@ def test_the_build_context_holds_what_the_image_copies_and_no_secret() -> None:
     for secret in (".env", "deploy/.env", ".venv/bin/python", ".git/config", "var/bot.sqlite3"):
         assert _ignored(secret, patterns), secret
     assert _ignored("briefings/__pycache__/store.cpython-311.pyc", patterns)
-    image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
     copied = [
         source
-        for line in image.splitlines()
-        if line.startswith("COPY ")
-        for source in line.split()[1:-1]
+        for keyword, arguments in _image()
+        if keyword == "COPY"
+        for source in arguments.split()[:-1]
     ]
     assert "briefings" in copied
     for source in copied:
@@ -203,12 +279,9 @@ def test_the_compose_file_has_no_default_database_password() -> None:
             assert ":${POSTGRES_PASSWORD:?" in service["environment"]["DATABASE_URL"]
 
 
-def test_the_image_runs_as_a_numbered_user_with_matplotlib_s_folder_kept() -> None:
-    image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
-    (user,) = re.findall(r"^USER (\S+)$", image, flags=re.MULTILINE)
+def test_the_image_runs_as_a_numbered_user_and_the_unit_keeps_matplotlib_s_folder() -> None:
+    (user,) = [arguments for keyword, arguments in _image() if keyword == "USER"]
     assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user)  # a number, never root's 0
-    assert "--uid 10001 --gid 10001" in image
-    assert "MPLCONFIGDIR=/var/cache/briefbot/matplotlib" in image
     assert "MPLCONFIGDIR=%C/briefbot/matplotlib" in _unit()["Environment"]
 
 

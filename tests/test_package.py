@@ -22,6 +22,8 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).parent / "uv"
 SITE = f"lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages"
+# One worker runs this module's tests, so the install is built once.
+pytestmark = pytest.mark.xdist_group("installed")
 
 
 def _tracked(*patterns: str) -> list[str]:

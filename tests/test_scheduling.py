@@ -18,12 +18,17 @@ def _subscription(ident: int, at: str, zone: str, active: bool = True) -> Subscr
     return Subscription(id=ident, channel_id=ident * 10, post_time=at, timezone=zone, active=active)
 
 
-def test_job_defaults_are_explicit() -> None:
+async def test_every_job_runs_once_late_within_the_grace_and_never_twice_at_once() -> None:
     scheduler = create_scheduler(dt.timedelta(hours=6))
-    defaults = scheduler._job_defaults
-    assert defaults["misfire_grace_time"] == 6 * 3600
-    assert defaults["coalesce"] is True
-    assert defaults["max_instances"] == 1
+    scheduler.start(paused=True)  # a job takes the scheduler's defaults once it is added
+    sync_jobs(scheduler, [_subscription(1, "09:00", "Asia/Seoul")], _noop, _noop)
+    jobs = scheduler.get_jobs()
+    assert {job.id for job in jobs} == {f"{JOB_PREFIX}1", SWEEP_JOB}
+    for job in jobs:
+        assert job.misfire_grace_time == 6 * 3600
+        assert job.coalesce is True  # missed runs run once
+        assert job.max_instances == 1
+    scheduler.shutdown(wait=False)
 
 
 def test_jobs_follow_the_subscriptions() -> None:
