@@ -25,6 +25,7 @@ from bot.health import heartbeat_path
 from bot.help_catalog import help_groups
 from bot.markdown import escape_markdown
 from bot.metrics import Live, Metrics, shards_of
+from bot.ratelimit import TokenBucket
 from bot.responding import Responder
 from bot.review_views import ReviewButton, ReviewEditSelect, ReviewSelect
 from bot.settings import Settings
@@ -236,7 +237,7 @@ class BriefBot(commands.Bot):
         self.briefings = BriefingService(
             database,
             store,
-            DiscordSender(self, responder),
+            DiscordSender(self, responder, TokenBucket(settings.briefing_sends_per_second)),
             self.clock,
             responder.renderer,
             policy,

@@ -5,6 +5,13 @@ raises is translated once. Server errors and rate limits become
 `TransientSendError` (the service retries later from the scheduler); a channel that
 is gone or closed to the bot becomes `ChannelUnavailableError` (the service
 disables the subscription).
+
+Every request the fan-out makes (a page, a look at a channel's history) first takes
+a token from a bucket at `BRIEFING_SENDS_PER_SECOND`, below Discord's global limit
+of 50 a second: discord.py only reacts to a global 429, by stopping every request of
+the bot (replies to commands too) until it passes, and each 429 counts towards
+Discord's limit of invalid requests per address. Replies take no token: they never
+wait behind a fan-out, and the limit's remaining headroom is theirs.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any
 
 import discord
 
+from bot.ratelimit import TokenBucket
 from bot.responding import Responder
 from briefings.replies import Reply
 from briefings.subscriptions import ChannelUnavailableError, TransientSendError
@@ -59,9 +67,10 @@ def _same_page(posted: discord.Embed, expected: discord.Embed) -> bool:
 class DiscordSender:
     """Sends a briefing's pages as embeds, one page a call, each with its nonce."""
 
-    def __init__(self, client: discord.Client, responder: Responder) -> None:
+    def __init__(self, client: discord.Client, responder: Responder, pace: TokenBucket) -> None:
         self.client = client
         self.responder = responder
+        self.pace = pace  # the fan-out's share of Discord's global rate limit
 
     def _channel(self, channel_id: int) -> discord.abc.Messageable:
         # A channel of a server on another process's shards is not in this cache: a
@@ -87,6 +96,7 @@ class DiscordSender:
         channel = self._channel(channel_id)
         expected = self.responder.pages(reply)[page]
         me = self.client.user
+        await self.pace.take()  # one request: a hundred messages are one page of history
         try:
             async for message in channel.history(limit=HISTORY_LOOKED_AT, after=since):
                 mine = me is not None and message.author.id == me.id
@@ -116,6 +126,7 @@ class DiscordSender:
                     roles=[discord.Object(ping_role_id)],
                 ),
             }
+        await self.pace.take()
         try:
             message = await channel.send(
                 embed=self.responder.pages(reply)[page], nonce=nonce, **ping

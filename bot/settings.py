@@ -106,6 +106,15 @@ class Settings(BaseSettings):
     post_concurrency: int = Field(
         default=8, ge=1, le=64, description="Channels a briefing is sent to at once"
     )
+    briefing_sends_per_second: float = Field(
+        default=45,
+        gt=0,
+        le=50,
+        description=(
+            "Requests a second a briefing's fan-out may make, below Discord's global 50 "
+            "per bot (split it between processes); the rest is left for replies"
+        ),
+    )
     resend_window_seconds: float = Field(
         default=120,
         ge=0,
