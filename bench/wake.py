@@ -9,9 +9,11 @@ yet posted, as the scheduler does at its time:
 
 - `recorded`: the ledger read that tells a wake what is already posted, alone;
 - `wake`: the whole wake, from reading what is due to the post recorded as sent;
-- `sweep`: every subscription's due posts, retries and left posts (nothing is due: all
-  are recorded), with the event loop's longest stall beside it (a probe that asks to
-  be woken every 10 ms).
+- `sweep`: the sweep once every subscription is posted (nothing is due: it reads the
+  subscriptions due by now on their index, and finds none), with the event loop's
+  longest stall beside it (a probe that asks to be woken every 10 ms);
+- `day` (`--day N`): N subscriptions over a day's 96 quarter-hours, the sweep at each
+  posting all that is due through the ledger; the loop's longest stall all day.
 
 Target: a wake at most 5 ms at 100,000 subscriptions, and no stall of the
 loop over 5 ms. Minimum and median of `--runs` runs.
@@ -64,22 +66,34 @@ def _occasion(store: FactStore, day: dt.date) -> str:
     return digest.key if digest is not None else f"development:{day}"
 
 
-def _fill(database: Database, store: FactStore, count: int, woken: int) -> None:
-    """`count` subscriptions, and the ledger of all but the first `woken` channels."""
-    subscriptions = [
+def _subscriptions(
+    count: int, time_of: Callable[[int], str], due_of: Callable[[int], dt.datetime]
+) -> list[dict[str, object]]:
+    """Rows of `count` subscriptions (UTC), at their times, due at their moments."""
+    return [
         {
             "guild_id": 1,
             "channel_id": 10_000 + number,
-            "post_time": "00:00",
+            "post_time": time_of(number),
             "timezone": "UTC",
             "template_set": "default",
             "created_at": CREATED,
             "created_by": 7,
             "active": True,
             "developments": False,
+            "due_at": due_of(number),
         }
         for number in range(count)
     ]
+
+
+def _fill(database: Database, store: FactStore, count: int, woken: int) -> None:
+    """`count` subscriptions, and the ledger of all but the first `woken` channels,
+    whose subscriptions are due next tomorrow (the others now)."""
+    tomorrow = WAKE + dt.timedelta(days=1)
+    subscriptions = _subscriptions(
+        count, lambda _: "00:00", lambda number: WAKE if number < woken else tomorrow
+    )
     days = [DAY - dt.timedelta(days=back) for back in (2, 1, 0)]
     occasions = {day: _occasion(store, day) for day in days}
     rows = [
@@ -181,6 +195,46 @@ def _bench(count: int, runs: int, store: FactStore, renderer: Renderer) -> None:
     print(f"  sweep:    {_ms(took)}; longest loop stall {max(stalls) * 1000:.1f} ms")
 
 
+def _day(count: int, store: FactStore, renderer: Renderer) -> None:
+    """A simulated day: `count` subscriptions spread over the day's 96 quarter-hours, and
+    at each quarter-hour the sweep that posts what is due (as the scheduler's wake at
+    that time would), every post through the ledger to a fake Discord; the loop's
+    longest stall over the whole day, and the slowest sweep."""
+    slots = [dt.time(hour, minute) for hour in range(24) for minute in (0, 15, 30, 45)]
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_database(f"sqlite:///{folder}/day.sqlite3", Path(folder))
+        rows = _subscriptions(
+            count,
+            lambda number: slots[number % len(slots)].strftime("%H:%M"),
+            lambda number: dt.datetime.combine(DAY, slots[number % len(slots)], tzinfo=dt.UTC),
+        )
+        with database.engine.begin() as connection:
+            for start in range(0, len(rows), BATCH):
+                connection.execute(insert(Subscription), rows[start : start + BATCH])
+        clock = FakeClock(WAKE)
+        service = BriefingService(database, store, FakeSender(clock), clock, renderer)
+
+        async def day() -> tuple[int, list[float], float]:
+            sent, took = 0, []
+            async with longest_stall() as stall:
+                for slot in slots:
+                    clock.current = dt.datetime.combine(DAY, slot, tzinfo=dt.UTC)
+                    started = time.perf_counter()
+                    outcomes = await service.run_due()
+                    took.append(time.perf_counter() - started)
+                    sent += sum(outcome.status is PostStatus.SENT for outcome in outcomes)
+            return sent, took, stall.longest
+
+        sent, took, longest = asyncio.run(day())
+        database.dispose()
+    assert sent == count, sent
+    print(
+        f"  a simulated day, {count:,} posts in 96 sweeps: slowest sweep "
+        f"{max(took) * 1000:.0f} ms, median {statistics.median(took) * 1000:.0f} ms; "
+        f"longest loop stall {longest * 1000:.1f} ms (target {TARGET_MS:g} ms)"
+    )
+
+
 def _no_briefing() -> Digest:
     raise SystemExit(f"the seed store has no briefing on {DAY}")
 
@@ -190,6 +244,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscriptions", type=int, nargs="*", default=[1000, 10_000, 100_000])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--day", type=int, nargs="*", default=[10_000])
     args = parser.parse_args()
     store = load_store(ROOT / "seeds")
     # One renderer, as the bot has, its templates compiled before the first wake; each
@@ -198,6 +253,8 @@ def main() -> int:
     renderer.briefing(digest_for(store, DAY) or _no_briefing(), "default")
     for count in args.subscriptions:
         _bench(count, args.runs, store, renderer)
+    for count in args.day:
+        _day(count, store, renderer)
     return 0
 
 
