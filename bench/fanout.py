@@ -22,7 +22,16 @@ REST call returns, so a phase timed without settling leaves its share of that wo
 to whichever phase comes next (unsettled, the "sent directly" yardstick comes out
 at about 60% of its real cost).
 
-    .venv/bin/python bench/fanout.py [--channels N ...]
+Under Discord's limit (`--modelled N`): the bot's REST calls go through a model of
+Discord's global limit of 50 requests a second (a 429 past it, which discord.py
+answers by holding every request of the bot, replies too, until it passes) and a
+100 ms round trip, and N channels are fanned out to, paced by the token bucket
+(`BRIEFING_SENDS_PER_SECOND`) and, for comparison, unpaced as before; a reply is sent
+every 250 ms (4 a second, inside the pace's headroom) during it and idle before it.
+Targets (issue 25): within 1% of the floor, no 429, replies +20 ms p99 at most. The
+floor of the limit is N / 50 s plus a round trip; the pace's, (N - 1) / 45 s plus one.
+
+    .venv/bin/python bench/fanout.py [--channels N ...] [--modelled N ...] [--runs R]
 """
 
 from __future__ import annotations
@@ -31,12 +40,15 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
+import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,6 +58,7 @@ import pytest  # noqa: E402
 import simcord  # noqa: E402
 
 from bot.app import create_bot  # noqa: E402
+from bot.ratelimit import TokenBucket  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from briefings.loading import load_store  # noqa: E402
 from briefings.occasions import digest_for  # noqa: E402
@@ -59,6 +72,10 @@ MIDNIGHT, HALF_PAST = dt.time(0, 0), dt.time(0, 30)
 FAILING_SHARE = 20  # one channel in 20 fails: 5%
 SETTLED = 0.001  # seconds of quiet that count as settled: short, since nothing sleeps
 SETTLE_LIMIT = 600.0  # 10,000 messages' gateway events take SimCord well over its 5 s
+DISCORD_RATE = 50  # Discord's global limit: requests a second per bot
+ROUND_TRIP = 0.1  # seconds, modelled
+PING_EVERY = 0.25  # seconds between replies: 4 a second, inside the pace's headroom of 5
+IDLE_PINGS = 30
 Result = TypeVar("Result")
 
 
@@ -152,12 +169,169 @@ async def _run(channels: int, database_url: str) -> dict[str, float]:
         }
 
 
+class ModelledDiscord:
+    """Discord's global limit and a round trip, wrapped around SimCord's REST calls.
+
+    A request takes half the round trip to arrive and half to come back. Past `rate`
+    arrivals in the last second, Discord answers 429 (global), and discord.py then
+    holds every request of the bot, replies too, until `retry_after` has passed, and
+    sends it again: that is what a fan-out without a pace meets.
+
+    The network's delays are slept in threads of the model's own: SimCord runs the
+    bot's timers on its virtual clock while it settles, and a round trip is real time.
+    """
+
+    def __init__(self, http: Any, rate: int = DISCORD_RATE, round_trip: float = ROUND_TRIP) -> None:
+        self.original = http.request
+        self.rate, self.half = rate, round_trip / 2
+        self.arrivals: deque[float] = deque()
+        self.held_until = 0.0  # discord.py's global lock after a global 429
+        self.too_many = 0
+        self.network = ThreadPoolExecutor(max_workers=256, thread_name_prefix="network")
+        http.request = self.request
+
+    async def wait(self, seconds: float) -> None:
+        """Let `seconds` of real time pass for this request alone."""
+        if seconds > 0:
+            await asyncio.get_running_loop().run_in_executor(self.network, time.sleep, seconds)
+
+    async def request(self, route: Any, **kwargs: Any) -> Any:
+        """One REST call as the bot would meet it on the network."""
+        while True:
+            while time.monotonic() < self.held_until:
+                await self.wait(self.held_until - time.monotonic())
+            await self.wait(self.half)
+            now = time.monotonic()
+            while self.arrivals and self.arrivals[0] <= now - 1:
+                self.arrivals.popleft()
+            if len(self.arrivals) < self.rate:
+                break
+            self.too_many += 1
+            retry_after = self.arrivals[0] + 1 - now
+            await self.wait(self.half)
+            self.held_until = max(self.held_until, time.monotonic() + retry_after)
+        self.arrivals.append(now)
+        result = await self.original(route, **kwargs)
+        await self.wait(self.half)
+        return result
+
+
+async def _replies(
+    channel: discord.abc.Messageable, model: ModelledDiscord, until: Callable[[], bool], count: int
+) -> list[float]:
+    """Seconds for each of `count` replies (`!ping`'s "pong", sent as its command sends
+    it), one every `PING_EVERY`, until `until()`."""
+    took: list[float] = []
+    while len(took) < count and not until():
+        asked = time.perf_counter()
+        await channel.send("pong")
+        took.append(time.perf_counter() - asked)
+        await model.wait(asked + PING_EVERY - time.perf_counter())
+    return took
+
+
+async def _modelled_run(channels: int, database_url: str, paced: bool) -> dict[str, Any]:
+    settings = Settings(
+        _env_file=None,
+        scheduler_enabled=False,
+        database_url=database_url,
+        heartbeat_seconds=0,
+        watch_poll_seconds=0,
+    )
+    bot = create_bot(settings, load_store())
+    async with simcord.run(bot) as env:
+        patches = pytest.MonkeyPatch()
+        honour_nonces(env, patches)
+        guild = env.create_guild()
+        asking = guild.create_text_channel("asking")
+        handles = [guild.create_text_channel(f"c{n}") for n in range(channels)]
+        service = bot.briefings
+        assert service is not None
+        for handle in handles:
+            service.subscribe(guild.id, handle.id, MIDNIGHT, "UTC", user_id=1)
+        service.active_subscriptions()
+        sender = service.delivery.sender
+        if not paced:  # as before: nothing between the fan-out and Discord's limit
+            sender.pace = TokenBucket(1_000_000, burst=1_000_000)  # type: ignore[attr-defined]
+        model = ModelledDiscord(bot.http)
+        replying = bot.get_channel(asking.id)
+        assert isinstance(replying, discord.TextChannel)
+        idle = await _replies(replying, model, lambda: False, IDLE_PINGS)
+        moment = dt.datetime.combine(DAYS[0], MIDNIGHT, tzinfo=dt.UTC)
+        await env.advance_time((moment - env.now()).total_seconds())
+        model.too_many = 0
+        started = time.perf_counter()
+        fan_out = asyncio.create_task(service.run_due())
+        during = await _replies(replying, model, fan_out.done, 10_000)
+        outcomes = await fan_out
+        elapsed = time.perf_counter() - started
+        patches.undo()
+        assert sum(o.status is PostStatus.SENT for o in outcomes) == channels
+        return {"elapsed": elapsed, "429": model.too_many, "idle": idle, "during": during}
+
+
+def _p99(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100)[98] if len(samples) > 1 else samples[0]
+
+
+def modelled(channels: int, runs: int) -> None:
+    """The fan-out under Discord's modelled limit and round trip, paced and not, with
+    `!ping` answered during it against `!ping` idle."""
+    rate = Settings(_env_file=None).briefing_sends_per_second
+    limit_floor = channels / DISCORD_RATE + ROUND_TRIP
+    paced_floor = (channels - 1) / rate + ROUND_TRIP
+    print(
+        f"{channels} channels under a modelled {DISCORD_RATE} requests/s and "
+        f"{ROUND_TRIP * 1000:.0f} ms round trip ({runs} runs each):"
+    )
+    for paced in (True, False):
+        results = []
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as directory:
+                url = f"sqlite:///{Path(directory) / 'fanout.sqlite3'}"
+                results.append(asyncio.run(_modelled_run(channels, url, paced)))
+        took = [r["elapsed"] for r in results]
+        idle = [_p99(r["idle"]) * 1000 for r in results]
+        during = [_p99(r["during"]) * 1000 for r in results]
+        over_limit = [t / limit_floor - 1 for t in took]
+        over_pace = [t / paced_floor - 1 for t in took]
+        label = f"paced at {rate:g}/s" if paced else "unpaced (as before)"
+        print(f"  {label}:")
+        print(f"    fan-out: {_spread(took, '{:.2f} s')}")
+        print(
+            f"      over the limit's floor ({limit_floor:.2f} s): {_spread(over_limit, '{:+.1%}')}"
+        )
+        print(f"      over the pace's floor ({paced_floor:.2f} s): {_spread(over_pace, '{:+.1%}')}")
+        print(f"    429 responses: {[r['429'] for r in results]}")
+        print(f"    reply p99 idle: {_spread(idle, '{:.0f} ms')}")
+        print(f"    reply p99 during the fan-out: {_spread(during, '{:.0f} ms')}")
+        added = [d - i for d, i in zip(during, idle, strict=True)]
+        print(f"    added, run by run: {_spread(added, '{:+.0f} ms')} (target +20 ms)")
+        counts = [len(r["during"]) for r in results]
+        print(f"    replies during each fan-out: {counts}")
+
+
+def _spread(values: list[float], form: str) -> str:
+    """The minimum and median of `values`, each written with `form`."""
+    return f"min {form.format(min(values))}, median {form.format(statistics.median(values))}"
+
+
 def main() -> int:
     """Run the fan-outs and print the times and ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--channels", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument(
+        "--modelled",
+        type=int,
+        nargs="*",
+        default=[],
+        help="channels to fan out to under Discord's modelled limit and round trip",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of each modelled fan-out")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # the 503s' retry warnings are expected here
+    for channels in args.modelled:
+        modelled(channels, args.runs)
     senders = Settings(_env_file=None).post_concurrency
     for channels in args.channels:
         with tempfile.TemporaryDirectory() as directory:
