@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import datetime as dt
 import logging
 import statistics
 import sys
 import tempfile
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -184,7 +184,7 @@ class ModelledDiscord:
     def __init__(self, http: Any, rate: int = DISCORD_RATE, round_trip: float = ROUND_TRIP) -> None:
         self.original = http.request
         self.rate, self.half = rate, round_trip / 2
-        self.arrivals: deque[float] = deque()
+        self.arrivals: list[float] = []  # when requests reached Discord, in order
         self.held_until = 0.0  # discord.py's global lock after a global 429
         self.too_many = 0
         self.network = ThreadPoolExecutor(max_workers=256, thread_name_prefix="network")
@@ -196,23 +196,25 @@ class ModelledDiscord:
             await asyncio.get_running_loop().run_in_executor(self.network, time.sleep, seconds)
 
     async def request(self, route: Any, **kwargs: Any) -> Any:
-        """One REST call as the bot would meet it on the network."""
+        """One REST call as the bot would meet it on the network. It arrives exactly
+        half a round trip after it is sent (however late the thread that models the
+        wire wakes), and Discord counts the arrivals of the second before it."""
         while True:
             while time.monotonic() < self.held_until:
                 await self.wait(self.held_until - time.monotonic())
-            await self.wait(self.half)
-            now = time.monotonic()
-            while self.arrivals and self.arrivals[0] <= now - 1:
-                self.arrivals.popleft()
-            if len(self.arrivals) < self.rate:
+            arrival = time.monotonic() + self.half
+            await self.wait(arrival - time.monotonic())
+            first = bisect.bisect_right(self.arrivals, arrival - 1)  # of the last second
+            if bisect.bisect_right(self.arrivals, arrival) - first < self.rate:
                 break
             self.too_many += 1
-            retry_after = self.arrivals[0] + 1 - now
+            retry_after = self.arrivals[first] + 1 - arrival
             await self.wait(self.half)
-            self.held_until = max(self.held_until, time.monotonic() + retry_after)
-        self.arrivals.append(now)
+            self.held_until = max(self.held_until, arrival + self.half + retry_after)
+        bisect.insort(self.arrivals, arrival)
+        del self.arrivals[: bisect.bisect_left(self.arrivals, arrival - 2)]  # long past
         result = await self.original(route, **kwargs)
-        await self.wait(self.half)
+        await self.wait(arrival + self.half - time.monotonic())
         return result
 
 
