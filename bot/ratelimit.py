@@ -40,10 +40,12 @@ class UserRateLimit:
 class TokenBucket:
     """At most `rate` requests a second after a burst of `burst`, first come first served.
 
-    Each caller reserves the next token at once and sleeps until it is due (the
-    tokens may run below zero: those are reserved), so waiting callers keep their
-    order and nothing is locked. Over any second, at most `burst + rate` go. The
-    clock and the sleep are injected: a test moves time by hand.
+    Each caller is let through at the moment it is next due, reckoned from when the
+    one before was actually let through (the generic cell rate algorithm): a sender
+    the loop wakes late (a pause, a busy turn) sends later, never bunched with the
+    next, so over any second at most `burst + rate` go, as Discord counts them. The
+    callers wait in turn behind one lock. The clock and the sleep are injected: a test
+    moves time by hand.
     """
 
     def __init__(
@@ -59,19 +61,17 @@ class TokenBucket:
         self.burst = burst
         self._clock = clock or (lambda: time.monotonic())
         self._sleep = sleep or asyncio.sleep
-        self._tokens = float(burst)
-        self._at = self._clock()
+        self._due = self._clock()  # when the next caller would be let through, burst spent
+        self._turn = asyncio.Lock()
 
     def wait(self) -> float:
-        """Reserve a token; the seconds until it is due (0: at once)."""
-        now = self._clock()
-        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
-        self._at = now
-        self._tokens -= 1
-        return max(0.0, -self._tokens / self.rate)
+        """The seconds until a caller would be let through now (0: at once)."""
+        return max(0.0, self._due - (self.burst - 1) / self.rate - self._clock())
 
     async def take(self) -> None:
-        """Return when this caller's token is due."""
-        wait = self.wait()
-        if wait > 0:
-            await self._sleep(wait)
+        """Return when this caller may send."""
+        async with self._turn:
+            wait = self.wait()
+            if wait > 0:
+                await self._sleep(wait)
+            self._due = max(self._due, self._clock()) + 1 / self.rate
