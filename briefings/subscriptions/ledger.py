@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Update
@@ -247,13 +247,19 @@ class Ledger:
             LedgerEntry.progress_at < now - lease,
             LedgerEntry.scheduled_for >= now - grace,
         )
-        query = select(LedgerEntry).where(or_(retry_due, left)).order_by(LedgerEntry.id)
+        # One query for each status, each on the index of the status: SQLite answers
+        # their OR by reading every row of the ledger (300,000 at 100,000 subscriptions).
         with self.database.session() as session:
-            return [
-                Reopened(entry, since=since if since < now - window else None)
-                for entry in session.scalars(query)
-                for since in [_made_after(entry)]
+            entries = [
+                entry
+                for wanted in (retry_due, left)
+                for entry in session.scalars(select(LedgerEntry).where(wanted))
             ]
+        return [
+            Reopened(entry, since=since if since < now - window else None)
+            for entry in sorted(entries, key=lambda entry: entry.id)
+            for since in [_made_after(entry)]
+        ]
 
     def give_up(self, entries: Sequence[LedgerEntry], now: dt.datetime) -> set[int]:
         """Fail retries whose grace has passed (every process was down, or Discord kept
