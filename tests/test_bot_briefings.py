@@ -446,8 +446,33 @@ async def test_the_scheduler_is_built_from_the_database_at_start(store: FactStor
 # --- a simulated year through the real bot ---------------------------------------------
 
 
+class InstantTime:
+    """A token bucket's clock and sleep for tests about what is posted, not when: a
+    wait moves the clock and returns at once (SimCord's loop ends a real
+    `asyncio.sleep` only when the test advances its time)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _unpaced(service: BriefingService) -> BriefingService:
+    """`service` with its fan-out's pace kept on a clock of its own (`InstantTime`)."""
+    sender = service.delivery.sender
+    assert isinstance(sender, DiscordSender)
+    instant = InstantTime()
+    sender.pace = TokenBucket(45, clock=instant.clock, sleep=instant.sleep)
+    return service
+
+
 async def _sweep(env: simcord.Env, service: BriefingService) -> list[PostOutcome]:
     """Run what is due, then the retries as the scheduler's retry job would."""
+    _unpaced(service)
     outcomes = await service.run_due()
     for _ in range(3):
         if not any(outcome.status is PostStatus.RETRY for outcome in outcomes):
