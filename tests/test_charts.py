@@ -21,14 +21,17 @@ from briefings import queries
 from briefings.answers import Answerer
 from briefings.charts import (
     ASKED,
+    BETWEEN,
     DPI,
     LABEL_LENGTH,
     MARGIN_INCHES,
     MAX_ROWS,
     MIN_MARK_PIXELS,
+    PERIOD,
     ROW_INCHES,
     WIDTH_INCHES,
     Mark,
+    between_words,
     compressed_years,
     row_label,
     timeline_figure,
@@ -58,14 +61,28 @@ def test_each_date_is_drawn_at_its_own_precision(store: FactStore) -> None:
         " directly"
     )
     assert marks[signing] == Mark(signing, "span", day(2016, 11, 1), day(2016, 11, 30))
-    # A range is a bar from its first to its last possible day; a year is one too.
-    washington = marks["Washington presses Seoul to remain in GSOMIA"]
-    assert (washington.kind, washington.start, washington.end) == (
+    # A period the source prints from one year to another is a bar over it.
+    occupation = marks["Japan occupies the Korean peninsula"]
+    assert (occupation.kind, occupation.start, occupation.end) == (
         "bar",
-        day(2019, 6, 1),
-        day(2019, 11, 22),
+        day(1910, 1, 1),
+        day(1945, 12, 31),
     )
-    assert marks["Japan occupies the Korean peninsula"].kind == "bar"
+    # Days the source only bounds ("a few days ago", or reasoned from the sources) are
+    # a window, said in words beside it; a year alone is a span, like a month.
+    removal = marks[
+        "Seoul removes Japan from its own list of countries receiving preferential treatment"
+    ]
+    assert (removal.kind, removal.start, removal.end, removal.words) == (
+        "between",
+        day(2019, 8, 16),
+        day(2019, 11, 22),
+        "between Aug 16 and Nov 22",
+    )
+    assert marks["Washington presses Seoul to remain in GSOMIA"].words == (
+        "between June and Nov 22"
+    )
+    assert marks["Japan and South Korea formally recognize each other"].kind == "span"
     # An expected event is a hollow point labelled "expected".
     assert marks["GSOMIA is expected to expire"].kind == "expected"
     assert marks["GSOMIA is due to be renewed"].kind == "expected"
@@ -170,7 +187,7 @@ def test_a_picture_that_cannot_be_drawn_leaves_the_answer_whole(
     def broken(result: object) -> bytes:
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(briefings.charts, "timeline_png", broken)
+    monkeypatch.setattr(briefings.charts, "chart_png", broken)
     answerer = Answerer(store)
     assert answerer.picture("timeline", period="2019-11", actor=None) is None
     assert "could not draw the picture of timeline" in caplog.text
@@ -183,16 +200,17 @@ def test_a_single_day_is_drawn_without_complaint(store: FactStore) -> None:
     """One event on one day left matplotlib's date locator no interval to pick (a
     warning, which failed the whole answer): the axis now shows the month around it."""
     result = queries.timeline(store, FuzzyDate.parse("2019-11-21"))
-    assert [mark.kind for mark in timeline_marks(result)] == ["bar", "bar", "point"]
+    assert [mark.kind for mark in timeline_marks(result)] == ["between", "between", "point"]
     single = queries.timeline(store, FuzzyDate.parse("2019-11-21"), "kang kyung-wha")
     assert len(single.events) == 1
     assert timeline_png(single).startswith(PNG_SIGNATURE)
 
 
 def test_row_labels_are_wrapped_never_cut(store: FactStore) -> None:
-    for event in queries.timeline(store).events:
-        label = row_label(event.title)
-        assert label.replace("\n", " ") == event.title
+    long = " ".join(["Seoul and Tokyo exchange notes on the agreement's wording"] * 4)
+    for title in [*(event.title for event in queries.timeline(store).events), long]:
+        label = row_label(title)
+        assert label.replace("\n", " ") == title  # a fourth line, not "…"
         assert all(len(line) <= LABEL_LENGTH for line in label.splitlines())
 
 
@@ -201,8 +219,9 @@ def test_the_legend_says_what_each_mark_on_the_chart_means(store: FactStore) -> 
     assert whole is not None
     assert [text.get_text() for text in whole.legends[0].get_texts()] == [
         "on a day",
-        "in a month (day not given)",
-        "over a period, or within it",
+        "in a month or year",
+        "over a period",
+        "on a day between two dates",
         "expected",
         "date disputed",
     ]
@@ -210,10 +229,73 @@ def test_the_legend_says_what_each_mark_on_the_chart_means(store: FactStore) -> 
     assert month is not None
     assert [text.get_text() for text in month.legends[0].get_texts()] == [
         "on a day",
-        "over a period, or within it",
+        "on a day between two dates",
         "expected",
         "the period asked",
     ]
+
+
+def test_the_legend_stays_within_the_picture(store: FactStore) -> None:
+    """Every kind of mark and the period asked, on one line, ran past the right edge
+    ("date dis…"): the legend takes a second line instead, and the rows move down."""
+    figure = timeline_figure(queries.timeline(store, FuzzyDate.parse("1900/2019")))
+    assert figure is not None
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    for legend in figure.legends:
+        box = legend.get_window_extent(renderer)
+        assert box.x1 <= WIDTH_INCHES * DPI
+    title, marks = (
+        figure.legends[0].get_window_extent(renderer),
+        figure.axes[0].get_window_extent(renderer),
+    )
+    assert marks.y1 < title.y0  # the legend above the panel, not over it
+
+
+def _window_patches(axes: Axes) -> list[Rectangle]:
+    return [
+        p
+        for p in axes.patches
+        if isinstance(p, Rectangle)
+        and p.get_hatch() == "///"
+        and to_hex(p.get_edgecolor()) == BETWEEN
+    ]
+
+
+def test_a_window_is_drawn_apart_from_a_period_and_labelled_between(store: FactStore) -> None:
+    """ "Between Aug 16 and Nov 22" was a solid bar like a three-month duration: it is
+    hatched, its edge dotted, and says its ends in words; the occupation from 1910 to
+    1945, a period the source prints, stays a solid bar."""
+    figure = timeline_figure(queries.timeline(store))
+    assert figure is not None
+    earlier, recent = figure.axes
+    windows = _window_patches(recent)
+    assert len(windows) == 4  # the pressure, two removals, the meeting
+    assert all(w.get_linestyle() == ":" and to_hex(w.get_facecolor()) == "#ffffff" for w in windows)
+    removal = max(windows, key=lambda w: w.get_width())
+    assert (removal.get_x(), removal.get_x() + removal.get_width()) == (
+        date2num(dt.date(2019, 6, 1)),
+        date2num(dt.date(2019, 11, 23)),
+    )
+    words = {text.get_text() for text in recent.texts}
+    assert {
+        "between June and Nov 22",
+        "between Aug 16 and Nov 22",
+        "between Aug 16 and Aug 22",
+        "between Aug 19 and Aug 22",
+    } <= words
+    (occupation,) = [
+        p
+        for p in earlier.patches
+        if isinstance(p, Rectangle) and to_hex(p.get_facecolor()) == PERIOD
+    ]
+    assert occupation.get_hatch() is None
+    assert not _window_patches(earlier)
+
+
+def test_a_window_s_words_give_the_years_when_its_ends_differ() -> None:
+    assert between_words("2018-12-30/2019-01-03") == "between Dec 30 2018 and Jan 3 2019"
+    assert between_words("1910/1945") == "between 1910 and 1945"
+    assert between_words("2019-06/2019-11-22") == "between June and Nov 22"
 
 
 def _spans(axes: Axes, colour: str) -> list[Rectangle]:
@@ -244,11 +326,15 @@ def test_no_mark_is_narrower_than_a_few_pixels(store: FactStore) -> None:
     earlier = figure.axes[0]
     bars = [patch for patch in earlier.patches if isinstance(patch, Rectangle)]
     assert len(bars) == 3  # the occupation, the recognition and the signing
+    low, high = earlier.get_xlim()
     for bar in bars:
         (left, _), (right, _) = earlier.transData.transform(
             [(bar.get_x(), 0), (bar.get_x() + bar.get_width(), 0)]
         )
         assert right - left >= MIN_MARK_PIXELS - 0.01
+        # ... and whole: the signing, widened about its middle, crossed the panel's edge
+        assert low <= bar.get_x()
+        assert bar.get_x() + bar.get_width() <= high
 
 
 def test_a_compressed_panel_labels_its_events_years_under_their_own_year(
