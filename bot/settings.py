@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     post_concurrency: int = Field(
         default=8, ge=1, le=64, description="Channels a briefing is sent to at once"
     )
+    chart_workers: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description=(
+            "Processes that draw !timeline's charts, apart from the bot's (about 60 MB "
+            "each; one draws a chart in 0.1-0.3 s)"
+        ),
+    )
     resend_window_seconds: float = Field(
         default=120,
         ge=0,

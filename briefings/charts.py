@@ -608,6 +608,10 @@ class Chart:
     band: list[Segment]
     asked: FuzzyDate | None  # the period asked for, shaded
 
+    def drawn(self) -> Picture:
+        """The chart drawn here, with the band's stretches for its alt text."""
+        return Picture(chart_png(self), self.band)
+
 
 def timeline_chart(result: TimelineResult) -> Chart | None:
     """The chart of a timeline (None for no events: nothing to draw)."""
@@ -640,7 +644,7 @@ def timeline_png(result: TimelineResult) -> bytes:
 def timeline_picture(result: TimelineResult) -> Picture:
     """The timeline drawn as a PNG, with the band's stretches for its alt text."""
     chart = timeline_chart(result)
-    return Picture(b"", []) if chart is None else Picture(chart_png(chart), chart.band)
+    return Picture(b"", []) if chart is None else chart.drawn()
 
 
 def timeline_figure(result: TimelineResult) -> Figure | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.axes import Axes
@@ -17,6 +18,7 @@ from PIL import Image
 
 from bot.app import BriefBot
 from bot.cli import main
+from bot.cogs.briefings import ALT_TEXT_LIMIT, NO_CHART, alt_text
 from briefings import queries
 from briefings.answers import Answerer
 from briefings.charts import (
@@ -30,16 +32,19 @@ from briefings.charts import (
     PERIOD,
     ROW_INCHES,
     WIDTH_INCHES,
+    Chart,
     Mark,
     between_words,
     compressed_years,
     row_label,
     timeline_figure,
     timeline_marks,
+    timeline_picture,
     timeline_png,
 )
 from briefings.dates import FuzzyDate
 from briefings.loading import load_store
+from briefings.rendering import Renderer
 from briefings.store import FactStore
 from tests.synthetic import write_seeds
 from tests.test_annotation_errors import one_problem
@@ -123,10 +128,10 @@ def test_no_events_no_picture(store: FactStore) -> None:
     assert timeline_png(queries.timeline(store, FuzzyDate.parse("1800"))) == b""
 
 
-def test_the_answerer_draws_once_per_question(answerer: Answerer) -> None:
+def test_the_answerer_draws_what_the_command_charts(answerer: Answerer) -> None:
     first = answerer.picture("timeline", period="2019-08", actor=None)
     assert first is not None
-    assert answerer.picture("timeline", period="2019-08", actor=None) is first
+    assert first.png.startswith(PNG_SIGNATURE)
     assert answerer.picture("quote", speaker="kono") is None  # quotes draw nothing
     assert answerer.picture("timeline", period="2019-13", actor=None) is None  # bad period
 
@@ -350,33 +355,104 @@ def test_a_compressed_panel_labels_its_events_years_under_their_own_year(
     assert ticks == ["1910", "1965"]  # not 1964 under the 1965 event
 
 
-async def test_the_text_is_sent_before_the_chart_is_drawn(
-    synced: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _requests(world: World) -> list[tuple[str, dict[str, Any]]]:
+    """The bot's message posts and edits, with their JSON, in the order sent."""
+    return [
+        (request.method, request.json)
+        for request in world.env.http_requests
+        if isinstance(request.json, dict) and "/messages" in request.path
+    ]
+
+
+async def test_the_text_is_sent_before_the_chart_is_drawn(synced: World) -> None:
     """The chart takes a hundred times as long as its answer: the reader gets the words
-    at once, and the chart is attached to the same message when it is drawn."""
-    import briefings.charts
-
-    drawn_after: list[int] = []
-    draw = briefings.charts.timeline_png
-
-    def watched(result: queries.TimelineResult) -> bytes:
-        drawn_after.append(len(synced.message_posts()))  # what the channel had been sent
-        return draw(result)
-
-    monkeypatch.setattr(briefings.charts, "timeline_png", watched)
+    at once (a post with no attachment), and the chart is attached to the same message
+    by an edit when a worker has drawn it; the slash form edits its original response."""
     await synced.alice.send(synced.channel, "!timeline 2019-08")
-    assert drawn_after == [1]  # the text was already posted
-    (posted,) = synced.message_posts()
-    assert posted.get("attachments", []) == []
+    (post, posted), (edit, edited) = _requests(synced)
+    assert (post, posted.get("attachments", [])) == ("POST", [])
+    assert edit == "PATCH"
+    (attached,) = edited["attachments"]
+    assert attached["filename"] == "timeline.png"
     message = synced.channel.last_message
     assert message is not None
     assert message.embeds[0].title == "Timeline: August 2019"  # the same message, with
     (attachment,) = message.attachments  # its chart
-    assert attachment.filename == "timeline.png"
+    assert (await attachment.read()).startswith(PNG_SIGNATURE)
     assert attachment.description == (
         "A chart of Timeline: August 2019: each event on a time axis, in the order the text"
         " above lists them. Above them, a band of the agreement's state: signed from"
         " November 2016 (its day not given) to 2019-08-22; termination notified from"
         " 2019-08-22."
     )
+    before = len(synced.env.http_requests)
+    await synced.alice.slash(synced.channel, "timeline", period="2019-11")
+    sent = [(r.method, r.path) for r in synced.env.http_requests[before:] if r.json]
+    assert [method for method, _ in sent] == ["POST", "PATCH"]
+    assert sent[0][1].endswith("/callback")  # the text answers the interaction
+    assert sent[1][1].endswith("/messages/@original")  # the chart edits that answer
+
+
+def _no_rows(result: object) -> Chart:
+    """A chart the worker cannot draw (no rows: matplotlib is asked the max of none)."""
+    return Chart("Timeline", [], [], None)
+
+
+async def test_a_chart_that_cannot_be_drawn_leaves_the_text_and_says_so_in_one_line(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import briefings.charts
+
+    monkeypatch.setattr(briefings.charts, "timeline_chart", _no_rows)
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    message = world.channel.last_message
+    assert message is not None
+    assert message.embeds[0].title == "Timeline: August 2019"  # the text stands
+    assert message.attachments == []
+    assert message.content == NO_CHART
+    (line,) = [r for r in caplog.records if "could not draw the chart" in r.getMessage()]
+    assert "ValueError" in line.getMessage()
+    assert line.exc_info is None  # one line, no traceback
+
+
+async def test_a_chart_past_its_deadline_leaves_the_text_and_says_so(world: World) -> None:
+    world.bot.charts.deadline = 0  # no drawing is done at once
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    message = world.channel.last_message
+    assert message is not None
+    assert (message.content, message.attachments) == (NO_CHART, [])
+    assert message.embeds[0].title == "Timeline: August 2019"
+
+
+async def test_a_chart_is_kept_per_question_and_store_version(world: World) -> None:
+    """Asked again, a chart is attached at once (it is not drawn again: a deadline of
+    nothing is met); another question, or a new store, is drawn anew."""
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    world.bot.charts.deadline = 0
+    await world.alice.send(world.channel, "!timeline   2019-08")
+    again = world.channel.last_message
+    assert again is not None
+    assert [a.filename for a in again.attachments] == ["timeline.png"]
+    await world.alice.send(world.channel, "!timeline 2019-11")
+    other = world.channel.last_message
+    assert other is not None
+    assert other.content == NO_CHART
+    world.bot.answers.use_store(world.bot.answers.store)
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    renewed = world.channel.last_message
+    assert renewed is not None
+    assert renewed.content == NO_CHART
+
+
+def test_the_alt_text_is_held_to_discord_s_limit(store: FactStore) -> None:
+    """Discord refuses an attachment whose description passes 1,024 characters: a band
+    of many stretches is told as far as it fits, cut between words."""
+    picture = timeline_picture(queries.timeline(store))
+    renderer = Renderer()
+    whole = alt_text(renderer, "Timeline", picture.told)
+    assert len(whole) < ALT_TEXT_LIMIT
+    assert not whole.endswith("…")
+    long = alt_text(renderer, "Timeline", picture.told * 20)
+    assert len(long) <= ALT_TEXT_LIMIT
+    assert long.endswith("…")
+    assert long.startswith(whole[:-1])
