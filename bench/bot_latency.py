@@ -128,7 +128,7 @@ async def _latencies(
         cog._limit = UserRateLimit(10**9, 1.0)  # the per-user limit would stop the loop
         if not cached:  # neither replies nor pictures (a timeline's chart) are kept
             bot.answers.answerer.cache = ReplyCache(size=0)
-            bot.answers.answerer._pictures = ReplyCache(size=0)
+            bot.charts.keep = 0
         responder = cog.responder
         asked, ping = [], []
         for run in range(runs + 5):

@@ -49,9 +49,10 @@ PRELOAD = [
 class ChartWorkers:
     """A small pool of processes that draw charts, started at the first one."""
 
-    def __init__(self, workers: int, deadline: float = CHART_DEADLINE) -> None:
+    def __init__(self, workers: int, deadline: float = CHART_DEADLINE, keep: int = KEPT) -> None:
         self.workers = workers
         self.deadline = deadline
+        self.keep = keep  # how many PNGs are kept (0: none, for an uncached benchmark)
         self._pool: ProcessPoolExecutor | None = None
         self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
         # Bumped by a new store: a drawing asked of the one before is not kept.
@@ -84,7 +85,7 @@ class ChartWorkers:
             raise
         if generation == self._generation:
             self._kept[key] = png
-            while len(self._kept) > KEPT:
+            while len(self._kept) > self.keep:
                 self._kept.popitem(last=False)
         return png
 
