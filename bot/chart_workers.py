@@ -19,6 +19,7 @@ import contextvars
 import logging
 import multiprocessing
 import multiprocessing.forkserver
+import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from briefings.charts import Chart, chart_png
 
-__all__ = ["CHART_DEADLINE", "ChartWorkers"]
+__all__ = ["CHART_DEADLINE", "ChartWorkers", "stop_every_pool"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,19 @@ PRELOAD = [
     "matplotlib.figure",
     "matplotlib.legend",
 ]
+
+
+# Every pool with live workers. A process that outlives its bot unclosed (SimCord never
+# closes the bots of tests) keeps idle workers, and multiprocessing polls every live
+# child whenever any process starts: under SimCord's held clock that poll never ends.
+_LIVE: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+
+
+def stop_every_pool() -> None:
+    """Stop the workers of every pool still open (after each test)."""
+    for pool in list(_LIVE):
+        pool.shutdown(wait=True, cancel_futures=True)
+    _LIVE.clear()
 
 
 class ChartWorkers:
@@ -106,6 +120,7 @@ class ChartWorkers:
             # the others with time.monotonic, which a test's simulated clock (SimCord's,
             # bound to the caller's context) holds still, and the poll never ends.
             contextvars.Context().run(_fill, pool, self.workers)
+            _LIVE.add(pool)
             self._pool = pool
             log.info("drawing charts in %d worker process(es)", self.workers)
         return self._pool
