@@ -116,7 +116,6 @@ async def _latencies(
     from bot.app import BriefBot
     from bot.cogs.briefings import BriefingsCog
     from bot.ratelimit import UserRateLimit
-    from briefings.answers import ReplyCache
 
     async with simcord.run(bot) as env:
         channel = env.create_guild().create_text_channel("bench")
@@ -125,8 +124,8 @@ async def _latencies(
         assert isinstance(cog, BriefingsCog)
         assert isinstance(bot, BriefBot)
         cog._limit = UserRateLimit(10**9, 1.0)  # the per-user limit would stop the loop
-        if not cached:  # no picture (a timeline's chart) is kept
-            bot.answers.answerer._pictures = ReplyCache(size=0)
+        if not cached:  # no chart (a timeline's) is kept
+            bot.charts.keep = 0
         asked, ping = [], []
         for run in range(runs + 5):
             start = time.perf_counter()

@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
 from bot.briefing_sender import DiscordClock, DiscordSender
+from bot.chart_workers import ChartWorkers
 from bot.cogs.admin import AdminCog
 from bot.cogs.briefings import BriefingsCog
 from bot.cogs.errors import ErrorsCog
@@ -79,6 +80,7 @@ class BriefBot(commands.Bot):
         self.desk: ReviewDesk  # set in setup_hook, with the database
         self.scheduler: AsyncIOScheduler | None = None
         self.metrics = Metrics()
+        self.charts = ChartWorkers(settings.chart_workers)  # no process until the first chart
         self._started: dict[commands.Context[commands.Bot], float] = {}
         self.before_invoke(self._command_started)
         self.after_invoke(self._command_finished)
@@ -102,7 +104,9 @@ class BriefBot(commands.Bot):
         self.metrics.store_in_use(store, self.clock.now())
         self.answers.on_new_store(lambda new: self.metrics.store_in_use(new, self.clock.now()))
         responder = Responder(self.answers.answerer.renderer)
-        self._answer_cog = BriefingsCog(self.answers, responder)
+        await asyncio.to_thread(self.charts.start)
+        self.answers.on_new_store(lambda _: self.charts.forget())
+        self._answer_cog = BriefingsCog(self.answers, responder, self.charts)
         await self.add_cog(self._answer_cog)
         await self.add_cog(AdminCog(self.tree, self.reload_store))
         await self.add_cog(ErrorsCog(self.tree, self.answers, responder))
@@ -311,6 +315,7 @@ class BriefBot(commands.Bot):
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        await self.charts.close()
         self.metrics.close()
         if self.briefings is not None:
             self.briefings.database.dispose()

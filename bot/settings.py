@@ -115,6 +115,15 @@ class Settings(BaseSettings):
             "per bot (split it between processes); the rest is left for replies"
         ),
     )
+    chart_workers: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description=(
+            "Processes that draw !timeline's charts, apart from the bot's (about 60 MB "
+            "each; one draws a chart in 0.1-0.3 s)"
+        ),
+    )
     resend_window_seconds: float = Field(
         default=120,
         ge=0,

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import BaseModel
 
@@ -40,40 +38,21 @@ from briefings.typed_dates import typed_period, with_days
 if TYPE_CHECKING:
     from briefings.charts import Picture
 
-__all__ = ["Answerer", "CurrentAnswerer", "ReplyCache"]
+__all__ = ["Answered", "Answerer", "CurrentAnswerer"]
 
-PICTURE_CACHE_SIZE = 32
-Kept = TypeVar("Kept")
 Typed = dict[str, str | None]
 
 log = logging.getLogger(__name__)
 
 
-class ReplyCache(Generic[Kept]):
-    """The most recent pictures by question. The store never changes under an
-    answerer, so a question asked again has the same picture; a new store means a new
-    answerer."""
+class Answered(NamedTuple):
+    """A reply, the result it was rendered from (None when the question could not be
+    answered as asked) and the key of the question, for a front end that also draws
+    the result: one query feeds both."""
 
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self._kept: OrderedDict[Hashable, Kept] = OrderedDict()
-        self._lock = threading.Lock()  # slash answers are computed in worker threads
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-    def get(self, key: Hashable, make: Callable[[], Kept]) -> Kept:
-        """The cached answer for `key`, made and kept if absent (not if `make` raises)."""
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-        made = make()
-        with self._lock:
-            self._kept[key] = made
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return made
+    reply: Reply
+    result: BaseModel | None
+    question: Hashable
 
 
 def _question(command: Command, arguments: dict[str, str | None]) -> tuple[Typed, Hashable]:
@@ -125,9 +104,6 @@ class Answerer:
         self.registry = registry
         # The front end's own commands (Discord's /brief ...), listed by `!help` too.
         self.more_help = more_help
-        # Pictures are ~100 kB and a few questions draw them: a small cache of their own,
-        # per answerer and so per store.
-        self._pictures: ReplyCache[Picture | None] = ReplyCache(PICTURE_CACHE_SIZE)
 
     def help_topics(self, current: str) -> list[str]:
         """What `/help command:` offers for what was typed: every command's name."""
@@ -147,6 +123,13 @@ class Answerer:
         typed, _ = self._asked(command, arguments)
         return self._run(command, typed)
 
+    def answered(self, name: str, /, **arguments: str | None) -> Answered:
+        """Answer the registered command `name` as `run` does, with the result the reply
+        was rendered from (never from the reply cache: the result is what is wanted)."""
+        command = self.registry[name]
+        typed, key = self._asked(command, arguments)
+        return Answered(*self._answered(command, typed), key)
+
     def picture_for(self, text: str) -> Picture | None:
         """The picture of a command typed as text, such as `!timeline 2019-11`."""
         try:
@@ -156,14 +139,15 @@ class Answerer:
         return self.picture(parsed.command.name, **parsed.arguments)
 
     def picture(self, name: str, /, **arguments: str | None) -> Picture | None:
-        """The PNG a command draws of its answer (`!timeline`'s chart), or None when it
-        draws none or the question cannot be answered as asked."""
+        """The PNG a command draws of its answer (`!timeline`'s chart), drawn here (the
+        bot draws in worker processes), or None when it draws none or the question
+        cannot be answered as asked."""
         command = self.registry[name]
-        if command.picture is None:
+        if command.chart is None:
             return None
-        typed, key = self._asked(command, arguments)
+        typed, _ = self._asked(command, arguments)
         try:
-            return self._pictures.get(key, lambda: self._draw(command, typed))
+            return self._draw(command, typed)
         except Exception:  # a picture that cannot be drawn leaves the text answer whole
             log.exception("could not draw the picture of %s %s", command.name, typed)
             return None
@@ -175,15 +159,13 @@ class Answerer:
         return _question(command, arguments)
 
     def _draw(self, command: Command, typed: Typed) -> Picture | None:
-        assert command.picture is not None
+        assert command.chart is not None
         try:
             result = self._query(command, typed)
         except QueryError:
             return None
-        if result is None:
-            return None
-        picture = command.picture(result)
-        return picture if picture.png else None
+        chart = None if result is None else command.chart(result)
+        return None if chart is None else chart.drawn()
 
     def _query(self, command: Command, typed: Typed) -> BaseModel | None:
         """The command's result for typed arguments; None when a required one is missing."""
@@ -199,20 +181,23 @@ class Answerer:
             return command.query(self.store, **values)
 
     def _run(self, command: Command, typed: Typed) -> Reply:
+        return self._answered(command, typed)[0]
+
+    def _answered(self, command: Command, typed: Typed) -> tuple[Reply, BaseModel | None]:
         for argument in command.arguments:
             if argument.required and typed.get(argument.name) is None:
                 problem = f"{argument.prompt}, for example `{command.examples[0]}`."
-                return self.usage(problem, command.name, title=argument.ask)
+                return self.usage(problem, command.name, title=argument.ask), None
         try:
             result = self._query(command, typed)
         except BadPeriodError as error:  # from an argument's parser or from the query
-            return self.usage(str(error), command.name)
+            return self.usage(str(error), command.name), None
         except UnknownNameError as error:
-            return self._not_found(error, command)
+            return self._not_found(error, command), None
         except UnknownCommandError as error:
-            return self.unknown_command(error)
+            return self.unknown_command(error), None
         assert result is not None  # every required argument is there
-        return self.renderer.reply(command.reply, result, **_periods(command, typed))
+        return self.renderer.reply(command.reply, result, **_periods(command, typed)), result
 
     # --- replies for questions that cannot be answered as asked -------------------
 

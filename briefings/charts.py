@@ -1,15 +1,20 @@
 """The timeline as a picture: events on a time axis, each drawn at its own precision.
 
 `timeline_marks` decides what to draw, as plain data a test can read: a day is a
-point, a month-only date a light span over the month, a range (or a year) a bar, an
-expected event a hollow point labelled "expected" (grey, "expected, did not happen",
-when a later step overtook it), a date the sources dispute two
-points joined by a line. `timeline_band` decides the band drawn above them: the
-agreement's state span by span, from the same fold `!gsomia history` lists
-(`TimelineResult.state`), with what the sources leave unknown drawn as such (before the
-first step on record, the days in which a step known only to the month or a range may
-have fallen, after the last source). `timeline_png` draws both with matplotlib's Agg
-backend (no display, no global pyplot state, so it may run in a worker thread).
+point, a date known to the month or the year a light span over it, a period the source
+gives from one date to another ("from 1910 to 1945") a bar, a day known only to fall
+between two dates ("a few days ago", or bounds reasoned from the sources) a hatched
+span labelled "between ... and ...", an expected event a hollow point labelled
+"expected" (grey, "expected, did not happen", when a later step overtook it), a date
+the sources dispute two points joined by a line. `timeline_band` decides the band drawn
+above them: the agreement's state span by span, from the same fold `!gsomia history`
+lists (`TimelineResult.state`), with what the sources leave unknown drawn as such
+(before the first step on record, the days in which a step known only to the month or a
+range may have fallen, after the last source).
+
+`timeline_chart` gathers all that as a `Chart`, plain picklable data, where the result
+was read; `chart_png` draws it with matplotlib's Agg backend (no display, no global
+pyplot state), which the bot does in a worker process, off its GIL.
 
 A timeline from 1910 to 2019 with most events in 2019 would squeeze the recent ones
 into a sliver, so a long span is drawn in two panels sharing the rows: the years
@@ -36,22 +41,28 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from briefings.queries.items import DateItem
+
 __all__ = [
+    "Chart",
     "Mark",
     "Picture",
     "Segment",
+    "between_words",
+    "chart_figure",
+    "chart_png",
     "compressed_years",
     "row_label",
     "timeline_band",
+    "timeline_chart",
     "timeline_figure",
     "timeline_marks",
     "timeline_picture",
     "timeline_png",
 ]
 
-MarkKind = Literal["point", "span", "bar", "expected", "superseded", "disputed"]
+MarkKind = Literal["point", "span", "bar", "between", "expected", "superseded", "disputed"]
 LABEL_LENGTH = 44  # a row label's characters a line: legible at Discord's preview width
-LABEL_LINES = 3  # a title longer than three lines of it (none yet) ends in "…"
 RECENT = dt.timedelta(days=2 * 366)  # events this close to the last one get the wide panel
 WIDTH_INCHES, DPI = 9.0, 100  # 900 pixels: Discord shows it scaled, still legible
 ROW_INCHES = 0.36  # a row of one-line labels
@@ -60,6 +71,7 @@ MARGIN_INCHES = 1.6  # the title and the legend above, the date axis below
 LABEL_ROOM = 0.45  # of the width, for row labels of LABEL_LENGTH characters
 RIGHT, PANEL_GAP = 0.98, 0.06  # the right edge (of the width) and the gap between panels
 EXPECTED, DISPUTED, SUPERSEDED = "#d62728", "#ff7f0e", "#969696"
+PERIOD, BETWEEN = "#3182bd", "#2171b5"  # a period's bar; the edge and hatching of a window
 ASKED = "#fff3b0"  # the period asked for, behind the marks
 MIN_SPAN_DAYS = 30
 MIN_MARK_PIXELS = 5  # a month on an axis of a century would be a hairline
@@ -70,8 +82,9 @@ MAX_ROWS = 30
 # What each kind of mark means, in the legend (only the kinds the chart holds).
 MEANINGS: dict[MarkKind, str] = {
     "point": "on a day",
-    "span": "in a month (day not given)",
-    "bar": "over a period, or within it",
+    "span": "in a month or year",
+    "bar": "over a period",
+    "between": "on a day between two dates",
     "expected": "expected",
     "superseded": "expected, did not happen",
     "disputed": "date disputed",
@@ -119,6 +132,7 @@ class Mark:
     start: dt.date
     end: dt.date  # the same day for a point
     other: dt.date | None = None  # a disputed date's other day, joined to `start`
+    words: str = ""  # said beside a window: "between Aug 16 and Nov 22"
 
 
 @dataclass(frozen=True)
@@ -209,15 +223,34 @@ def timeline_band(result: TimelineResult, marks: list[Mark]) -> list[Segment]:
 
 
 def row_label(title: str) -> str:
-    """A title wrapped to lines of LABEL_LENGTH characters, never cut mid-word."""
-    lines = textwrap.wrap(title, LABEL_LENGTH) or [""]
-    if len(lines) > LABEL_LINES:
-        lines = [*lines[: LABEL_LINES - 1], _cut(" ".join(lines[LABEL_LINES - 1 :]))]
-    return "\n".join(lines)
+    """A title wrapped to lines of LABEL_LENGTH characters (as many as it takes), never
+    cut: the row grows instead."""
+    return "\n".join(textwrap.wrap(title, LABEL_LENGTH) or [""])
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
+def _is_window(date: DateItem) -> bool:
+    """Whether a range is the days a single happening falls between, not a period it
+    lasts: a range the bot worked out (a relative phrase, or bounds reasoned from the
+    sources) or one printed as "between"; a range printed as such ("from 1910 to
+    1945") is a period."""
+    return date.how != "printed" or (date.phrase or "").lower().startswith("between")
+
+
+def _short(date: FuzzyDate, year: bool) -> str:
+    """A window's end in few words: "Aug 16", "June", "1910" (with its year if asked)."""
+    day = date.earliest
+    if date.precision is Precision.YEAR:
+        return str(day.year)
+    words = f"{day:%B}" if date.precision is Precision.MONTH else f"{day:%b} {day.day}"
+    return f"{words} {day.year}" if year else words
+
+
+def between_words(iso: str) -> str:
+    """What a window says beside it: "between Aug 16 and Nov 22" (years given when its
+    ends fall in different ones)."""
+    first, last = (FuzzyDate.parse(part) for part in iso.split("/"))
+    year = first.earliest.year != last.latest.year
+    return f"between {_short(first, year)} and {_short(last, year)}"
 
 
 def timeline_marks(result: TimelineResult) -> list[Mark]:
@@ -225,19 +258,21 @@ def timeline_marks(result: TimelineResult) -> list[Mark]:
     marks = []
     for event in result.events:
         date = FuzzyDate.parse(event.date.iso)
-        label = event.title
+        label, days = event.title, (date.earliest, date.latest)
         if event.status == "expected":
             kind: MarkKind = "superseded" if event.outcome == "superseded" else "expected"
-            marks.append(Mark(label, kind, date.earliest, date.latest))
+            marks.append(Mark(label, kind, *days))
         elif event.disputed_dates:
             other = FuzzyDate.parse(event.disputed_dates[0].iso).earliest
-            marks.append(Mark(label, "disputed", date.earliest, date.latest, other))
+            marks.append(Mark(label, "disputed", *days, other))
         elif date.precision is Precision.DAY:
-            marks.append(Mark(label, "point", date.earliest, date.latest))
-        elif date.precision is Precision.MONTH:
-            marks.append(Mark(label, "span", date.earliest, date.latest))
-        else:  # a range of days or months, or a year
-            marks.append(Mark(label, "bar", date.earliest, date.latest))
+            marks.append(Mark(label, "point", *days))
+        elif date.precision in (Precision.MONTH, Precision.YEAR):
+            marks.append(Mark(label, "span", *days))
+        elif _is_window(event.date):
+            marks.append(Mark(label, "between", *days, words=between_words(event.date.iso)))
+        else:
+            marks.append(Mark(label, "bar", *days))
     return marks
 
 
@@ -253,26 +288,32 @@ def _split(marks: list[Mark]) -> dt.date | None:
 
 @dataclass(frozen=True)
 class _Label:
-    """Words beside a mark, placed once the axis limits are known."""
+    """Words beside a mark, placed once the axis limits are known: beside `x`, or for
+    a window beside whichever of its ends (`x`, `end`) has room."""
 
     x: float
     row: int
     text: str
     colour: str
+    end: float | None = None
 
 
 def _draw(axes: Axes, marks: list[Mark], rows: list[int], least: float) -> list[_Label]:
-    """Draw the marks, none narrower than `least` (in days); the labels they need
-    ("expected", "disputed: …")."""
+    """Draw the marks, none narrower than `least` (in days) and none widened past the
+    panel's edge; the labels they need ("expected", "disputed: …", "between …")."""
     from matplotlib.dates import date2num
 
+    limits = axes.get_xlim()
     labels = []
     for mark, row in zip(marks, rows, strict=True):
         start, end = date2num(mark.start), date2num(mark.end + dt.timedelta(days=1))
         if mark.kind == "span":
-            _bar(axes, row, (start, end), least, ("#9ecae1", "#6baed6"))
+            _bar(axes, row, (start, end), (least, limits), ("#9ecae1", "#6baed6"))
         elif mark.kind == "bar":
-            _bar(axes, row, (start, end), least, ("#3182bd", "#3182bd"))
+            _bar(axes, row, (start, end), (least, limits), (PERIOD, PERIOD))
+        elif mark.kind == "between":
+            _bar(axes, row, (start, end), (least, limits), ("white", BETWEEN), window=True)
+            labels.append(_Label(start, row, mark.words, BETWEEN, end))
         elif mark.kind == "expected":
             axes.plot(start, row, "o", ms=9, mfc="none", mec=EXPECTED, mew=2)
             labels.append(_Label(start, row, "expected", EXPECTED))
@@ -291,14 +332,30 @@ def _draw(axes: Axes, marks: list[Mark], rows: list[int], least: float) -> list[
 
 
 def _bar(
-    axes: Axes, row: int, days: tuple[float, float], least: float, colours: tuple[str, str]
+    axes: Axes,
+    row: int,
+    days: tuple[float, float],
+    narrowest: tuple[float, tuple[float, float]],
+    colours: tuple[str, str],
+    window: bool = False,
 ) -> None:
-    """A bar over `days` (first, after last), widened about its middle to `least` if
-    narrower; `colours`: its fill and its edge."""
+    """A bar over `days` (first, after last); `colours`: its fill and its edge. One
+    narrower than `narrowest` (the least width, and the panel's limits) is widened about
+    its middle to it, but kept inside the panel (the 2016 signing, two pixels from the
+    compressed panel's edge, was half cut off). A window is hatched, its edge dotted."""
     start, end = days
-    width = max(end - start, least)
+    least, (low, high) = narrowest
+    left, width = start, end - start
+    if width < least:
+        width = least
+        left = min(max((start + end - width) / 2, low), high - width)
     fill, edge = colours
-    axes.barh(row, width, left=(start + end - width) / 2, height=0.55, color=fill, ec=edge)
+    if window:
+        axes.barh(
+            row, width, left=left, height=0.55, color=fill, ec=edge, hatch="///", ls=":", lw=1.2
+        )
+    else:
+        axes.barh(row, width, left=left, height=0.55, color=fill, ec=edge)
 
 
 def _draw_band(axes: Axes, band: list[Segment], rows: tuple[float, float]) -> list[Segment]:
@@ -345,18 +402,30 @@ def _draw_band(axes: Axes, band: list[Segment], rows: tuple[float, float]) -> li
 
 
 def _place(axes: Axes, labels: list[_Label]) -> None:
-    """Each label on the side of its mark with room: the left, near the right edge."""
+    """Each label on the side of its mark with room: the left, near the right edge. A
+    window's words go after its end, else before its start, else over it on white."""
     low, high = axes.get_xlim()
+    pixels = axes.get_position().width * WIDTH_INCHES * DPI / (high - low)  # a day's
     for label in labels:
-        left = label.x > low + (high - low) * 0.6
+        x, over = label.x, False
+        left = x > low + (high - low) * 0.6
+        if label.end is not None:
+            needed = (len(label.text) * 8.5 + 14) / pixels  # in days, at 11 points
+            if high - label.end >= needed:
+                x, left = label.end, False
+            elif label.x - low >= needed:
+                left = True
+            else:
+                x, over = (label.x + label.end) / 2, True
         axes.annotate(
             label.text,
-            (label.x, label.row),
-            xytext=(-10 if left else 10, -4),
+            (x, label.row),
+            xytext=(0 if over else -10 if left else 10, -4),
             textcoords="offset points",
-            ha="right" if left else "left",
+            ha="center" if over else "right" if left else "left",
             fontsize=11,
             color=label.colour,
+            bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1} if over else None,
         )
 
 
@@ -430,18 +499,46 @@ def _shade(axes: Axes, asked: FuzzyDate) -> None:
     axes.axvspan(date2num(asked.earliest), date2num(last), color=ASKED, zorder=0, lw=0)
 
 
+def _columns(labels: Sequence[str]) -> int:
+    """How many legend entries of `labels` fit side by side in the figure's width: a
+    guess from their lengths (7.2 pixels a character at 9 points, 40 for the handle and
+    the gap), since measuring a text means drawing it."""
+    widths = sorted((len(label) * 7.2 + 40 for label in labels), reverse=True)
+    columns = len(widths)
+    while columns > 1 and sum(widths[:columns]) > WIDTH_INCHES * DPI * 0.99:
+        columns -= 1
+    return columns
+
+
+def _lines(labels: Sequence[str]) -> int:
+    """How many lines a legend of `labels` takes."""
+    return -(-len(labels) // _columns(labels)) if labels else 0
+
+
 def _legend_line(figure: Figure, handles: Sequence[Artist], top: float) -> None:
-    """A legend of `handles` on one line at `top`, from the figure's left edge."""
+    """A legend of `handles` at `top`, from the figure's left edge: on one line, or on
+    as many as it takes to stay within the figure."""
     figure.legend(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(0.005, top),
-        ncol=len(handles),
+        ncol=_columns([str(handle.get_label()) for handle in handles]),
         frameon=False,
         fontsize=9,
         handlelength=1.4,
         columnspacing=1.0,
     )
+
+
+def _band_meanings(band: list[Segment], labelled: Sequence[Segment] = ()) -> list[str]:
+    """What the band's legend says: the states not labelled in place, then the hatching."""
+    states = {s.state for s in band if s.kind == "state" and s not in labelled}
+    meanings = [f"state: {name}" for name in STATE_COLOURS if name in states]
+    if any(s.kind == "unsure" for s in band):
+        meanings.append("its day not given")
+    if any(s.kind in ("none", "after") for s in band):
+        meanings.append("not on record")
+    return meanings
 
 
 def _band_legend(figure: Figure, band: list[Segment], labelled: list[Segment], top: float) -> None:
@@ -450,22 +547,26 @@ def _band_legend(figure: Figure, band: list[Segment], labelled: list[Segment], t
     at `top`."""
     from matplotlib.patches import Patch
 
-    states = {s.state for s in band if s.kind == "state" and s not in labelled}
-    handles = [
-        Patch(facecolor=colour, edgecolor="white", label=f"state: {name}")
-        for name, colour in STATE_COLOURS.items()
-        if name in states
-    ]
-    unsure = next((s for s in band if s.kind == "unsure"), None)
-    if unsure is not None:
-        colour = unsure.colour
-        handles.append(
-            Patch(facecolor=colour, hatch="///", ec="#969696", label="its day not given")
-        )
-    if any(s.kind in ("none", "after") for s in band):
-        handles.append(Patch(facecolor=UNKNOWN, hatch="///", ec="#969696", label="not on record"))
+    unsure = next((s.colour for s in band if s.kind == "unsure"), UNKNOWN)
+    handles = []
+    for meaning in _band_meanings(band, labelled):
+        if meaning.startswith("state: "):
+            colour = STATE_COLOURS[meaning.removeprefix("state: ")]
+            handles.append(Patch(facecolor=colour, edgecolor="white", label=meaning))
+        else:
+            fill = unsure if meaning == "its day not given" else UNKNOWN
+            handles.append(Patch(facecolor=fill, hatch="///", ec="#969696", label=meaning))
     if handles:  # else every stretch is named in place
         _legend_line(figure, handles, top)
+
+
+def _meanings(marks: list[Mark], asked: bool) -> dict[MarkKind | None, str]:
+    """What the legend says of each kind of mark the chart holds (None: the period asked)."""
+    drawn = {mark.kind for mark in marks}
+    meanings: dict[MarkKind | None, str] = {k: m for k, m in MEANINGS.items() if k in drawn}
+    if asked:
+        meanings[None] = "the period asked"
+    return meanings
 
 
 def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
@@ -473,15 +574,18 @@ def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    drawn = {mark.kind for mark in marks}
     handles: list[Line2D | Patch] = []
-    for kind, meaning in MEANINGS.items():
-        if kind not in drawn:
-            continue
-        if kind == "span":
+    for kind, meaning in _meanings(marks, asked).items():
+        if kind is None:
+            handles.append(Patch(facecolor=ASKED, label=meaning))
+        elif kind == "span":
             handles.append(Patch(facecolor="#9ecae1", edgecolor="#6baed6", label=meaning))
         elif kind == "bar":
-            handles.append(Patch(facecolor="#3182bd", label=meaning))
+            handles.append(Patch(facecolor=PERIOD, label=meaning))
+        elif kind == "between":
+            handles.append(
+                Patch(facecolor="white", edgecolor=BETWEEN, hatch="///", ls=":", label=meaning)
+            )
         elif kind in ("expected", "superseded"):
             colour = EXPECTED if kind == "expected" else SUPERSEDED
             hollow = Line2D([], [], ls="", marker="o", mfc="none", mec=colour, mew=2, ms=8)
@@ -491,43 +595,67 @@ def _legend(figure: Figure, marks: list[Mark], asked: bool, top: float) -> None:
             handles.append(Line2D([], [], marker="o", color=DISPUTED, ms=6, label=meaning))
         else:
             handles.append(Line2D([], [], ls="", marker="o", color="#08519c", label=meaning))
-    if asked:
-        handles.append(Patch(facecolor=ASKED, label="the period asked"))
     _legend_line(figure, handles, top)
 
 
-def timeline_png(result: TimelineResult) -> bytes:
-    """The timeline drawn as a PNG (900 pixels wide); empty bytes for no events."""
-    figure = timeline_figure(result)
-    if figure is None:
-        return b""
-    buffer = io.BytesIO()
-    # zlib's fastest level: compressing at the default one took a tenth of the drawing,
-    # for a file within 1% of the same size.
-    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class Chart:
+    """What a timeline's chart shows, as plain data: made where the result was read,
+    drawn elsewhere (the bot sends it to a worker process, so it pickles small)."""
+
+    title: str
+    marks: list[Mark]  # the rows drawn: the first MAX_ROWS of the events
+    band: list[Segment]
+    asked: FuzzyDate | None  # the period asked for, shaded
+
+    def drawn(self) -> Picture:
+        """The chart drawn here, with the band's stretches for its alt text."""
+        return Picture(chart_png(self), self.band)
 
 
-def timeline_picture(result: TimelineResult) -> Picture:
-    """The timeline drawn as a PNG, with the band's stretches for its alt text."""
-    return Picture(timeline_png(result), timeline_band(result, _rows(result)))
-
-
-def _rows(result: TimelineResult) -> list[Mark]:
-    """The marks the chart has a row for: the first MAX_ROWS."""
-    return timeline_marks(result)[:MAX_ROWS]
-
-
-def timeline_figure(result: TimelineResult) -> Figure | None:
-    """The timeline drawn on a figure of its own (None for no events)."""
+def timeline_chart(result: TimelineResult) -> Chart | None:
+    """The chart of a timeline (None for no events: nothing to draw)."""
     every = timeline_marks(result)
     if not every:
         return None
     title = "Timeline" + (f": {result.period}" if result.period else "")
     if len(every) > MAX_ROWS:
         title += f" (the first {MAX_ROWS} of {len(every)} events)"
-    marks = every[:MAX_ROWS]  # as `_rows`
-    band = timeline_band(result, marks)
+    marks = every[:MAX_ROWS]
+    asked = FuzzyDate.parse(result.period_iso) if result.period_iso else None
+    return Chart(title, marks, timeline_band(result, marks), asked)
+
+
+def chart_png(chart: Chart) -> bytes:
+    """The chart drawn as a PNG, 900 pixels wide."""
+    buffer = io.BytesIO()
+    # zlib's fastest level: compressing at the default one took a tenth of the drawing,
+    # for a file within 1% of the same size.
+    chart_figure(chart).savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def timeline_png(result: TimelineResult) -> bytes:
+    """The timeline drawn as a PNG; empty bytes for no events."""
+    chart = timeline_chart(result)
+    return b"" if chart is None else chart_png(chart)
+
+
+def timeline_picture(result: TimelineResult) -> Picture:
+    """The timeline drawn as a PNG, with the band's stretches for its alt text."""
+    chart = timeline_chart(result)
+    return Picture(b"", []) if chart is None else chart.drawn()
+
+
+def timeline_figure(result: TimelineResult) -> Figure | None:
+    """The timeline drawn on a figure of its own (None for no events)."""
+    chart = timeline_chart(result)
+    return None if chart is None else chart_figure(chart)
+
+
+def chart_figure(chart: Chart) -> Figure:
+    """The chart drawn on a figure of its own."""
+    marks, band, asked = chart.marks, chart.band, chart.asked
     # Imported here: matplotlib costs the one-shot `ask` and the bot's start nothing
     # until a picture is asked for.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -538,8 +666,13 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
     lines = max(label.count("\n") + 1 for label in labels)
     # The band is one more row, above the first event, and its legend one more line.
     row_inches = ROW_INCHES + LINE_INCHES * (lines - 1)
-    margin = MARGIN_INCHES + (BAND_INCHES + BAND_LEGEND_INCHES if band else 0)
-    top_room = 0.95 + (BAND_LEGEND_INCHES if band else 0)
+    # Each legend line past the first costs a line's height (the band's: as if no
+    # state were labelled in place, which is known only once it is drawn).
+    mark_lines = _lines(list(_meanings(marks, asked is not None).values()))
+    band_lines = _lines(_band_meanings(band)) if band else 0
+    legends = BAND_LEGEND_INCHES * (mark_lines - 1 + band_lines)
+    margin = MARGIN_INCHES + legends + (BAND_INCHES if band else 0)
+    top_room = 0.95 + legends
     height = row_inches * len(marks) + margin
     # The band's rows (in row units): from under the first event's to the top.
     top_row = len(marks) - 0.2 + (BAND_INCHES / row_inches if band else 0)
@@ -555,7 +688,6 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
         wspace=PANEL_GAP,
     )
     FigureCanvasAgg(figure)
-    asked = FuzzyDate.parse(result.period_iso) if result.period_iso else None
     panels = _panels(figure, marks)
     labelled: list[Segment] = []  # the band's states named in place
     for axes, group in panels:
@@ -597,8 +729,9 @@ def timeline_figure(result: TimelineResult) -> Figure | None:
             fontsize=11,
         )
     first.set_ylim(-0.8, top_row)
-    figure.suptitle(title, fontsize=13, x=0.01, y=1 - 0.1 / height, ha="left", va="top")
+    figure.suptitle(chart.title, fontsize=13, x=0.01, y=1 - 0.1 / height, ha="left", va="top")
     _legend(figure, marks, asked is not None, 1 - 0.45 / height)
     if band:
-        _band_legend(figure, band, labelled, 1 - (0.45 + BAND_LEGEND_INCHES) / height)
+        below = 0.45 + BAND_LEGEND_INCHES * mark_lines
+        _band_legend(figure, band, labelled, 1 - below / height)
     return figure

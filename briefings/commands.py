@@ -33,7 +33,7 @@ from briefings.suggestions import MAX_CHOICES, actor_choices, period_choices, sp
 from briefings.typed_dates import find_period, typed_period
 
 if TYPE_CHECKING:
-    from briefings.charts import Picture
+    from briefings.charts import Chart
 
 __all__ = [
     "PREFIX",
@@ -133,8 +133,9 @@ class Command:
     arguments: tuple[Argument, ...] = ()
     aliases: tuple[str, ...] = ()  # other names typed at the top level, e.g. "quotes"
     costly: bool = False  # rate-limited per user in Discord
-    # Draws the query's result as a PNG (a chart attached to the answer); None: text only
-    picture: Callable[[Any], Picture] | None = None
+    # What to chart of the query's result, as plain data a worker process draws (the
+    # chart attached to the answer; None from it: nothing to draw); None: text only
+    chart: Callable[[Any], Chart | None] | None = None
 
     @property
     def usage(self) -> str:
@@ -380,10 +381,10 @@ def answer_help(registry: Registry, more: tuple[HelpGroup, ...], command: str | 
     raise UnknownCommandError(command.removeprefix(PREFIX), names)
 
 
-def _timeline_picture(result: Any) -> Picture:
-    from briefings.charts import timeline_picture  # matplotlib, only when a picture is asked for
+def _timeline_chart(result: Any) -> Chart | None:
+    from briefings.charts import timeline_chart
 
-    return timeline_picture(result)
+    return timeline_chart(result)
 
 
 def help_topics(registry: Registry, more: tuple[HelpGroup, ...], current: str) -> list[str]:
@@ -453,7 +454,7 @@ REGISTRY = Registry(
             reply="timeline",
             examples=("!timeline 2019-11", "!timeline 2019 kang kyung-wha"),
             costly=True,
-            picture=_timeline_picture,
+            chart=_timeline_chart,
         ),
         Command(
             name="quote",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import simcord
 
+from bot.chart_workers import stop_every_pool
 from briefings.answers import Answerer
 from briefings.factbase import DatabaseFactStore, sync_facts
 from briefings.loading import DEFAULT_SEEDS_DIR, load_store
@@ -21,6 +22,14 @@ from tests.year import year_store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.web_site"]  # the local web site (`site`) for the fetching tests
+
+
+@pytest.fixture(autouse=True)
+def _no_chart_workers_left() -> Iterator[None]:
+    """Stop the chart workers of the test's bots (SimCord never closes a bot): a live
+    worker would stall the next process any test starts (see bot.chart_workers)."""
+    yield
+    stop_every_pool()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.axes import Axes
@@ -17,26 +18,33 @@ from PIL import Image
 
 from bot.app import BriefBot
 from bot.cli import main
+from bot.cogs.briefings import ALT_TEXT_LIMIT, NO_CHART, alt_text
 from briefings import queries
 from briefings.answers import Answerer
 from briefings.charts import (
     ASKED,
+    BETWEEN,
     DPI,
     LABEL_LENGTH,
     MARGIN_INCHES,
     MAX_ROWS,
     MIN_MARK_PIXELS,
+    PERIOD,
     ROW_INCHES,
     WIDTH_INCHES,
+    Chart,
     Mark,
+    between_words,
     compressed_years,
     row_label,
     timeline_figure,
     timeline_marks,
+    timeline_picture,
     timeline_png,
 )
 from briefings.dates import FuzzyDate
 from briefings.loading import load_store
+from briefings.rendering import Renderer
 from briefings.store import FactStore
 from tests.synthetic import write_seeds
 from tests.test_annotation_errors import one_problem
@@ -58,14 +66,28 @@ def test_each_date_is_drawn_at_its_own_precision(store: FactStore) -> None:
         " directly"
     )
     assert marks[signing] == Mark(signing, "span", day(2016, 11, 1), day(2016, 11, 30))
-    # A range is a bar from its first to its last possible day; a year is one too.
-    washington = marks["Washington presses Seoul to remain in GSOMIA"]
-    assert (washington.kind, washington.start, washington.end) == (
+    # A period the source prints from one year to another is a bar over it.
+    occupation = marks["Japan occupies the Korean peninsula"]
+    assert (occupation.kind, occupation.start, occupation.end) == (
         "bar",
-        day(2019, 6, 1),
-        day(2019, 11, 22),
+        day(1910, 1, 1),
+        day(1945, 12, 31),
     )
-    assert marks["Japan occupies the Korean peninsula"].kind == "bar"
+    # Days the source only bounds ("a few days ago", or reasoned from the sources) are
+    # a window, said in words beside it; a year alone is a span, like a month.
+    removal = marks[
+        "Seoul removes Japan from its own list of countries receiving preferential treatment"
+    ]
+    assert (removal.kind, removal.start, removal.end, removal.words) == (
+        "between",
+        day(2019, 8, 16),
+        day(2019, 11, 22),
+        "between Aug 16 and Nov 22",
+    )
+    assert marks["Washington presses Seoul to remain in GSOMIA"].words == (
+        "between June and Nov 22"
+    )
+    assert marks["Japan and South Korea formally recognize each other"].kind == "span"
     # An expected event is a hollow point labelled "expected".
     assert marks["GSOMIA is expected to expire"].kind == "expected"
     assert marks["GSOMIA is due to be renewed"].kind == "expected"
@@ -106,10 +128,10 @@ def test_no_events_no_picture(store: FactStore) -> None:
     assert timeline_png(queries.timeline(store, FuzzyDate.parse("1800"))) == b""
 
 
-def test_the_answerer_draws_once_per_question(answerer: Answerer) -> None:
+def test_the_answerer_draws_what_the_command_charts(answerer: Answerer) -> None:
     first = answerer.picture("timeline", period="2019-08", actor=None)
     assert first is not None
-    assert answerer.picture("timeline", period="2019-08", actor=None) is first
+    assert first.png.startswith(PNG_SIGNATURE)
     assert answerer.picture("quote", speaker="kono") is None  # quotes draw nothing
     assert answerer.picture("timeline", period="2019-13", actor=None) is None  # bad period
 
@@ -170,7 +192,7 @@ def test_a_picture_that_cannot_be_drawn_leaves_the_answer_whole(
     def broken(result: object) -> bytes:
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(briefings.charts, "timeline_png", broken)
+    monkeypatch.setattr(briefings.charts, "chart_png", broken)
     answerer = Answerer(store)
     assert answerer.picture("timeline", period="2019-11", actor=None) is None
     assert "could not draw the picture of timeline" in caplog.text
@@ -183,16 +205,17 @@ def test_a_single_day_is_drawn_without_complaint(store: FactStore) -> None:
     """One event on one day left matplotlib's date locator no interval to pick (a
     warning, which failed the whole answer): the axis now shows the month around it."""
     result = queries.timeline(store, FuzzyDate.parse("2019-11-21"))
-    assert [mark.kind for mark in timeline_marks(result)] == ["bar", "bar", "point"]
+    assert [mark.kind for mark in timeline_marks(result)] == ["between", "between", "point"]
     single = queries.timeline(store, FuzzyDate.parse("2019-11-21"), "kang kyung-wha")
     assert len(single.events) == 1
     assert timeline_png(single).startswith(PNG_SIGNATURE)
 
 
 def test_row_labels_are_wrapped_never_cut(store: FactStore) -> None:
-    for event in queries.timeline(store).events:
-        label = row_label(event.title)
-        assert label.replace("\n", " ") == event.title
+    long = " ".join(["Seoul and Tokyo exchange notes on the agreement's wording"] * 4)
+    for title in [*(event.title for event in queries.timeline(store).events), long]:
+        label = row_label(title)
+        assert label.replace("\n", " ") == title  # a fourth line, not "…"
         assert all(len(line) <= LABEL_LENGTH for line in label.splitlines())
 
 
@@ -201,8 +224,9 @@ def test_the_legend_says_what_each_mark_on_the_chart_means(store: FactStore) -> 
     assert whole is not None
     assert [text.get_text() for text in whole.legends[0].get_texts()] == [
         "on a day",
-        "in a month (day not given)",
-        "over a period, or within it",
+        "in a month or year",
+        "over a period",
+        "on a day between two dates",
         "expected",
         "date disputed",
     ]
@@ -210,10 +234,73 @@ def test_the_legend_says_what_each_mark_on_the_chart_means(store: FactStore) -> 
     assert month is not None
     assert [text.get_text() for text in month.legends[0].get_texts()] == [
         "on a day",
-        "over a period, or within it",
+        "on a day between two dates",
         "expected",
         "the period asked",
     ]
+
+
+def test_the_legend_stays_within_the_picture(store: FactStore) -> None:
+    """Every kind of mark and the period asked, on one line, ran past the right edge
+    ("date dis…"): the legend takes a second line instead, and the rows move down."""
+    figure = timeline_figure(queries.timeline(store, FuzzyDate.parse("1900/2019")))
+    assert figure is not None
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    for legend in figure.legends:
+        box = legend.get_window_extent(renderer)
+        assert box.x1 <= WIDTH_INCHES * DPI
+    title, marks = (
+        figure.legends[0].get_window_extent(renderer),
+        figure.axes[0].get_window_extent(renderer),
+    )
+    assert marks.y1 < title.y0  # the legend above the panel, not over it
+
+
+def _window_patches(axes: Axes) -> list[Rectangle]:
+    return [
+        p
+        for p in axes.patches
+        if isinstance(p, Rectangle)
+        and p.get_hatch() == "///"
+        and to_hex(p.get_edgecolor()) == BETWEEN
+    ]
+
+
+def test_a_window_is_drawn_apart_from_a_period_and_labelled_between(store: FactStore) -> None:
+    """ "Between Aug 16 and Nov 22" was a solid bar like a three-month duration: it is
+    hatched, its edge dotted, and says its ends in words; the occupation from 1910 to
+    1945, a period the source prints, stays a solid bar."""
+    figure = timeline_figure(queries.timeline(store))
+    assert figure is not None
+    earlier, recent = figure.axes
+    windows = _window_patches(recent)
+    assert len(windows) == 4  # the pressure, two removals, the meeting
+    assert all(w.get_linestyle() == ":" and to_hex(w.get_facecolor()) == "#ffffff" for w in windows)
+    removal = max(windows, key=lambda w: w.get_width())
+    assert (removal.get_x(), removal.get_x() + removal.get_width()) == (
+        date2num(dt.date(2019, 6, 1)),
+        date2num(dt.date(2019, 11, 23)),
+    )
+    words = {text.get_text() for text in recent.texts}
+    assert {
+        "between June and Nov 22",
+        "between Aug 16 and Nov 22",
+        "between Aug 16 and Aug 22",
+        "between Aug 19 and Aug 22",
+    } <= words
+    (occupation,) = [
+        p
+        for p in earlier.patches
+        if isinstance(p, Rectangle) and to_hex(p.get_facecolor()) == PERIOD
+    ]
+    assert occupation.get_hatch() is None
+    assert not _window_patches(earlier)
+
+
+def test_a_window_s_words_give_the_years_when_its_ends_differ() -> None:
+    assert between_words("2018-12-30/2019-01-03") == "between Dec 30 2018 and Jan 3 2019"
+    assert between_words("1910/1945") == "between 1910 and 1945"
+    assert between_words("2019-06/2019-11-22") == "between June and Nov 22"
 
 
 def _spans(axes: Axes, colour: str) -> list[Rectangle]:
@@ -244,11 +331,15 @@ def test_no_mark_is_narrower_than_a_few_pixels(store: FactStore) -> None:
     earlier = figure.axes[0]
     bars = [patch for patch in earlier.patches if isinstance(patch, Rectangle)]
     assert len(bars) == 3  # the occupation, the recognition and the signing
+    low, high = earlier.get_xlim()
     for bar in bars:
         (left, _), (right, _) = earlier.transData.transform(
             [(bar.get_x(), 0), (bar.get_x() + bar.get_width(), 0)]
         )
         assert right - left >= MIN_MARK_PIXELS - 0.01
+        # ... and whole: the signing, widened about its middle, crossed the panel's edge
+        assert low <= bar.get_x()
+        assert bar.get_x() + bar.get_width() <= high
 
 
 def test_a_compressed_panel_labels_its_events_years_under_their_own_year(
@@ -264,33 +355,104 @@ def test_a_compressed_panel_labels_its_events_years_under_their_own_year(
     assert ticks == ["1910", "1965"]  # not 1964 under the 1965 event
 
 
-async def test_the_text_is_sent_before_the_chart_is_drawn(
-    synced: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _requests(world: World) -> list[tuple[str, dict[str, Any]]]:
+    """The bot's message posts and edits, with their JSON, in the order sent."""
+    return [
+        (request.method, request.json)
+        for request in world.env.http_requests
+        if isinstance(request.json, dict) and "/messages" in request.path
+    ]
+
+
+async def test_the_text_is_sent_before_the_chart_is_drawn(synced: World) -> None:
     """The chart takes a hundred times as long as its answer: the reader gets the words
-    at once, and the chart is attached to the same message when it is drawn."""
-    import briefings.charts
-
-    drawn_after: list[int] = []
-    draw = briefings.charts.timeline_png
-
-    def watched(result: queries.TimelineResult) -> bytes:
-        drawn_after.append(len(synced.message_posts()))  # what the channel had been sent
-        return draw(result)
-
-    monkeypatch.setattr(briefings.charts, "timeline_png", watched)
+    at once (a post with no attachment), and the chart is attached to the same message
+    by an edit when a worker has drawn it; the slash form edits its original response."""
     await synced.alice.send(synced.channel, "!timeline 2019-08")
-    assert drawn_after == [1]  # the text was already posted
-    (posted,) = synced.message_posts()
-    assert posted.get("attachments", []) == []
+    (post, posted), (edit, edited) = _requests(synced)
+    assert (post, posted.get("attachments", [])) == ("POST", [])
+    assert edit == "PATCH"
+    (attached,) = edited["attachments"]
+    assert attached["filename"] == "timeline.png"
     message = synced.channel.last_message
     assert message is not None
     assert message.embeds[0].title == "Timeline: August 2019"  # the same message, with
     (attachment,) = message.attachments  # its chart
-    assert attachment.filename == "timeline.png"
+    assert (await attachment.read()).startswith(PNG_SIGNATURE)
     assert attachment.description == (
         "A chart of Timeline: August 2019: each event on a time axis, in the order the text"
         " above lists them. Above them, a band of the agreement's state: signed from"
         " November 2016 (its day not given) to 2019-08-22; termination notified from"
         " 2019-08-22."
     )
+    before = len(synced.env.http_requests)
+    await synced.alice.slash(synced.channel, "timeline", period="2019-11")
+    sent = [(r.method, r.path) for r in synced.env.http_requests[before:] if r.json]
+    assert [method for method, _ in sent] == ["POST", "PATCH"]
+    assert sent[0][1].endswith("/callback")  # the text answers the interaction
+    assert sent[1][1].endswith("/messages/@original")  # the chart edits that answer
+
+
+def _no_rows(result: object) -> Chart:
+    """A chart the worker cannot draw (no rows: matplotlib is asked the max of none)."""
+    return Chart("Timeline", [], [], None)
+
+
+async def test_a_chart_that_cannot_be_drawn_leaves_the_text_and_says_so_in_one_line(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import briefings.charts
+
+    monkeypatch.setattr(briefings.charts, "timeline_chart", _no_rows)
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    message = world.channel.last_message
+    assert message is not None
+    assert message.embeds[0].title == "Timeline: August 2019"  # the text stands
+    assert message.attachments == []
+    assert message.content == NO_CHART
+    (line,) = [r for r in caplog.records if "could not draw the chart" in r.getMessage()]
+    assert "ValueError" in line.getMessage()
+    assert line.exc_info is None  # one line, no traceback
+
+
+async def test_a_chart_past_its_deadline_leaves_the_text_and_says_so(world: World) -> None:
+    world.bot.charts.deadline = 0  # no drawing is done at once
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    message = world.channel.last_message
+    assert message is not None
+    assert (message.content, message.attachments) == (NO_CHART, [])
+    assert message.embeds[0].title == "Timeline: August 2019"
+
+
+async def test_a_chart_is_kept_per_question_and_store_version(world: World) -> None:
+    """Asked again, a chart is attached at once (it is not drawn again: a deadline of
+    nothing is met); another question, or a new store, is drawn anew."""
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    world.bot.charts.deadline = 0
+    await world.alice.send(world.channel, "!timeline   2019-08")
+    again = world.channel.last_message
+    assert again is not None
+    assert [a.filename for a in again.attachments] == ["timeline.png"]
+    await world.alice.send(world.channel, "!timeline 2019-11")
+    other = world.channel.last_message
+    assert other is not None
+    assert other.content == NO_CHART
+    world.bot.answers.use_store(world.bot.answers.store)
+    await world.alice.send(world.channel, "!timeline 2019-08")
+    renewed = world.channel.last_message
+    assert renewed is not None
+    assert renewed.content == NO_CHART
+
+
+def test_the_alt_text_is_held_to_discord_s_limit(store: FactStore) -> None:
+    """Discord refuses an attachment whose description passes 1,024 characters: a band
+    of many stretches is told as far as it fits, cut between words."""
+    picture = timeline_picture(queries.timeline(store))
+    renderer = Renderer()
+    whole = alt_text(renderer, "Timeline", picture.told)
+    assert len(whole) < ALT_TEXT_LIMIT
+    assert not whole.endswith("…")
+    long = alt_text(renderer, "Timeline", picture.told * 20)
+    assert len(long) <= ALT_TEXT_LIMIT
+    assert long.endswith("…")
+    assert long.startswith(whole[:-1])

@@ -7,12 +7,16 @@ with its own `simcord_bot` fixture.
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import discord
 import simcord
 
 from bot.app import BriefBot, create_bot
+from bot.chart_workers import ChartWorkers
 from bot.settings import Settings
 from briefings.store import FactStore
 
@@ -21,7 +25,18 @@ __all__ = ["World", "make_bot"]
 
 def make_bot(store: FactStore) -> BriefBot:
     """The bot with default settings (no .env) answering from `store`."""
+    warm_chart_workers()
     return create_bot(Settings(_env_file=None), store)
+
+
+@functools.cache
+def warm_chart_workers() -> None:
+    """Have the fork server that chart workers come from import matplotlib before a bot
+    asks it for a chart, once per test process: under load that took 8 s, longer than
+    SimCord waits for the bot to settle."""
+    ChartWorkers.start()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        pool.submit(int).result()  # a worker is forked once the server has imported
 
 
 class World:

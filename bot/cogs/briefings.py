@@ -15,16 +15,19 @@ import asyncio
 import inspect
 import io
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Hashable
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.chart_workers import ChartWorkers
+from bot.pages import shorten
 from bot.ratelimit import UserRateLimit
 from bot.responding import Responder, database_failure
 from briefings.answers import Answerer, CurrentAnswerer
+from briefings.charts import Chart, Picture, Segment
 from briefings.commands import (
     REGISTRY,
     Argument,
@@ -34,8 +37,19 @@ from briefings.commands import (
     Suggest,
     command_choices,
 )
+from briefings.rendering import Renderer
+from briefings.replies import Reply
 
-__all__ = ["ALIAS_KEY", "ELSEWHERE", "REGISTRY_KEY", "BriefingsCog", "build_cog_class"]
+__all__ = [
+    "ALIAS_KEY",
+    "ALT_TEXT_LIMIT",
+    "ELSEWHERE",
+    "NO_CHART",
+    "REGISTRY_KEY",
+    "BriefingsCog",
+    "alt_text",
+    "build_cog_class",
+]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +64,15 @@ COOLDOWN_RATE, COOLDOWN_PER = 5, 30.0
 # Registry commands whose Discord form another cog makes: `sources` is the group that
 # also holds watching and review (bot.cogs.sources); `!sources` alone answers as here.
 ELSEWHERE = frozenset({"sources"})
+ALT_TEXT_LIMIT = 1024  # Discord's, on an attachment's description
+NO_CHART = "The chart could not be drawn."  # the text below it stands whole
+
+
+def alt_text(renderer: Renderer, title: str | None, band: list[Segment]) -> str:
+    """A chart's alt text, read by screen readers in place of it: what it shows, and
+    the band above it stretch by stretch, within Discord's limit."""
+    told = renderer.fragment("discord/picture_alt.txt.j2", title=title, band=band)
+    return shorten(told, ALT_TEXT_LIMIT)
 
 
 def _choices(names: list[str]) -> Choices:
@@ -61,9 +84,12 @@ class AnswerCog(commands.Cog):
 
     registry: Registry = REGISTRY
 
-    def __init__(self, answers: CurrentAnswerer, responder: Responder) -> None:
+    def __init__(
+        self, answers: CurrentAnswerer, responder: Responder, charts: ChartWorkers
+    ) -> None:
         self.answers = answers
         self.responder = responder
+        self.charts = charts
         self._limit = UserRateLimit(COOLDOWN_RATE, COOLDOWN_PER)
 
     @property
@@ -86,23 +112,50 @@ class AnswerCog(commands.Cog):
         self, ctx: commands.Context[commands.Bot], name: str, arguments: dict[str, Any]
     ) -> None:
         """Answer the registered command `name` and send the reply; then attach the
-        picture the command draws of it, if it draws one (`!timeline`'s chart). The text
-        goes first: a chart takes a hundred times as long as its answer, and the words
-        are what the reader came for."""
-        answerer = self.answerer  # the chart of the same store as the text
-        message = await self.responder.send(ctx, lambda: answerer.run(name, **arguments))
-        if message is None or not message.embeds or self.registry[name].picture is None:
-            return  # nothing drawn of an apology
-        picture = await asyncio.to_thread(answerer.picture, name, **arguments)
-        if not picture:
+        chart the command draws of it, if it draws one (`!timeline`). The text goes
+        first: a chart takes a hundred times as long as its answer, and the words are
+        what the reader came for. One query feeds both."""
+        answerer, command = self.answerer, self.registry[name]
+        if command.chart is None:
+            await self.responder.send(ctx, lambda: answerer.run(name, **arguments))
             return
+        charts: list[tuple[Hashable, Chart]] = []  # what the answer's thread found to draw
+
+        def produce() -> Reply:
+            # The version before the query: a chart is never kept under a newer one
+            # than it was read from (the store may move on while it is read).
+            version = answerer.store.version
+            reply, result, question = answerer.answered(name, **arguments)
+            chart = None if result is None or command.chart is None else command.chart(result)
+            if chart is not None:
+                charts.append(((version, question), chart))
+            return reply
+
+        message = await self.responder.send(ctx, produce)
+        if message is None or not message.embeds or not charts:
+            return  # nothing drawn of an apology, nor of a timeline without events
+        await self._attach(message, name, *charts[0])
+
+    async def _attach(
+        self, message: discord.Message, name: str, key: Hashable, chart: Chart
+    ) -> None:
+        """Attach the chart to the message its text went out in, once a worker has drawn
+        it; if it cannot be drawn in time, say so in one line above the text."""
         title = message.embeds[0].title
-        alt = self.responder.renderer.fragment(
-            "discord/picture_alt.txt.j2", title=title, band=picture.told
-        )
-        file = discord.File(io.BytesIO(picture.png), filename=f"{name}.png", description=alt)
         try:
-            await message.edit(attachments=[file])
+            png = await self.charts.png(key, chart)
+        except Exception as error:  # past the deadline, a drawing that failed, a dead worker
+            reason = "it took too long" if isinstance(error, TimeoutError) else repr(error)
+            log.warning("could not draw the chart of %r: %s", title, reason)
+            await self._edit(message, name, content=NO_CHART)
+            return
+        alt = alt_text(self.responder.renderer, title, Picture(png, chart.band).told)
+        file = discord.File(io.BytesIO(png), filename=f"{name}.png", description=alt)
+        await self._edit(message, name, attachments=[file])
+
+    async def _edit(self, message: discord.Message, name: str, **changes: Any) -> None:
+        try:
+            await message.edit(**changes)
         except discord.HTTPException as error:  # the text stands without its chart
             log.warning("could not attach the chart of %s: %s", name, error)
 
