@@ -362,9 +362,10 @@ def test_both_bots_and_the_backup_run_one_image_built_once() -> None:
     )
 
 
-def test_the_base_image_is_one_argument_pinned_by_digest_or_told_how() -> None:
+def test_the_base_image_is_one_argument_pinned_by_digest_and_says_how_to_move_it() -> None:
     image = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
     (base,) = re.findall(r"^ARG BASE=(\S+)$", image, flags=re.MULTILINE)
     assert re.findall(r"^FROM (\S+)$", image, flags=re.MULTILINE) == ["${BASE}"]
-    if "@sha256:" not in base:  # a tag: the file must say how to pin it
-        assert f"docker buildx imagetools inspect {base}" in image
+    tag, digest = base.split("@sha256:")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest), base
+    assert f"docker buildx imagetools inspect {tag}" in image

@@ -24,11 +24,13 @@ DOCUMENTS = sorted(
 
 # Named in the documents, read by the code or by what it runs, and no setting of the bot.
 OTHER_VARIABLES = {
-    "BRIEFBOT_CACHE_DIR",  # the one-shot commands' cache folder (briefings/resources.py)
+    "BRIEFBOT_CACHE_DIR",  # where the console keeps its history (briefings/resources.py)
     "XDG_CACHE_HOME",
     "CREDENTIALS_DIRECTORY",  # systemd's credentials folder
     "NO_COLOR",
     "POSTGRES_PASSWORD",  # deploy/compose.yaml's
+    "BRIEFBOT_TAG",  # deploy/compose.yaml's image tag
+    "PYTEST_WORKERS",  # the Makefile's pytest-xdist workers
 }
 FOLDERS = [".ci", "bench", "bot", "briefings", "deploy", "docs", "requirements", "scripts"]
 TOP_LEVEL = tuple(f"{folder}/" for folder in [*FOLDERS, "seeds", "templates", "tests"])
