@@ -69,6 +69,8 @@ class ChartWorkers:
         self.deadline = deadline
         self.keep = keep  # how many PNGs are kept (0: none, for an uncached benchmark)
         self._pool: ProcessPoolExecutor | None = None
+        self._starting = asyncio.Lock()  # one pool started at a time
+        self._closed = False  # after close(), no pool is started again
         self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
         # Bumped by a new store: a drawing asked of the one before is not kept.
         self._generation = 0
@@ -89,7 +91,7 @@ class ChartWorkers:
         if kept is not None:
             self._kept.move_to_end(key)
             return kept
-        generation, pool = self._generation, self._started()
+        generation, pool = self._generation, await self._ready()
         drawing = asyncio.get_running_loop().run_in_executor(pool, chart_png, chart)
         try:
             png = await asyncio.wait_for(drawing, self.deadline)
@@ -112,6 +114,18 @@ class ChartWorkers:
         multiprocessing.forkserver.set_forkserver_preload(PRELOAD)
         multiprocessing.forkserver.ensure_running()
 
+    async def _ready(self) -> ProcessPoolExecutor:
+        """The pool, started in a thread if there is none: each fork waits for the fork
+        server's answer, which comes only once it has imported matplotlib (about 2 s
+        after a start, or after the server died), and the loop must not wait with it."""
+        async with self._starting:
+            if self._closed:
+                raise RuntimeError("the chart workers are stopped")
+            if self._pool is None:
+                await asyncio.to_thread(self._started)
+            assert self._pool is not None
+            return self._pool
+
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self.start()
@@ -129,7 +143,9 @@ class ChartWorkers:
     async def close(self) -> None:
         """Stop the workers: a chart being drawn is finished, those waiting are dropped
         (in a thread: the loop goes on meanwhile)."""
-        pool, self._pool = self._pool, None
+        async with self._starting:  # a pool being started is stopped too
+            self._closed = True
+            pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 

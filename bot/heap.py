@@ -6,8 +6,8 @@ store and 102 ms once matplotlib is loaded, a pause every reply waiting at that
 moment shares. The store, the modules and their caches live as long as the process,
 so after they are made they are collected once and frozen (`gc.freeze`): the
 collector walks only what came after. Frozen objects that become garbage are still
-freed by their reference counts (a store's rows hold no cycles); only a cycle among
-them waits for the process to end.
+freed by their reference counts (a store's rows hold no cycles); a cycle among them
+waits for the next settle, which thaws everything before it collects.
 
 The first generation is collected after 7,000 new objects instead of Python's 700:
 an answer makes and frees a few thousand, and at 700 a collection ran every two
@@ -28,9 +28,10 @@ __all__ = ["HEAVY_PARTS", "THRESHOLDS", "import_heavy_parts", "settle"]
 
 log = logging.getLogger(__name__)
 
-# Imported by the first chart or calendar asked for (0.3-0.5 s of CPU together, with
-# the GIL held), and then part of the heap for good: imported before serving instead.
-HEAVY_PARTS = ("matplotlib.figure", "matplotlib.backends.backend_agg", "icalendar")
+# Imported by the first calendar asked for (with the GIL held), and then part of the
+# heap for good: imported before serving instead. matplotlib is not among them: charts
+# are drawn in worker processes, and the bot's own process never loads it.
+HEAVY_PARTS = ("icalendar",)
 THRESHOLDS = (7_000, 10, 10)
 
 
@@ -44,6 +45,10 @@ def settle() -> None:
     """Collect once, then freeze what is alive: to be called when the long-lived part
     of the heap is made (at the start, and after each new version of the store)."""
     started = time.perf_counter()
+    # What an earlier settle froze is thawed first: frozen objects are never collected,
+    # so cycles that die later (a view and its items, a finished interaction) would leak
+    # with every new store version. One full collection per version is the price.
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)

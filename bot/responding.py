@@ -98,9 +98,10 @@ class Responder:
         ctx: commands.Context[commands.Bot],
         produce: Callable[[], Reply],
         file: discord.File | None = None,
+        ephemeral: bool = False,
     ) -> discord.Message | None:
         """Answer `ctx` with the reply `produce` makes, paged if long; `file` goes with
-        the first page."""
+        the first page; `ephemeral`: seen by the one who asked alone (slash only)."""
         try:
             reply = await self._produce(ctx, produce)
             pages = self.pages(reply)
@@ -113,8 +114,8 @@ class Responder:
             return await ctx.send(APOLOGY, ephemeral=True)
         files = [file] if file is not None else []
         if len(pages) == 1:
-            return await ctx.send(embed=pages[0], files=files)
+            return await ctx.send(embed=pages[0], files=files, ephemeral=ephemeral)
         view = PageView(pages, ctx.author.id, timeout=self.page_timeout)
-        message = await ctx.send(embed=pages[0], view=view, files=files)
+        message = await ctx.send(embed=pages[0], view=view, files=files, ephemeral=ephemeral)
         view.message = message
         return message

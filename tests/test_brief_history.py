@@ -121,3 +121,27 @@ async def test_a_long_history_is_paged(room: Newsroom, store: FactStore) -> None
     assert 0 < len(shown) < HISTORY_LOOKED_AT
     newest = first + dt.timedelta(days=HISTORY_LOOKED_AT + 9)
     assert shown[1].startswith(f"• {newest.isoformat()} briefing: skipped")
+
+
+async def test_a_closed_channel_s_history_is_shown_to_the_asker_alone(room: Newsroom) -> None:
+    """`!brief history #mods` typed in a channel everyone reads would show #mods' post
+    days and failures to all of them: a channel not open to everyone is told only in
+    itself, or by the slash command to the asker alone."""
+    moderators = room.guild.create_role("Moderators")
+    moderator = room.guild.add_member(room.env.create_user("moderator"), roles=[moderators])
+    mods = room.guild.create_text_channel(
+        "mods",
+        overwrites={
+            room.guild.default_role: discord.PermissionOverwrite(read_messages=False),
+            moderators: discord.PermissionOverwrite(read_messages=True),
+        },
+    )
+    await moderator.send(room.channel, f"!brief history {mods.mention}")
+    assert "#mods is not open to everyone: ask there" in room.text()
+    assert "Posts in #mods" not in room.text()
+    assert room.env.errors  # acknowledged: a refusal the asker was told of
+    await room.bot.tree.sync()
+    result = await moderator.slash(room.channel, "brief history", channel=mods)
+    assert result.response is not None
+    assert result.response.ephemeral
+    assert result.response.embeds[0].title == "Posts in #mods"

@@ -456,3 +456,47 @@ def test_the_alt_text_is_held_to_discord_s_limit(store: FactStore) -> None:
     assert len(long) <= ALT_TEXT_LIMIT
     assert long.endswith("…")
     assert long.startswith(whole[:-1])
+
+
+async def test_starting_the_chart_workers_does_not_hold_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forking the first workers waits for the fork server to have imported matplotlib
+    (about 2 s after a start): it happens in a thread while the loop goes on."""
+    import asyncio
+    import time
+
+    from bot.chart_workers import ChartWorkers
+
+    def slow_start(self: ChartWorkers) -> None:
+        time.sleep(0.5)
+        raise OSError("no fork server")
+
+    monkeypatch.setattr(ChartWorkers, "_started", slow_start)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    ticking = asyncio.create_task(tick())
+    with pytest.raises(OSError, match="no fork server"):
+        await ChartWorkers(1).png("q", _no_rows(None))
+    ticking.cancel()
+    assert ticks >= 10  # the loop ran its other task all along
+
+
+async def test_no_chart_workers_are_started_after_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timeline whose text was sent during shutdown asks for its chart after close():
+    it is refused (the reply says the chart could not be drawn), no process is forked."""
+    from bot.chart_workers import ChartWorkers
+
+    started: list[ChartWorkers] = []
+    monkeypatch.setattr(ChartWorkers, "_started", lambda self: started.append(self))
+    workers = ChartWorkers(1)
+    await workers.close()
+    with pytest.raises(RuntimeError, match="stopped"):
+        await workers.png("q", _no_rows(None))
+    assert started == []

@@ -126,9 +126,13 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         self.on_change = on_change
 
     async def _send(
-        self, ctx: commands.Context[commands.Bot], reply: Reply, file: discord.File | None = None
+        self,
+        ctx: commands.Context[commands.Bot],
+        reply: Reply,
+        file: discord.File | None = None,
+        ephemeral: bool = False,
     ) -> None:
-        await self.responder.send(ctx, lambda: reply, file=file)
+        await self.responder.send(ctx, lambda: reply, file=file, ephemeral=ephemeral)
 
     def _channel(
         self, ctx: commands.Context[commands.Bot], channel: discord.TextChannel | None
@@ -309,6 +313,17 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
         ):
             # The history tells what a channel was sent: not to one who cannot read it.
             raise BadSettingError(f"You cannot read #{target.name}; name a channel you can.")
+        # A channel closed to some is told to the asker alone, never to the channel
+        # asked in, whose readers may not be the same people.
+        private = (
+            target != ctx.channel
+            and not target.permissions_for(target.guild.default_role).read_messages
+        )
+        if private and ctx.interaction is None:
+            raise BadSettingError(
+                f"#{target.name} is not open to everyone: ask there, or with"
+                f" `/brief history channel:#{target.name}` (only you will see it)."
+            )
         history = await asyncio.to_thread(self.service.history, target.id)
         reply = self.service.renderer.notice(
             "post-history",
@@ -319,7 +334,7 @@ class SubscriptionsCog(commands.Cog, name="Subscriptions"):
             next_post=moment(history.first_due) if history.first_due else None,
             posts=[_past_row(post) for post in history.posts],
         )
-        await self._send(ctx, reply)
+        await self._send(ctx, reply, ephemeral=private)
 
     @brief.command(
         name="next",
