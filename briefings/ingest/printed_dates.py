@@ -8,7 +8,12 @@ and a Korean site's 입력 "entered" and 수정 "revised") may stand before it; 
 date line printed is the article's date (an update comes after it), and so is the first
 of several stamps on one line (`Posted on : Aug.23,2019 16:20 KST Modified on : …`) or a
 date beside short parts after a slash or a bar (`November 22, 2019 / 7:26 PM / Updated 2
-hours ago`, `Friday, March 24, 2023 | Issue No. 147`). A broadcaster's
+hours ago`, `Friday, March 24, 2023 | Issue No. 147`). A site's own words may stand
+beside the stamp: a label ending in a colon (`Live coverage began: Nov. 22, 2019`), a
+section's name of a capitalised word or two (`2019.08.22 21:10 Politics`); more words, or
+words in lower case, make a sentence with a date in it, never a date line. A stamp whose
+label says it is a revision (Updated, Last modified, 수정) dates the page only when no
+other stamp is printed. A broadcaster's
 page may print its stamps on the headline's own line (`HEADLINE 입력 2023.03.16 (21:05)
 수정 …`): `split_fused_date_line` reads the headline and the first stamp apart.
 Parsing is `dateparser`'s, asked for a whole day, month and year: a line it reads
@@ -38,7 +43,8 @@ __all__ = [
 ]
 
 _LABELS = (
-    r"Published|Updated|Posted|Written|Last updated|Date|Modified|"
+    r"First published|Originally published|Last updated|Last modified|"
+    r"Published|Updated|Posted|Written|Date|Modified|"
     r"기사입력|최종수정|입력|수정|등록|승인|송고|업데이트"
 )
 _LABEL = re.compile(
@@ -72,6 +78,14 @@ _ALLOWED_WORDS = re.compile(
     re.IGNORECASE,
 )
 MAX_DATE_LINE = 60  # characters: a date line is short; a sentence with a date is not one
+# A label that says its stamp is a revision, not the article's first printing.
+_UPDATE_LABEL = re.compile(r"updat|modif|revis|수정|업데이트", re.IGNORECASE)
+# A label of the site's own wording before a stamp, ending in a colon: "Live coverage
+# began:", "First published on:". A few words, none of them a date.
+_COLON_LABEL = re.compile(r"^(?P<label>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,3})\s*:\s+")
+MAX_SECTION_WORDS = 2  # "Politics", "North Korea": a section's name, never a clause
+_SECTION_WORD = re.compile(r"^(?:[A-Z][\w'-]*|&)$")
+_PART_MARKS = frozenset("|/·")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 DATELINE = re.compile(
     rf"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)"
@@ -89,6 +103,12 @@ class PrintedDate:
     day: dt.date
     text: str
     label: str | None
+
+    @property
+    def is_update(self) -> bool:
+        """Whether the label says the stamp is a revision ("Updated", "Last modified",
+        수정): the article's own day is another stamp, when the page prints one."""
+        return self.label is not None and _UPDATE_LABEL.search(self.label) is not None
 
 
 @dataclass(frozen=True)
@@ -126,16 +146,74 @@ _SETTINGS = {
 
 def read_date_line(line: str) -> PrintedDate | None:
     """The day the line prints, if the whole line is a date line: a date (a label
-    before it), perhaps beside a later stamp ("Modified on : …") or short parts after a
-    slash or a bar ("/ 7:26 PM / Updated 2 hours ago"); the first date is the day."""
-    line = line.strip()
+    before it), perhaps beside later stamps ("Modified on : …"), short parts after a
+    slash or a bar ("/ 7:26 PM / Updated 2 hours ago"), or a section's name
+    ("2019.08.22 21:10 Politics"). The first stamp not labelled as an update is the day;
+    an update's stamp is the day only when the line prints no other."""
+    stamps = [
+        printed for stamp in _stamps(line.strip()) if (printed := _read_stamp(stamp)) is not None
+    ]
+    return next((printed for printed in stamps if not printed.is_update), None) or (
+        stamps[0] if stamps else None
+    )
+
+
+def _stamps(line: str) -> list[str]:
+    """The labelled stamps of a line that prints several ("Posted on : … Modified on :
+    …"), or the line itself."""
     labelled = _LABEL.match(line)
-    if labelled is not None and labelled["label"] and (later := _NEXT_LABEL.search(line)):
-        line = line[: later.start()]
+    if labelled is None or not labelled["label"]:
+        return [line]
+    later = _NEXT_LABEL.finditer(line, labelled.end("label"))
+    starts = [0, *(stamp.start() for stamp in later)]
+    ends = [*starts[1:], len(line)]
+    return [line[start:end].strip() for start, end in zip(starts, ends, strict=True)]
+
+
+def _read_stamp(line: str) -> PrintedDate | None:
     first, *others = _PART_SEPARATOR.split(line)
-    if others and all(len(part.split()) <= MAX_PART_WORDS for part in others):
-        line = first
-    return _read_one_date(line)
+    if not (others and all(len(part.split()) <= MAX_PART_WORDS for part in others)):
+        first = line
+    return _read_one_date(first) or _read_beside_words(line)
+
+
+def _read_beside_words(line: str) -> PrintedDate | None:
+    """A stamp with a few words of the site's beside it: a label of its own ending in a
+    colon before it, a section's name (a capitalised word or two) before or after it. A
+    sentence with a date in it has more words, or words in lower case, and is not one."""
+    label = None
+    if (colon := _COLON_LABEL.match(line)) is not None:
+        label, line = colon["label"], line[colon.end() :]
+    tokens = line.split()
+    dated = [index for index, token in enumerate(tokens) if _in_stamp(token)]
+    if not dated:
+        return None
+    start, end = dated[0], dated[0]
+    while end + 1 < len(tokens) and _in_stamp(tokens[end + 1]):
+        end += 1
+    # Beside the stamp: words, not the marks between parts nor a time after one ("· 5:10 AM").
+    beside = [
+        token
+        for token in tokens[:start] + tokens[end + 1 :]
+        if token not in _PART_MARKS and not _in_stamp(token)
+    ]
+    if len(beside) > MAX_SECTION_WORDS or not all(_SECTION_WORD.match(word) for word in beside):
+        return None
+    printed = _read_one_date(" ".join(tokens[start : end + 1]))
+    if printed is None:
+        return None
+    return PrintedDate(printed.day, " ".join(tokens[start : end + 1]).rstrip(","), label)
+
+
+def _in_stamp(token: str) -> bool:
+    """Whether a word can be part of a date stamp: figures, a month, a weekday, AM/PM or a
+    zone ("Nov.", "22,", "21:10", "(21:05)", "KST")."""
+    if token in _PART_MARKS:
+        return False
+    words = re.findall(r"[A-Za-z]+(?:\.[A-Za-z])?", token)
+    if not words:
+        return any(char.isdigit() for char in token) or token in {"-", "–"}
+    return all(_ALLOWED_WORDS.match(word) for word in words)
 
 
 def _read_one_date(line: str) -> PrintedDate | None:

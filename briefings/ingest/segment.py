@@ -98,6 +98,7 @@ class PageArticle:
     author: str | None = None
     date: dt.date | None = None
     date_text: str | None = None
+    dated_by_update: bool = False  # an "Updated" stamp, until the page prints its first
 
 
 @dataclass
@@ -215,8 +216,10 @@ def segment(text: str) -> Segmented:
             current.metadata.append(line)
         elif not current.body and (printed := read_date_line(line.text)):
             line.kind, line.why = LineKind.METADATA, "date line"
-            if current.date is None:  # the first printed; an update comes after it
+            # The first printed is the day; an update's stamp only until another is read.
+            if current.date is None or (current.dated_by_update and not printed.is_update):
                 current.date, current.date_text = printed.day, printed.text
+                current.dated_by_update = printed.is_update
             current.metadata.append(line)
         elif not current.body and (byline := BYLINE.match(line.text)):
             line.kind, line.why = LineKind.METADATA, "byline"
