@@ -1,7 +1,7 @@
 """`!timeline` at 100,000 facts: the text's own work, the chart after it, and what
 timelines cost the quick replies asked beside them.
 
-Targets (issue 25), every figure uncached (a different month each time, no reply kept):
+Targets, every figure uncached (a different month each time, no reply kept):
 
 - the timeline's text for a month, own work (the query, the reply, its embeds, and the
   chart's plain data, all done before the text is sent): <= 10 ms p50, <= 20 ms p99;

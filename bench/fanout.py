@@ -28,7 +28,7 @@ answers by holding every request of the bot, replies too, until it passes) and a
 100 ms round trip, and N channels are fanned out to, paced by the token bucket
 (`BRIEFING_SENDS_PER_SECOND`) and, for comparison, unpaced as before; a reply is sent
 every 250 ms (4 a second, inside the pace's headroom) during it and idle before it.
-Targets (issue 25): within 1% of the floor, no 429, replies +20 ms p99 at most. The
+Targets: within 1% of the floor, no 429, replies +20 ms p99 at most. The
 floor of the limit is N / 50 s plus a round trip; the pace's, (N - 1) / 45 s plus one.
 
     .venv/bin/python bench/fanout.py [--channels N ...] [--modelled N ...] [--runs R]
