@@ -49,6 +49,7 @@ __all__ = [
     "SourceAnnotation",
     "SpeakerGiven",
     "cited_evidence",
+    "claim_id",
 ]
 
 # Ids, attributions and notes repeat across thousands of facts: keep one copy of each.
@@ -268,6 +269,16 @@ def cited_evidence(fact: object) -> list[Evidence]:
     if isinstance(effect, EffectAnnotation):
         evidence += effect.evidence
     return evidence
+
+
+def claim_id(base: str, taken: set[str]) -> str:
+    """`base`, or the first of `base-2`, `base-3`, ... not in `taken`; it joins `taken`,
+    so ids drafted or added one after another never collide."""
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    taken.add(ident)
+    return ident
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_STRICT)

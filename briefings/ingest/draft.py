@@ -43,6 +43,7 @@ from briefings.annotations import (
     RoleAnnotation,
     Segment,
     SourceAnnotation,
+    claim_id,
 )
 from briefings.dates import MONTH_PATTERN, FuzzyDate, month_number
 from briefings.effects import EffectKind, states
@@ -188,11 +189,7 @@ class _Drafter:
             self.taken |= {fact.id for fact in facts}
 
     def _unique(self, base: str) -> str:
-        ident, n = base, 2
-        while ident in self.taken:
-            ident, n = f"{base}-{n}", n + 1
-        self.taken.add(ident)
-        return ident
+        return claim_id(base, self.taken)
 
     # --- articles ---------------------------------------------------------------
 

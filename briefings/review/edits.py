@@ -39,6 +39,7 @@ from briefings.annotations import (
     QuoteAnnotation,
     RoleAnnotation,
     SpeakerGiven,
+    claim_id,
 )
 from briefings.effects import EffectKind
 from briefings.errors import BadPeriodError, BriefingError, Problem, shown
@@ -184,11 +185,7 @@ class _Editor:
         self.taken |= {a.id for source in file.sources for a in source.articles}
 
     def unique(self, base: str) -> str:
-        ident, n = base, 2
-        while ident in self.taken:
-            ident, n = f"{base}-{n}", n + 1
-        self.taken.add(ident)
-        return ident
+        return claim_id(base, self.taken)
 
     def changed(self, item: str, field: str, before: object, after: object) -> None:
         self.changes.append(Change(item, field, str(before or "none"), str(after or "none")))
